@@ -1,0 +1,71 @@
+"""The standard vocabulary of service events in the ledger.
+
+Pure data, no Django: the simulator, intake formats, identification rules, outcome measures and the
+finance price list all speak in these codes. Each event type belongs to one need domain and is
+counted in a unit (an event, or a night/day when the event spans time and arrives one row per
+night).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Domain(StrEnum):
+    HOMELESSNESS = "homelessness", "Homelessness"
+    SUBSTANCE = "substance", "Substance misuse"
+    MENTAL_HEALTH = "mental_health", "Mental ill health"
+    OFFENDING = "offending", "Offending"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    HEALTH = "health", "Physical and emergency health"
+
+    def __new__(cls, value: str, label: str) -> Domain:
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label  # type: ignore[attr-defined]
+        return obj
+
+
+@dataclass(frozen=True)
+class EventType:
+    code: str
+    label: str
+    domain: Domain
+    unit: str = "event"  # "event", "night" or "day"
+
+
+EVENT_TYPES: tuple[EventType, ...] = (
+    EventType("arrest", "Arrest", Domain.OFFENDING),
+    EventType("custody_night", "Night in police custody", Domain.OFFENDING, "night"),
+    EventType("court_appearance", "Court appearance", Domain.OFFENDING),
+    EventType("conviction", "Conviction", Domain.OFFENDING),
+    EventType("prison_reception", "Prison reception", Domain.OFFENDING),
+    EventType("prison_release", "Release from prison", Domain.OFFENDING),
+    EventType("prison_night", "Night in prison", Domain.OFFENDING, "night"),
+    EventType("probation_start", "Probation supervision start", Domain.OFFENDING),
+    EventType("ae_attendance", "A&E attendance", Domain.HEALTH),
+    EventType("emergency_admission", "Emergency (non-elective) admission", Domain.HEALTH),
+    EventType("ambulance_callout", "Ambulance call-out", Domain.HEALTH),
+    EventType("mh_inpatient_day", "Mental health inpatient day", Domain.MENTAL_HEALTH, "day"),
+    EventType("mh_community_contact", "Community mental health contact", Domain.MENTAL_HEALTH),
+    EventType("mh_crisis_contact", "Mental health crisis team contact", Domain.MENTAL_HEALTH),
+    EventType("dat_treatment_start", "Drug and alcohol treatment start", Domain.SUBSTANCE),
+    EventType("dat_contact", "Drug and alcohol treatment contact", Domain.SUBSTANCE),
+    EventType("rough_sleeping_contact", "Seen sleeping rough", Domain.HOMELESSNESS, "night"),
+    EventType("hostel_night", "Night in a hostel", Domain.HOMELESSNESS, "night"),
+    EventType("eviction", "Eviction", Domain.HOMELESSNESS),
+    EventType("homelessness_application", "Homelessness application", Domain.HOMELESSNESS),
+    EventType("da_incident", "Domestic abuse incident", Domain.DOMESTIC_ABUSE),
+)
+
+BY_CODE: dict[str, EventType] = {t.code: t for t in EVENT_TYPES}
+CHOICES: list[tuple[str, str]] = [(t.code, t.label) for t in EVENT_TYPES]
+
+
+def get(code: str) -> EventType:
+    """Return the event type for ``code``; ``KeyError`` names the unknown code."""
+    try:
+        return BY_CODE[code]
+    except KeyError:
+        raise KeyError(f"unknown event type {code!r}") from None
