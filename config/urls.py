@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tide.core.urls")),
+    path("", include("tide.areas.urls")),
+    path("people/", include("tide.people.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "tide.core.views.bad_request"
+handler403 = "tide.core.views.permission_denied"
+handler404 = "tide.core.views.page_not_found"
+handler500 = "tide.core.views.server_error"

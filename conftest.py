@@ -1,0 +1,1 @@
+pytest_plugins = ["tide.testing.fixtures", "tide.testing.browser"]

@@ -1,0 +1,16 @@
+// Copy GOV.UK Frontend's built CSS, JavaScript, fonts and images into Django's static files.
+import { cpSync, mkdirSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const src = join(root, 'node_modules', 'govuk-frontend', 'dist', 'govuk')
+const dest = join(root, 'tide', 'core', 'static', 'govuk')
+
+rmSync(dest, { recursive: true, force: true })
+mkdirSync(dest, { recursive: true })
+for (const file of ['govuk-frontend.min.css', 'govuk-frontend.min.js']) {
+  cpSync(join(src, file), join(dest, file))
+}
+cpSync(join(src, 'assets'), join(dest, 'assets'), { recursive: true })
+console.log(`GOV.UK Frontend copied to ${dest}`)

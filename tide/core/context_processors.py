@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from tide.core.navigation import items_for
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    return {
+        "nav_items": items_for(user, request.path) if user is not None else [],
+        "service_name": "Tide",
+        "debug": settings.DEBUG,
+    }

@@ -1,0 +1,49 @@
+"""GOV.UK Design System form rendering for ordinary Django forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+
+
+_WIDGET_CLASSES = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.SelectMultiple: "govuk-select",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.RadioSelect: "",
+    forms.CheckboxSelectMultiple: "",
+    forms.ClearableFileInput: "govuk-file-upload",
+    forms.FileInput: "govuk-file-upload",
+}
+
+
+class GovukForm(forms.Form):
+    """A form whose widgets carry GOV.UK classes and whose errors render the GOV.UK way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = next((c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "govuk-input")
+            if self.is_bound and name in self.errors and css in {"govuk-input", "govuk-select", "govuk-textarea"}:
+                css += f" {css}--error"
+            if css:
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            if name in getattr(self, "narrow_fields", ()):
+                widget.attrs["class"] += " govuk-input--width-10"
+
+    def error_summary(self) -> list[dict[str, str]]:
+        items = []
+        for name, errors in self.errors.items():
+            href = f"#id_{name}" if name != "__all__" else "#main-content"
+            for error in errors:
+                items.append({"href": href, "text": str(error)})
+        return items

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from tide.areas.models import Agency
+from tide.core.forms import GovukForm
+from tide.people.models import DobPrecision, Ethnicity, IdentifierKind, Sex
+
+
+class PersonSearchForm(GovukForm):
+    q = forms.CharField(
+        label="Name or identifier",
+        max_length=200,
+        help_text="A name (spelling need not be exact), an NHS number, a PNC ID, a prison number or an agency's ID.",
+        error_messages={"required": "Enter a name or an identifier to search for."},
+    )
+
+
+class PersonForm(GovukForm):
+    given_name = forms.CharField(label="Given name", max_length=100, required=False)
+    family_name = forms.CharField(label="Family name", max_length=100, required=False)
+    known_as = forms.CharField(
+        label="Known as", max_length=100, required=False, help_text="The name they like to be called."
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        required=False,
+        help_text="For example, 27/03/1985.",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
+        error_messages={"invalid": "Enter a real date of birth, for example 27/03/1985."},
+    )
+    dob_precision = forms.ChoiceField(
+        label="How sure is the date of birth?", choices=DobPrecision.choices, initial=DobPrecision.EXACT
+    )
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN)
+    gender = forms.CharField(
+        label="Gender (optional)", max_length=60, required=False, help_text="In the person's own words."
+    )
+    ethnicity = forms.ChoiceField(label="Ethnic group", choices=Ethnicity.choices, initial=Ethnicity.NOT_STATED)
+    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
+    nhs_number = forms.CharField(label="NHS number (optional)", max_length=14, required=False)
+
+    def clean_date_of_birth(self) -> dt.date | None:
+        value = self.cleaned_data.get("date_of_birth")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("Date of birth must be in the past.")
+        if value and value.year < 1900:
+            raise forms.ValidationError("Date of birth must be after 1900.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(f) for f in ("given_name", "family_name", "known_as")):
+            raise forms.ValidationError(
+                "Enter at least one name: a given name, a family name or the name they are known as."
+            )
+        return data
+
+
+class IdentifierForm(GovukForm):
+    kind = forms.ChoiceField(label="Type of identifier", choices=IdentifierKind.choices)
+    value = forms.CharField(label="Identifier", max_length=64, error_messages={"required": "Enter the identifier."})
+    agency = forms.ModelChoiceField(
+        label="Agency (for an agency's own ID)", queryset=Agency.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, area_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(area_id=area_id)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == IdentifierKind.LOCAL and not data.get("agency"):
+            self.add_error("agency", "Choose the agency that issued this ID.")
+        return data

@@ -1,0 +1,176 @@
+"""The people register: one Person per human being, whatever the agency, with names and identifiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+from tide.areas.models import Agency, Area
+
+
+class DobPrecision(models.TextChoices):
+    EXACT = "exact", "Exact"
+    MONTH = "month", "Month and year known"
+    YEAR = "year", "Year known"
+    ESTIMATED = "estimated", "Estimated"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    UNKNOWN = "U", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    """ONS 2021 Census ethnic groups (England and Wales), 19 categories, plus not stated."""
+
+    WHITE_BRITISH = "A1", "White: English, Welsh, Scottish, Northern Irish or British"
+    WHITE_IRISH = "A2", "White: Irish"
+    WHITE_GYPSY_TRAVELLER = "A3", "White: Gypsy or Irish Traveller"
+    WHITE_ROMA = "A4", "White: Roma"
+    WHITE_OTHER = "A5", "White: Any other White background"
+    MIXED_WHITE_BLACK_CARIBBEAN = "B1", "Mixed: White and Black Caribbean"
+    MIXED_WHITE_BLACK_AFRICAN = "B2", "Mixed: White and Black African"
+    MIXED_WHITE_ASIAN = "B3", "Mixed: White and Asian"
+    MIXED_OTHER = "B4", "Mixed: Any other Mixed or multiple ethnic background"
+    ASIAN_INDIAN = "C1", "Asian: Indian"
+    ASIAN_PAKISTANI = "C2", "Asian: Pakistani"
+    ASIAN_BANGLADESHI = "C3", "Asian: Bangladeshi"
+    ASIAN_CHINESE = "C4", "Asian: Chinese"
+    ASIAN_OTHER = "C5", "Asian: Any other Asian background"
+    BLACK_AFRICAN = "D1", "Black: African"
+    BLACK_CARIBBEAN = "D2", "Black: Caribbean"
+    BLACK_OTHER = "D3", "Black: Any other Black, Black British or Caribbean background"
+    ARAB = "E1", "Other: Arab"
+    OTHER = "E2", "Other: Any other ethnic group"
+    NOT_STATED = "Z", "Not stated"
+
+
+class Person(models.Model):
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="people")
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    known_as = models.CharField(max_length=100, blank=True, help_text="The name the person likes to be called.")
+    date_of_birth = models.DateField(null=True, blank=True)
+    dob_precision = models.CharField(max_length=10, choices=DobPrecision.choices, default=DobPrecision.EXACT)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    gender = models.CharField(max_length=60, blank=True, help_text="In the person's own words.")
+    ethnicity = models.CharField(max_length=2, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address_line = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    died_on = models.DateField(null=True, blank=True)
+    search_name = models.CharField(max_length=400, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(fields=["area", "family_name", "given_name"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(given_name="", family_name="", known_as=""), name="person_has_a_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.given_name} {self.family_name}".strip()
+        if self.known_as and self.known_as.lower() != self.given_name.lower():
+            return f"{name} (known as {self.known_as})" if name else self.known_as
+        return name or self.known_as
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class AliasKind(models.TextChoices):
+    ALIAS = "alias", "Alias"
+    PREVIOUS = "previous", "Previous name"
+    NICKNAME = "nickname", "Nickname"
+
+
+class PersonAlias(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=10, choices=AliasKind.choices, default=AliasKind.ALIAS)
+
+    class Meta:
+        verbose_name_plural = "person aliases"
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class IdentifierKind(models.TextChoices):
+    NHS = "nhs", "NHS number"
+    PNC = "pnc", "Police National Computer ID"
+    PRISON = "prison", "Prison number"
+    LOCAL = "local", "Agency's own ID"
+
+
+class PersonIdentifier(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=10, choices=IdentifierKind.choices)
+    value = models.CharField(max_length=64)
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For an agency's own ID: which agency issued it.",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["value"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "value"], condition=models.Q(agency__isnull=True), name="national_identifier_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "agency", "value"],
+                condition=models.Q(agency__isnull=False),
+                name="local_identifier_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="local", agency__isnull=False)
+                | (~models.Q(kind="local") & models.Q(agency__isnull=True)),
+                name="local_identifier_has_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class NameKey(models.Model):
+    """Phonetic keys of every name a person is known by: the misspelling-tolerant search index."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    key = models.CharField(max_length=20)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"])]
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="name_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,110 @@
+"""Reads of the people register. Visibility rules for people live here and nowhere else."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tide.core.audit import audit_record
+from tide.people import identifiers as ids
+from tide.people.models import NameKey, Person, PersonIdentifier
+from tide.people.names import normalise, similarity, token_keys, tokens
+
+CANDIDATE_LIMIT = 400
+MIN_SCORE = 0.78
+
+
+def person_list_for(*, user: Any) -> QuerySet[Person]:
+    """Everyone in the user's area; person-level gates apply when a record is opened."""
+    if not getattr(user, "area_id", None):
+        return Person.objects.none()
+    return Person.objects.filter(area_id=user.area_id)
+
+
+def person_get_for(*, user: Any, pk: int, reason: str = "") -> Person:
+    """The person's record for ``user``, recording the view in the audit log; 404 when not visible."""
+    person = person_list_for(user=user).prefetch_related("aliases", "identifiers__agency").filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person in your area.")
+    audit_record(actor=user, action="person.viewed", target=person, person_id=person.pk, reason=reason)
+    return person
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    person: Person
+    score: float
+    matched_on: str
+
+
+def _identifier_query(query: str) -> str | None:
+    compact = re.sub(r"[\s-]", "", query)
+    if re.fullmatch(r"\d{10}", compact) and ids.nhs_number_problem(compact) is None:
+        return compact
+    upper = query.strip().upper()
+    if ids.PNC_RE.match(upper) or ids.PRISON_NUMBER_RE.match(upper):
+        return upper
+    if re.search(r"\d", query) and " " not in query.strip():
+        return query.strip()  # an agency's own ID
+    return None
+
+
+def person_search(*, user: Any, query: str, limit: int = 25) -> list[SearchHit]:
+    """Find people by identifier, or by name tolerating misspellings (phonetic keys, trigrams on PostgreSQL)."""
+    query = (query or "").strip()[:200]
+    visible = person_list_for(user=user)
+    if not query:
+        return []
+    identifier = _identifier_query(query)
+    if identifier is not None:
+        person_ids = PersonIdentifier.objects.filter(value__iexact=identifier).values_list("person_id", flat=True)
+        people = visible.filter(pk__in=list(person_ids[:limit]))
+        return [SearchHit(p, 1.0, "identifier") for p in people]
+
+    query_tokens = tokens(query)[:6]
+    if not query_tokens:
+        return []
+    candidate_ids: set[int] | None = None
+    for token in query_tokens:
+        token_ids = set(
+            NameKey.objects.filter(key__in=token_keys(token), person__area_id=user.area_id).values_list(
+                "person_id", flat=True
+            )[: CANDIDATE_LIMIT * 10]
+        )
+        candidate_ids = token_ids if candidate_ids is None else candidate_ids & token_ids
+    candidate_ids = candidate_ids or set()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        trigram_ids = (
+            visible.annotate(sim=TrigramWordSimilarity(normalise(query), "search_name"))
+            .filter(sim__gte=0.5)
+            .order_by("-sim")
+            .values_list("pk", flat=True)[:CANDIDATE_LIMIT]
+        )
+        candidate_ids |= set(trigram_ids)
+    if not candidate_ids:
+        return []
+    people = visible.filter(pk__in=list(candidate_ids)[: CANDIDATE_LIMIT * 2]).only(
+        "pk",
+        "given_name",
+        "family_name",
+        "known_as",
+        "date_of_birth",
+        "dob_precision",
+        "postcode",
+        "search_name",
+        "sex",
+    )
+    hits = []
+    for person in people:
+        score = similarity(query, [person.search_name])
+        if score >= MIN_SCORE:
+            hits.append(SearchHit(person, score, "name"))
+    hits.sort(key=lambda h: (-h.score, h.person.family_name, h.person.given_name, h.person.pk))
+    return hits[:limit]

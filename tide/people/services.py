@@ -1,0 +1,164 @@
+"""Writes to the people register. Every write records an audit row in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tide.areas.models import Agency, Area
+from tide.core.audit import audit_record
+from tide.people import identifiers as ids
+from tide.people.models import IdentifierKind, NameKey, Person, PersonAlias, PersonIdentifier
+from tide.people.names import keys_for_names, normalise
+
+
+def _all_names(person: Person, aliases: Iterable[PersonAlias] = ()) -> list[str]:
+    names = [person.given_name, person.family_name, person.known_as]
+    for alias in aliases:
+        names += [alias.given_name, alias.family_name]
+    return [n for n in names if n]
+
+
+def _search_name(person: Person, aliases: Iterable[PersonAlias] = ()) -> str:
+    return normalise(" ".join(_all_names(person, aliases)))[:400]
+
+
+def person_reindex(*, person: Person) -> None:
+    """Refresh the person's search name and phonetic keys from their names and aliases."""
+    aliases = list(person.aliases.all())
+    person.search_name = _search_name(person, aliases)
+    Person.objects.filter(pk=person.pk).update(search_name=person.search_name)
+    NameKey.objects.filter(person=person).delete()
+    NameKey.objects.bulk_create(
+        NameKey(person=person, key=k) for k in sorted(keys_for_names(_all_names(person, aliases)))
+    )
+
+
+def identifier_clean(*, kind: str, value: str, agency: Agency | None) -> str:
+    """Normalise an identifier or raise ``ValidationError`` saying what is wrong with it."""
+    value = (value or "").strip()
+    if kind == IdentifierKind.NHS:
+        problem = ids.nhs_number_problem(value)
+        value = ids.nhs_number_normalise(value)
+    elif kind == IdentifierKind.PNC:
+        problem = ids.pnc_problem(value)
+        value = ids.pnc_normalise(value)
+    elif kind == IdentifierKind.PRISON:
+        problem = ids.prison_number_problem(value)
+        value = value.upper()
+    elif kind == IdentifierKind.LOCAL:
+        problem = None if value and agency is not None else "An agency's own ID needs the agency and a value."
+    else:
+        problem = f"Unknown identifier kind {kind!r}."
+    if problem:
+        raise ValidationError({"value": problem})
+    return value
+
+
+@dataclass
+class PersonInput:
+    given_name: str = ""
+    family_name: str = ""
+    known_as: str = ""
+    date_of_birth: dt.date | None = None
+    dob_precision: str = "exact"
+    sex: str = "U"
+    gender: str = ""
+    ethnicity: str = "Z"
+    address_line: str = ""
+    town: str = ""
+    postcode: str = ""
+    phone: str = ""
+    email: str = ""
+    identifiers: list[tuple[str, str, Agency | None]] = field(default_factory=list)
+    aliases: list[tuple[str, str, str]] = field(default_factory=list)  # (given, family, kind)
+
+
+def _build_person(area: Area, data: PersonInput) -> Person:
+    return Person(
+        area=area,
+        given_name=data.given_name.strip(),
+        family_name=data.family_name.strip(),
+        known_as=data.known_as.strip(),
+        date_of_birth=data.date_of_birth,
+        dob_precision=data.dob_precision,
+        sex=data.sex,
+        gender=data.gender,
+        ethnicity=data.ethnicity,
+        address_line=data.address_line,
+        town=data.town,
+        postcode=data.postcode.strip().upper(),
+        phone=data.phone,
+        email=data.email,
+    )
+
+
+@transaction.atomic
+def person_create(*, area: Area, data: PersonInput, actor: Any) -> Person:
+    person = _build_person(area, data)
+    if data.date_of_birth and data.date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": "Date of birth must be in the past."})
+    person.full_clean(exclude=["search_name"])
+    person.save()
+    for given, family, kind in data.aliases:
+        PersonAlias.objects.create(person=person, given_name=given, family_name=family, kind=kind)
+    for kind, value, agency in data.identifiers:
+        identifier_add(person=person, kind=kind, value=value, agency=agency, actor=actor, audit=False)
+    person_reindex(person=person)
+    audit_record(actor=actor, action="person.created", target=person, person_id=person.pk)
+    return person
+
+
+@transaction.atomic
+def identifier_add(
+    *, person: Person, kind: str, value: str, agency: Agency | None, actor: Any, audit: bool = True
+) -> PersonIdentifier:
+    agency = agency if kind == IdentifierKind.LOCAL else None
+    value = identifier_clean(kind=kind, value=value, agency=agency)
+    clash = PersonIdentifier.objects.filter(kind=kind, value=value, agency=agency).exclude(person=person).first()
+    if clash is not None:
+        raise ValidationError({"value": f"This {clash.get_kind_display()} is already recorded for another person."})
+    identifier, _ = PersonIdentifier.objects.get_or_create(
+        person=person,
+        kind=kind,
+        value=value,
+        agency=agency,
+        defaults={"added_by": actor if getattr(actor, "pk", None) else None},
+    )
+    if audit:
+        audit_record(
+            actor=actor, action="person.identifier_added", target=identifier, person_id=person.pk, detail={"kind": kind}
+        )
+    return identifier
+
+
+@transaction.atomic
+def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, reason: str) -> list[Person]:
+    """Create many people at once (demo load, first migration of a register) with one audit row.
+
+    Identifiers are trusted to be valid here; callers validate first (the intake room does).
+    """
+    people = Person.objects.bulk_create([_build_person(area, row) for row in rows], batch_size=2000)
+    aliases: list[PersonAlias] = []
+    identifiers: list[PersonIdentifier] = []
+    keys: list[NameKey] = []
+    for person, row in zip(people, rows, strict=True):
+        person_aliases = [PersonAlias(person=person, given_name=g, family_name=f, kind=k) for g, f, k in row.aliases]
+        aliases += person_aliases
+        identifiers += [PersonIdentifier(person=person, kind=k, value=v, agency=a) for k, v, a in row.identifiers]
+        person.search_name = _search_name(person, person_aliases)
+        keys += [NameKey(person=person, key=k) for k in sorted(keys_for_names(_all_names(person, person_aliases)))]
+    Person.objects.bulk_update(people, ["search_name"], batch_size=2000)
+    PersonAlias.objects.bulk_create(aliases, batch_size=5000)
+    PersonIdentifier.objects.bulk_create(identifiers, batch_size=5000)
+    NameKey.objects.bulk_create(keys, batch_size=10000)
+    audit_record(
+        actor=actor, action="people.bulk_created", reason=reason, detail={"count": len(people), "area": area.pk}
+    )
+    return people

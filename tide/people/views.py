@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tide.areas.models import FRONTLINE_ROLES, Role
+from tide.core.access import access
+from tide.core.timeline import timeline_for
+from tide.people.forms import IdentifierForm, PersonForm, PersonSearchForm
+from tide.people.models import IdentifierKind
+from tide.people.selectors import person_get_for, person_search
+from tide.people.services import PersonInput, identifier_add, person_create
+
+SEARCH_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.PRIVACY_OFFICER}
+RECORD_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.PRIVACY_OFFICER}
+EDIT_ROLES = FRONTLINE_ROLES
+
+
+def _apply_errors(form: PersonForm | IdentifierForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@access(roles=SEARCH_ROLES)
+def search(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.GET or None)
+    hits = None
+    if form.is_bound and form.is_valid():
+        hits = person_search(user=request.user, query=form.cleaned_data["q"])
+    return render(request, "people/search.html", {"form": form, "hits": hits})
+
+
+@access(roles=RECORD_ROLES, person_gate=True)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk)
+    timeline = timeline_for(person, request.user)
+    return render(request, "people/detail.html", {"person": person, "timeline": timeline})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES)
+def create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person_input = PersonInput(
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            known_as=data["known_as"],
+            date_of_birth=data["date_of_birth"],
+            dob_precision=data["dob_precision"],
+            sex=data["sex"],
+            gender=data["gender"],
+            ethnicity=data["ethnicity"],
+            postcode=data["postcode"],
+            identifiers=[(IdentifierKind.NHS, data["nhs_number"], None)] if data["nhs_number"] else [],
+        )
+        try:
+            person = person_create(area=request.user.area, data=person_input, actor=request.user)  # type: ignore[union-attr]
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "value" in error.error_dict:
+                form.add_error("nhs_number", error.error_dict["value"])
+            else:
+                _apply_errors(form, error)
+        else:
+            messages.success(request, f"{person.display_name} has been added to the register.")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/create.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES, person_gate=True)
+def identifier_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk, reason="add an identifier")
+    form = IdentifierForm(request.POST or None, area_id=request.user.area_id)  # type: ignore[union-attr]
+    if request.method == "POST" and form.is_valid():
+        try:
+            identifier_add(
+                person=person,
+                kind=form.cleaned_data["kind"],
+                value=form.cleaned_data["value"],
+                agency=form.cleaned_data["agency"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Identifier added.")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/identifier_form.html", {"form": form, "person": person})

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ServiceUseConfig(AppConfig):
+    name = "tide.service_use"
+    label = "service_use"
+    verbose_name = "Service-use ledger"
+
+    def ready(self) -> None:
+        from tide.core import timeline
+        from tide.service_use.selectors import timeline_entries
+
+        timeline.register("service_use", timeline_entries)

@@ -1,0 +1,1 @@
+"""Factories and fixtures shared by every room's tests (synthetic data only)."""

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from tide.areas.models import Agency, Area, Partnership, Role, Sector, User
+from tide.people.models import Person
+from tide.service_use.models import ServiceEvent
+
+TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    name = "Tideford"
+    code = "tideford"
+    partnership = factory.RelatedFactory("tide.testing.factories.PartnershipFactory", factory_related_name="area")
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    area = factory.SubFactory(AreaFactory)
+    name = factory.LazyAttribute(lambda o: f"{o.area.name} partnership")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("area", "code")
+
+    area = factory.SubFactory(AreaFactory)
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    code = factory.Sequence(lambda n: f"agency-{n}")
+    sector = Sector.VOLUNTARY
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    area = factory.SubFactory(AreaFactory)
+    agency = factory.SubFactory(AgencyFactory, area=factory.SelfAttribute("..area"))
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Sam"
+    last_name = factory.Sequence(lambda n: f"Tester{n}")
+    role = Role.COORDINATOR
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    area = factory.SubFactory(AreaFactory)
+    given_name = "Alex"
+    family_name = factory.Sequence(lambda n: f"Synthetic{n}")
+    date_of_birth = dt.date(1985, 3, 27)
+    sex = "U"
+
+
+class ServiceEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceEvent
+
+    person = factory.SubFactory(PersonFactory)
+    event_type = "arrest"
+    occurred_on = dt.date(2026, 1, 15)
+    agency = factory.SubFactory(AgencyFactory, area=factory.SelfAttribute("..person.area"))
+    source_ref = factory.Sequence(lambda n: f"REF{n}")

@@ -1,0 +1,34 @@
+"""pytest fixtures shared across rooms; loaded by the root conftest as a plugin."""
+
+from __future__ import annotations
+
+import pytest
+
+from tide.areas.models import Role
+from tide.testing.factories import AgencyFactory, AreaFactory, UserFactory
+
+
+@pytest.fixture
+def area(db):
+    return AreaFactory()
+
+
+@pytest.fixture
+def agency(area):
+    return AgencyFactory(area=area, name="Tideford Link Service", code="link")
+
+
+@pytest.fixture
+def coordinator(area, agency):
+    return UserFactory(area=area, agency=agency, role=Role.COORDINATOR, first_name="Jane", last_name="Coordinator")
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def make_user(area, role: str, **kwargs):
+    agency = kwargs.pop("agency", None) or AgencyFactory(area=area)
+    return UserFactory(area=area, agency=None if role == Role.PERSON else agency, role=role, **kwargs)
