@@ -15,7 +15,10 @@ def known_person(coordinator):
     person = person_create(
         area=coordinator.area,
         data=PersonInput(
-            given_name="Christina", family_name="Okonkwo", known_as="Tina", date_of_birth=dt.date(1984, 6, 12),
+            given_name="Christina",
+            family_name="Okonkwo",
+            known_as="Tina",
+            date_of_birth=dt.date(1984, 6, 12),
             identifiers=[(IdentifierKind.NHS, "9434765919", None)],
         ),
         actor=coordinator,
