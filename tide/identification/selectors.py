@@ -1,0 +1,266 @@
+"""Reads of the identification room, with the visibility rules for the list, alerts and explanations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from tide.coordination.models import SupportEpisode
+from tide.core.timeline import Entry
+from tide.identification import listing, rules
+from tide.identification import ndt as ndt_rules
+from tide.identification.models import (
+    Alert,
+    Definition,
+    ListChange,
+    ListEntry,
+    ListStatus,
+    NdtAssessment,
+    NdtWording,
+    ScreeningResult,
+)
+from tide.people.models import Ethnicity, Person, Sex
+from tide.service_use.models import ServiceEvent
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "gap": ("-gap_score", "person_id"),
+    "name": ("person__family_name", "person__given_name", "person_id"),
+    "identified": ("-first_identified_on", "person_id"),
+    "last_event": ("-last_event_on", "person_id"),
+    "ndt": ("-ndt_total", "person_id"),
+    "status": ("status", "person_id"),
+}
+
+
+def alerts_for(user: Any, *, unseen_only: bool = False, limit: int | None = 50) -> QuerySet[Alert]:
+    """The alerts addressed to ``user``, or to their team/agency, about people in their area; newest first."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "area_id", None):
+        return Alert.objects.none()
+    to_me = Q(recipient_id=user.pk)
+    if getattr(user, "agency_id", None):
+        to_me |= Q(recipient__isnull=True, agency_id=user.agency_id)
+    alerts = (
+        Alert.objects.filter(to_me, person__area_id=user.area_id)
+        .select_related("person", "event", "event__agency")
+        .order_by("seen_at", "-created_at", "-id")
+    )
+    if unseen_only:
+        alerts = alerts.filter(seen_at__isnull=True)
+    return alerts[:limit] if limit else alerts
+
+
+def alert_get_for(*, user: Any, pk: int) -> Alert | None:
+    return alerts_for(user, limit=None).filter(pk=pk).first()
+
+
+def by_name_list(
+    *,
+    user: Any,
+    status: str = "",
+    definition: str = "",
+    q: str = "",
+    sort: str = "gap",
+    on_list_only: bool = True,
+) -> QuerySet[ListEntry]:
+    """The by-name list of the user's area, filtered and sorted; only fields the list shows are loaded."""
+    if not getattr(user, "area_id", None):
+        return ListEntry.objects.none()
+    entries = ListEntry.objects.filter(area_id=user.area_id).select_related("person")
+    if status:
+        entries = entries.filter(status=status)
+    elif on_list_only:
+        entries = entries.filter(status__in=[s.value for s in listing.ON_LIST])
+    if definition:
+        entries = entries.filter(definitions__contains=definition)
+    if q:
+        for token in q.split()[:4]:
+            entries = entries.filter(
+                Q(person__given_name__icontains=token)
+                | Q(person__family_name__icontains=token)
+                | Q(person__known_as__icontains=token)
+            )
+    return entries.order_by(*SORTS.get(sort, SORTS["gap"])).only(
+        "person_id", "status", "status_since", "first_identified_on", "last_event_on", "definitions",
+        "domains_met", "ndt_total", "gap_score", "gap_detail",
+        "person__given_name", "person__family_name", "person__known_as", "person__date_of_birth",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    month_start: dt.date
+    month_end: dt.date
+    inflow: int
+    outflow: int
+    by_status: dict[str, int]
+
+    @property
+    def status_rows(self) -> list[tuple[str, str, int]]:
+        return [(code, listing.STATUS_LABELS[code], n) for code, n in self.by_status.items()]
+
+    @property
+    def on_list(self) -> int:
+        return sum(n for s, n in self.by_status.items() if s in listing.ON_LIST)
+
+
+def list_summary(*, user: Any, month: dt.date | None = None) -> ListSummary:
+    start, end = listing.month_bounds(month or timezone.localdate())
+    changes = ListChange.objects.filter(area_id=getattr(user, "area_id", None), on__gte=start, on__lte=end)
+    inflow = changes.filter(inflow=True).values("person_id").distinct().count()
+    outflow = changes.filter(outflow=True).values("person_id").distinct().count()
+    counts = Counter(
+        dict(
+            ListEntry.objects.filter(area_id=getattr(user, "area_id", None))
+            .values("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+    )
+    return ListSummary(start, end, inflow, outflow, {s.value: counts.get(s.value, 0) for s in ListStatus})
+
+
+def definitions_enabled() -> list[Definition]:
+    return list(Definition.objects.filter(enabled=True))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    definition: Definition
+    result: rules.Result
+
+
+def person_explanations(*, person: Person, as_of: dt.date | None = None) -> list[Explanation]:
+    """Why a person meets (or does not meet) each enabled definition, evaluated now from their ledger."""
+    as_of = as_of or timezone.localdate()
+    events = [
+        rules.Evidence(on, code, pk)
+        for pk, code, on in ServiceEvent.objects.filter(person=person, occurred_on__lte=as_of).values_list(
+            "pk", "event_type", "occurred_on"
+        )
+    ]
+    return [Explanation(d, rules.evaluate(d.spec, events, as_of=as_of)) for d in definitions_enabled()]
+
+
+def list_entry_of(person: Person) -> ListEntry | None:
+    return ListEntry.objects.filter(person=person).first()
+
+
+def ndt_wording() -> dict[tuple[str, int], str]:
+    return {(w.item, w.level): w.text for w in NdtWording.objects.all()}
+
+
+def ndt_history_for(*, person: Person) -> list[dict[str, Any]]:
+    """The person's NDT assessments, oldest first, each with its total and distance travelled."""
+    assessments = list(NdtAssessment.objects.filter(person=person).select_related("assessor"))
+    rows = ndt_rules.history([{code: getattr(a, code) for code in ndt_rules.CODES} for a in assessments])
+    wording = ndt_wording()
+    for a, row in zip(assessments, rows, strict=True):
+        row["assessment"] = a
+        row["items"] = [
+            {
+                "item": item,
+                "value": getattr(a, item.code),
+                "text": ndt_rules.level_text(item.code, getattr(a, item.code), wording),
+            }
+            for item in ndt_rules.ITEMS
+        ]
+    return rows
+
+
+def ndt_item_changes(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per item: first and latest rating and the change between them (negative = fewer problems)."""
+    if len(history) < 2:
+        return []
+    first, last = history[0]["values"], history[-1]["values"]
+    changes, _ = ndt_rules.distance(first, last)
+    return [{"item": ndt_rules.BY_CODE[c.code], "before": c.before, "after": c.after, "change": c.change}
+            for c in changes]  # fmt: skip
+
+
+# --- Equity -------------------------------------------------------------------------------------------------
+
+DIMENSIONS = {"sex": "Sex", "ethnicity": "Ethnic group", "age": "Age band"}
+
+
+def equity_report(*, user: Any, by: str, definition: str = "", today: dt.date | None = None) -> dict[str, Any]:
+    """Identified and caseload rates by group against everyone the area's services know (the register)."""
+    today = today or timezone.localdate()
+    area_id = getattr(user, "area_id", None)
+    people = Person.objects.filter(area_id=area_id).values_list("pk", "sex", "ethnicity", "date_of_birth")
+    listed = ListEntry.objects.filter(area_id=area_id)
+    if definition:
+        listed = listed.filter(definitions__contains=definition)
+    identified = set(listed.values_list("person_id", flat=True))
+    caseload = set(SupportEpisode.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
+    sex_labels, eth_labels = dict(Sex.choices), dict(Ethnicity.choices)
+
+    def group(sex: str, ethnicity: str, dob: dt.date | None) -> str:
+        if by == "sex":
+            return str(sex_labels.get(sex, sex))
+        if by == "ethnicity":
+            return str(eth_labels.get(ethnicity, ethnicity))
+        age = None if dob is None else today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        return listing.age_band(age)
+
+    order = {
+        "sex": [str(v) for v in sex_labels.values()],
+        "ethnicity": [str(v) for v in eth_labels.values()],
+        "age": [b[0] for b in listing.AGE_BANDS] + ["Not known"],
+    }.get(by, [])
+    rows, overall = listing.equity_rows(
+        ((group(sex, eth, dob), pk in identified, pk in caseload) for pk, sex, eth, dob in people), order=order
+    )
+    shown = []
+    for row in rows:
+        if not row.population:
+            continue
+        shown.append(
+            {
+                "group": row.group,
+                "population": listing.suppress(row.population),
+                "identified": listing.suppress(row.identified),
+                "caseload": listing.suppress(row.caseload),
+                "identified_rate": None if row.identified <= 7 else row.identified_rate,
+                "caseload_rate": None if row.caseload <= 7 else row.caseload_rate,
+                "identified_ratio": None
+                if row.identified <= 7
+                else listing.relative_rate(row.identified_rate, overall.identified_rate),
+                "caseload_ratio": None
+                if row.caseload <= 7
+                else listing.relative_rate(row.caseload_rate, overall.caseload_rate),
+            }
+        )
+    return {"rows": shown, "overall": overall, "by": by, "label": DIMENSIONS.get(by, by)}
+
+
+# --- Timeline ----------------------------------------------------------------------------------------------
+
+
+def timeline_entries(person: Any, user: Any) -> list[Entry]:
+    from django.urls import reverse
+
+    url = reverse("identification:person", args=[person.pk])
+    entries = []
+    for r in ScreeningResult.objects.filter(person=person, meets=True, first_met_on__isnull=False).select_related(
+        "definition"
+    ):
+        entries.append(
+            Entry(on=r.first_met_on, title=f"Identified: meets {r.definition.name}", kind="identification",
+                  source="Identification", detail=f"{r.n_met} criteria met", url=url)
+        )  # fmt: skip
+    for a in NdtAssessment.objects.filter(person=person):
+        total = f"total {a.total} of 48" if a.total is not None else f"{ndt_rules.rated_count(_values(a))} of 10 items"
+        entries.append(
+            Entry(on=a.assessed_on, title="NDT assessment", kind="assessment", source="Identification",
+                  detail=total, sensitive="health", url=reverse("identification:ndt", args=[person.pk]))
+        )  # fmt: skip
+    return entries
+
+
+def _values(a: NdtAssessment) -> dict[str, int | None]:
+    return {code: getattr(a, code) for code in ndt_rules.CODES}
