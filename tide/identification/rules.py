@@ -204,7 +204,7 @@ def ledger_from_columns(person_ids: Any, codes: Any, dates: Any) -> tuple[Ledger
     import numpy as np
     import pandas as pd
 
-    person_idx, uniques = pd.factorize(person_ids, sort=False)
+    person_idx, uniques = pd.factorize(pd.Series(person_ids), sort=False)
     codes_cat = pd.Categorical(codes, categories=list(CODE_INDEX))
     if (codes_cat.codes < 0).any():
         bad = sorted(set(pd.Series(codes)[codes_cat.codes < 0].astype(str)))[:5]

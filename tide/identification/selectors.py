@@ -58,6 +58,15 @@ def alert_get_for(*, user: Any, pk: int) -> Alert | None:
     return alerts_for(user, limit=None).filter(pk=pk).first()
 
 
+def _has_definition(code: str) -> Q:
+    return (
+        Q(definitions=code)
+        | Q(definitions__startswith=f"{code},")
+        | Q(definitions__endswith=f",{code}")
+        | Q(definitions__contains=f",{code},")
+    )
+
+
 def by_name_list(
     *,
     user: Any,
@@ -76,7 +85,7 @@ def by_name_list(
     elif on_list_only:
         entries = entries.filter(status__in=[s.value for s in listing.ON_LIST])
     if definition:
-        entries = entries.filter(definitions__contains=definition)
+        entries = entries.filter(_has_definition(definition))
     if q:
         for token in q.split()[:4]:
             entries = entries.filter(
@@ -194,7 +203,7 @@ def equity_report(*, user: Any, by: str, definition: str = "", today: dt.date | 
     people = Person.objects.filter(area_id=area_id).values_list("pk", "sex", "ethnicity", "date_of_birth")
     listed = ListEntry.objects.filter(area_id=area_id)
     if definition:
-        listed = listed.filter(definitions__contains=definition)
+        listed = listed.filter(_has_definition(definition))
     identified = set(listed.values_list("person_id", flat=True))
     caseload = set(SupportEpisode.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
     sex_labels, eth_labels = dict(Sex.choices), dict(Ethnicity.choices)
