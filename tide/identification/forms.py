@@ -33,6 +33,7 @@ class ListFilterForm(GovukForm):
     def __init__(self, *args: Any, definitions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["definition"].choices = [("", "Any definition"), *definitions]  # type: ignore[attr-defined]
+        self._errors = None  # GovukForm looked at the errors before the choices were known: validate again
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data.get("sort") or "gap"
@@ -45,6 +46,19 @@ def _rating_choices(item: ndt.Item) -> list[tuple[str, str]]:
     ]
 
 
+def _rating_field(item: ndt.Item) -> forms.TypedChoiceField:
+    # A select offers only allowed values; the service checks again, so a forged value is refused too.
+    return forms.TypedChoiceField(
+        label=item.label,
+        choices=_rating_choices(item),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Double-weighted: 0, 2, 4, 6 or 8." if item.weight == 2 else "0 to 4.",
+        error_messages={"invalid_choice": ndt.item_problem(item.code, 1 if item.weight == 2 else 99)},
+    )
+
+
 class NdtForm(GovukForm):
     assessed_on = forms.DateField(
         label="Date of the assessment",
@@ -52,25 +66,13 @@ class NdtForm(GovukForm):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         error_messages={"required": "Enter the date of the assessment.", "invalid": "Enter a real date, for example 27/03/2026."},
     )
+    locals().update({item.code: _rating_field(item) for item in ndt.ITEMS})  # one select per NDT item, in order
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["assessed_on"].initial = timezone.localdate().strftime("%d/%m/%Y")
-        for item in ndt.ITEMS:
-            help_text = "Double-weighted: 0, 2, 4, 6 or 8." if item.weight == 2 else "0 to 4."
-            # A select offers only allowed values; the service still checks, so a forged value is refused too.
-            self.fields[item.code] = forms.TypedChoiceField(
-                label=item.label,
-                choices=_rating_choices(item),
-                coerce=int,
-                empty_value=None,
-                required=False,
-                help_text=help_text,
-                error_messages={"invalid_choice": ndt.item_problem(item.code, 99)},
-            )
-        self.order_fields(["assessed_on", *ndt.CODES, "notes"])
 
 
 class EquityForm(GovukForm):
@@ -80,6 +82,7 @@ class EquityForm(GovukForm):
     def __init__(self, *args: Any, definitions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["definition"].choices = [("", "Any definition"), *definitions]  # type: ignore[attr-defined]
+        self._errors = None  # GovukForm looked at the errors before the choices were known: validate again
 
 
 class WordingUploadForm(GovukForm):
