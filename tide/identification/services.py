@@ -46,6 +46,28 @@ class ScreenSummary:
     near: dict[str, int]
 
 
+DEFAULT_TRIGGERS = ("arrest", "prison_release", "rough_sleeping_contact", "ae_attendance", "eviction")
+
+
+@transaction.atomic
+def definitions_install_shipped(*, actor: Any) -> int:
+    """Add any of the four shipped definitions and default triggers that are missing; returns how many were added."""
+    added = 0
+    for order, data in enumerate(rules.SHIPPED, start=1):
+        _, created = Definition.objects.get_or_create(
+            code=data["code"],
+            defaults={"name": data["name"], "description": data["description"], "criteria": data["criteria"],
+                      "min_criteria": data["min_criteria"], "order": order * 10},
+        )  # fmt: skip
+        added += created
+    for event_type in DEFAULT_TRIGGERS:
+        _, created = TriggerRule.objects.get_or_create(area=None, event_type=event_type)
+        added += created
+    if added:
+        audit_record(actor=actor, action="identification.defaults_installed", detail={"added": added})
+    return added
+
+
 def enabled_definitions() -> list[tuple[Definition, rules.DefinitionSpec]]:
     return [(d, d.spec) for d in Definition.objects.filter(enabled=True)]
 
