@@ -81,8 +81,10 @@ def quality(data: Path, as_of: dt.date) -> None:
     idx = np.where(has_events, idx, 0).astype(np.int64)
 
     print(f"\nQuality against ground truth ({len(truth):,} people, {len(ledger.person):,} events, as of {as_of})")
-    print(f"{'definition':<22}{'windows':<14}{'identified':>11}{'true':>9}{'precision':>11}{'recall':>9}"
-          f"{'recall of MD cohort':>21}")  # fmt: skip
+    print(
+        f"{'definition':<22}{'windows':<14}{'identified':>11}{'true':>9}{'precision':>11}{'recall':>9}"
+        f"{'recall of MD cohort':>21}"
+    )
     for spec in rules.shipped_specs():
         for label, s in (("shipped", spec), ("whole period", whole_period(spec))):
             screened = rules.screen_ledger(s, ledger, as_of=as_of)
@@ -97,8 +99,10 @@ def quality(data: Path, as_of: dt.date) -> None:
             p, r, n_pred, n_true = precision_recall(pred, t)
             md = truth["md"].to_numpy().astype(bool)
             md_recall = float((pred & md).sum() / max(md.sum(), 1))
-            print(f"{spec.code:<22}{label:<14}{n_pred:>11,}{n_true:>9,}{p:>11.3f}{r:>9.3f}{md_recall:>21.3f}"
-                  + (f"   SMD level exact: {exact:.3f}" if exact is not None else ""))  # fmt: skip
+            print(
+                f"{spec.code:<22}{label:<14}{n_pred:>11,}{n_true:>9,}{p:>11.3f}{r:>9.3f}{md_recall:>21.3f}"
+                + (f"   SMD level exact: {exact:.3f}" if exact is not None else "")
+            )
 
 
 def screening_time(data: Path, as_of: dt.date) -> None:
@@ -116,7 +120,9 @@ def screening_time(data: Path, as_of: dt.date) -> None:
         screened = rules.screen_ledger(spec, ledger, as_of=as_of)
         counts[spec.code] = (int(screened["meets"].sum()), int(screened["near"].sum()))
     total = time.perf_counter() - start
-    print(f"\nWhole-ledger screening: {rows:,} events, {len(ids):,} people, 4 definitions, os.cpu_count()={os.cpu_count()}")
+    print(
+        f"\nWhole-ledger screening: {rows:,} events, {len(ids):,} people, 4 definitions, os.cpu_count()={os.cpu_count()}"
+    )
     print(f"  baseline (read the three Parquet columns only): {baseline:.2f} s")
     print(f"  screening (read + encode {loaded:.2f} s, then 4 definitions): {total:.2f} s  (target < 120 s)")
     print(f"  peak RSS: {peak_rss_mb():,.0f} MB")
@@ -144,7 +150,7 @@ def page_time(n_people: int, repeats: int) -> None:
     try:
         area = Area.objects.create(name="Benchford", code="benchford")
         agency = Agency.objects.create(area=area, name="Link", code="link", sector="voluntary")
-        user = User.objects.create_user("bench", password="x", area=area, agency=agency, role=Role.COORDINATOR)  # noqa: S106
+        user = User.objects.create_user("bench", password="x", area=area, agency=agency, role=Role.COORDINATOR)
         client = Client()
         client.force_login(user)
 
@@ -155,25 +161,44 @@ def page_time(n_people: int, repeats: int) -> None:
                 t0 = time.perf_counter()
                 response = client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)
-                assert response.status_code == 200, response.status_code  # noqa: S101
+                assert response.status_code == 200, response.status_code
             return statistics.median(times)
 
         baseline = median_ms("/identification/")
         rng = np.random.default_rng(7)
-        today = dt.date.today()  # noqa: DTZ011 - a benchmark, not application code
+        today = dt.date.today()
         people = Person.objects.bulk_create(
-            [Person(area=area, given_name=f"Given{i}", family_name=f"Family{i:05d}", date_of_birth=dt.date(1980, 1, 1))
-             for i in range(n_people)], batch_size=2000)  # fmt: skip
+            [
+                Person(
+                    area=area, given_name=f"Given{i}", family_name=f"Family{i:05d}", date_of_birth=dt.date(1980, 1, 1)
+                )
+                for i in range(n_people)
+            ],
+            batch_size=2000,
+        )
         statuses = ["new", "active", "caseload", "returned"]
         ListEntry.objects.bulk_create(
-            [ListEntry(person=p, area=area, status=statuses[i % 4], status_since=today,
-                       first_identified_on=today - dt.timedelta(days=int(rng.integers(0, 900))),
-                       last_event_on=today - dt.timedelta(days=int(rng.integers(0, 90))),
-                       definitions="fulfilling_lives,turning_the_tide", domains_met=int(rng.integers(1, 5)),
-                       ndt_total=int(rng.integers(10, 48)), gap_score=float(rng.uniform(0, 100)),
-                       gap_detail="need 60%, 4 crisis events, 1 services engaged, 0 declines or no-shows")
-             for i, p in enumerate(people)], batch_size=2000)  # fmt: skip
-        print(f"\nBy-name list page ({connection.vendor}), {n_people:,} people on the list, 50 a page, median of {repeats}")
+            [
+                ListEntry(
+                    person=p,
+                    area=area,
+                    status=statuses[i % 4],
+                    status_since=today,
+                    first_identified_on=today - dt.timedelta(days=int(rng.integers(0, 900))),
+                    last_event_on=today - dt.timedelta(days=int(rng.integers(0, 90))),
+                    definitions="fulfilling_lives,turning_the_tide",
+                    domains_met=int(rng.integers(1, 5)),
+                    ndt_total=int(rng.integers(10, 48)),
+                    gap_score=float(rng.uniform(0, 100)),
+                    gap_detail="need 60%, 4 crisis events, 1 services engaged, 0 declines or no-shows",
+                )
+                for i, p in enumerate(people)
+            ],
+            batch_size=2000,
+        )
+        print(
+            f"\nBy-name list page ({connection.vendor}), {n_people:,} people on the list, 50 a page, median of {repeats}"
+        )
         print(f"  baseline (empty list): {baseline:.1f} ms")
         for label, url in [
             ("first page, sorted by support gap", "/identification/"),
@@ -188,7 +213,9 @@ def page_time(n_people: int, repeats: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=ROOT / "var" / "bench1m", help="a directory written by tide.simulate")
+    parser.add_argument(
+        "--data", type=Path, default=ROOT / "var" / "bench1m", help="a directory written by tide.simulate"
+    )
     parser.add_argument("--preset", help="generate this tide.simulate preset into --data if it is missing")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--as-of", default="2026-09-30", help="screening date (the simulation's period end)")

@@ -17,5 +17,7 @@ class IdentificationConfig(AppConfig):
         timeline.register("identification", selectors.timeline_entries)
         list_roles = {Role.COORDINATOR, Role.TEAM_MANAGER, Role.ACCOUNTABLE_OFFICER}
         navigation.register("By-name list", "identification:list", roles=list_roles, order=20)
-        navigation.register("Alerts", "identification:alerts", roles=FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}, order=25)
+        navigation.register(
+            "Alerts", "identification:alerts", roles=FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}, order=25
+        )
         navigation.register("Equity", "identification:equity", roles=list_roles | {Role.COMMISSIONER}, order=80)

@@ -64,7 +64,10 @@ class NdtForm(GovukForm):
         label="Date of the assessment",
         help_text="For example, 27/03/2026. Rate each item on the past month.",
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        error_messages={"required": "Enter the date of the assessment.", "invalid": "Enter a real date, for example 27/03/2026."},
+        error_messages={
+            "required": "Enter the date of the assessment.",
+            "invalid": "Enter a real date, for example 27/03/2026.",
+        },
     )
     locals().update({item.code: _rating_field(item) for item in ndt.ITEMS})  # one select per NDT item, in order
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)

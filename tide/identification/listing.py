@@ -60,8 +60,11 @@ def status_of(i: StatusInput, s: Settings) -> tuple[Status, dt.date | None]:
     if i.on_caseload:
         return Status.CASELOAD, i.returned_on
     quiet = i.last_event_on is None or (i.today - i.last_event_on).days > s.inactive_after_days
-    moved_on = bool(i.last_exit in MOVED_ON_EXITS and i.last_exit_on and (
-        i.last_event_on is None or i.last_event_on <= i.last_exit_on))  # fmt: skip
+    moved_on = bool(
+        i.last_exit in MOVED_ON_EXITS
+        and i.last_exit_on
+        and (i.last_event_on is None or i.last_event_on <= i.last_exit_on)
+    )
     if moved_on:
         return Status.MOVED_ON, i.returned_on
     if quiet or not i.meets_now:
@@ -86,10 +89,21 @@ def is_outflow(before: str | None, after: str) -> bool:
 
 # --- Support gap ------------------------------------------------------------------------------------------
 
-CRISIS = frozenset({"arrest", "custody_night", "ae_attendance", "emergency_admission", "ambulance_callout",
-                    "mh_crisis_contact", "rough_sleeping_contact", "eviction", "prison_release", "da_incident"})  # fmt: skip
-PLANNED = frozenset({"mh_community_contact", "dat_treatment_start", "dat_contact", "probation_start",
-                     "hostel_night"})  # fmt: skip
+CRISIS = frozenset(
+    {
+        "arrest",
+        "custody_night",
+        "ae_attendance",
+        "emergency_admission",
+        "ambulance_callout",
+        "mh_crisis_contact",
+        "rough_sleeping_contact",
+        "eviction",
+        "prison_release",
+        "da_incident",
+    }
+)
+PLANNED = frozenset({"mh_community_contact", "dat_treatment_start", "dat_contact", "probation_start", "hostel_night"})
 
 
 @dataclass(frozen=True)
@@ -127,8 +141,13 @@ def support_gap(
 # --- Equity -------------------------------------------------------------------------------------------------
 
 AGE_BANDS: tuple[tuple[str, int, int], ...] = (
-    ("18-24", 18, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45-54", 45, 54), ("55-64", 55, 64), ("65+", 65, 200),
-)  # fmt: skip
+    ("18-24", 18, 24),
+    ("25-34", 25, 34),
+    ("35-44", 35, 44),
+    ("45-54", 45, 54),
+    ("55-64", 55, 64),
+    ("65+", 65, 200),
+)
 
 
 def age_band(age: int | None) -> str:
@@ -168,8 +187,9 @@ def equity_rows(
         c[1] += identified
         c[2] += caseload and identified
     rows = [EquityRow(g, *c) for g, c in counts.items()]
-    overall = EquityRow("All", sum(r.population for r in rows), sum(r.identified for r in rows),
-                        sum(r.caseload for r in rows))  # fmt: skip
+    overall = EquityRow(
+        "All", sum(r.population for r in rows), sum(r.identified for r in rows), sum(r.caseload for r in rows)
+    )
     return rows, overall
 
 

@@ -58,7 +58,8 @@ class NdtAssessment(models.Model):
         constraints = [
             *[
                 models.CheckConstraint(
-                    condition=models.Q(**{f"{item.code}__isnull": True}) | models.Q(**{f"{item.code}__in": item.allowed}),
+                    condition=models.Q(**{f"{item.code}__isnull": True})
+                    | models.Q(**{f"{item.code}__in": item.allowed}),
                     name=f"ndt_{item.code}_allowed",
                 )
                 for item in ndt_rules.ITEMS
@@ -126,7 +127,7 @@ class Definition(models.Model):
 
     def clean(self) -> None:
         try:
-            self.spec
+            _ = self.spec
         except rules.RuleError as error:
             raise ValidationError({"criteria": error.messages}) from None
 

@@ -19,8 +19,7 @@ COPYRIGHT = (
     "South West London and St George's Mental Health NHS Trust, and is used with acknowledgement."
 )
 ADVISORY = (
-    "Scores advise; they do not decide. The multi-agency group agrees who joins the caseload, "
-    "whatever the total."
+    "Scores advise; they do not decide. The multi-agency group agrees who joins the caseload, whatever the total."
 )
 
 
@@ -43,25 +42,49 @@ class Item:
 _PLAIN = ("None", "Mild", "Moderate", "Serious", "Severe")
 
 ITEMS: tuple[Item, ...] = (
-    Item("engagement", "Engagement with frontline services", 1,
-         ("Engages well", "Mostly engages", "Engages now and then", "Rarely engages", "Does not engage")),
-    Item("intentional_self_harm", "Intentional self-harm", 1,
-         ("No concern", "Thoughts, no acts", "Occasional acts", "Frequent acts", "Life-threatening acts")),
-    Item("unintentional_self_harm", "Unintentional self-harm", 1,
-         ("No concern", "Minor neglect of safety", "Some risky neglect", "Serious neglect", "Life-threatening neglect")),
-    Item("risk_to_others", "Risk to others", 2,
-         ("No risk seen", "Low risk", "Some risk", "High risk", "Very high risk")),
-    Item("risk_from_others", "Risk from others", 2,
-         ("No risk seen", "Low risk", "Some risk", "High risk", "Very high risk")),
+    Item(
+        "engagement",
+        "Engagement with frontline services",
+        1,
+        ("Engages well", "Mostly engages", "Engages now and then", "Rarely engages", "Does not engage"),
+    ),
+    Item(
+        "intentional_self_harm",
+        "Intentional self-harm",
+        1,
+        ("No concern", "Thoughts, no acts", "Occasional acts", "Frequent acts", "Life-threatening acts"),
+    ),
+    Item(
+        "unintentional_self_harm",
+        "Unintentional self-harm",
+        1,
+        ("No concern", "Minor neglect of safety", "Some risky neglect", "Serious neglect", "Life-threatening neglect"),
+    ),
+    Item(
+        "risk_to_others", "Risk to others", 2, ("No risk seen", "Low risk", "Some risk", "High risk", "Very high risk")
+    ),
+    Item(
+        "risk_from_others",
+        "Risk from others",
+        2,
+        ("No risk seen", "Low risk", "Some risk", "High risk", "Very high risk"),
+    ),
     Item("stress_anxiety", "Stress and anxiety", 1, _PLAIN),
-    Item("social_effectiveness", "Social effectiveness", 1,
-         ("Gets on with others", "Minor difficulties", "Some difficulties", "Marked difficulties", "Cannot get on")),
+    Item(
+        "social_effectiveness",
+        "Social effectiveness",
+        1,
+        ("Gets on with others", "Minor difficulties", "Some difficulties", "Marked difficulties", "Cannot get on"),
+    ),
     Item("substance_misuse", "Alcohol and drug use", 1, _PLAIN),
-    Item("impulse_control", "Impulse control", 1,
-         ("In control", "Mostly in control", "Sometimes impulsive", "Often impulsive", "Very impulsive")),
-    Item("housing", "Housing", 1,
-         ("Settled home", "Mostly settled", "Insecure", "Very insecure", "Street homeless")),
-)  # fmt: skip
+    Item(
+        "impulse_control",
+        "Impulse control",
+        1,
+        ("In control", "Mostly in control", "Sometimes impulsive", "Often impulsive", "Very impulsive"),
+    ),
+    Item("housing", "Housing", 1, ("Settled home", "Mostly settled", "Insecure", "Very insecure", "Street homeless")),
+)
 BY_CODE: dict[str, Item] = {item.code: item for item in ITEMS}
 CODES: tuple[str, ...] = tuple(BY_CODE)
 MAX_TOTAL = sum(item.maximum for item in ITEMS)  # 48
@@ -80,7 +103,7 @@ def item_problem(code: str, value: Any) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         return f"{item.label} must be a whole number."
-    if item.weight == 2 and value in range(0, item.maximum + 1) and value % 2:
+    if item.weight == 2 and value in range(item.maximum + 1) and value % 2:
         return f"{item.label} is double-weighted: enter 0, 2, 4, 6 or 8."
     if value not in item.allowed:
         allowed = ", ".join(map(str, item.allowed[:-1])) + f" or {item.allowed[-1]}"

@@ -126,9 +126,7 @@ def _int(value: Any, name: str, problems: list[str], *, low: int, high: int, all
     return number
 
 
-def spec_from_data(
-    *, code: str, name: str, criteria: Any, min_criteria: Any, near_margin: Any = 1
-) -> DefinitionSpec:
+def spec_from_data(*, code: str, name: str, criteria: Any, min_criteria: Any, near_margin: Any = 1) -> DefinitionSpec:
     """Build and check a definition from stored data; :class:`RuleError` lists every problem."""
     problems: list[str] = []
     if not isinstance(criteria, list) or not criteria:
@@ -177,9 +175,7 @@ def evaluate(spec: DefinitionSpec, events: Iterable[Evidence], *, as_of: dt.date
     results = []
     for criterion in spec.criteria:
         start = criterion.window_start(as_of)
-        matching = [
-            e for e in events if e.event_type in criterion.event_types and (start is None or e.on >= start)
-        ]
+        matching = [e for e in events if e.event_type in criterion.event_types and (start is None or e.on >= start)]
         results.append(CriterionResult(criterion, len(matching), tuple(matching[:MAX_EVIDENCE])))
     return Result(spec, as_of, tuple(results))
 
@@ -249,8 +245,16 @@ def screen_ledger(spec: DefinitionSpec, ledger: Ledger, *, as_of: dt.date) -> di
 _HOMELESS = ["rough_sleeping_contact", "hostel_night", "eviction", "homelessness_application"]
 _SUBSTANCE = ["dat_treatment_start", "dat_contact"]
 _MENTAL = ["mh_community_contact", "mh_crisis_contact", "mh_inpatient_day"]
-_CJS = ["arrest", "custody_night", "court_appearance", "conviction", "prison_reception", "prison_release",
-        "prison_night", "probation_start"]  # fmt: skip
+_CJS = [
+    "arrest",
+    "custody_night",
+    "court_appearance",
+    "conviction",
+    "prison_reception",
+    "prison_release",
+    "prison_night",
+    "probation_start",
+]
 
 
 def _c(code: str, label: str, types: list[str], min_count: int = 1, window: int | None = 365) -> dict[str, Any]:

@@ -94,10 +94,21 @@ def by_name_list(
                 | Q(person__known_as__icontains=token)
             )
     return entries.order_by(*SORTS.get(sort, SORTS["gap"])).only(
-        "person_id", "status", "status_since", "first_identified_on", "last_event_on", "definitions",
-        "domains_met", "ndt_total", "gap_score", "gap_detail",
-        "person__given_name", "person__family_name", "person__known_as", "person__date_of_birth",
-    )  # fmt: skip
+        "person_id",
+        "status",
+        "status_since",
+        "first_identified_on",
+        "last_event_on",
+        "definitions",
+        "domains_met",
+        "ndt_total",
+        "gap_score",
+        "gap_detail",
+        "person__given_name",
+        "person__family_name",
+        "person__known_as",
+        "person__date_of_birth",
+    )
 
 
 @dataclass(frozen=True)
@@ -119,12 +130,13 @@ class ListSummary:
 
 def list_summary(*, user: Any, month: dt.date | None = None) -> ListSummary:
     start, end = listing.month_bounds(month or timezone.localdate())
-    changes = ListChange.objects.filter(area_id=getattr(user, "area_id", None), on__gte=start, on__lte=end)
+    area_id: int = getattr(user, "area_id", None) or 0
+    changes = ListChange.objects.filter(area_id=area_id, on__gte=start, on__lte=end)
     inflow = changes.filter(inflow=True).values("person_id").distinct().count()
     outflow = changes.filter(outflow=True).values("person_id").distinct().count()
     counts = Counter(
         dict(
-            ListEntry.objects.filter(area_id=getattr(user, "area_id", None))
+            ListEntry.objects.filter(area_id=area_id)
             .values("status")
             .annotate(n=Count("id"))
             .values_list("status", "n")
@@ -187,8 +199,9 @@ def ndt_item_changes(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return []
     first, last = history[0]["values"], history[-1]["values"]
     changes, _ = ndt_rules.distance(first, last)
-    return [{"item": ndt_rules.BY_CODE[c.code], "before": c.before, "after": c.after, "change": c.change}
-            for c in changes]  # fmt: skip
+    return [
+        {"item": ndt_rules.BY_CODE[c.code], "before": c.before, "after": c.after, "change": c.change} for c in changes
+    ]
 
 
 # --- Equity -------------------------------------------------------------------------------------------------
@@ -199,7 +212,7 @@ DIMENSIONS = {"sex": "Sex", "ethnicity": "Ethnic group", "age": "Age band"}
 def equity_report(*, user: Any, by: str, definition: str = "", today: dt.date | None = None) -> dict[str, Any]:
     """Identified and caseload rates by group against everyone the area's services know (the register)."""
     today = today or timezone.localdate()
-    area_id = getattr(user, "area_id", None)
+    area_id: int = getattr(user, "area_id", None) or 0
     people = Person.objects.filter(area_id=area_id).values_list("pk", "sex", "ethnicity", "date_of_birth")
     listed = ListEntry.objects.filter(area_id=area_id)
     if definition:
@@ -258,16 +271,30 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
     for r in ScreeningResult.objects.filter(person=person, meets=True, first_met_on__isnull=False).select_related(
         "definition"
     ):
+        assert r.first_met_on is not None
         entries.append(
-            Entry(on=r.first_met_on, title=f"Identified: meets {r.definition.name}", kind="identification",
-                  source="Identification", detail=f"{r.n_met} criteria met", url=url)
-        )  # fmt: skip
+            Entry(
+                on=r.first_met_on,
+                title=f"Identified: meets {r.definition.name}",
+                kind="identification",
+                source="Identification",
+                detail=f"{r.n_met} criteria met",
+                url=url,
+            )
+        )
     for a in NdtAssessment.objects.filter(person=person):
         total = f"total {a.total} of 48" if a.total is not None else f"{ndt_rules.rated_count(_values(a))} of 10 items"
         entries.append(
-            Entry(on=a.assessed_on, title="NDT assessment", kind="assessment", source="Identification",
-                  detail=total, sensitive="health", url=reverse("identification:ndt", args=[person.pk]))
-        )  # fmt: skip
+            Entry(
+                on=a.assessed_on,
+                title="NDT assessment",
+                kind="assessment",
+                source="Identification",
+                detail=total,
+                sensitive="health",
+                url=reverse("identification:ndt", args=[person.pk]),
+            )
+        )
     return entries
 
 

@@ -56,9 +56,14 @@ def definitions_install_shipped(*, actor: Any) -> int:
     for order, data in enumerate(rules.SHIPPED, start=1):
         _, created = Definition.objects.get_or_create(
             code=data["code"],
-            defaults={"name": data["name"], "description": data["description"], "criteria": data["criteria"],
-                      "min_criteria": data["min_criteria"], "order": order * 10},
-        )  # fmt: skip
+            defaults={
+                "name": data["name"],
+                "description": data["description"],
+                "criteria": data["criteria"],
+                "min_criteria": data["min_criteria"],
+                "order": order * 10,
+            },
+        )
         added += created
     for event_type in DEFAULT_TRIGGERS:
         _, created = TriggerRule.objects.get_or_create(area=None, event_type=event_type)
@@ -89,7 +94,10 @@ def screen_people(*, person_ids: Iterable[int], as_of: dt.date | None = None, pr
             _screen_chunk(chunk, definitions, as_of, meets, near)
             list_refresh(person_ids=chunk, today=as_of)
         if progress is not None:
-            progress(min((done + 1) * CHUNK, len(ids)) / max(len(ids), 1), f"Screened {min((done + 1) * CHUNK, len(ids))} people")
+            progress(
+                min((done + 1) * CHUNK, len(ids)) / max(len(ids), 1),
+                f"Screened {min((done + 1) * CHUNK, len(ids))} people",
+            )
     return ScreenSummary(len(ids), dict(meets), dict(near))
 
 
@@ -136,10 +144,16 @@ def _screen_chunk(
             if old is None:
                 to_create.append(
                     ScreeningResult(
-                        person_id=pk, definition=definition, as_of=as_of, n_met=n_met, meets=is_met, near=is_near,
-                        criteria_met=met_codes, first_met_on=as_of if is_met else None,
+                        person_id=pk,
+                        definition=definition,
+                        as_of=as_of,
+                        n_met=n_met,
+                        meets=is_met,
+                        near=is_near,
+                        criteria_met=met_codes,
+                        first_met_on=as_of if is_met else None,
                     )
-                )  # fmt: skip
+                )
             else:
                 old.as_of, old.n_met, old.meets, old.near, old.criteria_met = as_of, n_met, is_met, is_near, met_codes
                 if is_met and old.first_met_on is None:
@@ -165,8 +179,9 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
     ids = list(person_ids)
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids).only("pk", "area_id", "died_on")}
     results: dict[int, list[ScreeningResult]] = defaultdict(list)
-    for r in ScreeningResult.objects.filter(person_id__in=ids, meets=True, definition__puts_on_list=True,
-                                            definition__enabled=True).select_related("definition"):  # fmt: skip
+    for r in ScreeningResult.objects.filter(
+        person_id__in=ids, meets=True, definition__puts_on_list=True, definition__enabled=True
+    ).select_related("definition"):
         results[r.person_id].append(r)
     entries = {e.person_id: e for e in ListEntry.objects.filter(person_id__in=ids)}
     events = ServiceEvent.objects.filter(person_id__in=ids, occurred_on__lte=today)
@@ -194,7 +209,7 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
             "person_id", flat=True
         )
     )
-    last_exit: dict[int, tuple[str, dt.date]] = {}
+    last_exit: dict[int, tuple[str, dt.date | None]] = {}
     for pk, ended, destination in (
         SupportEpisode.objects.filter(person_id__in=ids, ended_on__isnull=False)
         .order_by("ended_on")
@@ -202,8 +217,8 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
     ):
         last_exit[pk] = (destination, ended)
     ndt_totals: dict[int, int | None] = {}
-    for pk, total in NdtAssessment.objects.filter(person_id__in=ids).order_by("assessed_on", "id").values_list(
-        "person_id", "total"
+    for pk, total in (
+        NdtAssessment.objects.filter(person_id__in=ids).order_by("assessed_on", "id").values_list("person_id", "total")
     ):
         ndt_totals[pk] = total
     settings_cache: dict[int, listing.Settings] = {}
@@ -214,21 +229,29 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
         entry = entries.get(pk)
         if person is None or (entry is None and not met):
             continue
-        s = settings_cache.get(person.area_id) or settings_cache.setdefault(person.area_id, _settings_for(person.area_id))
+        s = settings_cache.get(person.area_id) or settings_cache.setdefault(
+            person.area_id, _settings_for(person.area_id)
+        )
         first_identified = min((r.first_met_on or today for r in met), default=None)
         if entry is not None:
             first_identified = min(entry.first_identified_on, first_identified or entry.first_identified_on)
-        assert first_identified is not None  # noqa: S101 - an entry exists or a definition is met
+        assert first_identified is not None
         exit_destination, exit_on = last_exit.get(pk, ("", None))
         status, returned_on = listing.status_of(
             listing.StatusInput(
-                today=today, first_identified_on=first_identified, last_event_on=last_event.get(pk),
-                previous=entry.status if entry else None, returned_on=entry.returned_on if entry else None,
-                meets_now=bool(met), on_caseload=pk in open_episodes, last_exit=exit_destination,
-                last_exit_on=exit_on, died_on=person.died_on,
+                today=today,
+                first_identified_on=first_identified,
+                last_event_on=last_event.get(pk),
+                previous=entry.status if entry else None,
+                returned_on=entry.returned_on if entry else None,
+                meets_now=bool(met),
+                on_caseload=pk in open_episodes,
+                last_exit=exit_destination,
+                last_exit_on=exit_on,
+                died_on=person.died_on,
             ),
             s,
-        )  # fmt: skip
+        )
         gap = listing.support_gap(
             domains_met=len(domains.get(pk, ())),
             ndt_total=ndt_totals.get(pk),
@@ -260,17 +283,34 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
         if before != status.value:
             changes.append(
                 ListChange(
-                    person_id=pk, area_id=person.area_id, on=today, before=before or "", after=status.value,
-                    inflow=listing.is_inflow(before, status), outflow=listing.is_outflow(before, status),
+                    person_id=pk,
+                    area_id=person.area_id,
+                    on=today,
+                    before=before or "",
+                    after=status.value,
+                    inflow=listing.is_inflow(before, status),
+                    outflow=listing.is_outflow(before, status),
                 )
-            )  # fmt: skip
+            )
     ListEntry.objects.bulk_create(creates, batch_size=1000)
     ListEntry.objects.bulk_update(
         updates,
-        ["area_id", "status", "status_since", "first_identified_on", "returned_on", "last_event_on", "definitions",
-         "domains_met", "ndt_total", "gap_score", "gap_detail", "updated_at"],
+        [
+            "area_id",
+            "status",
+            "status_since",
+            "first_identified_on",
+            "returned_on",
+            "last_event_on",
+            "definitions",
+            "domains_met",
+            "ndt_total",
+            "gap_score",
+            "gap_detail",
+            "updated_at",
+        ],
         batch_size=1000,
-    )  # fmt: skip
+    )
     ListChange.objects.bulk_create(changes, batch_size=1000)
     return len(changes)
 
@@ -339,7 +379,7 @@ def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
         role=Role.COORDINATOR, is_active=True, area_id__in={e.person.area_id for e in events}
     ).values_list("pk", "area_id"):
         area_coordinators[area_id].append(pk)
-    existing = set(
+    existing: set[tuple[int | None, int | None, int | None]] = set(
         Alert.objects.filter(event__in=events).values_list("event_id", "recipient_id", "agency_id")
     )
     created: list[Alert] = []
@@ -351,9 +391,7 @@ def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
         for rule in _rules_for(event.event_type, event.person.area_id, active):
             if not state["meets"] and not (rule.applies_to == TriggerRule.AppliesTo.MEETS_OR_NEAR and state["near"]):
                 continue
-            why = (
-                f"meets {', '.join(state['meets'])}" if state["meets"] else f"is close to {', '.join(state['near'])}"
-            )
+            why = f"meets {', '.join(state['meets'])}" if state["meets"] else f"is close to {', '.join(state['near'])}"
             message = f"{label} on {event.occurred_on:%-d %B %Y} for {event.person.display_name}, who {why}."
             targets: list[tuple[int | None, int | None]]
             if rule.recipient == TriggerRule.Recipient.AGENCY:
@@ -370,16 +408,22 @@ def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
                 existing.add((event.pk, recipient_id, agency_id))
                 created.append(
                     Alert(
-                        person_id=event.person_id, event=event, recipient_id=recipient_id, agency_id=agency_id,
-                        kind=f"trigger.{event.event_type}", message=message[:1000],
+                        person_id=event.person_id,
+                        event=event,
+                        recipient_id=recipient_id,
+                        agency_id=agency_id,
+                        kind=f"trigger.{event.event_type}",
+                        message=message[:1000],
                     )
-                )  # fmt: skip
+                )
     Alert.objects.bulk_create(created)
     for person_id in {a.person_id for a in created}:
         audit_record(
-            actor=None, action="alert.raised", person_id=person_id,
+            actor=None,
+            action="alert.raised",
+            person_id=person_id,
             detail={"count": sum(1 for a in created if a.person_id == person_id)},
-        )  # fmt: skip
+        )
     return created
 
 
@@ -419,9 +463,12 @@ def ndt_record(
     assessment.full_clean()
     assessment.save()
     audit_record(
-        actor=actor, action="ndt.recorded", target=assessment, person_id=person.pk,
+        actor=actor,
+        action="ndt.recorded",
+        target=assessment,
+        person_id=person.pk,
         detail={"total": assessment.total, "rated": ndt_rules.rated_count(checked)},
-    )  # fmt: skip
+    )
     list_refresh(person_ids=[person.pk])
     return assessment
 

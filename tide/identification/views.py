@@ -14,7 +14,6 @@ from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access
 from tide.core.audit import audit_record
 from tide.core.jobs import job_enqueue
-from tide.identification import listing
 from tide.identification import ndt as ndt_rules
 from tide.identification.forms import EquityForm, ListFilterForm, NdtForm, WordingUploadForm
 from tide.identification.selectors import (
@@ -83,8 +82,19 @@ class _Echo:
 def _csv(request: HttpRequest, entries, filters: dict[str, str]) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
     audit_record(actor=request.user, action="identification.list_exported", reason="by-name list CSV", detail=filters)
     writer = csv.writer(_Echo())
-    header = ["person_id", "name", "date_of_birth", "status", "status_since", "first_identified_on",
-              "last_event_on", "definitions", "domains_with_evidence", "ndt_total", "support_gap"]  # fmt: skip
+    header = [
+        "person_id",
+        "name",
+        "date_of_birth",
+        "status",
+        "status_since",
+        "first_identified_on",
+        "last_event_on",
+        "definitions",
+        "domains_with_evidence",
+        "ndt_total",
+        "support_gap",
+    ]
 
     def rows():  # type: ignore[no-untyped-def]
         yield writer.writerow(header)
@@ -93,9 +103,19 @@ def _csv(request: HttpRequest, entries, filters: dict[str, str]) -> StreamingHtt
             if name[:1] in "=+-@":
                 name = "'" + name  # no formula injection in spreadsheets
             yield writer.writerow(
-                [e.person_id, name, e.person.date_of_birth or "", e.status_label, e.status_since,
-                 e.first_identified_on, e.last_event_on or "", e.definitions.replace(",", " "), e.domains_met,
-                 "" if e.ndt_total is None else e.ndt_total, e.gap_score]  # fmt: skip
+                [
+                    e.person_id,
+                    name,
+                    e.person.date_of_birth or "",
+                    e.status_label,
+                    e.status_since,
+                    e.first_identified_on,
+                    e.last_event_on or "",
+                    e.definitions.replace(",", " "),
+                    e.domains_met,
+                    "" if e.ndt_total is None else e.ndt_total,
+                    e.gap_score,
+                ]
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -148,7 +168,9 @@ def ndt_view(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as error:
-                for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+                for field, errors in (
+                    error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+                ):
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(request, "NDT assessment recorded.")
@@ -196,16 +218,22 @@ def equity_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identification/equity.html",
-        {"form": form if form.errors else None, "filter_form": form, "report": report,
-         "definition_name": dict(definitions).get(definition, "any definition")},
-    )  # fmt: skip
+        {
+            "form": form if form.errors else None,
+            "filter_form": form,
+            "report": report,
+            "definition_name": dict(definitions).get(definition, "any definition"),
+        },
+    )
 
 
 @require_POST
 @access(roles=ADMIN_ROLES)
 def screening_start(request: HttpRequest) -> HttpResponse:
     job = job_enqueue(
-        kind="identification.screen", params={"area_id": request.user.area_id}, actor=request.user  # type: ignore[union-attr]
+        kind="identification.screen",
+        params={"area_id": request.user.area_id},
+        actor=request.user,  # type: ignore[union-attr]
     )
     messages.success(request, "Screening of the whole ledger has started.")
     return redirect("job-detail", pk=job.pk)
@@ -228,5 +256,3 @@ def ndt_wording_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Loaded {rows} wording rows.")
             return redirect("identification:ndt-wording")
     return render(request, "identification/ndt_wording.html", {"form": form, "copyright": ndt_rules.COPYRIGHT})
-
-

@@ -33,8 +33,9 @@ def test_coordinator_sees_an_arrest_alert_and_why_the_person_is_on_the_list(page
     person, police = on_the_list
     events_record(
         events=[ServiceEvent(person=person, agency=police, event_type="arrest", occurred_on=days_ago(0))],
-        actor=None, reason="police extract",
-    )  # fmt: skip
+        actor=None,
+        reason="police extract",
+    )
     sign_in(page, coordinator.username, TEST_PASSWORD)
     page.get_by_role("link", name="Alerts").first.click()
     assert page.get_by_text("Arrest on").is_visible()
@@ -57,8 +58,12 @@ def test_coordinator_sees_an_arrest_alert_and_why_the_person_is_on_the_list(page
 def test_list_pages_are_accessible_and_fit_a_phone(page, phone_page, coordinator, on_the_list):
     person, _ = on_the_list
     sign_in(page, coordinator.username, TEST_PASSWORD)
-    for path in ["/identification/", "/identification/least-helped", "/identification/equity",
-                 f"/identification/people/{person.pk}/ndt"]:  # fmt: skip
+    for path in [
+        "/identification/",
+        "/identification/least-helped",
+        "/identification/equity",
+        f"/identification/people/{person.pk}/ndt",
+    ]:
         page.goto(path)
         assert axe_violations(page) == [], path
     page.goto("/identification/")

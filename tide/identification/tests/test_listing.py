@@ -9,9 +9,18 @@ TODAY = dt.date(2026, 6, 30)
 
 
 def status(**kw):
-    base = dict(today=TODAY, first_identified_on=TODAY - dt.timedelta(days=100), last_event_on=TODAY,
-                previous=Status.ACTIVE, returned_on=None, meets_now=True, on_caseload=False, last_exit="",
-                last_exit_on=None, died_on=None)  # fmt: skip
+    base = {
+        "today": TODAY,
+        "first_identified_on": TODAY - dt.timedelta(days=100),
+        "last_event_on": TODAY,
+        "previous": Status.ACTIVE,
+        "returned_on": None,
+        "meets_now": True,
+        "on_caseload": False,
+        "last_exit": "",
+        "last_exit_on": None,
+        "died_on": None,
+    }
     return status_of(StatusInput(**(base | kw)), Settings(inactive_after_days=90, new_for_days=30))[0]
 
 
@@ -24,22 +33,36 @@ def test_statuses():
     assert status(meets_now=False) == Status.INACTIVE
     assert status(previous=Status.INACTIVE) == Status.RETURNED
     assert status(died_on=TODAY - dt.timedelta(days=1), on_caseload=True) == Status.DIED
-    moved = dict(last_exit="no_longer_needs", last_exit_on=TODAY - dt.timedelta(days=5),
-                 last_event_on=TODAY - dt.timedelta(days=6))  # fmt: skip
+    moved = {
+        "last_exit": "no_longer_needs",
+        "last_exit_on": TODAY - dt.timedelta(days=5),
+        "last_event_on": TODAY - dt.timedelta(days=6),
+    }
     assert status(**moved) == Status.MOVED_ON
     assert status(**(moved | {"last_event_on": TODAY})) == Status.ACTIVE  # new events after the exit
 
 
 def test_returned_lasts_for_the_configured_days():
     s = Settings(returned_for_days=30)
-    base = StatusInput(TODAY, TODAY - dt.timedelta(days=300), TODAY, Status.RETURNED, TODAY - dt.timedelta(days=31),
-                       True, False, "", None, None)  # fmt: skip
+    base = StatusInput(
+        TODAY,
+        TODAY - dt.timedelta(days=300),
+        TODAY,
+        Status.RETURNED,
+        TODAY - dt.timedelta(days=31),
+        True,
+        False,
+        "",
+        None,
+        None,
+    )
     assert status_of(base, s)[0] == Status.ACTIVE
 
 
 def test_inflow_and_outflow():
-    assert listing.flows([(None, "new"), ("inactive", "returned"), ("active", "inactive"), ("new", "active"),
-                          ("active", "died")]) == {"inflow": 2, "outflow": 2}  # fmt: skip
+    assert listing.flows(
+        [(None, "new"), ("inactive", "returned"), ("active", "inactive"), ("new", "active"), ("active", "died")]
+    ) == {"inflow": 2, "outflow": 2}
 
 
 def test_support_gap_is_higher_for_more_need_and_crisis_and_lower_with_services():
@@ -56,8 +79,15 @@ def test_equity_rows_and_small_number_suppression():
         [("F", True, True), ("F", False, False), ("M", True, False), ("M", True, True)], order=["F", "M", "U"]
     )
     assert [(r.group, r.population, r.identified, r.caseload) for r in rows] == [
-        ("F", 2, 1, 1), ("M", 2, 2, 1), ("U", 0, 0, 0)]  # fmt: skip
+        ("F", 2, 1, 1),
+        ("M", 2, 2, 1),
+        ("U", 0, 0, 0),
+    ]
     assert overall.identified_rate == 0.75
     assert listing.relative_rate(rows[1].identified_rate, overall.identified_rate) == 1 / 0.75
-    assert listing.suppress(3) == "*" and listing.suppress(0) == "0" and listing.suppress(8) == "8"
-    assert listing.age_band(17) == "Under 18" and listing.age_band(44) == "35-44" and listing.age_band(None) == "Not known"
+    assert listing.suppress(3) == "*"
+    assert listing.suppress(0) == "0"
+    assert listing.suppress(8) == "8"
+    assert listing.age_band(17) == "Under 18"
+    assert listing.age_band(44) == "35-44"
+    assert listing.age_band(None) == "Not known"

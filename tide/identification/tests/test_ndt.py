@@ -7,13 +7,13 @@ from hypothesis import strategies as st
 from tide.identification import ndt
 from tide.identification.ndt import NdtError
 
-FULL = {code: 2 for code in ndt.CODES} | {"risk_to_others": 4, "risk_from_others": 6}
+FULL = dict.fromkeys(ndt.CODES, 2) | {"risk_to_others": 4, "risk_from_others": 6}
 
 
 def test_total_adds_all_ten_with_risk_items_double_weighted():
     assert ndt.total(FULL) == 8 * 2 + 4 + 6
     assert ndt.total({code: ndt.BY_CODE[code].maximum for code in ndt.CODES}) == 48
-    assert ndt.total({code: 0 for code in ndt.CODES}) == 0
+    assert ndt.total(dict.fromkeys(ndt.CODES, 0)) == 0
 
 
 def test_a_partial_assessment_has_no_total():
@@ -64,7 +64,9 @@ def test_distance_travelled_per_item_and_in_total():
     later = dict(FULL) | {"housing": 0, "risk_to_others": 0}
     changes, total_change = ndt.distance(FULL, later)
     by_code = {c.code: c.change for c in changes}
-    assert by_code["housing"] == -2 and by_code["risk_to_others"] == -4 and by_code["engagement"] == 0
+    assert by_code["housing"] == -2
+    assert by_code["risk_to_others"] == -4
+    assert by_code["engagement"] == 0
     assert total_change == -6
     _, none = ndt.distance(FULL, dict(later) | {"housing": None})
     assert none is None

@@ -25,9 +25,12 @@ def test_four_definitions_are_shipped():
 def test_turning_the_tide_needs_two_of_five_with_evidence():
     spec = SPECS["turning_the_tide"]
     one = evaluate(spec, [ev(10, "rough_sleeping_contact")], as_of=AS_OF)
-    assert not one.meets and one.near and one.met_codes == ["rough_sleeping"]
+    assert not one.meets
+    assert one.near
+    assert one.met_codes == ["rough_sleeping"]
     two = evaluate(spec, [ev(10, "rough_sleeping_contact"), ev(20, "dat_contact")], as_of=AS_OF)
-    assert two.meets and two.met_codes == ["rough_sleeping", "substance"]
+    assert two.meets
+    assert two.met_codes == ["rough_sleeping", "substance"]
     by_code = {c.criterion.code: c for c in two.criteria}
     assert by_code["rough_sleeping"].evidence == (ev(10, "rough_sleeping_contact"),)
 
@@ -36,19 +39,25 @@ def test_turning_the_tide_counts_arrests_and_a_second_conviction():
     spec = SPECS["turning_the_tide"]
     one_arrest = evaluate(spec, [ev(5, "arrest"), ev(6, "conviction")], as_of=AS_OF)
     assert one_arrest.n_met == 0
-    repeat = evaluate(spec, [ev(5, "arrest"), ev(50, "arrest"), ev(6, "conviction"), ev(700, "conviction")], as_of=AS_OF)
-    assert repeat.met_codes == ["arrests", "second_conviction"] and repeat.meets
+    repeat = evaluate(
+        spec, [ev(5, "arrest"), ev(50, "arrest"), ev(6, "conviction"), ev(700, "conviction")], as_of=AS_OF
+    )
+    assert repeat.met_codes == ["arrests", "second_conviction"]
+    assert repeat.meets
 
 
 def test_events_outside_the_window_or_after_the_date_do_not_count():
     spec = SPECS["turning_the_tide"]
     result = evaluate(spec, [ev(400, "rough_sleeping_contact"), ev(-3, "dat_contact")], as_of=AS_OF)
-    assert result.n_met == 0 and not result.near
+    assert result.n_met == 0
+    assert not result.near
 
 
 def test_fulfilling_lives_two_of_four():
     spec = SPECS["fulfilling_lives"]
-    assert not evaluate(spec, [ev(1, "hostel_night"), ev(2, "arrest")], as_of=AS_OF).meets  # one arrest is not reoffending
+    assert not evaluate(
+        spec, [ev(1, "hostel_night"), ev(2, "arrest")], as_of=AS_OF
+    ).meets  # one arrest is not reoffending
     assert evaluate(spec, [ev(1, "hostel_night"), ev(2, "arrest"), ev(3, "conviction")], as_of=AS_OF).meets
     assert evaluate(spec, [ev(1, "mh_crisis_contact"), ev(3, "dat_treatment_start")], as_of=AS_OF).meets
 
@@ -56,15 +65,21 @@ def test_fulfilling_lives_two_of_four():
 def test_changing_futures_needs_three_of_five_by_default_including_domestic_abuse():
     spec = SPECS["changing_futures"]
     two = [ev(1, "da_incident"), ev(2, "eviction")]
-    assert not evaluate(spec, two, as_of=AS_OF).meets and evaluate(spec, two, as_of=AS_OF).near
+    assert not evaluate(spec, two, as_of=AS_OF).meets
+    assert evaluate(spec, two, as_of=AS_OF).near
     assert evaluate(spec, [*two, ev(3, "court_appearance")], as_of=AS_OF).meets
 
 
 @pytest.mark.parametrize(
     ("codes", "level"),
-    [([], 0), (["hostel_night"], 1), (["hostel_night", "dat_contact"], 2), (["eviction", "dat_contact", "arrest"], 3),
-     (["mh_community_contact", "da_incident"], 0)],
-)  # fmt: skip
+    [
+        ([], 0),
+        (["hostel_night"], 1),
+        (["hostel_night", "dat_contact"], 2),
+        (["eviction", "dat_contact", "arrest"], 3),
+        (["mh_community_contact", "da_incident"], 0),
+    ],
+)
 def test_hard_edges_level_counts_the_three_systems(codes, level):
     result = evaluate(SPECS["hard_edges_smd"], [ev(i + 1, c) for i, c in enumerate(codes)], as_of=AS_OF)
     assert result.n_met == level
@@ -74,9 +89,11 @@ def test_hard_edges_level_counts_the_three_systems(codes, level):
 def test_bad_definitions_are_refused_with_every_problem_named():
     with pytest.raises(RuleError) as caught:
         spec_from_data(
-            code="x", name="X", min_criteria=5,
+            code="x",
+            name="X",
+            min_criteria=5,
             criteria=[{"code": "a", "label": "", "event_types": ["sleeping"], "min_count": 0, "window_days": -1}],
-        )  # fmt: skip
+        )
     text = " ".join(caught.value.messages)
     assert "needs a label" in text
     assert "unknown event type 'sleeping'" in text
@@ -119,6 +136,7 @@ def test_ledger_from_columns_refuses_unknown_event_types():
     with pytest.raises(RuleError, match="unknown event type 'teleport'"):
         rules.ledger_from_columns(["a"], ["teleport"], ["2026-01-01"])
     ledger, ids = rules.ledger_from_columns(["a", "b", "a"], ["arrest", "arrest", "arrest"], ["2026-01-01"] * 3)
-    assert list(ids) == ["a", "b"] and ledger.n_people == 2
+    assert list(ids) == ["a", "b"]
+    assert ledger.n_people == 2
     counts = rules.criterion_counts(ledger, SPECS["turning_the_tide"].criteria[1], as_of=dt.date(2026, 2, 1))
     assert list(counts) == [2, 1]

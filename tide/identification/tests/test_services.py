@@ -9,7 +9,15 @@ from django.utils import timezone
 from tide.areas.models import Role
 from tide.coordination.models import SupportEpisode
 from tide.core.models import AuditEvent
-from tide.identification.models import Alert, Definition, ListChange, ListEntry, NdtAssessment, ScreeningResult, TriggerRule
+from tide.identification.models import (
+    Alert,
+    Definition,
+    ListChange,
+    ListEntry,
+    NdtAssessment,
+    ScreeningResult,
+    TriggerRule,
+)
 from tide.identification.selectors import alerts_for, person_explanations
 from tide.identification.services import alerts_raise, ndt_record, ndt_wording_load, screening_run
 from tide.service_use.models import ServiceEvent
@@ -34,13 +42,18 @@ def listed_person(area, agency):
 def record(person, agency, actor, event_type, on):
     return events_record(
         events=[ServiceEvent(person=person, agency=agency, event_type=event_type, occurred_on=on)],
-        actor=actor, reason="test",
-    )  # fmt: skip
+        actor=actor,
+        reason="test",
+    )
 
 
 def test_the_four_definitions_are_installed_by_migration():
     assert set(Definition.objects.values_list("code", flat=True)) == {
-        "turning_the_tide", "fulfilling_lives", "changing_futures", "hard_edges_smd"}  # fmt: skip
+        "turning_the_tide",
+        "fulfilling_lives",
+        "changing_futures",
+        "hard_edges_smd",
+    }
     for definition in Definition.objects.all():
         definition.full_clean()
 
@@ -64,7 +77,8 @@ def test_whole_ledger_screening_puts_people_who_meet_a_definition_on_the_list(li
     assert not ListEntry.objects.filter(person=other).exists()
     assert ListChange.objects.get(person=listed_person).inflow
     result = ScreeningResult.objects.get(person=listed_person, definition__code="turning_the_tide")
-    assert result.criteria_met == ["rough_sleeping", "substance"] and result.first_met_on == timezone.localdate()
+    assert result.criteria_met == ["rough_sleeping", "substance"]
+    assert result.first_met_on == timezone.localdate()
 
 
 def test_a_changed_threshold_changes_who_is_identified_without_code(listed_person):
@@ -81,8 +95,18 @@ def test_caseload_and_inactivity_show_in_the_status(listed_person, coordinator):
     assert ListEntry.objects.get(person=listed_person).status == "caseload"
     SupportEpisode.objects.filter(person=listed_person).update(ended_on=days_ago(0), exit_destination="disengaged")
     ServiceEvent.objects.filter(person=listed_person).update(occurred_on=days_ago(200))
-    Definition.objects.update(criteria=[{"code": "any", "label": "Any", "event_types": ["rough_sleeping_contact",
-                              "dat_contact"], "min_count": 1, "window_days": None}], min_criteria=1)  # fmt: skip
+    Definition.objects.update(
+        criteria=[
+            {
+                "code": "any",
+                "label": "Any",
+                "event_types": ["rough_sleeping_contact", "dat_contact"],
+                "min_count": 1,
+                "window_days": None,
+            }
+        ],
+        min_criteria=1,
+    )
     screening_run()
     entry = ListEntry.objects.get(person=listed_person)
     assert entry.status == "inactive"
@@ -97,8 +121,10 @@ def test_a_new_arrest_alerts_area_coordinators_when_the_person_has_no_coordinato
     with django_capture_on_commit_callbacks(execute=True):
         record(listed_person, agency, practitioner, "arrest", days_ago(0))
     alert = Alert.objects.get()
-    assert alert.recipient == coordinator and alert.kind == "trigger.arrest"
-    assert "Arrest on" in alert.message and "meets Turning the Tide pattern" in alert.message
+    assert alert.recipient == coordinator
+    assert alert.kind == "trigger.arrest"
+    assert "Arrest on" in alert.message
+    assert "meets Turning the Tide pattern" in alert.message
     assert list(alerts_for(coordinator)) == [alert]
     assert list(alerts_for(practitioner)) == []
     assert AuditEvent.objects.filter(action="alert.raised", person_id=listed_person.pk).exists()
@@ -134,7 +160,9 @@ def test_triggers_are_configurable_per_event_and_recipient(listed_person, coordi
     TriggerRule.objects.filter(event_type="ae_attendance").update(active=False)
     team = UserFactory(area=area, role=Role.PRACTITIONER, agency=agency)
     TriggerRule.objects.create(event_type="da_incident", applies_to="meets", recipient="agency", agency=agency)
-    event = ServiceEventFactory(person=listed_person, agency=agency, event_type="ae_attendance", occurred_on=days_ago(0))
+    event = ServiceEventFactory(
+        person=listed_person, agency=agency, event_type="ae_attendance", occurred_on=days_ago(0)
+    )
     assert alerts_raise(events=[event]) == []
     da = ServiceEventFactory(person=listed_person, agency=agency, event_type="da_incident", occurred_on=days_ago(0))
     created = alerts_raise(events=[da])
@@ -153,16 +181,32 @@ def test_explanation_names_the_dated_evidence(listed_person):
 
 
 def test_ndt_recording_stores_the_total_and_refuses_bad_ratings(listed_person, coordinator):
-    values = {"engagement": 3, "intentional_self_harm": 1, "unintentional_self_harm": 2, "risk_to_others": 4,
-              "risk_from_others": 6, "stress_anxiety": 3, "social_effectiveness": 2, "substance_misuse": 4,
-              "impulse_control": 2, "housing": 4}  # fmt: skip
+    values = {
+        "engagement": 3,
+        "intentional_self_harm": 1,
+        "unintentional_self_harm": 2,
+        "risk_to_others": 4,
+        "risk_from_others": 6,
+        "stress_anxiety": 3,
+        "social_effectiveness": 2,
+        "substance_misuse": 4,
+        "impulse_control": 2,
+        "housing": 4,
+    }
     a = ndt_record(person=listed_person, assessed_on=days_ago(1), values=values, actor=coordinator)
-    assert a.total == 31 and a.assessor == coordinator
-    partial = ndt_record(person=listed_person, assessed_on=days_ago(0), values=values | {"housing": None}, actor=coordinator)
+    assert a.total == 31
+    assert a.assessor == coordinator
+    partial = ndt_record(
+        person=listed_person, assessed_on=days_ago(0), values=values | {"housing": None}, actor=coordinator
+    )
     assert partial.total is None
     with pytest.raises(ValidationError) as caught:
-        ndt_record(person=listed_person, assessed_on=days_ago(0), values=values | {"risk_to_others": 5}, actor=coordinator)
-    assert caught.value.message_dict == {"risk_to_others": ["Risk to others is double-weighted: enter 0, 2, 4, 6 or 8."]}
+        ndt_record(
+            person=listed_person, assessed_on=days_ago(0), values=values | {"risk_to_others": 5}, actor=coordinator
+        )
+    assert caught.value.message_dict == {
+        "risk_to_others": ["Risk to others is double-weighted: enter 0, 2, 4, 6 or 8."]
+    }
     with pytest.raises(ValidationError, match="future"):
         ndt_record(person=listed_person, assessed_on=days_ago(-1), values=values, actor=coordinator)
     assert NdtAssessment.objects.count() == 2

@@ -64,14 +64,15 @@ def test_bad_filter_values_give_a_clear_message_not_an_error(coordinator_client,
 
 
 def test_list_is_paginated(coordinator_client, area, agency):
-    for i in range(55):
+    for _ in range(55):
         person = PersonFactory(area=area)
         ServiceEventFactory(person=person, agency=agency, event_type="rough_sleeping_contact", occurred_on=days_ago(1))
         ServiceEventFactory(person=person, agency=agency, event_type="mh_crisis_contact", occurred_on=days_ago(1))
     screening_run()
     first = coordinator_client.get("/identification/").context["page"]
     second = coordinator_client.get("/identification/?page=2").context["page"]
-    assert len(first.object_list) == 50 and len(second.object_list) == 5
+    assert len(first.object_list) == 50
+    assert len(second.object_list) == 5
 
 
 def test_csv_export_lists_the_users_area_only_and_is_audited(coordinator_client, listed, agency):
@@ -99,7 +100,8 @@ def test_the_explanation_page_shows_criteria_and_dated_evidence(coordinator_clie
     cedar = listed[2]
     response = coordinator_client.get(f"/identification/people/{cedar.pk}/")
     body = response.content.decode()
-    assert "Turning the Tide pattern" in body and "Meets" in body
+    assert "Turning the Tide pattern" in body
+    assert "Meets" in body
     assert "Two or more arrests" in body
     assert f"Arrest, {days_ago(12):%-d %b %Y}" in body
     assert AuditEvent.objects.filter(action="person.viewed", person_id=cedar.pk).exists()
@@ -114,17 +116,30 @@ def test_unknown_or_other_area_people_are_404(coordinator_client):
 
 def test_ndt_form_records_an_assessment_and_shows_history_with_copyright(coordinator_client, listed):
     person = listed[0]
-    data = {"assessed_on": days_ago(30).strftime("%d/%m/%Y"), "engagement": 3, "intentional_self_harm": 1,
-            "unintentional_self_harm": 2, "risk_to_others": 4, "risk_from_others": 6, "stress_anxiety": 3,
-            "social_effectiveness": 2, "substance_misuse": 4, "impulse_control": 2, "housing": 4}  # fmt: skip
+    data = {
+        "assessed_on": days_ago(30).strftime("%d/%m/%Y"),
+        "engagement": 3,
+        "intentional_self_harm": 1,
+        "unintentional_self_harm": 2,
+        "risk_to_others": 4,
+        "risk_from_others": 6,
+        "stress_anxiety": 3,
+        "social_effectiveness": 2,
+        "substance_misuse": 4,
+        "impulse_control": 2,
+        "housing": 4,
+    }
     response = coordinator_client.post(f"/identification/people/{person.pk}/ndt", data)
     assert response.status_code == 302
     coordinator_client.post(
-        f"/identification/people/{person.pk}/ndt", data | {"assessed_on": days_ago(0).strftime("%d/%m/%Y"), "housing": 1}
+        f"/identification/people/{person.pk}/ndt",
+        data | {"assessed_on": days_ago(0).strftime("%d/%m/%Y"), "housing": 1},
     )
     body = coordinator_client.get(f"/identification/people/{person.pk}/ndt").content.decode()
     assert "South West London and St George" in body
-    assert "31" in body and "28" in body and "-3" in body
+    assert "31" in body
+    assert "28" in body
+    assert "-3" in body
     assert ListEntry.objects.get(person=person).ndt_total == 28
 
 
@@ -142,9 +157,11 @@ def test_ndt_form_refuses_a_wrong_step_and_writes_nothing(coordinator_client, li
 def test_alerts_page_lists_my_alerts_and_opening_one_marks_it_seen(coordinator_client, coordinator, listed):
     alert = Alert.objects.create(person=listed[0], recipient=coordinator, kind="trigger.arrest", message="Arrest today")
     body = coordinator_client.get("/identification/alerts/").content.decode()
-    assert "Arrest today" in body and "New" in body
+    assert "Arrest today" in body
+    assert "New" in body
     response = coordinator_client.post(f"/identification/alerts/{alert.pk}/open")
-    assert response.status_code == 302 and response["Location"] == f"/identification/people/{listed[0].pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/identification/people/{listed[0].pk}/"
     alert.refresh_from_db()
     assert alert.seen_at is not None
 
@@ -163,7 +180,8 @@ def test_equity_report_compares_groups_and_suppresses_small_counts(client, area,
 def test_screening_can_be_started_by_an_administrator_as_a_job(client, area, listed):
     client.force_login(make_user(area, Role.ADMINISTRATOR))
     response = client.post("/identification/screening")
-    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    assert response.status_code == 302
+    assert "/jobs/" in response["Location"]
 
 
 def test_timeline_shows_identification_with_a_link_to_why(coordinator_client, listed):
