@@ -105,7 +105,8 @@ class SimConfig:
     rough_sleeping_start: float = 0.46  # MEAM Y5: share rough sleeping at the start
     rough_sleeping_nonmd: float = 0.10
     rough_sleeping_persistence: float = 0.7
-    hostel_quarter_prob: float = 0.35
+    hostel_quarter_prob: float = 0.35  # MD, homeless, not rough sleeping: a hostel stay this quarter
+    hostel_quarter_prob_nonmd: float = 0.05
     prison_stay_median_nights: float = 45.0
     mh_stay_median_days: float = 21.0
     support_share: float = 0.70  # share of the MD cohort who get coordinated support
@@ -143,7 +144,7 @@ class SimConfig:
     @classmethod
     def preset(cls, name: str, seed: int = 42, **overrides: Any) -> SimConfig:
         """``tiny`` (~300 people), ``demo`` (4,000), ``bench100k`` / ``bench1m`` (agency records)."""
-        sizes = {"tiny": 300, "demo": 4000, "bench100k": 20_000, "bench1m": 200_000}
+        sizes = {"tiny": 300, "demo": 4000, "bench100k": 27_500, "bench1m": 275_000}
         if name not in sizes:
             raise ValueError(f"unknown preset {name!r}; choose from {sorted(sizes)}")
         return cls(seed=seed, n_people=sizes[name], **overrides)

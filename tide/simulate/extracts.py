@@ -242,7 +242,7 @@ def build_extracts(
     # Outreach: first name or nickname; surname often unknown; an estimated age, not a DOB.
     age_first = np.floor((first_day[np.searchsorted(upair, urec // 2)] - dob_true) / 365.25)
     est_age = np.rint(age_first + rng.normal(0, 4, nr)).astype(np.int64)
-    no_dob = outreach & (u[:, 14] < nz["outreach_no_dob"])
+    no_dob = outreach & ((u[:, 14] < nz["outreach_no_dob"]) | ~dob_ok)
     ident["estimated_age"] = est_age
     ident["birth_year"] = y + np.where(rng.random(nr) < 0.3, rng.integers(-2, 3, nr), 0)
     ident["name"] = ident["given_name"]

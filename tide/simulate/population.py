@@ -83,7 +83,7 @@ def make_people(cfg: SimConfig, rng: np.random.Generator, offset: int, n: int) -
     end = day_number(cfg.period_end)
     start = day_number(cfg.period_start)
     age = np.where(md, rng.normal(39, 10, n), rng.normal(38, 14, n))
-    age = np.clip(age, 18.2, 85)
+    age = np.clip(age, 18.1 + cfg.n_quarters / 4, 85)  # adults throughout the period
     dob = (end - age * 365.25).astype(np.int64)
 
     house = rng.integers(1, 220, n)

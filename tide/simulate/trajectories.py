@@ -139,11 +139,18 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
     k = cfg.frailty_shape
     counts_by: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     ae_mult = mult("ae_attendance")
+    # All frailties first, so runs that differ only in effects share them (common random numbers).
+    crn = np.random.default_rng(int(rng.integers(2**62)))
+    frailties = {name: crn.gamma(k, 1 / k, n) for name in COUNT_RATES}
+    latent = crn.random(n)
+    fresh = crn.random((n, Q))
+    persist = crn.random((n, Q)) < cfg.rough_sleeping_persistence
+    rs_frailty = crn.gamma(k, 1 / k, n)
     for name, gate in COUNT_RATES.items():
         base = cfg.rates[name]
         factor = np.where(md, 1.0, cfg.health_nonmd_factor if name in HEALTH else cfg.nonmd_rate_factor)
         g = flags[gate] if gate else np.ones(n, bool)
-        frailty = rng.gamma(k, 1 / k, n)
+        frailty = frailties[name]
         lam = (base * factor * g * frailty)[:, None] * expo * mult(name)
         counts = rng.poisson(lam)
         counts_by[name] = scatter(counts)
@@ -194,19 +201,16 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
     # Rough sleeping state per quarter (persistent latent), contacts and hostel stays.
     hom = flags["homelessness"]
     p_rs = np.where(md, cfg.rough_sleeping_start / max(cfg.cf_homelessness, 1e-9), cfg.rough_sleeping_nonmd)
-    latent = rng.random(n)
-    fresh = rng.random((n, Q))
-    u = np.where(rng.random((n, Q)) < cfg.rough_sleeping_persistence, latent[:, None], fresh)
+    u = np.where(persist, latent[:, None], fresh)
     rs_prob = p_rs[:, None] * mult("rough_sleeping", heterogeneous=False)
     rs = hom[:, None] & (u < rs_prob) & (expo_days > 0)
-    rs_frailty = rng.gamma(k, 1 / k, n)
     contacts = np.where(rs, 1 + rng.poisson(2.0 * rs_frailty[:, None] * np.ones((1, Q))), 0)
     add(*scatter(contacts), "rough_sleeping_contact")
-    hostel_p = np.where(md, cfg.hostel_quarter_prob, cfg.hostel_quarter_prob / 2)[:, None] * mult("hostel")
+    hostel_p = np.where(md, cfg.hostel_quarter_prob, cfg.hostel_quarter_prob_nonmd)[:, None] * mult("hostel")
     hostel = hom[:, None] & ~rs & (rng.random((n, Q)) < hostel_p) & (expo_days > 0)
     pi, qi = np.nonzero(hostel)
     start = qs[qi] + np.floor(rng.random(len(pi)) * expo_days[pi, qi] * 0.8).astype(np.int64)
-    length = rng.integers(7, 92, len(pi))
+    length = rng.integers(3, 61, len(pi))
     length = np.minimum(length, np.minimum(qe[qi], active_end[pi]) - start)
     add(*_spans(pi, start, length), "hostel_night")
 
