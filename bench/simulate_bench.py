@@ -1,6 +1,6 @@
 """Benchmark: stream a synthetic area to a temporary folder and print time, peak memory, rows.
 
-    python bench/simulate_bench.py [--preset bench1m] [--seed 42] [--keep PATH]
+python bench/simulate_bench.py [--preset bench1m] [--seed 42] [--keep PATH]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tide.simulate import PRESETS, SimConfig, generate_to  # noqa: E402
+from tide.simulate import PRESETS, SimConfig, generate_to
 
 
 def main() -> None:

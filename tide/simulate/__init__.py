@@ -13,6 +13,12 @@ from .config import AGENCIES, EVENT_AGENCY, PRESETS, SimConfig
 from .writer import generate_to, write
 
 __all__ = [
-    "AGENCIES", "EVENT_AGENCY", "PRESETS", "SimConfig", "SyntheticArea", "generate",
-    "generate_to", "write",
+    "AGENCIES",
+    "EVENT_AGENCY",
+    "PRESETS",
+    "SimConfig",
+    "SyntheticArea",
+    "generate",
+    "generate_to",
+    "write",
 ]

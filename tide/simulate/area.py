@@ -85,10 +85,12 @@ def effects_truth(cfg: SimConfig) -> dict[str, Any]:
         "cohort_multiplier": {k: cfg.effect(k) for k in names},
         "full_response_multiplier": {
             k: (full_response_multiplier(cfg, cfg.effect(k)) if cfg.effect(k) != 1.0 else 1.0)
-            for k in names if k != "rough_sleeping"
+            for k in names
+            if k != "rough_sleeping"
         },
         "response_shares": {
-            "worse": cfg.worse_share, "none": cfg.no_response_share,
+            "worse": cfg.worse_share,
+            "none": cfg.no_response_share,
             "full": 1 - cfg.worse_share - cfg.no_response_share,
         },
         "worse_factor": cfg.worse_factor,
@@ -107,9 +109,7 @@ def generate(config: SimConfig) -> SyntheticArea:
     def cat(name: str) -> pd.DataFrame:
         return pd.concat([getattr(c, name) for c in chunks], ignore_index=True)
 
-    extracts = {
-        a: pd.concat([c.extracts[a] for c in chunks], ignore_index=True) for a in AGENCIES
-    }
+    extracts = {a: pd.concat([c.extracts[a] for c in chunks], ignore_index=True) for a in AGENCIES}
     return SyntheticArea(
         config=config,
         people=cat("people"),

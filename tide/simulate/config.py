@@ -8,22 +8,40 @@ from dataclasses import dataclass, field
 from typing import Any
 
 AGENCIES: tuple[str, ...] = (
-    "police", "probation", "prison", "acute", "ambulance", "mental_health", "dat", "outreach",
-    "housing", "da_service",
+    "police",
+    "probation",
+    "prison",
+    "acute",
+    "ambulance",
+    "mental_health",
+    "dat",
+    "outreach",
+    "housing",
+    "da_service",
 )
 
 # event type -> agency that records it
 EVENT_AGENCY: dict[str, str] = {
-    "arrest": "police", "custody_night": "police",
-    "court_appearance": "probation", "conviction": "probation", "probation_start": "probation",
-    "prison_reception": "prison", "prison_night": "prison", "prison_release": "prison",
-    "ae_attendance": "acute", "emergency_admission": "acute",
+    "arrest": "police",
+    "custody_night": "police",
+    "court_appearance": "probation",
+    "conviction": "probation",
+    "probation_start": "probation",
+    "prison_reception": "prison",
+    "prison_night": "prison",
+    "prison_release": "prison",
+    "ae_attendance": "acute",
+    "emergency_admission": "acute",
     "ambulance_callout": "ambulance",
-    "mh_inpatient_day": "mental_health", "mh_community_contact": "mental_health",
+    "mh_inpatient_day": "mental_health",
+    "mh_community_contact": "mental_health",
     "mh_crisis_contact": "mental_health",
-    "dat_treatment_start": "dat", "dat_contact": "dat",
+    "dat_treatment_start": "dat",
+    "dat_contact": "dat",
     "rough_sleeping_contact": "outreach",
-    "hostel_night": "housing", "eviction": "housing", "homelessness_application": "housing",
+    "hostel_night": "housing",
+    "eviction": "housing",
+    "homelessness_application": "housing",
     "da_incident": "da_service",
 }
 
@@ -34,11 +52,21 @@ def _rates() -> dict[str, float]:
     # Mean events per person per quarter for the MD cohort before support, among people with the
     # need domain of the event (health events: everyone). See docs/simulation.md for reasoning.
     return {
-        "ae_attendance": 1.2, "emergency_admission": 0.35, "ambulance_callout": 0.7,
-        "arrest": 0.8, "court_appearance": 0.4, "probation_start": 0.06, "prison_reception": 0.08,
-        "mh_community_contact": 1.5, "mh_crisis_contact": 0.3, "mh_admission": 0.04,
-        "dat_treatment_start": 0.1, "dat_contact": 3.0,
-        "eviction": 0.05, "homelessness_application": 0.12, "da_incident": 0.35,
+        "ae_attendance": 1.2,
+        "emergency_admission": 0.35,
+        "ambulance_callout": 0.7,
+        "arrest": 0.8,
+        "court_appearance": 0.4,
+        "probation_start": 0.06,
+        "prison_reception": 0.08,
+        "mh_community_contact": 1.5,
+        "mh_crisis_contact": 0.3,
+        "mh_admission": 0.04,
+        "dat_treatment_start": 0.1,
+        "dat_contact": 3.0,
+        "eviction": 0.05,
+        "homelessness_application": 0.12,
+        "da_incident": 0.35,
     }
 
 
@@ -48,11 +76,20 @@ def _effects() -> dict[str, float]:
         "rough_sleeping": 0.05 / 0.46,  # MEAM Approach Y5: 46% -> 5% after eight quarters
         "ae_attendance": 0.63,  # MEAM Approach Y5: A&E 1.2 -> 0.8 per person per quarter (-37%)
         "emergency_admission": 0.51,  # MEAM Approach Y4: emergency hospital days -49%
-        "ambulance_callout": 0.70, "arrest": 0.75, "court_appearance": 0.8,
-        "prison_reception": 0.8, "mh_crisis_contact": 0.7, "mh_admission": 0.8,
-        "mh_community_contact": 1.2, "dat_contact": 1.3, "dat_treatment_start": 1.5,
-        "eviction": 0.5, "homelessness_application": 1.0, "da_incident": 0.8,
-        "hostel": 1.0, "probation_start": 1.0,
+        "ambulance_callout": 0.70,
+        "arrest": 0.75,
+        "court_appearance": 0.8,
+        "prison_reception": 0.8,
+        "mh_crisis_contact": 0.7,
+        "mh_admission": 0.8,
+        "mh_community_contact": 1.2,
+        "dat_contact": 1.3,
+        "dat_treatment_start": 1.5,
+        "eviction": 0.5,
+        "homelessness_application": 1.0,
+        "da_incident": 0.8,
+        "hostel": 1.0,
+        "probation_start": 1.0,
     }
 
 
@@ -120,10 +157,18 @@ class SimConfig:
     death_share_md: float = 0.05  # Fulfilling Lives: about 1 in 20 died
     death_share_other: float = 0.01
     exit_share: float = 0.45  # supported people who exit before the period ends
-    exit_reasons: dict[str, float] = field(default_factory=lambda: {
-        "moved_on_support": 0.22, "no_longer_needs": 0.15, "disengaged": 0.25, "prison": 0.10,
-        "hospital": 0.03, "moved_out": 0.10, "excluded": 0.05, "other": 0.10,
-    })
+    exit_reasons: dict[str, float] = field(
+        default_factory=lambda: {
+            "moved_on_support": 0.22,
+            "no_longer_needs": 0.15,
+            "disengaged": 0.25,
+            "prison": 0.10,
+            "hospital": 0.03,
+            "moved_out": 0.10,
+            "excluded": 0.05,
+            "other": 0.10,
+        }
+    )
     noise: dict[str, float] = field(default_factory=_noise)
 
     @property

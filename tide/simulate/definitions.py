@@ -39,10 +39,12 @@ def definitions(people: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     fl = f["homelessness"].astype(int) + f["substance"] + f["offending"] + f["mental_health"]
     cf = fl + f["domestic_abuse"]
     smd = f["homelessness"].astype(int) + f["substance"] + f["offending"]
-    return pd.DataFrame({
-        "person_id": people["person_id"].to_numpy(),
-        "turning_the_tide": ttt >= 2,
-        "fulfilling_lives": fl >= 2,
-        "changing_futures": cf >= 3,
-        "hard_edges_smd": smd.astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "person_id": people["person_id"].to_numpy(),
+            "turning_the_tide": ttt >= 2,
+            "fulfilling_lives": fl >= 2,
+            "changing_futures": cf >= 3,
+            "hard_edges_smd": smd.astype(np.int64),
+        }
+    )

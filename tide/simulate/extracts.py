@@ -23,9 +23,15 @@ CODE_AGENCY = np.array([AGENCY_INDEX[EVENT_AGENCY[c]] for c in EVENT_CODES], dty
 
 # agency -> (record_ref prefix, digits, event_id prefix)
 REF_FORMAT: dict[str, tuple[str, int, str]] = {
-    "police": ("PP", 8, "CU"), "probation": ("X", 6, "PB"), "prison": ("BK", 7, "PR"),
-    "acute": ("RTX", 7, "AE"), "ambulance": ("AMB", 8, "IN"), "mental_health": ("MH", 7, "MC"),
-    "dat": ("DAT", 6, "DC"), "outreach": ("OR", 6, "OC"), "housing": ("HO", 7, "HC"),
+    "police": ("PP", 8, "CU"),
+    "probation": ("X", 6, "PB"),
+    "prison": ("BK", 7, "PR"),
+    "acute": ("RTX", 7, "AE"),
+    "ambulance": ("AMB", 8, "IN"),
+    "mental_health": ("MH", 7, "MC"),
+    "dat": ("DAT", 6, "DC"),
+    "outreach": ("OR", 6, "OC"),
+    "housing": ("HO", 7, "HC"),
     "da_service": ("DA", 6, "DS"),
 }
 
@@ -47,7 +53,12 @@ INT_COLUMNS = {"estimated_age", "birth_year"}
 NHS_PRESENT = {"acute": None, "ambulance": 0.40, "mental_health": 0.95}
 PLACEHOLDER_DOB = int((np.datetime64("1900-01-01", "D") - EPOCH).astype(np.int64))
 NOISE_FLAGS: tuple[str, ...] = (
-    "nickname", "given_typo", "family_typo", "surname_changed", "dob_transposed", "dob_typo",
+    "nickname",
+    "given_typo",
+    "family_typo",
+    "surname_changed",
+    "dob_transposed",
+    "dob_typo",
     "dob_placeholder",
 )
 
@@ -102,8 +113,13 @@ def _to_dates(days: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
 
 
 def build_extracts(
-    cfg: SimConfig, rng: np.random.Generator, people: pd.DataFrame, events: pd.DataFrame, chunk: int,
-    offset: int, period_end_day: int,
+    cfg: SimConfig,
+    rng: np.random.Generator,
+    people: pd.DataFrame,
+    events: pd.DataFrame,
+    chunk: int,
+    offset: int,
+    period_end_day: int,
 ) -> ChunkExtracts:
     nz = cfg.noise
     pidx = events["person_idx"].to_numpy()
@@ -141,11 +157,24 @@ def build_extracts(
         r_ref[m] = [f"{prefix}{x:0{dg}d}" for x in refnum]
 
     # True identity of each record's person.
-    col = {c: people[c].to_numpy()[r_person] for c in (
-        "given_name", "family_name", "known_as", "sex", "address_line", "town", "postcode",
-        "nhs_number", "pnc_id", "prison_number",
-    )}
-    dob_true = (people["date_of_birth"].to_numpy(dtype="datetime64[s]").astype("datetime64[D]") - EPOCH).astype(np.int64)[r_person]
+    col = {
+        c: people[c].to_numpy()[r_person]
+        for c in (
+            "given_name",
+            "family_name",
+            "known_as",
+            "sex",
+            "address_line",
+            "town",
+            "postcode",
+            "nhs_number",
+            "pnc_id",
+            "prison_number",
+        )
+    }
+    dob_true = (people["date_of_birth"].to_numpy(dtype="datetime64[s]").astype("datetime64[D]") - EPOCH).astype(
+        np.int64
+    )[r_person]
     u = rng.random((nr, 16))
     outreach = r_agency == AGENCY_INDEX["outreach"]
 
@@ -196,19 +225,21 @@ def build_extracts(
     pnc_ok = u[:, 10] >= miss
     given_ok = u[:, 11] >= miss / 3
 
-    records = pd.DataFrame({
-        "agency": np.array(AGENCIES, dtype=object)[r_agency],
-        "record_ref": r_ref,
-        "person_id": people["person_id"].to_numpy()[r_person],
-        "nickname": nickname,
-        "given_typo": given_typo,
-        "family_typo": family_typo,
-        "surname_changed": changed,
-        "dob_transposed": transposed,
-        "dob_typo": dtypo,
-        "dob_placeholder": placeholder,
-        "dob_missing": ~dob_ok,
-    })
+    records = pd.DataFrame(
+        {
+            "agency": np.array(AGENCIES, dtype=object)[r_agency],
+            "record_ref": r_ref,
+            "person_id": people["person_id"].to_numpy()[r_person],
+            "nickname": nickname,
+            "given_typo": given_typo,
+            "family_typo": family_typo,
+            "surname_changed": changed,
+            "dob_transposed": transposed,
+            "dob_typo": dtypo,
+            "dob_placeholder": placeholder,
+            "dob_missing": ~dob_ok,
+        }
+    )
 
     # Per-record identity columns (superset); agencies pick their own.
     def blank(v: np.ndarray, ok: np.ndarray) -> np.ndarray:
@@ -220,7 +251,10 @@ def build_extracts(
         "given_name": blank(given, given_ok),
         "family_name": blank(family, np.ones(nr, bool)),
         "date_of_birth": _to_dates(dob, dob_ok),
-        "address": blank(np.array([f"{a}, {t}" for a, t in zip(col["address_line"], col["town"], strict=True)], dtype=object), address_ok),
+        "address": blank(
+            np.array([f"{a}, {t}" for a, t in zip(col["address_line"], col["town"], strict=True)], dtype=object),
+            address_ok,
+        ),
         "postcode": blank(col["postcode"], postcode_ok),
         "pnc_id": blank(col["pnc_id"], pnc_ok),
         "prison_number": blank(col["prison_number"], np.ones(nr, bool)),
@@ -236,9 +270,7 @@ def build_extracts(
     ident["forenames"] = ident["given_name"]
     # DAT: some records carry initials and date of birth only.
     initials_only = (r_agency == AGENCY_INDEX["dat"]) & (u[:, 13] < nz["dat_initials_only"])
-    ident["initials"] = np.array(
-        [(g[:1] + f[:1]).upper() for g, f in zip(given, family, strict=True)], dtype=object
-    )
+    ident["initials"] = np.array([(g[:1] + f[:1]).upper() for g, f in zip(given, family, strict=True)], dtype=object)
     # Outreach: first name or nickname; surname often unknown; an estimated age, not a DOB.
     age_first = np.floor((first_day[np.searchsorted(upair, urec // 2)] - dob_true) / 365.25)
     est_age = np.rint(age_first + rng.normal(0, 4, nr)).astype(np.int64)
@@ -251,13 +283,15 @@ def build_extracts(
 
     # Rows.
     agency_names = np.array(AGENCIES, dtype=object)
-    truth_events = pd.DataFrame({
-        "person_id": people["person_id"].to_numpy()[pidx],
-        "event_type": np.array(EVENT_CODES, dtype=object)[code],
-        "event_date": _to_dates(day),
-        "agency": agency_names[ag],
-        "record_ref": r_ref[rec_inv],
-    })
+    truth_events = pd.DataFrame(
+        {
+            "person_id": people["person_id"].to_numpy()[pidx],
+            "event_type": np.array(EVENT_CODES, dtype=object)[code],
+            "event_date": _to_dates(day),
+            "agency": agency_names[ag],
+            "record_ref": r_ref[rec_inv],
+        }
+    )
     extracts: dict[str, pd.DataFrame] = {}
     for a in AGENCIES:
         ai = AGENCY_INDEX[a]

@@ -77,9 +77,7 @@ def postcodes(rng: np.random.Generator, districts: np.ndarray) -> np.ndarray:
     sector = rng.integers(0, 10, n)
     u1 = _INWARD[rng.integers(0, len(_INWARD), n)]
     u2 = _INWARD[rng.integers(0, len(_INWARD), n)]
-    return np.array(
-        [f"{d} {s}{a}{b}" for d, s, a, b in zip(districts, sector, u1, u2, strict=True)], dtype=object
-    )
+    return np.array([f"{d} {s}{a}{b}" for d, s, a, b in zip(districts, sector, u1, u2, strict=True)], dtype=object)
 
 
 _MULT = 387_420_489  # 3**18: coprime with 10, so x -> (a*x + b) mod 10**9 is a bijection

@@ -151,7 +151,8 @@ def make_people(cfg: SimConfig, rng: np.random.Generator, offset: int, n: int) -
     exits |= died_supported
     resp_u = rng.random(n)
     response = np.where(
-        resp_u < cfg.worse_share, "worse",
+        resp_u < cfg.worse_share,
+        "worse",
         np.where(resp_u < cfg.worse_share + cfg.no_response_share, "none", "full"),
     ).astype(object)
 

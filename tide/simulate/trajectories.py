@@ -16,22 +16,47 @@ from .config import SimConfig
 from .population import EPOCH, day_number
 
 EVENT_CODES: tuple[str, ...] = (
-    "arrest", "custody_night", "court_appearance", "conviction", "prison_reception",
-    "prison_release", "prison_night", "probation_start", "ae_attendance", "emergency_admission",
-    "ambulance_callout", "mh_inpatient_day", "mh_community_contact", "mh_crisis_contact",
-    "dat_treatment_start", "dat_contact", "rough_sleeping_contact", "hostel_night", "eviction",
-    "homelessness_application", "da_incident",
+    "arrest",
+    "custody_night",
+    "court_appearance",
+    "conviction",
+    "prison_reception",
+    "prison_release",
+    "prison_night",
+    "probation_start",
+    "ae_attendance",
+    "emergency_admission",
+    "ambulance_callout",
+    "mh_inpatient_day",
+    "mh_community_contact",
+    "mh_crisis_contact",
+    "dat_treatment_start",
+    "dat_contact",
+    "rough_sleeping_contact",
+    "hostel_night",
+    "eviction",
+    "homelessness_application",
+    "da_incident",
 )
 CODE_INDEX: dict[str, int] = {c: i for i, c in enumerate(EVENT_CODES)}
 
 # rate name -> need gate ("" = everyone)
 COUNT_RATES: dict[str, str] = {
-    "ae_attendance": "", "emergency_admission": "", "ambulance_callout": "",
-    "arrest": "offending", "court_appearance": "offending", "probation_start": "offending",
-    "prison_reception": "offending", "mh_community_contact": "mental_health",
-    "mh_crisis_contact": "mental_health", "mh_admission": "mental_health",
-    "dat_treatment_start": "substance", "dat_contact": "substance", "eviction": "homelessness",
-    "homelessness_application": "homelessness", "da_incident": "domestic_abuse",
+    "ae_attendance": "",
+    "emergency_admission": "",
+    "ambulance_callout": "",
+    "arrest": "offending",
+    "court_appearance": "offending",
+    "probation_start": "offending",
+    "prison_reception": "offending",
+    "mh_community_contact": "mental_health",
+    "mh_crisis_contact": "mental_health",
+    "mh_admission": "mental_health",
+    "dat_treatment_start": "substance",
+    "dat_contact": "substance",
+    "eviction": "homelessness",
+    "homelessness_application": "homelessness",
+    "da_incident": "domestic_abuse",
 }
 HEALTH = {"ae_attendance", "emergency_admission", "ambulance_callout"}
 
@@ -75,12 +100,14 @@ def _spans(person: np.ndarray, start: np.ndarray, length: np.ndarray) -> tuple[n
 
 def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFrame) -> Trajectory:
     n = len(people)
-    Q = cfg.n_quarters
+    nq = cfg.n_quarters
     qb = quarter_bounds(cfg)
     qs, qe = qb[:-1], qb[1:]
     end = int(qb[-1])
     md = people["md"].to_numpy()
-    flags = {d: people[d].to_numpy() for d in ("homelessness", "substance", "mental_health", "offending", "domestic_abuse")}
+    flags = {
+        d: people[d].to_numpy() for d in ("homelessness", "substance", "mental_health", "offending", "domestic_abuse")
+    }
     s_day = _days(people["support_start"])
     supported = s_day > -(10**8)
     exit_day = _days(people["exit_on"])
@@ -93,7 +120,7 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
     active_end = np.where(died_day > -(10**8), np.minimum(active_end, died_day), active_end)
     moved = reason == "moved_out"
     active_end = np.where(moved, np.minimum(active_end, exit_day), active_end)
-    expo_days = np.clip(active_end[:, None] - qs[None, :], 0, (qe - qs)[None, :])  # (n, Q)
+    expo_days = np.clip(active_end[:, None] - qs[None, :], 0, (qe - qs)[None, :])  # (n, nq)
     expo = expo_days / (qe - qs)[None, :]
 
     # Time on support (quarters) at each quarter mid-point; effect stops after a disengaged or
@@ -112,7 +139,8 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
             target = np.full(n, m)
         else:
             target = np.where(
-                response == "worse", cfg.worse_factor if m < 1 else 1.0,
+                response == "worse",
+                cfg.worse_factor if m < 1 else 1.0,
                 np.where(response == "none", 1.0, full_response_multiplier(cfg, m)),
             )
             if m == 1.0:
@@ -143,8 +171,8 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
     crn = np.random.default_rng(int(rng.integers(2**62)))
     frailties = {name: crn.gamma(k, 1 / k, n) for name in COUNT_RATES}
     latent = crn.random(n)
-    fresh = crn.random((n, Q))
-    persist = crn.random((n, Q)) < cfg.rough_sleeping_persistence
+    fresh = crn.random((n, nq))
+    persist = crn.random((n, nq)) < cfg.rough_sleeping_persistence
     rs_frailty = crn.gamma(k, 1 / k, n)
     for name, gate in COUNT_RATES.items():
         base = cfg.rates[name]
@@ -155,10 +183,21 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
         counts = rng.poisson(lam)
         counts_by[name] = scatter(counts)
 
-    for name in ("ae_attendance", "emergency_admission", "ambulance_callout", "arrest",
-                 "court_appearance", "probation_start", "mh_community_contact",
-                 "mh_crisis_contact", "dat_treatment_start", "dat_contact", "eviction",
-                 "homelessness_application", "da_incident"):
+    for name in (
+        "ae_attendance",
+        "emergency_admission",
+        "ambulance_callout",
+        "arrest",
+        "court_appearance",
+        "probation_start",
+        "mh_community_contact",
+        "mh_crisis_contact",
+        "dat_treatment_start",
+        "dat_contact",
+        "eviction",
+        "homelessness_application",
+        "da_incident",
+    ):
         p, d = counts_by[name]
         add(p, d, name)
     p, d = counts_by["arrest"]
@@ -204,39 +243,54 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
     u = np.where(persist, latent[:, None], fresh)
     rs_prob = p_rs[:, None] * mult("rough_sleeping", heterogeneous=False)
     rs = hom[:, None] & (u < rs_prob) & (expo_days > 0)
-    contacts = np.where(rs, 1 + rng.poisson(2.0 * rs_frailty[:, None] * np.ones((1, Q))), 0)
+    contacts = np.where(rs, 1 + rng.poisson(2.0 * rs_frailty[:, None] * np.ones((1, nq))), 0)
     add(*scatter(contacts), "rough_sleeping_contact")
     hostel_p = np.where(md, cfg.hostel_quarter_prob, cfg.hostel_quarter_prob_nonmd)[:, None] * mult("hostel")
-    hostel = hom[:, None] & ~rs & (rng.random((n, Q)) < hostel_p) & (expo_days > 0)
+    hostel = hom[:, None] & ~rs & (rng.random((n, nq)) < hostel_p) & (expo_days > 0)
     pi, qi = np.nonzero(hostel)
     start = qs[qi] + np.floor(rng.random(len(pi)) * expo_days[pi, qi] * 0.8).astype(np.int64)
     length = rng.integers(3, 61, len(pi))
     length = np.minimum(length, np.minimum(qe[qi], active_end[pi]) - start)
     add(*_spans(pi, start, length), "hostel_night")
 
-    P = np.concatenate(persons)
-    D = np.concatenate(days)
-    C = np.concatenate(codes)
-    ok = (D >= qb[0]) & (D < active_end[P])
-    P, D, C = P[ok], D[ok], C[ok]
-    o = np.lexsort((C, D, P))
-    events = pd.DataFrame({"person_idx": P[o], "code": C[o], "day": D[o]})
+    all_p = np.concatenate(persons)
+    all_d = np.concatenate(days)
+    all_c = np.concatenate(codes)
+    ok = (qb[0] <= all_d) & (active_end[all_p] > all_d)
+    all_p, all_d, all_c = all_p[ok], all_d[ok], all_c[ok]
+    o = np.lexsort((all_c, all_d, all_p))
+    events = pd.DataFrame({"person_idx": all_p[o], "code": all_c[o], "day": all_d[o]})
 
     ndt = _ndt(cfg, rng, people, s_day, supported, exit_day, active_end, ae_mult, rs, qs, end)
     return Trajectory(events=events, ndt=ndt)
 
 
 NDT_ITEMS: tuple[str, ...] = (
-    "engagement", "intentional_self_harm", "unintentional_self_harm", "risk_to_others",
-    "risk_from_others", "stress_anxiety", "social_effectiveness", "substance_misuse",
-    "impulse_control", "housing",
+    "engagement",
+    "intentional_self_harm",
+    "unintentional_self_harm",
+    "risk_to_others",
+    "risk_from_others",
+    "stress_anxiety",
+    "social_effectiveness",
+    "substance_misuse",
+    "impulse_control",
+    "housing",
 )
 
 
 def _ndt(
-    cfg: SimConfig, rng: np.random.Generator, people: pd.DataFrame, s_day: np.ndarray,
-    supported: np.ndarray, exit_day: np.ndarray, active_end: np.ndarray, ae_mult: np.ndarray,
-    rs: np.ndarray, qs: np.ndarray, end: int,
+    cfg: SimConfig,
+    rng: np.random.Generator,
+    people: pd.DataFrame,
+    s_day: np.ndarray,
+    supported: np.ndarray,
+    exit_day: np.ndarray,
+    active_end: np.ndarray,
+    ae_mult: np.ndarray,
+    rs: np.ndarray,
+    qs: np.ndarray,
+    end: int,
 ) -> pd.DataFrame:
     """NDT waves: supported people at their start and each quarter on support; other MD people
     once (an identification assessment). Items fall as the person's service use falls."""
@@ -252,7 +306,10 @@ def _ndt(
     day = first[pi] + 91 * wi
     qi = np.clip(np.searchsorted(qs, day, side="right") - 1, 0, len(qs) - 1)
     improve = 1 - ae_mult[pi, qi]  # 0 at baseline; rises with support (negative if worse)
-    f = {d: people[d].to_numpy()[pi] for d in ("homelessness", "substance", "mental_health", "offending", "domestic_abuse")}
+    f = {
+        d: people[d].to_numpy()[pi]
+        for d in ("homelessness", "substance", "mental_health", "offending", "domestic_abuse")
+    }
     base = {
         "engagement": np.full(len(pi), 3.0),
         "intentional_self_harm": np.where(f["mental_health"], 2.0, 1.0),

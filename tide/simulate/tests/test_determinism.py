@@ -46,7 +46,8 @@ def test_manifest_records_config_rows_and_hashes(tmp_path: Path) -> None:
     m = generate_to(SimConfig.preset("tiny", seed=3), tmp_path)
     on_disk = _manifest(tmp_path)
     assert on_disk == json.loads(json.dumps(m))
-    assert on_disk["seed"] == 3 and on_disk["config"]["n_people"] == 300
+    assert on_disk["seed"] == 3
+    assert on_disk["config"]["n_people"] == 300
     events = pd.read_parquet(tmp_path / "truth/events.parquet")
     assert on_disk["rows"]["truth/events"] == len(events)
     for name in ("truth/effects.json", "truth/definitions.parquet", "truth/records.parquet", "extracts/outreach.csv"):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .helpers import days, demo_area, quarter_of
 from tide.simulate.trajectories import quarter_bounds
+
+from .helpers import days, demo_area, quarter_of
 
 
 def _late_support_quarters(area) -> set[tuple[str, int]]:

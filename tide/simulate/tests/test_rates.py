@@ -18,7 +18,11 @@ def _pre_support_rate(code: str, gate: str | None = None) -> float:
     if gate:
         p = p[p[gate]]
     p = p[p["died_on"].isna() & (p["exit_reason"] != "moved_out")]
-    first_q = np.where(p["support_start"].isna(), cfg.n_quarters, quarter_of(cfg, p["support_start"].fillna(pd.Timestamp("2000-01-01"))))
+    first_q = np.where(
+        p["support_start"].isna(),
+        cfg.n_quarters,
+        quarter_of(cfg, p["support_start"].fillna(pd.Timestamp("2000-01-01"))),
+    )
     first_q = np.where(p["support_start"].isna(), cfg.n_quarters, first_q)
     pq = dict(zip(p["person_id"], first_q, strict=True))
     ev = area.events[(area.events["event_type"] == code) & area.events["person_id"].isin(pq)]
@@ -83,7 +87,8 @@ def test_support_starts_are_spread_over_the_middle_of_the_period() -> None:
     frac = (days(s) - days(pd.Series([pd.Timestamp(cfg.period_start)]))[0]) / (
         days(pd.Series([pd.Timestamp(cfg.period_end)]))[0] - days(pd.Series([pd.Timestamp(cfg.period_start)]))[0]
     )
-    assert frac.min() >= cfg.support_window[0] - 0.01 and frac.max() <= cfg.support_window[1] + 0.01
+    assert frac.min() >= cfg.support_window[0] - 0.01
+    assert frac.max() <= cfg.support_window[1] + 0.01
 
 
 def test_noise_rates_on_records_match_config() -> None:
@@ -107,7 +112,9 @@ def test_noise_flags_are_visible_in_the_extracts() -> None:
     acute = acute.join(rec.loc["acute"], on="record_ref").join(truth, on="person_id", rsuffix="_true")
     placeholder = acute["dob_placeholder"] & ~acute["dob_missing"]
     assert (acute.loc[placeholder, "date_of_birth"] == pd.Timestamp("1900-01-01")).all()
-    clean = ~acute[["given_typo", "nickname", "dob_transposed", "dob_typo", "dob_placeholder", "dob_missing"]].any(axis=1)
+    clean = ~acute[["given_typo", "nickname", "dob_transposed", "dob_typo", "dob_placeholder", "dob_missing"]].any(
+        axis=1
+    )
     given = acute["given_name"].notna()
     assert (acute.loc[clean & given, "given_name"] == acute.loc[clean & given, "given_name_true"]).all()
     assert (acute.loc[clean, "date_of_birth"] == acute.loc[clean, "date_of_birth_true"]).all()

@@ -44,7 +44,8 @@ def test_events_use_the_standard_vocabulary_and_their_agency() -> None:
 def test_events_fall_inside_the_period_and_before_death() -> None:
     cfg = AREA.config
     d = AREA.events["event_date"]
-    assert d.min() >= pd.Timestamp(cfg.period_start) and d.max() <= pd.Timestamp(cfg.period_end)
+    assert d.min() >= pd.Timestamp(cfg.period_start)
+    assert d.max() <= pd.Timestamp(cfg.period_end)
     died = AREA.events.merge(AREA.people[["person_id", "died_on"]], on="person_id")
     assert not (died["event_date"] >= died["died_on"]).any()
 
@@ -53,7 +54,8 @@ def test_nhs_numbers_are_valid_and_in_the_test_range() -> None:
     nhs = AREA.people["nhs_number"]
     assert nhs.map(is_valid_nhs_number).all()
     assert nhs.str.startswith("999").all()
-    assert is_valid_nhs_number("9434765919") and not is_valid_nhs_number("9434765918")
+    assert is_valid_nhs_number("9434765919")
+    assert not is_valid_nhs_number("9434765918")
 
 
 def test_identifiers_have_their_published_shapes() -> None:
@@ -62,9 +64,11 @@ def test_identifiers_have_their_published_shapes() -> None:
     assert p["postcode"].str.match(POSTCODE).all()
     assert p["postcode"].str.startswith("TX").all()
     pnc = p["pnc_id"][p["pnc_id"] != ""]
-    assert len(pnc) > 0 and pnc.str.fullmatch(r"\d{4}/\d{7}[A-Z]").all()
+    assert len(pnc) > 0
+    assert pnc.str.fullmatch(r"\d{4}/\d{7}[A-Z]").all()
     pn = p["prison_number"][p["prison_number"] != ""]
-    assert len(pn) > 0 and pn.str.fullmatch(r"[A-Z]\d{4}[A-Z]{2}").all()
+    assert len(pn) > 0
+    assert pn.str.fullmatch(r"[A-Z]\d{4}[A-Z]{2}").all()
     assert set(p["sex"]) == {"F", "M"}
 
 

@@ -17,9 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--preset", choices=PRESETS, default="demo")
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--out", required=True, help="output folder")
-        parser.add_argument(
-            "--no-effect", action="store_true", help="coordinated support has no effect at all"
-        )
+        parser.add_argument("--no-effect", action="store_true", help="coordinated support has no effect at all")
 
     def handle(self, *args: Any, **options: Any) -> None:
         config = SimConfig.preset(options["preset"], seed=options["seed"], no_effect=options["no_effect"])
