@@ -131,7 +131,9 @@ def make_people(cfg: SimConfig, rng: np.random.Generator, offset: int, n: int) -
     da[needs_none & ~mh] = True
 
     pnc = np.where(off & (rng.random(n) < 0.95) | (~off & (rng.random(n) < 0.02)), pnc_ids(rng, n), "")
-    prison_no = np.where(off & (rng.random(n) < 0.7), prison_numbers(rng, n), "")
+    # Everyone with an offending need carries a prison number (issued at a first reception, in or
+    # before the period); nobody else is ever received into prison here.
+    prison_no = np.where(off & (rng.random(n) < 1.0), prison_numbers(rng, n), "")
 
     # Support, deaths and exits.
     supported = md & (rng.random(n) < cfg.support_share)
@@ -143,6 +145,7 @@ def make_people(cfg: SimConfig, rng: np.random.Generator, offset: int, n: int) -
     reasons = np.array(list(cfg.exit_reasons), dtype=object)
     rw = np.array(list(cfg.exit_reasons.values()), dtype=float)
     reason = reasons[rng.choice(len(reasons), size=n, p=rw / rw.sum())]
+    reason = np.where((reason == "prison") & ~off, "other", reason)
     exit_day = (s_day + 91 + rng.random(n) * np.maximum(end - s_day - 91, 1)).astype(np.int64)
     exits = supported & (rng.random(n) < cfg.exit_share) & (exit_day < end)
     died_supported = supported & died
