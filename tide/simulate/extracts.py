@@ -308,7 +308,8 @@ def build_extracts(
                 v = v.copy()
                 v[initials_only[ri]] = None
             if a == "dat" and c == "initials":
-                v = np.where(initials_only[ri], v, None)
+                v = v.copy()
+                v[~initials_only[ri]] = None
             if a == "outreach":
                 if c == "family_name":
                     v = v.copy()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -12,7 +14,8 @@ from .identifiers import nhs_numbers, pnc_ids, postcodes, prison_numbers
 EPOCH = np.datetime64("1970-01-01", "D")
 
 
-def day_number(d: object) -> int:
+def day_number(d: dt.date | str) -> int:
+    """Days since 1970-01-01."""
     return int((np.datetime64(d, "D") - EPOCH).astype(np.int64))
 
 

@@ -67,7 +67,7 @@ def quarter_bounds(cfg: SimConfig) -> np.ndarray:
     out = []
     for q in range(cfg.n_quarters + 1):
         m = s.year * 12 + s.month - 1 + 3 * q
-        out.append(day_number(np.datetime64(f"{m // 12:04d}-{m % 12 + 1:02d}-01")))
+        out.append(day_number(f"{m // 12:04d}-{m % 12 + 1:02d}-01"))
     return np.array(out, dtype=np.int64)
 
 
