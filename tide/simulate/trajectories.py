@@ -58,6 +58,9 @@ COUNT_RATES: dict[str, str] = {
     "homelessness_application": "homelessness",
     "da_incident": "domestic_abuse",
 }
+_PRISON_KEEP = np.array(
+    [CODE_INDEX[c] for c in ("prison_night", "prison_reception", "prison_release", "conviction", "court_appearance")]
+)
 HEALTH = {"ae_attendance", "emergency_admission", "ambulance_callout"}
 
 
@@ -257,6 +260,13 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
     all_d = np.concatenate(days)
     all_c = np.concatenate(codes)
     ok = (qb[0] <= all_d) & (active_end[all_p] > all_d)
+    # Nobody is seen in the community while in prison: drop other events on prison nights (the
+    # reception day itself keeps its arrest, court and A&E events).
+    night = all_c == CODE_INDEX["prison_night"]
+    key = all_p * 100_000 + (all_d - qb[0])
+    inside = np.isin(key, key[night]) & ~np.isin(all_c, _PRISON_KEEP)
+    rec_key = key[all_c == CODE_INDEX["prison_reception"]]
+    ok &= ~inside | np.isin(key, rec_key)
     all_p, all_d, all_c = all_p[ok], all_d[ok], all_c[ok]
     o = np.lexsort((all_c, all_d, all_p))
     events = pd.DataFrame({"person_idx": all_p[o], "code": all_c[o], "day": all_d[o]})

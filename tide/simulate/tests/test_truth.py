@@ -91,3 +91,15 @@ def test_definitions_follow_the_true_needs() -> None:
     fl = d[["homelessness", "substance", "offending", "mental_health"]].sum(axis=1) >= 2
     assert (d["fulfilling_lives"] == fl).all()
     assert d.loc[d["md"], "fulfilling_lives"].all()
+
+
+def test_nobody_sleeps_in_a_hostel_or_rough_while_in_prison() -> None:
+    e = AREA.events
+    nights = e[e["event_type"] == "prison_night"]
+    receptions = set(
+        zip(*e[e["event_type"] == "prison_reception"][["person_id", "event_date"]].to_numpy().T, strict=True)
+    )
+    inside = set(zip(nights["person_id"], nights["event_date"], strict=True)) - receptions
+    assert len(inside) > 100
+    community = e[e["event_type"].isin(["hostel_night", "rough_sleeping_contact", "ae_attendance", "dat_contact"])]
+    assert not any(k in inside for k in zip(community["person_id"], community["event_date"], strict=True))
