@@ -97,7 +97,9 @@ def _finish(config: SimConfig, out: Path, sinks: dict[str, _Sink]) -> dict[str, 
     effects = effects_truth(config)
     (out / "truth" / "effects.json").write_text(json.dumps(effects, indent=2, sort_keys=True) + "\n")
     (out / "truth" / "ethnicity.json").write_text(json.dumps(ETHNICITY_LABELS, indent=2) + "\n")
-    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
+    files = [s.path for s in sinks.values()] + [s.csv_path for s in sinks.values() if s.csv_path]
+    files += [out / "truth" / "effects.json", out / "truth" / "ethnicity.json"]
+    files = sorted(p for p in files if p is not None and p.exists())
     manifest = {
         "format_version": FORMAT_VERSION,
         "seed": config.seed,
