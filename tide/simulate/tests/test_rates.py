@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from tide.simulate import SimConfig
 from tide.simulate.population import hard_edges_other_shares
 
 from .helpers import days, demo_area, quarter_of
@@ -128,3 +130,19 @@ def test_outreach_records_mostly_lack_a_date_of_birth_and_surname() -> None:
     assert 0.6 < o["date_of_birth"].isna().mean() < 0.85
     assert 0.5 < o["family_name"].isna().mean() < 0.75
     assert ((o["estimated_age"].notna()) | (o["birth_year"].notna()) | o["date_of_birth"].notna()).all()
+
+
+def test_service_use_has_many_zeros_and_a_heavy_tail() -> None:
+    area = demo_area()
+    md = area.people.loc[area.people["md"], "person_id"]
+    ae = area.events[area.events["event_type"] == "ae_attendance"]
+    per_person = ae["person_id"].value_counts().reindex(md, fill_value=0)
+    assert (per_person == 0).mean() > 0.10
+    assert per_person.max() > 4 * per_person.mean()
+    top_decile = per_person.sort_values(ascending=False).head(len(per_person) // 10).sum()
+    assert top_decile / per_person.sum() > 0.25
+
+
+def test_unknown_preset_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown preset"):
+        SimConfig.preset("huge")
