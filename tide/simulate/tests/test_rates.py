@@ -101,6 +101,10 @@ def test_noise_rates_on_records_match_config() -> None:
     assert abs(r["given_typo"].mean() - nz["typo"]) < 0.01
     assert abs(r["family_typo"].mean() - nz["typo"]) < 0.01
     assert abs(r["dob_placeholder"].mean() - nz["dob_placeholder"]) < 0.004
+    assert abs(r["dob_transposed"].mean() - nz["dob_transposed"]) < 0.006
+    not_outreach = r["agency"] != "outreach"
+    assert abs(r.loc[not_outreach, "nickname"].mean() - nz["nickname"]) < 0.015
+    assert abs(r.loc[~not_outreach, "nickname"].mean() - 4 * nz["nickname"]) < 0.06
     assert 0.5 * nz["surname_change"] < r["surname_changed"].mean() < 1.1 * nz["surname_change"]
     per_person = r.groupby(["agency", "person_id"]).size()
     assert abs((per_person > 1).mean() - nz["duplicate_record"]) < 0.03
