@@ -13,7 +13,7 @@ from .config import AGENCIES, SimConfig
 from .definitions import definitions
 from .extracts import build_extracts
 from .population import make_people
-from .trajectories import CODE_INDEX, EVENT_CODES, full_response_multiplier, quarter_bounds, simulate_events
+from .trajectories import CODE_INDEX, EVENT_CODES, full_response_multiplier, simulate_events
 
 
 @dataclass
@@ -51,7 +51,6 @@ def chunk_rng(cfg: SimConfig, chunk: int) -> np.random.Generator:
 
 
 def iter_chunks(cfg: SimConfig) -> Iterator[Chunk]:
-    end_day = int(quarter_bounds(cfg)[-1])
     n_chunks = (cfg.n_people + cfg.chunk_size - 1) // cfg.chunk_size
     for c in range(n_chunks):
         rng = chunk_rng(cfg, c)
@@ -59,7 +58,7 @@ def iter_chunks(cfg: SimConfig) -> Iterator[Chunk]:
         n = min(cfg.chunk_size, cfg.n_people - offset)
         people = make_people(cfg, rng, offset, n)
         traj = simulate_events(cfg, rng, people)
-        ex = build_extracts(cfg, rng, people, traj.events, c, offset, end_day)
+        ex = build_extracts(cfg, rng, people, traj.events, c, offset)
         ndt = traj.ndt
         ndt.insert(0, "person_id", people["person_id"].to_numpy()[ndt.pop("person_idx").to_numpy()])
         yield Chunk(

@@ -119,7 +119,6 @@ def build_extracts(
     events: pd.DataFrame,
     chunk: int,
     offset: int,
-    period_end_day: int,
 ) -> ChunkExtracts:
     nz = cfg.noise
     pidx = events["person_idx"].to_numpy()
