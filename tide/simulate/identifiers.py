@@ -45,9 +45,11 @@ def nhs_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
 _PNC_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 
 
-def pnc_ids(rng: np.random.Generator, n: int) -> np.ndarray:
-    """PNC IDs like ``2019/0123456A``: year of first record, serial, check letter (mod 23)."""
-    year = rng.integers(1995, 2026, size=n)
+def pnc_ids(rng: np.random.Generator, birth_year: np.ndarray) -> np.ndarray:
+    """PNC IDs like ``2019/0123456A``: year of first record (from age 14), serial, check letter."""
+    n = len(birth_year)
+    first = np.maximum(1995, birth_year + 14)
+    year = first + np.floor(rng.random(n) * np.maximum(2026 - first, 1)).astype(np.int64)
     serial = rng.integers(0, 10_000_000, size=n)
     check = ((year % 100) * 10_000_000 + serial) % 23
     return np.array(

@@ -133,7 +133,11 @@ def make_people(cfg: SimConfig, rng: np.random.Generator, offset: int, n: int) -
     mh[needs_none & (u[:, 4] < 0.75)] = True
     da[needs_none & ~mh] = True
 
-    pnc = np.where(off & (rng.random(n) < 0.95) | (~off & (rng.random(n) < 0.02)), pnc_ids(rng, n), "")
+    pnc = np.where(
+        off & (rng.random(n) < 0.95) | (~off & (rng.random(n) < 0.02)),
+        pnc_ids(rng, (EPOCH + dob.astype("timedelta64[D]")).astype("datetime64[Y]").astype(np.int64) + 1970),
+        "",
+    )
     # Everyone with an offending need carries a prison number (issued at a first reception, in or
     # before the period); nobody else is ever received into prison here.
     prison_no = np.where(off & (rng.random(n) < 1.0), prison_numbers(rng, n), "")
