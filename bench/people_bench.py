@@ -58,7 +58,9 @@ def main() -> None:
     client.get("/people/", {"q": queries[0]})  # warm caches
     search = [timed("/people/", {"q": q}) for q in queries]
     found = sum(
-        1 for q, p in zip(queries, sample, strict=False) if f"/people/{p.pk}/" in client.get("/people/", {"q": q}).content.decode()
+        1
+        for q, p in zip(queries, sample, strict=False)
+        if f"/people/{p.pk}/" in client.get("/people/", {"q": q}).content.decode()
     )
     page = [timed(f"/people/{p.pk}/") for p in sample[: args.repeat]]
 
@@ -77,13 +79,17 @@ def main() -> None:
     print(f"  found the intended person in the results: {found}/{len(queries)}")
     _report("person page with timeline (server ms)", [s for s, _ in page], max(q for _, q in page))
     print(f"baseline: naive substring query only, exact surname (ms): median {statistics.median(naive_ms):.1f}")
-    print(f"ratio search page / naive query: {statistics.median([s for s, _ in search]) / statistics.median(naive_ms):.2f}")
+    print(
+        f"ratio search page / naive query: {statistics.median([s for s, _ in search]) / statistics.median(naive_ms):.2f}"
+    )
 
 
 def _report(label: str, values: list[float], max_queries: int) -> None:
     values = sorted(values)
     p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
-    print(f"{label}: median {statistics.median(values):.1f}, p95 {p95:.1f}, max {values[-1]:.1f}; queries <= {max_queries}")
+    print(
+        f"{label}: median {statistics.median(values):.1f}, p95 {p95:.1f}, max {values[-1]:.1f}; queries <= {max_queries}"
+    )
 
 
 def _misspell(name: str) -> str:
@@ -126,19 +132,39 @@ def _populate(n_people: int):
             if area is None:
                 area = area_create(name="Benchmark area", code="bench", actor=None)
                 agency_create(area=area, name="Bench agency", code="bench", sector="police", actor=None)
-                staff_create(area=area, username="bench", first_name="Bench", last_name="User", role=Role.COORDINATOR, password="x" * 12, actor=None)
+                staff_create(
+                    area=area,
+                    username="bench",
+                    first_name="Bench",
+                    last_name="User",
+                    role=Role.COORDINATOR,
+                    password="x" * 12,
+                    actor=None,
+                )
             have = Person.objects.filter(area=area).count()
             cfg = SimConfig(seed=7, n_people=n_people)
             people = make_people(cfg, np.random.default_rng(7), have, n_people - have)
             people = people.drop_duplicates("nhs_number")
             start = time.perf_counter()
-            created = people_bulk_create(area=area, rows=[_person_input(r) for r in people.itertuples(index=False)], actor=None, reason="benchmark")
+            created = people_bulk_create(
+                area=area,
+                rows=[_person_input(r) for r in people.itertuples(index=False)],
+                actor=None,
+                reason="benchmark",
+            )
             agency = area.agencies.get(code="bench")
             rng = np.random.default_rng(8)
             events = []
             for person in created[:: max(1, len(created) // 2000)]:
                 for _ in range(40):
-                    events.append(ServiceEvent(person=person, agency=agency, event_type="ae_attendance", occurred_on=dt.date(2024, 1, 1) + dt.timedelta(days=int(rng.integers(0, 900)))))
+                    events.append(
+                        ServiceEvent(
+                            person=person,
+                            agency=agency,
+                            event_type="ae_attendance",
+                            occurred_on=dt.date(2024, 1, 1) + dt.timedelta(days=int(rng.integers(0, 900))),
+                        )
+                    )
             ServiceEvent.objects.bulk_create(events, batch_size=5000)
             print(f"loaded {len(created):,} people in {time.perf_counter() - start:.1f} s")
     from django.db import connection

@@ -73,9 +73,26 @@ PERSONAS: tuple[Persona, ...] = (
 )
 
 EXTRA_COORDINATORS = (
-    "Sam Ellison", "Grace Achterberg", "Tom Nwosu", "Hannah Birch", "Ravi Menon", "Kate Doyle", "Ibrahim Sesay",
-    "Lucy Farrant", "Megan Price", "Joel Hart", "Aisha Khan", "Ben Tranter", "Carys Lloyd", "Dan Mercer",
-    "Esme Taylor", "Femi Ade", "Gwen Holt", "Harry Quinn", "Iris Vale", "Jon Stroud",
+    "Sam Ellison",
+    "Grace Achterberg",
+    "Tom Nwosu",
+    "Hannah Birch",
+    "Ravi Menon",
+    "Kate Doyle",
+    "Ibrahim Sesay",
+    "Lucy Farrant",
+    "Megan Price",
+    "Joel Hart",
+    "Aisha Khan",
+    "Ben Tranter",
+    "Carys Lloyd",
+    "Dan Mercer",
+    "Esme Taylor",
+    "Femi Ade",
+    "Gwen Holt",
+    "Harry Quinn",
+    "Iris Vale",
+    "Jon Stroud",
 )
 
 
@@ -89,7 +106,11 @@ def _text(value: Any) -> str:
 
 def _person_input(row: Any) -> PersonInput:
     identifiers: list[tuple[str, str, Agency | None]] = []
-    for kind, column in ((IdentifierKind.NHS, "nhs_number"), (IdentifierKind.PNC, "pnc_id"), (IdentifierKind.PRISON, "prison_number")):
+    for kind, column in (
+        (IdentifierKind.NHS, "nhs_number"),
+        (IdentifierKind.PNC, "pnc_id"),
+        (IdentifierKind.PRISON, "prison_number"),
+    ):
         if _text(getattr(row, column)):
             identifiers.append((kind, _text(getattr(row, column)), None))
     known_as = _text(row.known_as)
@@ -122,11 +143,16 @@ def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None
     sim = generate(SimConfig.preset(preset, seed=seed))
     actor = None
     area = area_create(
-        name="Tidemouth", code=AREA_CODE, actor=actor,
+        name="Tidemouth",
+        code=AREA_CODE,
+        actor=actor,
         partnership_name="Tidemouth Multiple Disadvantage Partnership",
         vision="Everyone facing multiple disadvantage in Tidemouth has one trusted coordinator and services that say yes.",
     )
-    agencies = {code: agency_create(area=area, name=name, code=code, sector=sector, actor=actor) for code, (name, sector) in AGENCIES.items()}
+    agencies = {
+        code: agency_create(area=area, name=name, code=code, sector=sector, actor=actor)
+        for code, (name, sector) in AGENCIES.items()
+    }
     staff = _create_staff(area, agencies)
     area_set_accountable_officer(area=area, officer=staff["helen"], actor=actor)
     say(f"Loading {len(sim.people):,} people, {len(sim.events):,} service events and {len(sim.ndt):,} NDT assessments")
@@ -142,10 +168,16 @@ def _create_staff(area: Area, agencies: dict[str, Agency]) -> dict[str, User]:
     staff: dict[str, User] = {}
     for persona in PERSONAS:
         staff[persona.username] = staff_create(
-            area=area, username=persona.username, first_name=persona.first_name, last_name=persona.last_name,
-            role=persona.role, password=DEMO_PASSWORD, actor=None,
+            area=area,
+            username=persona.username,
+            first_name=persona.first_name,
+            last_name=persona.last_name,
+            role=persona.role,
+            password=DEMO_PASSWORD,
+            actor=None,
             agency=agencies[persona.agency] if persona.agency else None,
-            email=f"{persona.username}@tidemouth.example", job_title=persona.job_title,
+            email=f"{persona.username}@tidemouth.example",
+            job_title=persona.job_title,
         )
     manager = staff["morgan"]
     manager.manager = staff["helen"]
@@ -153,8 +185,16 @@ def _create_staff(area: Area, agencies: dict[str, Agency]) -> dict[str, User]:
     for i, name in enumerate(EXTRA_COORDINATORS, start=1):
         first, last = name.split(" ", 1)
         staff[f"coordinator{i:02d}"] = staff_create(
-            area=area, username=f"coordinator{i:02d}", first_name=first, last_name=last, role=Role.COORDINATOR,
-            password=DEMO_PASSWORD, actor=None, agency=agencies["link"], job_title="Coordinator", manager=manager,
+            area=area,
+            username=f"coordinator{i:02d}",
+            first_name=first,
+            last_name=last,
+            role=Role.COORDINATOR,
+            password=DEMO_PASSWORD,
+            actor=None,
+            agency=agencies["link"],
+            job_title="Coordinator",
+            manager=manager,
         )
     for username in ("charles", "jane"):
         staff[username].manager = manager
@@ -176,8 +216,11 @@ def _load_people(area: Area, sim: SyntheticArea) -> dict[str, Person]:
 def _load_events(sim: SyntheticArea, people: dict[str, Person], agencies: dict[str, Agency]) -> None:
     events = [
         ServiceEvent(
-            person=people[r.person_id], event_type=r.event_type, occurred_on=_date(r.event_date),
-            agency=agencies[r.agency], source_ref=_text(r.record_ref),
+            person=people[r.person_id],
+            event_type=r.event_type,
+            occurred_on=_date(r.event_date),
+            agency=agencies[r.agency],
+            source_ref=_text(r.record_ref),
         )
         for r in sim.events.itertuples(index=False)
     ]
@@ -188,8 +231,10 @@ def _load_ndt(sim: SyntheticArea, people: dict[str, Person]) -> None:
     NdtAssessment.objects.bulk_create(
         [
             NdtAssessment(
-                person=people[r.person_id], assessed_on=_date(r.assessed_on),
-                total=int(r.total), **{item: int(getattr(r, item)) for item in NDT_ITEMS},
+                person=people[r.person_id],
+                assessed_on=_date(r.assessed_on),
+                total=int(r.total),
+                **{item: int(getattr(r, item)) for item in NDT_ITEMS},
             )
             for r in sim.ndt.itertuples(index=False)
         ],
@@ -214,8 +259,11 @@ def _load_support(sim: SyntheticArea, people: dict[str, Person], staff: dict[str
                 open_counts[coordinator.pk] += 1
         episodes.append(
             SupportEpisode(
-                person=people[row.person_id], coordinator=coordinator, started_on=_date(row.support_start),
-                ended_on=ended_on, exit_destination=_text(row.exit_reason) if ended_on else "",
+                person=people[row.person_id],
+                coordinator=coordinator,
+                started_on=_date(row.support_start),
+                ended_on=ended_on,
+                exit_destination=_text(row.exit_reason) if ended_on else "",
             )
         )
     SupportEpisode.objects.bulk_create(episodes, batch_size=2000)

@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["reset"]:
-            if connection.vendor != "sqlite" or not settings.DEBUG and not _local():
+            if connection.vendor != "sqlite" or (not settings.DEBUG and not _local()):
                 raise CommandError("--reset is only for the local SQLite demo; the audit log elsewhere is append-only.")
             call_command("flush", interactive=False, verbosity=0)
         if demo_exists():
@@ -31,9 +31,11 @@ class Command(BaseCommand):
                 demo_load(seed=options["seed"], preset=options["preset"], say=self.stdout.write)
             except ValueError as error:
                 raise CommandError(str(error)) from error
-        self.stdout.write(self.style.SUCCESS("\nDemo sign-ins (password for all: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})"))
         for persona in PERSONAS:
-            self.stdout.write(f"  {persona.username:<10} {Role(persona.role).label:<22} {persona.first_name} {persona.last_name}, {persona.job_title}")
+            self.stdout.write(
+                f"  {persona.username:<10} {Role(persona.role).label:<22} {persona.first_name} {persona.last_name}, {persona.job_title}"
+            )
 
 
 def _local() -> bool:
