@@ -230,3 +230,35 @@ def test_wording_file_is_loaded_or_refused_whole(coordinator):
     with pytest.raises(ValidationError):
         ndt_wording_load(text="item,level,text\nhousing,0,x\n", filename="w.csv", actor=coordinator)
     assert NdtWording.objects.count() == 50
+
+
+def test_shipped_definitions_are_reinstalled_only_when_missing():
+    from tide.identification.services import definitions_install_shipped
+
+    assert definitions_install_shipped(actor=None) == 0
+    Definition.objects.filter(code="changing_futures").delete()
+    assert definitions_install_shipped(actor=None) == 1
+    assert Definition.objects.get(code="changing_futures").min_criteria == 3
+
+
+def test_commands_screen_the_ledger_and_refuse_bad_input(listed_person, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("identification_screen", stdout=out)
+    assert "Screened 1 people." in out.getvalue()
+    assert ListEntry.objects.filter(person=listed_person).exists()
+    with pytest.raises(CommandError, match="--as-of must be a date"):
+        call_command("identification_screen", "--as-of", "yesterday")
+    bad = tmp_path / "wording.csv"
+    bad.write_text("item,level,text\nhousing,0,Settled\n")
+    with pytest.raises(CommandError, match="refused"):
+        call_command("ndt_load_wording", str(bad))
+
+
+def test_alerts_for_an_anonymous_user_are_empty():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert list(alerts_for(AnonymousUser())) == []
