@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.utils import timezone
 
 from tide.coordination.models import SupportEpisode
@@ -264,39 +264,44 @@ def equity_report(*, user: Any, by: str, definition: str = "", today: dt.date | 
 
 
 def timeline_entries(person: Any, user: Any) -> list[Entry]:
+    """Identification (first met a definition) and NDT assessments, in one query for the person's timeline."""
     from django.urls import reverse
 
-    url = reverse("identification:person", args=[person.pk])
+    text: CharField[str, str] = CharField()
+    identified = (
+        ScreeningResult.objects.filter(person=person, meets=True, first_met_on__isnull=False)
+        .order_by()
+        .values_list(Value("identified", output_field=text), "first_met_on", "definition__name", "n_met")
+    )
+    ndt_rows = (
+        NdtAssessment.objects.filter(person=person)
+        .order_by()
+        .values_list(Value("ndt", output_field=text), "assessed_on", Value("", output_field=text), "total")
+    )
+    why, ndt_url = reverse("identification:person", args=[person.pk]), reverse("identification:ndt", args=[person.pk])
     entries = []
-    for r in ScreeningResult.objects.filter(person=person, meets=True, first_met_on__isnull=False).select_related(
-        "definition"
-    ):
-        assert r.first_met_on is not None
-        entries.append(
-            Entry(
-                on=r.first_met_on,
-                title=f"Identified: meets {r.definition.name}",
-                kind="identification",
-                source="Identification",
-                detail=f"{r.n_met} criteria met",
-                url=url,
+    for kind, on, name, number in identified.union(ndt_rows, all=True):
+        if kind == "identified":
+            entries.append(
+                Entry(
+                    on=on,
+                    title=f"Identified: meets {name}",
+                    kind="identification",
+                    source="Identification",
+                    detail=f"{number} criteria met",
+                    url=why,
+                )
             )
-        )
-    for a in NdtAssessment.objects.filter(person=person):
-        total = f"total {a.total} of 48" if a.total is not None else f"{ndt_rules.rated_count(_values(a))} of 10 items"
-        entries.append(
-            Entry(
-                on=a.assessed_on,
-                title="NDT assessment",
-                kind="assessment",
-                source="Identification",
-                detail=total,
-                sensitive="health",
-                url=reverse("identification:ndt", args=[person.pk]),
+        else:
+            entries.append(
+                Entry(
+                    on=on,
+                    title="NDT assessment",
+                    kind="assessment",
+                    source="Identification",
+                    detail=f"total {number} of 48" if number is not None else "incomplete: no total",
+                    sensitive="health",
+                    url=ndt_url,
+                )
             )
-        )
     return entries
-
-
-def _values(a: NdtAssessment) -> dict[str, int | None]:
-    return {code: getattr(a, code) for code in ndt_rules.CODES}

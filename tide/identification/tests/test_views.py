@@ -188,3 +188,12 @@ def test_timeline_shows_identification_with_a_link_to_why(coordinator_client, li
     body = coordinator_client.get(f"/people/{listed[0].pk}/").content.decode()
     assert "Identified: meets" in body
     assert f"/identification/people/{listed[0].pk}/" in body
+
+
+def test_timeline_shows_ndt_assessments(coordinator_client, coordinator, listed):
+    from tide.identification.services import ndt_record
+
+    ndt_record(person=listed[0], assessed_on=days_ago(3), values={"housing": 4}, actor=coordinator)
+    body = coordinator_client.get(f"/people/{listed[0].pk}/").content.decode()
+    assert "NDT assessment" in body
+    assert "incomplete: no total" in body
