@@ -20,4 +20,5 @@ class IdentificationConfig(AppConfig):
         navigation.register(
             "Alerts", "identification:alerts", roles=FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}, order=25
         )
+        navigation.register("Definitions", "identification:definitions", roles={Role.ADMINISTRATOR}, order=85)
         navigation.register("Equity", "identification:equity", roles=list_roles | {Role.COMMISSIONER}, order=80)

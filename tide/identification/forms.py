@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from tide.core.forms import GovukForm
 from tide.identification import ndt
-from tide.identification.models import ListStatus
+from tide.identification.models import Definition, ListStatus
 from tide.identification.selectors import DIMENSIONS, SORTS
+from tide.service_use import event_types
 
 
 class ListFilterForm(GovukForm):
@@ -94,3 +95,101 @@ class WordingUploadForm(GovukForm):
         help_text="CSV with columns item, level, text (50 rows), or JSON mapping each item to five texts.",
         error_messages={"required": "Choose the wording file to load."},
     )
+
+
+EVENT_TYPE_CHOICES = [(t.code, t.label) for t in event_types.EVENT_TYPES]
+
+
+def definition_form_class(definition: Definition) -> type[GovukForm]:
+    """A form for one definition: its threshold and, per criterion, event types, count and window."""
+    n = len(definition.criteria)
+    fields: dict[str, forms.Field] = {
+        "min_criteria": forms.IntegerField(
+            label="Criteria a person must meet",
+            min_value=1,
+            max_value=n,
+            help_text=f"From 1 to {n}.",
+            error_messages={
+                "required": "Enter how many criteria a person must meet.",
+                "min_value": "Criteria a person must meet must be at least 1.",
+                "max_value": f"Criteria a person must meet cannot be more than the {n} criteria.",
+                "invalid": "Criteria a person must meet must be a whole number.",
+            },
+        ),
+        "near_margin": forms.IntegerField(
+            label="Alert when this many criteria short",
+            min_value=0,
+            max_value=n,
+            help_text="People this close to the definition can trigger alerts too. 0 means only people who meet it.",
+            error_messages={"required": "Enter a number (0 for none).", "invalid": "Enter a whole number."},
+        ),
+        "enabled": forms.BooleanField(label="Screen people against this definition", required=False),
+        "puts_on_list": forms.BooleanField(label="Meeting it puts a person on the by-name list", required=False),
+    }
+    for i, criterion in enumerate(definition.criteria):
+        label = criterion["label"]
+        fields[f"c{i}_event_types"] = forms.MultipleChoiceField(
+            label=f"{label}: events that count",
+            choices=EVENT_TYPE_CHOICES,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": f"{label}: choose at least one kind of event."},
+        )
+        fields[f"c{i}_min_count"] = forms.IntegerField(
+            label=f"{label}: at least this many events",
+            min_value=1,
+            max_value=1000,
+            error_messages={
+                "required": f"{label}: enter how many events are needed.",
+                "invalid": f"{label}: the number of events must be a whole number.",
+                "min_value": f"{label}: at least 1 event is needed.",
+                "max_value": f"{label}: the number of events must be 1000 or fewer.",
+            },
+        )
+        fields[f"c{i}_window_days"] = forms.IntegerField(
+            label=f"{label}: in the last … days",
+            required=False,
+            min_value=1,
+            max_value=3660,
+            help_text="Leave blank to count events at any time.",
+            error_messages={
+                "invalid": f"{label}: the window must be a whole number of days.",
+                "min_value": f"{label}: the window must be at least 1 day.",
+                "max_value": f"{label}: the window must be 3660 days or fewer.",
+            },
+        )
+    form_class = type("DefinitionForm", (GovukForm,), {**fields, "narrow_fields": ()})
+    return form_class
+
+
+def definition_initial(definition: Definition) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "min_criteria": definition.min_criteria,
+        "near_margin": definition.near_margin,
+        "enabled": definition.enabled,
+        "puts_on_list": definition.puts_on_list,
+    }
+    for i, criterion in enumerate(definition.criteria):
+        initial[f"c{i}_event_types"] = criterion["event_types"]
+        initial[f"c{i}_min_count"] = criterion.get("min_count", 1)
+        initial[f"c{i}_window_days"] = criterion.get("window_days")
+    return initial
+
+
+def definition_changes(definition: Definition, data: dict[str, Any]) -> dict[str, Any]:
+    criteria = []
+    for i, criterion in enumerate(definition.criteria):
+        criteria.append(
+            {
+                **criterion,
+                "event_types": list(data[f"c{i}_event_types"]),
+                "min_count": data[f"c{i}_min_count"],
+                "window_days": data[f"c{i}_window_days"],
+            }
+        )
+    return {
+        "min_criteria": data["min_criteria"],
+        "near_margin": data["near_margin"],
+        "enabled": data["enabled"],
+        "puts_on_list": data["puts_on_list"],
+        "criteria": criteria,
+    }

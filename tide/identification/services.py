@@ -73,6 +73,35 @@ def definitions_install_shipped(*, actor: Any) -> int:
     return added
 
 
+@transaction.atomic
+def definition_update(*, definition: Definition, changes: Mapping[str, Any], actor: Any) -> Definition:
+    """Change a definition's threshold, switches or criteria; anything that would not work is refused whole.
+
+    ``changes`` may hold ``min_criteria``, ``near_margin``, ``enabled``, ``puts_on_list`` and ``criteria``
+    (a list of {code, label, event_types, min_count, window_days}). People are re-screened by the next run.
+    """
+    allowed = {"min_criteria", "near_margin", "enabled", "puts_on_list", "criteria", "name", "description"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError(f"These cannot be changed here: {', '.join(unknown)}.")
+    before = {key: getattr(definition, key) for key in changes}
+    for key, value in changes.items():
+        setattr(definition, key, value)
+    try:
+        definition.full_clean()
+    except ValidationError:
+        definition.refresh_from_db()
+        raise
+    definition.save()
+    audit_record(
+        actor=actor,
+        action="identification.definition_changed",
+        target=definition,
+        detail={"before": before, "after": {key: getattr(definition, key) for key in changes}},
+    )
+    return definition
+
+
 def enabled_definitions() -> list[tuple[Definition, rules.DefinitionSpec]]:
     return [(d, d.spec) for d in Definition.objects.filter(enabled=True)]
 

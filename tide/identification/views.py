@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +15,17 @@ from tide.core.access import access
 from tide.core.audit import audit_record
 from tide.core.jobs import job_enqueue
 from tide.identification import ndt as ndt_rules
-from tide.identification.forms import EquityForm, ListFilterForm, NdtForm, WordingUploadForm
+from tide.identification.forms import (
+    EquityForm,
+    ListFilterForm,
+    NdtForm,
+    WordingUploadForm,
+    definition_changes,
+    definition_form_class,
+    definition_initial,
+)
+from tide.identification.models import Definition
+from tide.identification.rules import RuleError
 from tide.identification.selectors import (
     alert_get_for,
     alerts_for,
@@ -28,7 +38,7 @@ from tide.identification.selectors import (
     ndt_item_changes,
     person_explanations,
 )
-from tide.identification.services import alert_mark_seen, ndt_record, ndt_wording_load
+from tide.identification.services import alert_mark_seen, definition_update, ndt_record, ndt_wording_load
 from tide.people.selectors import person_get_for
 
 LIST_ROLES = {Role.COORDINATOR, Role.TEAM_MANAGER, Role.ACCOUNTABLE_OFFICER}
@@ -256,3 +266,41 @@ def ndt_wording_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Loaded {rows} wording rows.")
             return redirect("identification:ndt-wording")
     return render(request, "identification/ndt_wording.html", {"form": form, "copyright": ndt_rules.COPYRIGHT})
+
+
+@access(roles=LIST_ROLES | ADMIN_ROLES | {Role.COMMISSIONER})
+def definitions_view(request: HttpRequest) -> HttpResponse:
+    definitions = list(Definition.objects.all())
+    specs = []
+    for d in definitions:
+        try:
+            specs.append((d, d.spec))
+        except RuleError:
+            specs.append((d, None))
+    return render(
+        request,
+        "identification/definitions.html",
+        {"definitions": specs, "can_edit": request.user.role == Role.ADMINISTRATOR},  # type: ignore[union-attr]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.ADMINISTRATOR})
+def definition_edit(request: HttpRequest, code: str) -> HttpResponse:
+    definition = get_object_or_404(Definition, code=code)
+    form_class = definition_form_class(definition)
+    form = form_class(request.POST or None, initial=definition_initial(definition))
+    if request.method == "POST" and form.is_valid():
+        try:
+            definition_update(
+                definition=definition, changes=definition_changes(definition, form.cleaned_data), actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                f"{definition.name} saved. Run screening to apply it to everyone now; new events use it at once.",
+            )
+            return redirect("identification:definitions")
+    return render(request, "identification/definition_edit.html", {"form": form, "definition": definition})

@@ -262,3 +262,17 @@ def test_alerts_for_an_anonymous_user_are_empty():
     from django.contrib.auth.models import AnonymousUser
 
     assert list(alerts_for(AnonymousUser())) == []
+
+
+def test_definition_update_refuses_unknown_fields_and_bad_criteria_and_keeps_the_old_definition(coordinator):
+    from tide.identification.services import definition_update
+
+    definition = Definition.objects.get(code="hard_edges_smd")
+    with pytest.raises(ValidationError, match="cannot be changed here: code"):
+        definition_update(definition=definition, changes={"code": "x"}, actor=coordinator)
+    bad = [dict(c) for c in definition.criteria]
+    bad[0]["event_types"] = ["sleeping"]
+    with pytest.raises(ValidationError, match="unknown event type 'sleeping'"):
+        definition_update(definition=definition, changes={"criteria": bad}, actor=coordinator)
+    assert Definition.objects.get(code="hard_edges_smd").criteria[0]["event_types"][0] == "rough_sleeping_contact"
+    assert definition.criteria[0]["event_types"][0] == "rough_sleeping_contact"

@@ -197,3 +197,59 @@ def test_timeline_shows_ndt_assessments(coordinator_client, coordinator, listed)
     body = coordinator_client.get(f"/people/{listed[0].pk}/").content.decode()
     assert "NDT assessment" in body
     assert "incomplete: no total" in body
+
+
+def _definition_post(definition, **overrides):
+    data = {
+        "min_criteria": definition.min_criteria,
+        "near_margin": definition.near_margin,
+        "enabled": "on",
+        "puts_on_list": "on",
+    }
+    for i, c in enumerate(definition.criteria):
+        data[f"c{i}_event_types"] = c["event_types"]
+        data[f"c{i}_min_count"] = c["min_count"]
+        data[f"c{i}_window_days"] = c["window_days"] or ""
+    return data | overrides
+
+
+def test_an_administrator_tunes_a_definition_and_it_is_audited(client, area):
+    from tide.identification.models import Definition
+
+    client.force_login(make_user(area, Role.ADMINISTRATOR))
+    definition = Definition.objects.get(code="turning_the_tide")
+    assert client.get("/identification/definitions/").status_code == 200
+    response = client.post(
+        "/identification/definitions/turning_the_tide/edit",
+        _definition_post(definition, min_criteria=3, c0_window_days="90", c1_min_count="3"),
+    )
+    assert response.status_code == 302
+    definition.refresh_from_db()
+    assert definition.min_criteria == 3
+    assert definition.criteria[0]["window_days"] == 90
+    assert definition.criteria[1]["min_count"] == 3
+    assert definition.spec.criteria[0].describe() == "seen sleeping rough: at least once in the last 90 days"
+    assert AuditEvent.objects.filter(action="identification.definition_changed").exists()
+
+
+def test_a_bad_definition_change_is_refused_with_messages_and_nothing_saved(client, area):
+    from tide.identification.models import Definition
+
+    client.force_login(make_user(area, Role.ADMINISTRATOR))
+    definition = Definition.objects.get(code="fulfilling_lives")
+    data = _definition_post(definition, min_criteria=9, c0_min_count="0", c1_window_days="x")
+    del data["c2_event_types"]
+    response = client.post("/identification/definitions/fulfilling_lives/edit", data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "cannot be more than the 4 criteria" in body
+    assert "Homelessness: at least 1 event is needed." in body
+    assert "Substance misuse: the window must be a whole number of days." in body
+    assert "choose at least one kind of event" in body
+    definition.refresh_from_db()
+    assert definition.min_criteria == 2
+
+
+def test_definitions_can_be_read_but_not_changed_by_coordinators(coordinator_client):
+    assert coordinator_client.get("/identification/definitions/").status_code == 200
+    assert coordinator_client.get("/identification/definitions/turning_the_tide/edit").status_code == 403
