@@ -145,6 +145,15 @@ def list_summary(*, user: Any, month: dt.date | None = None) -> ListSummary:
     return ListSummary(start, end, inflow, outflow, {s.value: counts.get(s.value, 0) for s in ListStatus})
 
 
+def screening_never_ran(*, user: Any) -> bool:
+    """True when the area has ledger events but nobody has been screened (e.g. just after a bulk load)."""
+    area_id = getattr(user, "area_id", None) or 0
+    return (
+        not ScreeningResult.objects.filter(person__area_id=area_id).exists()
+        and ServiceEvent.objects.filter(person__area_id=area_id).exists()
+    )
+
+
 def definitions_enabled() -> list[Definition]:
     return list(Definition.objects.filter(enabled=True))
 

@@ -37,6 +37,7 @@ from tide.identification.selectors import (
     ndt_history_for,
     ndt_item_changes,
     person_explanations,
+    screening_never_ran,
 )
 from tide.identification.services import alert_mark_seen, definition_update, ndt_record, ndt_wording_load
 from tide.people.selectors import person_get_for
@@ -79,7 +80,8 @@ def by_name_list_view(request: HttpRequest) -> HttpResponse:
             "summary": list_summary(user=request.user),
             "definition_names": dict(definitions),
             "query": query.urlencode(),
-            "today": timezone.localdate(),
+            "never_screened": page.paginator.count == 0 and not filters["q"] and screening_never_ran(user=request.user),
+            "can_screen": request.user.role in ADMIN_ROLES,  # type: ignore[union-attr]
         },
     )
 

@@ -253,3 +253,16 @@ def test_a_bad_definition_change_is_refused_with_messages_and_nothing_saved(clie
 def test_definitions_can_be_read_but_not_changed_by_coordinators(coordinator_client):
     assert coordinator_client.get("/identification/definitions/").status_code == 200
     assert coordinator_client.get("/identification/definitions/turning_the_tide/edit").status_code == 403
+
+
+def test_the_list_says_when_the_ledger_has_never_been_screened(
+    client, area, agency, django_capture_on_commit_callbacks
+):
+    ServiceEventFactory(person=PersonFactory(area=area), agency=agency, event_type="arrest", occurred_on=days_ago(1))
+    client.force_login(make_user(area, Role.ACCOUNTABLE_OFFICER))
+    body = client.get("/identification/").content.decode()
+    assert "no one has been screened yet" in body
+    assert "Screen the whole ledger now" in body
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/identification/screening")
+    assert "no one has been screened yet" not in client.get("/identification/").content.decode()
