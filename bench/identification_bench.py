@@ -164,7 +164,7 @@ def page_time(n_people: int, repeats: int) -> None:
                 assert response.status_code == 200, response.status_code
             return statistics.median(times)
 
-        baseline = median_ms("/identification/")
+        baseline = median_ms("/identification/list/")
         rng = np.random.default_rng(7)
         today = dt.date.today()
         people = Person.objects.bulk_create(
@@ -201,10 +201,10 @@ def page_time(n_people: int, repeats: int) -> None:
         )
         print(f"  baseline (empty list): {baseline:.1f} ms")
         for label, url in [
-            ("first page, sorted by support gap", "/identification/"),
-            ("page 100, sorted by name", "/identification/?sort=name&page=100"),
-            ("filtered by definition and status", "/identification/?definition=turning_the_tide&status=active"),
-            ("name search", "/identification/?q=Family0421"),
+            ("first page, sorted by support gap", "/identification/list/"),
+            ("page 100, sorted by name", "/identification/list/?sort=name&page=100"),
+            ("filtered by definition and status", "/identification/list/?definition=turning_the_tide&status=active"),
+            ("name search", "/identification/list/?q=Family0421"),
         ]:
             print(f"  {label}: {median_ms(url):.1f} ms  (target < 300 ms)")
     finally:

@@ -22,7 +22,7 @@ class ListFilterForm(GovukForm):
         label="Sort by",
         required=False,
         choices=[
-            ("gap", "Least helped first (support gap)"),
+            ("gap", "Support gap"),
             ("name", "Name"),
             ("identified", "Most recently identified"),
             ("last_event", "Most recent event"),
@@ -61,6 +61,7 @@ def _rating_field(item: ndt.Item) -> forms.TypedChoiceField:
 
 
 class NdtForm(GovukForm):
+    narrow_fields = ("assessed_on",)
     assessed_on = forms.DateField(
         label="Date of the assessment",
         help_text="For example, 27/03/2026. Rate each item on the past month.",

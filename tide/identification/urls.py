@@ -4,7 +4,7 @@ from tide.identification import views
 
 app_name = "identification"
 urlpatterns = [
-    path("", views.by_name_list_view, name="list"),
+    path("list/", views.by_name_list_view, name="list"),
     path("least-helped", views.support_gap_view, name="support-gap"),
     path("alerts/", views.alerts_view, name="alerts"),
     path("alerts/<int:pk>/open", views.alert_open, name="alert-open"),

@@ -59,16 +59,16 @@ def test_list_pages_are_accessible_and_fit_a_phone(page, phone_page, coordinator
     person, _ = on_the_list
     sign_in(page, coordinator.username, TEST_PASSWORD)
     for path in [
-        "/identification/",
+        "/identification/list/",
         "/identification/least-helped",
         "/identification/equity",
         f"/identification/people/{person.pk}/ndt",
     ]:
         page.goto(path)
         assert axe_violations(page) == [], path
-    page.goto("/identification/")
+    page.goto("/identification/list/")
     assert page.get_by_role("link", name="Morgan Reyes").is_visible()
     screenshot(page, "identification-03-list")
     sign_in(phone_page, coordinator.username, TEST_PASSWORD)
-    phone_page.goto("/identification/")
+    phone_page.goto("/identification/list/")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375

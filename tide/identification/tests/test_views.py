@@ -36,29 +36,29 @@ def listed(area, agency):
 
 def test_list_shows_people_with_status_flows_and_sorting(coordinator_client, listed, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
-        response = coordinator_client.get("/identification/?sort=name")
+        response = coordinator_client.get("/identification/list/?sort=name")
     body = response.content.decode()
     assert response.status_code == 200
     assert body.index("Sam Ash") < body.index("Sam Birch") < body.index("Sam Cedar")
     assert "Newly identified" in body
     assert response.context["summary"].inflow == 3
-    by_gap = coordinator_client.get("/identification/?sort=gap").context["page"].object_list
+    by_gap = coordinator_client.get("/identification/list/?sort=gap").context["page"].object_list
     assert [e.gap_score for e in by_gap] == sorted((e.gap_score for e in by_gap), reverse=True)
 
 
 def test_list_filters_by_name_definition_and_status(coordinator_client, listed):
-    page = coordinator_client.get("/identification/?q=birch").context["page"]
+    page = coordinator_client.get("/identification/list/?q=birch").context["page"]
     assert [e.person.family_name for e in page.object_list] == ["Birch"]
-    page = coordinator_client.get("/identification/?status=inactive").context["page"]
+    page = coordinator_client.get("/identification/list/?status=inactive").context["page"]
     assert list(page.object_list) == []
     # two arrests are needed for that criterion: Birch and Cedar
     ListEntry.objects.filter(person=listed[0]).update(definitions="hard_edges_smd")
-    page = coordinator_client.get("/identification/?definition=turning_the_tide").context["page"]
+    page = coordinator_client.get("/identification/list/?definition=turning_the_tide").context["page"]
     assert sorted(e.person.family_name for e in page.object_list) == ["Birch", "Cedar"]
 
 
 def test_bad_filter_values_give_a_clear_message_not_an_error(coordinator_client, listed):
-    response = coordinator_client.get("/identification/?status=sleepy&page=999")
+    response = coordinator_client.get("/identification/list/?status=sleepy&page=999")
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
 
@@ -69,8 +69,8 @@ def test_list_is_paginated(coordinator_client, area, agency):
         ServiceEventFactory(person=person, agency=agency, event_type="rough_sleeping_contact", occurred_on=days_ago(1))
         ServiceEventFactory(person=person, agency=agency, event_type="mh_crisis_contact", occurred_on=days_ago(1))
     screening_run()
-    first = coordinator_client.get("/identification/").context["page"]
-    second = coordinator_client.get("/identification/?page=2").context["page"]
+    first = coordinator_client.get("/identification/list/").context["page"]
+    second = coordinator_client.get("/identification/list/?page=2").context["page"]
     assert len(first.object_list) == 50
     assert len(second.object_list) == 5
 
@@ -81,7 +81,7 @@ def test_csv_export_lists_the_users_area_only_and_is_audited(coordinator_client,
     ServiceEventFactory(person=stranger, event_type="rough_sleeping_contact", occurred_on=days_ago(1))
     ServiceEventFactory(person=stranger, event_type="dat_contact", occurred_on=days_ago(1))
     screening_run()
-    response = coordinator_client.get("/identification/?format=csv&sort=name")
+    response = coordinator_client.get("/identification/list/?format=csv&sort=name")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:4] == ["person_id", "name", "date_of_birth", "status"]
@@ -92,8 +92,8 @@ def test_csv_export_lists_the_users_area_only_and_is_audited(coordinator_client,
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.COMMISSIONER, Role.PERSON])
 def test_the_list_and_its_export_are_refused_to_other_roles(client, area, listed, role):
     client.force_login(make_user(area, role))
-    assert client.get("/identification/").status_code == 403
-    assert client.get("/identification/?format=csv").status_code == 403
+    assert client.get("/identification/list/").status_code == 403
+    assert client.get("/identification/list/?format=csv").status_code == 403
 
 
 def test_the_explanation_page_shows_criteria_and_dated_evidence(coordinator_client, listed):
@@ -260,9 +260,9 @@ def test_the_list_says_when_the_ledger_has_never_been_screened(
 ):
     ServiceEventFactory(person=PersonFactory(area=area), agency=agency, event_type="arrest", occurred_on=days_ago(1))
     client.force_login(make_user(area, Role.ACCOUNTABLE_OFFICER))
-    body = client.get("/identification/").content.decode()
+    body = client.get("/identification/list/").content.decode()
     assert "no one has been screened yet" in body
     assert "Screen the whole ledger now" in body
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/identification/screening")
-    assert "no one has been screened yet" not in client.get("/identification/").content.decode()
+    assert "no one has been screened yet" not in client.get("/identification/list/").content.decode()
