@@ -222,7 +222,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000, help="people on the list for the page timing")
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--skip-page", action="store_true")
+    parser.add_argument("--page-only", action="store_true", help="only time the list page (no data needed)")
     args = parser.parse_args()
+    if args.page_only:
+        page_time(args.people, args.repeats)
+        return
     if not (args.data / "truth" / "events.parquet").exists():
         if not args.preset:
             raise SystemExit(f"{args.data} holds no simulated area; pass --preset bench1m to generate one")

@@ -72,3 +72,24 @@ def test_list_pages_are_accessible_and_fit_a_phone(page, phone_page, coordinator
     sign_in(phone_page, coordinator.username, TEST_PASSWORD)
     phone_page.goto("/identification/list/")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_administrator_pages_are_accessible(page, area, on_the_list):
+    from tide.areas.models import Role
+    from tide.testing.fixtures import make_user
+
+    admin = make_user(area, Role.ADMINISTRATOR)
+    sign_in(page, admin.username, TEST_PASSWORD)
+    for path in [
+        "/identification/definitions/",
+        "/identification/definitions/turning_the_tide/edit",
+        "/identification/ndt-wording",
+    ]:
+        page.goto(path)
+        assert axe_violations(page) == [], path
+    page.goto("/identification/definitions/turning_the_tide/edit")
+    page.get_by_label("Criteria a person must meet").fill("9")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "identification-04-definition-error")
