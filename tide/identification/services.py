@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,28 @@ CHUNK = 2000
 RECENT_DAYS = 365  # the look-back for the support-gap score
 TRIGGER_RECENT_DAYS = 14  # events older than this when they arrive (history loads) raise no alert
 INCREMENTAL_LIMIT = 5000  # more people than this in one arrival: screen them in a background job
+
+
+DeclinesProvider = Callable[[Sequence[int]], Mapping[int, int]]
+_declines_providers: dict[str, DeclinesProvider] = {}
+
+
+def register_declines_provider(name: str, provider: DeclinesProvider) -> None:
+    """Rooms to the right (coordination) tell the support-gap score how many declines and no-shows each
+    person had in the past year, without identification importing them: ``provider(person_ids) -> {id: n}``."""
+    _declines_providers[name] = provider
+
+
+def unregister_declines_provider(name: str) -> None:
+    _declines_providers.pop(name, None)
+
+
+def _declines(person_ids: Sequence[int]) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for provider in _declines_providers.values():
+        for pk, n in provider(person_ids).items():
+            totals[pk] += n
+    return totals
 
 
 @dataclass(frozen=True)
@@ -250,6 +272,7 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
         NdtAssessment.objects.filter(person_id__in=ids).order_by("assessed_on", "id").values_list("person_id", "total")
     ):
         ndt_totals[pk] = total
+    declines = _declines(ids)
     settings_cache: dict[int, listing.Settings] = {}
     creates, updates, changes = [], [], []
     for pk in ids:
@@ -286,6 +309,7 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
             ndt_total=ndt_totals.get(pk),
             crisis_events=crises.get(pk, 0),
             planned_agencies=planned.get(pk, 0),
+            declines=declines.get(pk, 0),
         )
         values = {
             "area_id": person.area_id,

@@ -276,3 +276,18 @@ def test_definition_update_refuses_unknown_fields_and_bad_criteria_and_keeps_the
         definition_update(definition=definition, changes={"criteria": bad}, actor=coordinator)
     assert Definition.objects.get(code="hard_edges_smd").criteria[0]["event_types"][0] == "rough_sleeping_contact"
     assert definition.criteria[0]["event_types"][0] == "rough_sleeping_contact"
+
+
+def test_declines_from_another_room_raise_the_support_gap(listed_person):
+    from tide.identification.services import register_declines_provider, unregister_declines_provider
+
+    screening_run()
+    before = ListEntry.objects.get(person=listed_person).gap_score
+    register_declines_provider("test", lambda ids: dict.fromkeys(ids, 4))
+    try:
+        screening_run()
+    finally:
+        unregister_declines_provider("test")
+    entry = ListEntry.objects.get(person=listed_person)
+    assert entry.gap_score > before
+    assert "4 declines or no-shows" in entry.gap_detail
