@@ -77,6 +77,7 @@ class CriterionResult:
     criterion: Criterion
     count: int
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
+    since: dt.date | None = None  # met from this day on (the min_count-th earliest event in the window)
 
     @property
     def met(self) -> bool:
@@ -104,6 +105,19 @@ class Result:
     @property
     def met_codes(self) -> list[str]:
         return [c.criterion.code for c in self.criteria if c.met]
+
+    @property
+    def met_since(self) -> dt.date | None:
+        """The day the current evidence first shows the definition met (None if it is not met).
+
+        A criterion is met since the ``min_count``-th earliest qualifying event in its window; the
+        definition since the ``min_criteria``-th earliest of those days. Used to date a person's first identification when
+        the ledger is screened for the first time, rather than dating everyone to the first run.
+        """
+        if not self.meets:
+            return None
+        since = sorted(c.since or self.as_of for c in self.criteria if c.met)
+        return since[self.spec.min_criteria - 1]
 
 
 def _int(value: Any, name: str, problems: list[str], *, low: int, high: int, allow_none: bool = False) -> int | None:
@@ -176,7 +190,9 @@ def evaluate(spec: DefinitionSpec, events: Iterable[Evidence], *, as_of: dt.date
     for criterion in spec.criteria:
         start = criterion.window_start(as_of)
         matching = [e for e in events if e.event_type in criterion.event_types and (start is None or e.on >= start)]
-        results.append(CriterionResult(criterion, len(matching), tuple(matching[:MAX_EVIDENCE])))
+        m = criterion.min_count
+        since = matching[-m].on if len(matching) >= m else None  # matching is newest first
+        results.append(CriterionResult(criterion, len(matching), tuple(matching[:MAX_EVIDENCE]), since))
     return Result(spec, as_of, tuple(results))
 
 

@@ -173,6 +173,16 @@ def _screen_chunk(
         day=np.fromiter(((r[2] - dt.date(1970, 1, 1)).days for r in rows), dtype=np.int64, count=len(rows)),
         n_people=len(chunk),
     )
+    grouped: dict[int, list[rules.Evidence]] | None = None
+
+    def rows_by_person(pk: int) -> list[rules.Evidence]:
+        nonlocal grouped
+        if grouped is None:
+            grouped = defaultdict(list)
+            for person_id, code, on in rows:
+                grouped[person_id].append(rules.Evidence(on, code))
+        return grouped.get(pk, [])
+
     existing = {
         (r.person_id, r.definition_id): r
         for r in ScreeningResult.objects.filter(person_id__in=chunk, definition__in=[d for d, _ in definitions])
@@ -202,13 +212,13 @@ def _screen_chunk(
                         meets=is_met,
                         near=is_near,
                         criteria_met=met_codes,
-                        first_met_on=as_of if is_met else None,
+                        first_met_on=_met_since(spec, rows_by_person(pk), as_of) if is_met else None,
                     )
                 )
             else:
                 old.as_of, old.n_met, old.meets, old.near, old.criteria_met = as_of, n_met, is_met, is_near, met_codes
                 if is_met and old.first_met_on is None:
-                    old.first_met_on = as_of
+                    old.first_met_on = _met_since(spec, rows_by_person(pk), as_of)
                 to_update.append(old)
     if to_delete:
         ScreeningResult.objects.filter(pk__in=to_delete).delete()
@@ -216,6 +226,10 @@ def _screen_chunk(
     ScreeningResult.objects.bulk_update(
         to_update, ["as_of", "n_met", "meets", "near", "criteria_met", "first_met_on", "updated_at"], batch_size=1000
     )
+
+
+def _met_since(spec: rules.DefinitionSpec, events: list[rules.Evidence], as_of: dt.date) -> dt.date:
+    return rules.evaluate(spec, events, as_of=as_of).met_since or as_of
 
 
 def _settings_for(area_id: int) -> listing.Settings:
@@ -338,7 +352,7 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
                 ListChange(
                     person_id=pk,
                     area_id=person.area_id,
-                    on=today,
+                    on=today if before is not None else first_identified,
                     before=before or "",
                     after=status.value,
                     inflow=listing.is_inflow(before, status),

@@ -140,3 +140,23 @@ def test_ledger_from_columns_refuses_unknown_event_types():
     assert ledger.n_people == 2
     counts = rules.criterion_counts(ledger, SPECS["turning_the_tide"].criteria[1], as_of=dt.date(2026, 2, 1))
     assert list(counts) == [2, 1]
+
+
+def test_met_since_dates_the_evidence_not_the_screening():
+    spec = SPECS["turning_the_tide"]
+    result = evaluate(
+        spec,
+        [
+            ev(100, "rough_sleeping_contact"),
+            ev(10, "rough_sleeping_contact"),
+            ev(60, "arrest"),
+            ev(30, "arrest"),
+            ev(200, "dat_contact"),
+        ],
+        as_of=AS_OF,
+    )
+    # rough sleeping since 100 days ago, two arrests since 30 days ago, substance since 200 days ago:
+    # two criteria were met from 100 days ago.
+    assert result.met_codes == ["rough_sleeping", "arrests", "substance"]
+    assert result.met_since == AS_OF - dt.timedelta(days=100)
+    assert evaluate(spec, [ev(1, "arrest")], as_of=AS_OF).met_since is None

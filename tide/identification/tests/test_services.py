@@ -75,10 +75,12 @@ def test_whole_ledger_screening_puts_people_who_meet_a_definition_on_the_list(li
     assert entry.status == "new"
     assert entry.definition_codes == ["fulfilling_lives", "hard_edges_smd", "turning_the_tide"]
     assert not ListEntry.objects.filter(person=other).exists()
-    assert ListChange.objects.get(person=listed_person).inflow
+    change = ListChange.objects.get(person=listed_person)
+    assert change.inflow
+    assert change.on == days_ago(20)
     result = ScreeningResult.objects.get(person=listed_person, definition__code="turning_the_tide")
     assert result.criteria_met == ["rough_sleeping", "substance"]
-    assert result.first_met_on == timezone.localdate()
+    assert result.first_met_on == days_ago(20)  # dated by the evidence, not by the screening run
 
 
 def test_a_changed_threshold_changes_who_is_identified_without_code(listed_person):

@@ -26,7 +26,7 @@ def listed(area, agency):
     people = []
     for i, name in enumerate(["Ash", "Birch", "Cedar"]):
         person = PersonFactory(area=area, given_name="Sam", family_name=name)
-        ServiceEventFactory(person=person, agency=agency, event_type="rough_sleeping_contact", occurred_on=days_ago(5))
+        ServiceEventFactory(person=person, agency=agency, event_type="rough_sleeping_contact", occurred_on=days_ago(0))
         for n in range(i + 1):
             ServiceEventFactory(person=person, agency=agency, event_type="arrest", occurred_on=days_ago(10 + n))
         people.append(person)
