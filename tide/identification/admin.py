@@ -26,7 +26,7 @@ class TriggerRuleAdmin(AuditedAdmin):
 
 @admin.register(ListSettings)
 class ListSettingsAdmin(AuditedAdmin):
-    list_display = ["area", "inactive_after_days", "new_for_days", "returned_for_days"]
+    list_display = ["area", "inactive_after_days", "new_for_days", "returned_for_days", "ndt_advisory_threshold"]
 
 
 @admin.register(NdtAssessment)

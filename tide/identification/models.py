@@ -241,11 +241,21 @@ class ListSettings(models.Model):
     )
     new_for_days = models.PositiveSmallIntegerField(default=30, help_text="Days a person is shown as newly identified.")
     returned_for_days = models.PositiveSmallIntegerField(default=30, help_text="Days a person is shown as returned.")
+    ndt_advisory_threshold = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="An NDT total at or above which Tide flags a person for discussion (0-48; blank: none). "
+        "Advisory only: no published threshold exists, and the multi-agency group decides.",
+    )
 
     class Meta:
         verbose_name_plural = "list settings"
         constraints = [
-            models.CheckConstraint(condition=models.Q(inactive_after_days__gte=1), name="list_inactive_after_positive")
+            models.CheckConstraint(condition=models.Q(inactive_after_days__gte=1), name="list_inactive_after_positive"),
+            models.CheckConstraint(
+                condition=models.Q(ndt_advisory_threshold__isnull=True) | models.Q(ndt_advisory_threshold__lte=48),
+                name="list_ndt_threshold_range",
+            ),
         ]
 
     def __str__(self) -> str:

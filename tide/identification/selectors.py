@@ -19,6 +19,7 @@ from tide.identification.models import (
     Definition,
     ListChange,
     ListEntry,
+    ListSettings,
     ListStatus,
     NdtAssessment,
     NdtWording,
@@ -180,6 +181,11 @@ def list_entry_of(person: Person) -> ListEntry | None:
     return ListEntry.objects.filter(person=person).first()
 
 
+def ndt_advisory_threshold(*, area_id: int) -> int | None:
+    """The area's advisory NDT threshold, if it set one (no published threshold exists)."""
+    return ListSettings.objects.filter(area_id=area_id).values_list("ndt_advisory_threshold", flat=True).first()
+
+
 def ndt_wording() -> dict[tuple[str, int], str]:
     return {(w.item, w.level): w.text for w in NdtWording.objects.all()}
 
@@ -214,6 +220,8 @@ def ndt_item_changes(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 # --- Equity -------------------------------------------------------------------------------------------------
+
+NDT_SHORT_CREDIT = "NDT © South West London and St George's Mental Health NHS Trust"
 
 DIMENSIONS = {"sex": "Sex", "ethnicity": "Ethnic group", "age": "Age band"}
 
@@ -308,7 +316,8 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
                     title="NDT assessment",
                     kind="assessment",
                     source="Identification",
-                    detail=f"total {number} of 48" if number is not None else "incomplete: no total",
+                    detail=(f"total {number} of 48" if number is not None else "incomplete: no total")
+                    + f". {NDT_SHORT_CREDIT}",
                     sensitive="health",
                     url=ndt_url,
                 )

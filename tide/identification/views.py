@@ -34,6 +34,7 @@ from tide.identification.selectors import (
     equity_report,
     list_entry_of,
     list_summary,
+    ndt_advisory_threshold,
     ndt_history_for,
     ndt_item_changes,
     person_explanations,
@@ -82,6 +83,7 @@ def by_name_list_view(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "never_screened": page.paginator.count == 0 and not filters["q"] and screening_never_ran(user=request.user),
             "can_screen": request.user.role in ADMIN_ROLES,  # type: ignore[union-attr]
+            "copyright": ndt_rules.COPYRIGHT,
         },
     )
 
@@ -138,7 +140,7 @@ def _csv(request: HttpRequest, entries, filters: dict[str, str]) -> StreamingHtt
 @access(roles=LIST_ROLES)
 def support_gap_view(request: HttpRequest) -> HttpResponse:
     entries = by_name_list(user=request.user, sort="gap")[:PAGE_SIZE]
-    return render(request, "identification/support_gap.html", {"entries": entries})
+    return render(request, "identification/support_gap.html", {"entries": entries, "copyright": ndt_rules.COPYRIGHT})
 
 
 @access(roles=RECORD_ROLES, person_gate=True)
@@ -154,6 +156,7 @@ def person_view(request: HttpRequest, pk: int) -> HttpResponse:
             "explanations": explanations,
             "entry": list_entry_of(person),
             "latest_ndt": history[-1] if history else None,
+            "ndt_threshold": ndt_advisory_threshold(area_id=person.area_id),
             "copyright": ndt_rules.COPYRIGHT,
             "advisory": ndt_rules.ADVISORY,
         },

@@ -266,3 +266,29 @@ def test_the_list_says_when_the_ledger_has_never_been_screened(
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/identification/screening")
     assert "no one has been screened yet" not in client.get("/identification/list/").content.decode()
+
+
+def test_an_advisory_ndt_threshold_is_shown_as_advice(coordinator_client, coordinator, area, listed):
+    from tide.identification.models import ListSettings
+    from tide.identification.services import ndt_record
+
+    values = {
+        "engagement": 4,
+        "intentional_self_harm": 4,
+        "unintentional_self_harm": 4,
+        "risk_to_others": 8,
+        "risk_from_others": 8,
+        "stress_anxiety": 4,
+        "social_effectiveness": 4,
+        "substance_misuse": 4,
+        "impulse_control": 4,
+        "housing": 4,
+    }
+    ndt_record(person=listed[0], assessed_on=days_ago(1), values=values, actor=coordinator)
+    body = coordinator_client.get(f"/identification/people/{listed[0].pk}/").content.decode()
+    assert "advisory threshold" not in body
+    assert "South West London and St George" in body
+    ListSettings.objects.create(area=area, ndt_advisory_threshold=35)
+    body = coordinator_client.get(f"/identification/people/{listed[0].pk}/").content.decode()
+    assert "At or above the area's advisory threshold of 35" in body
+    assert "South West London and St George" in coordinator_client.get("/identification/list/").content.decode()
