@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 
 from tide.core.admin import AuditedModelAdmin as AuditedAdmin
-from tide.identification.models import Definition, ListSettings, NdtAssessment, TriggerRule
+from tide.identification.models import Definition, ListSettings, NdtAssessment, PopulationEstimate, TriggerRule
 
 
 @admin.register(Definition)
@@ -36,3 +36,9 @@ class NdtAssessmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False  # recorded through the service, which validates and audits
+
+
+@admin.register(PopulationEstimate)
+class PopulationEstimateAdmin(AuditedAdmin):
+    list_display = ["area", "dimension", "group", "count", "source"]
+    list_filter = ["dimension"]

@@ -321,3 +321,27 @@ class NdtWording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.level}"
+
+
+class PopulationEstimate(models.Model):
+    """The area's resident population in one group (e.g. ONS mid-year estimates), for the equity report."""
+
+    class Dimension(models.TextChoices):
+        SEX = "sex", "Sex"
+        ETHNICITY = "ethnicity", "Ethnic group"
+        AGE = "age", "Age band"
+
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="population_estimates")
+    dimension = models.CharField(max_length=20, choices=Dimension.choices)
+    group = models.CharField(max_length=20, help_text="Sex code (F, M), ethnicity code, or age band (e.g. 25-34).")
+    count = models.PositiveIntegerField()
+    source = models.CharField(max_length=200, blank=True, help_text="For example: ONS mid-2024 estimates.")
+
+    class Meta:
+        ordering = ["area", "dimension", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "dimension", "group"], name="population_estimate_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.group}: {self.count}"

@@ -23,6 +23,7 @@ from tide.identification.models import (
     ListStatus,
     NdtAssessment,
     NdtWording,
+    PopulationEstimate,
     ScreeningResult,
 )
 from tide.people.models import Ethnicity, Person, Sex
@@ -227,8 +228,10 @@ DIMENSIONS = {"sex": "Sex", "ethnicity": "Ethnic group", "age": "Age band"}
 
 
 def equity_report(*, user: Any, by: str, definition: str = "", today: dt.date | None = None) -> dict[str, Any]:
-    """Identified and caseload rates by group against everyone the area's services know (the register)."""
+    """Identified and caseload rates by group against everyone the area's services know (the register), and
+    each group's share of those identified against its share of residents when the area loaded estimates."""
     today = today or timezone.localdate()
+    by = by if by in DIMENSIONS else "ethnicity"
     area_id: int = getattr(user, "area_id", None) or 0
     people = Person.objects.filter(area_id=area_id).values_list("pk", "sex", "ethnicity", "date_of_birth")
     listed = ListEntry.objects.filter(area_id=area_id)
@@ -236,45 +239,70 @@ def equity_report(*, user: Any, by: str, definition: str = "", today: dt.date | 
         listed = listed.filter(_has_definition(definition))
     identified = set(listed.values_list("person_id", flat=True))
     caseload = set(SupportEpisode.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
-    sex_labels, eth_labels = dict(Sex.choices), dict(Ethnicity.choices)
+    age_bands = [b[0] for b in listing.AGE_BANDS] + ["Under 18", "Not known"]
+    labels: dict[str, str] = {
+        "sex": {str(k): str(v) for k, v in Sex.choices},
+        "ethnicity": {str(k): str(v) for k, v in Ethnicity.choices},
+        "age": {b: b for b in age_bands},
+    }[by]
 
     def group(sex: str, ethnicity: str, dob: dt.date | None) -> str:
         if by == "sex":
-            return str(sex_labels.get(sex, sex))
+            return sex
         if by == "ethnicity":
-            return str(eth_labels.get(ethnicity, ethnicity))
+            return ethnicity
         age = None if dob is None else today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
         return listing.age_band(age)
 
-    order = {
-        "sex": [str(v) for v in sex_labels.values()],
-        "ethnicity": [str(v) for v in eth_labels.values()],
-        "age": [b[0] for b in listing.AGE_BANDS] + ["Not known"],
-    }.get(by, [])
     rows, overall = listing.equity_rows(
-        ((group(sex, eth, dob), pk in identified, pk in caseload) for pk, sex, eth, dob in people), order=order
+        ((group(sex, eth, dob), pk in identified, pk in caseload) for pk, sex, eth, dob in people), order=list(labels)
     )
+    residents = dict(PopulationEstimate.objects.filter(area_id=area_id, dimension=by).values_list("group", "count"))
+    total_residents = sum(residents.values())
     shown = []
     for row in rows:
-        if not row.population:
+        if not row.population and row.group not in residents:
             continue
+        share_identified = row.identified / overall.identified if overall.identified else None
+        share_residents = residents[row.group] / total_residents if row.group in residents and total_residents else None
+        small = row.identified <= 7
         shown.append(
             {
-                "group": row.group,
+                "group": labels.get(row.group, row.group),
                 "population": listing.suppress(row.population),
                 "identified": listing.suppress(row.identified),
                 "caseload": listing.suppress(row.caseload),
-                "identified_rate": None if row.identified <= 7 else row.identified_rate,
+                "identified_rate": None if small else row.identified_rate,
                 "caseload_rate": None if row.caseload <= 7 else row.caseload_rate,
                 "identified_ratio": None
-                if row.identified <= 7
+                if small
                 else listing.relative_rate(row.identified_rate, overall.identified_rate),
                 "caseload_ratio": None
                 if row.caseload <= 7
                 else listing.relative_rate(row.caseload_rate, overall.caseload_rate),
+                "residents": residents.get(row.group),
+                "share_residents": share_residents,
+                "share_identified": None if small else share_identified,
+                "representation": None
+                if small or not share_residents or share_identified is None
+                else share_identified / share_residents,
             }
         )
-    return {"rows": shown, "overall": overall, "by": by, "label": DIMENSIONS.get(by, by)}
+    source = (
+        PopulationEstimate.objects.filter(area_id=area_id, dimension=by)
+        .exclude(source="")
+        .values_list("source", flat=True)
+        .first()
+    )
+    return {
+        "rows": shown,
+        "overall": overall,
+        "by": by,
+        "label": DIMENSIONS[by],
+        "has_residents": bool(residents),
+        "residents_total": total_residents,
+        "residents_source": source or "",
+    }
 
 
 # --- Timeline ----------------------------------------------------------------------------------------------

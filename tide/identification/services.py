@@ -26,6 +26,7 @@ from tide.identification.models import (
     ListSettings,
     NdtAssessment,
     NdtWording,
+    PopulationEstimate,
     ScreeningResult,
     TriggerRule,
 )
@@ -551,3 +552,68 @@ def ndt_wording_load(*, text: str, filename: str = "", actor: Any) -> int:
     NdtWording.objects.bulk_create(NdtWording(item=code, level=level, text=t) for (code, level), t in wording.items())
     audit_record(actor=actor, action="ndt.wording_loaded", detail={"rows": len(wording), "file": filename})
     return len(wording)
+
+
+# --- Population estimates (equity) ----------------------------------------------------------------------------
+
+
+def _population_groups() -> dict[str, set[str]]:
+    from tide.people.models import Ethnicity, Sex
+
+    return {
+        "sex": {str(code) for code, _ in Sex.choices},
+        "ethnicity": {str(code) for code, _ in Ethnicity.choices},
+        "age": {band for band, _, _ in listing.AGE_BANDS} | {"Under 18"},
+    }
+
+
+@transaction.atomic
+def population_load(*, area: Any, text: str, actor: Any) -> int:
+    """Replace the area's resident estimates from CSV ``dimension,group,count[,source]``; refused whole if wrong."""
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or {"dimension", "group", "count"} - {f.strip() for f in reader.fieldnames}:
+        raise ValidationError("The CSV needs a header row with the columns dimension, group and count (and source).")
+    groups = _population_groups()
+    problems: list[str] = []
+    rows: dict[tuple[str, str], tuple[int, str]] = {}
+    for line, row in enumerate(reader, start=2):
+        dimension = (row.get("dimension") or "").strip()
+        group = (row.get("group") or "").strip()
+        if dimension not in groups:
+            problems.append(f"Line {line}: dimension {dimension!r} must be sex, ethnicity or age.")
+            continue
+        if group not in groups[dimension]:
+            problems.append(
+                f"Line {line}: {group!r} is not a {dimension} group; use one of {', '.join(sorted(groups[dimension]))}."
+            )
+            continue
+        try:
+            count = int((row.get("count") or "").strip())
+        except ValueError:
+            problems.append(f"Line {line}: the count must be a whole number.")
+            continue
+        if count < 0:
+            problems.append(f"Line {line}: the count cannot be negative.")
+            continue
+        if (dimension, group) in rows:
+            problems.append(f"Line {line}: {dimension} {group} is given twice.")
+        rows[(dimension, group)] = (count, (row.get("source") or "").strip()[:200])
+    if not rows and not problems:
+        problems.append("The file has no rows.")
+    if problems:
+        raise ValidationError(problems[:20])
+    dimensions = {d for d, _ in rows}
+    PopulationEstimate.objects.filter(area=area, dimension__in=dimensions).delete()
+    PopulationEstimate.objects.bulk_create(
+        PopulationEstimate(area=area, dimension=d, group=g, count=c, source=src) for (d, g), (c, src) in rows.items()
+    )
+    audit_record(
+        actor=actor,
+        action="identification.population_loaded",
+        target=area,
+        detail={"rows": len(rows), "dimensions": sorted(dimensions)},
+    )
+    return len(rows)

@@ -292,3 +292,22 @@ def test_an_advisory_ndt_threshold_is_shown_as_advice(coordinator_client, coordi
     body = coordinator_client.get(f"/identification/people/{listed[0].pk}/").content.decode()
     assert "At or above the area's advisory threshold of 35" in body
     assert "South West London and St George" in coordinator_client.get("/identification/list/").content.decode()
+
+
+def test_equity_compares_shares_with_loaded_resident_estimates(client, area, listed):
+    from django.core.exceptions import ValidationError
+
+    from tide.identification.services import population_load
+
+    client.force_login(make_user(area, Role.COMMISSIONER))
+    assert "identification_load_population" in client.get("/identification/equity?by=sex").content.decode()
+    with pytest.raises(ValidationError, match="'X' is not a sex group"):
+        population_load(area=area, text="dimension,group,count\nsex,X,10\n", actor=None)
+    population_load(area=area, text="dimension,group,count,source\nsex,U,500,ONS mid-2024\nsex,F,500,\n", actor=None)
+    report = client.get("/identification/equity?by=sex").context["report"]
+    assert report["has_residents"]
+    assert report["residents_source"] == "ONS mid-2024"
+    by_group = {r["group"]: r for r in report["rows"]}
+    assert by_group["Not known"]["share_residents"] == 0.5
+    assert by_group["Not known"]["share_identified"] is None  # three people: too few to show
+    assert by_group["Female"]["residents"] == 500
