@@ -37,7 +37,7 @@ from tide.service_use.models import ServiceEvent
 CHUNK = 2000
 RECENT_DAYS = 365  # the look-back for the support-gap score
 TRIGGER_RECENT_DAYS = 14  # events older than this when they arrive (history loads) raise no alert
-INCREMENTAL_LIMIT = 5000  # more people than this in one arrival: screen them in a background job
+INCREMENTAL_LIMIT = 1000  # more people than this in one arrival: screen them in a background job
 
 
 DeclinesProvider = Callable[[Sequence[int]], Mapping[int, int]]
@@ -394,9 +394,15 @@ def screening_run(*, as_of: dt.date | None = None, area_id: int | None = None, p
 
 
 def screening_job(job: Any, progress: Any) -> dict[str, Any]:
+    """The whole ledger (optionally one area), or the people a large arrival of events was about, then
+    the alerts those recent events trigger."""
     as_of = dt.date.fromisoformat(job.params["as_of"]) if job.params.get("as_of") else None
-    summary = screening_run(as_of=as_of, area_id=job.params.get("area_id"), progress=progress)
-    return {"people": summary.people, "meets": summary.meets, "near": summary.near}
+    if "person_ids" in job.params:
+        summary = screen_people(person_ids=job.params["person_ids"], as_of=as_of, progress=progress)
+    else:
+        summary = screening_run(as_of=as_of, area_id=job.params.get("area_id"), progress=progress)
+    alerts = _alerts_for_recent(job.params.get("event_ids", []))
+    return {"people": summary.people, "meets": summary.meets, "near": summary.near, "alerts": len(alerts)}
 
 
 # --- Incremental screening and triggers ------------------------------------------------------------------------
@@ -404,16 +410,28 @@ def screening_job(job: Any, progress: Any) -> dict[str, Any]:
 
 def on_events_recorded(event_ids: Sequence[int]) -> None:
     """Ledger listener: re-screen the people the new events are about, then raise the alerts they trigger."""
-    events = list(ServiceEvent.objects.filter(pk__in=event_ids).select_related("person"))
-    person_ids = {e.person_id for e in events}
+    person_ids = set(ServiceEvent.objects.filter(pk__in=event_ids).values_list("person_id", flat=True))
     if len(person_ids) > INCREMENTAL_LIMIT:
         from tide.core.jobs import job_enqueue
 
-        job_enqueue(kind="identification.screen", params={}, actor=None)
+        since = timezone.localdate() - dt.timedelta(days=TRIGGER_RECENT_DAYS)
+        recent = list(
+            ServiceEvent.objects.filter(pk__in=event_ids, occurred_on__gte=since).values_list("pk", flat=True)
+        )
+        job_enqueue(
+            kind="identification.screen",
+            params={"person_ids": sorted(person_ids), "event_ids": recent},
+            actor=None,
+        )
         return
-    today = timezone.localdate()
-    screen_people(person_ids=person_ids, as_of=today)
-    alerts_raise(events=[e for e in events if (today - e.occurred_on).days <= TRIGGER_RECENT_DAYS])
+    screen_people(person_ids=person_ids, as_of=timezone.localdate())
+    _alerts_for_recent(event_ids)
+
+
+def _alerts_for_recent(event_ids: Sequence[int]) -> list[Alert]:
+    since = timezone.localdate() - dt.timedelta(days=TRIGGER_RECENT_DAYS)
+    events = list(ServiceEvent.objects.filter(pk__in=event_ids, occurred_on__gte=since).select_related("person"))
+    return alerts_raise(events=events)
 
 
 def _rules_for(event_type: str, area_id: int, rules_list: list[TriggerRule]) -> list[TriggerRule]:

@@ -293,3 +293,24 @@ def test_declines_from_another_room_raise_the_support_gap(listed_person):
     entry = ListEntry.objects.get(person=listed_person)
     assert entry.gap_score > before
     assert "4 declines or no-shows" in entry.gap_detail
+
+
+def test_a_large_arrival_is_screened_in_a_job_that_still_raises_alerts(
+    listed_person, coordinator, agency, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tide.core.models import Job
+    from tide.identification import services
+
+    monkeypatch.setattr(services, "INCREMENTAL_LIMIT", 1)
+    other = PersonFactory(area=listed_person.area)
+    events = [
+        ServiceEvent(person=listed_person, agency=agency, event_type="arrest", occurred_on=days_ago(0)),
+        ServiceEvent(person=other, agency=agency, event_type="arrest", occurred_on=days_ago(0)),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        events_record(events=events, actor=coordinator, reason="big extract")
+    job = Job.objects.get(kind="identification.screen")
+    assert job.params["person_ids"] == sorted([listed_person.pk, other.pk])
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result["alerts"] == 2  # one who meets a definition, one close to Hard Edges (one system)
+    assert {a.person_id for a in Alert.objects.all()} == {listed_person.pk, other.pk}
