@@ -285,6 +285,7 @@ SHIPPED: tuple[dict[str, Any], ...] = (
         "court, evidence of problematic substance misuse, experience of mental ill health "
         "(Revolving Doors Agency and MEAM, 2011).",
         "min_criteria": 2,
+        "near_margin": 0,
         "criteria": [
             _c("rough_sleeping", "Recent rough sleeping", ["rough_sleeping_contact"], 1, 365),
             _c("arrests", "Two or more arrests", ["arrest"], 2, 365),
@@ -299,6 +300,7 @@ SHIPPED: tuple[dict[str, Any], ...] = (
         "description": "Two or more of homelessness, substance misuse, reoffending and mental ill health "
         "(National Lottery Community Fund, 2014).",
         "min_criteria": 2,
+        "near_margin": 0,
         "criteria": [
             _c("homelessness", "Homelessness", _HOMELESS, 1, 365),
             _c("substance", "Substance misuse", _SUBSTANCE, 1, 365),
@@ -312,6 +314,7 @@ SHIPPED: tuple[dict[str, Any], ...] = (
         "description": "Some or all of homelessness, mental health, criminal justice contact, substance misuse "
         "and domestic abuse (DLUHC, 2021). How many are needed is a local choice; three is the default.",
         "min_criteria": 3,
+        "near_margin": 1,
         "criteria": [
             _c("homelessness", "Homelessness", _HOMELESS, 1, 365),
             _c("mental_health", "Mental health", _MENTAL, 1, 365),
@@ -327,6 +330,7 @@ SHIPPED: tuple[dict[str, Any], ...] = (
         "(SMD1), two (SMD2) or all three (SMD3) (Bramley, Fitzpatrick et al., 2015). Two or more is "
         "the default for the list.",
         "min_criteria": 2,
+        "near_margin": 0,
         "criteria": [
             _c("homelessness", "Homelessness system", _HOMELESS, 1, 365),
             _c("substance", "Substance misuse system", _SUBSTANCE, 1, 365),
@@ -338,6 +342,12 @@ SHIPPED: tuple[dict[str, Any], ...] = (
 
 def shipped_specs() -> list[DefinitionSpec]:
     return [
-        spec_from_data(code=d["code"], name=d["name"], criteria=d["criteria"], min_criteria=d["min_criteria"])
+        spec_from_data(
+            code=d["code"],
+            name=d["name"],
+            criteria=d["criteria"],
+            min_criteria=d["min_criteria"],
+            near_margin=d["near_margin"],
+        )
         for d in SHIPPED
     ]

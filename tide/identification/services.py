@@ -84,6 +84,7 @@ def definitions_install_shipped(*, actor: Any) -> int:
                 "description": data["description"],
                 "criteria": data["criteria"],
                 "min_criteria": data["min_criteria"],
+                "near_margin": data["near_margin"],
                 "order": order * 10,
             },
         )

@@ -52,10 +52,12 @@ def forwards(apps, schema_editor):
     Definition = apps.get_model("identification", "Definition")
     TriggerRule = apps.get_model("identification", "TriggerRule")
     for code, name, k, order, description, criteria in DEFINITIONS:
+        # "Close" (for alerts): one criterion short only where three are needed; with two needed, one
+        # criterion alone (a single arrest, a single contact) would alert on a large share of the area.
         Definition.objects.update_or_create(
             code=code,
-            defaults={"name": name, "min_criteria": k, "order": order, "description": description,
-                      "criteria": criteria},
+            defaults={"name": name, "min_criteria": k, "near_margin": 1 if k >= 3 else 0, "order": order,
+                      "description": description, "criteria": criteria},
         )
     for event_type in TRIGGERS:
         TriggerRule.objects.get_or_create(
