@@ -84,6 +84,7 @@ def by_name_list_view(request: HttpRequest) -> HttpResponse:
             "never_screened": page.paginator.count == 0 and not filters["q"] and screening_never_ran(user=request.user),
             "can_screen": request.user.role in ADMIN_ROLES,  # type: ignore[union-attr]
             "copyright": ndt_rules.COPYRIGHT,
+            "new_alerts": alerts_for(request.user, unseen_only=True, limit=None).count(),
         },
     )
 

@@ -311,3 +311,9 @@ def test_equity_compares_shares_with_loaded_resident_estimates(client, area, lis
     assert by_group["Not known"]["share_residents"] == 0.5
     assert by_group["Not known"]["share_identified"] is None  # three people: too few to show
     assert by_group["Female"]["residents"] == 500
+
+
+def test_the_list_points_to_new_alerts(coordinator_client, coordinator, listed):
+    assert "new alert" not in coordinator_client.get("/identification/list/").content.decode()
+    Alert.objects.create(person=listed[0], recipient=coordinator, kind="trigger.arrest", message="Arrest today")
+    assert "You have 1 new alert" in coordinator_client.get("/identification/list/").content.decode()
