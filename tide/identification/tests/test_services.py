@@ -320,3 +320,17 @@ def test_a_large_arrival_is_screened_in_a_job_that_still_raises_alerts(
     assert job.status == Job.Status.SUCCEEDED
     assert job.result["alerts"] == 1  # one arrest alone is not close to any definition
     assert Alert.objects.get().person == listed_person
+
+
+def test_someone_inactive_who_comes_back_is_returned_and_counted_as_inflow(area, agency, coordinator):
+    person = PersonFactory(area=area)
+    ServiceEventFactory(person=person, agency=agency, event_type="rough_sleeping_contact", occurred_on=days_ago(150))
+    ServiceEventFactory(person=person, agency=agency, event_type="dat_contact", occurred_on=days_ago(140))
+    screening_run(as_of=days_ago(0))
+    assert ListEntry.objects.get(person=person).status == "inactive"  # nothing for more than 90 days
+    ServiceEventFactory(person=person, agency=agency, event_type="rough_sleeping_contact", occurred_on=days_ago(0))
+    screening_run(as_of=days_ago(0))
+    entry = ListEntry.objects.get(person=person)
+    assert entry.status == "returned"
+    assert entry.returned_on == days_ago(0)
+    assert ListChange.objects.filter(person=person, before="inactive", after="returned", inflow=True).exists()
