@@ -147,6 +147,34 @@ def list_summary(*, user: Any, month: dt.date | None = None) -> ListSummary:
     return ListSummary(start, end, inflow, outflow, {s.value: counts.get(s.value, 0) for s in ListStatus})
 
 
+def list_flows_by_month(*, user: Any, months: int = 6, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Inflow and outflow of the by-name list for each of the last ``months`` calendar months, newest first."""
+    today = today or timezone.localdate()
+    starts = [listing.month_bounds(today)[0]]
+    for _ in range(months - 1):
+        starts.append(listing.month_bounds(starts[-1] - dt.timedelta(days=1))[0])
+    area_id: int = getattr(user, "area_id", None) or 0
+    flows: dict[dt.date, dict[str, set[int]]] = {m: {"inflow": set(), "outflow": set()} for m in starts}
+    for person_id, on, inflow, outflow in ListChange.objects.filter(area_id=area_id, on__gte=starts[-1]).values_list(
+        "person_id", "on", "inflow", "outflow"
+    ):
+        month = on.replace(day=1)
+        if month in flows:
+            if inflow:
+                flows[month]["inflow"].add(person_id)
+            if outflow:
+                flows[month]["outflow"].add(person_id)
+    return [
+        {
+            "month": m,
+            "inflow": len(flows[m]["inflow"]),
+            "outflow": len(flows[m]["outflow"]),
+            "net": len(flows[m]["inflow"]) - len(flows[m]["outflow"]),
+        }
+        for m in starts
+    ]
+
+
 def screening_never_ran(*, user: Any) -> bool:
     """True when the area has ledger events but nobody has been screened (e.g. just after a bulk load)."""
     area_id = getattr(user, "area_id", None) or 0

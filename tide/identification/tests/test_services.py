@@ -334,3 +334,32 @@ def test_someone_inactive_who_comes_back_is_returned_and_counted_as_inflow(area,
     assert entry.status == "returned"
     assert entry.returned_on == days_ago(0)
     assert ListChange.objects.filter(person=person, before="inactive", after="returned", inflow=True).exists()
+
+
+def test_flows_by_month_count_people_once_per_month(area, coordinator):
+    from tide.identification.selectors import list_flows_by_month
+
+    today = dt.date(2026, 6, 15)
+    people = [PersonFactory(area=area) for _ in range(3)]
+    ListChange.objects.bulk_create(
+        [
+            ListChange(person=people[0], area=area, on=dt.date(2026, 6, 1), after="new", inflow=True),
+            ListChange(person=people[1], area=area, on=dt.date(2026, 5, 3), after="new", inflow=True),
+            ListChange(
+                person=people[1], area=area, on=dt.date(2026, 5, 20), before="new", after="inactive", outflow=True
+            ),
+            ListChange(
+                person=people[1], area=area, on=dt.date(2026, 5, 25), before="inactive", after="returned", inflow=True
+            ),
+            ListChange(person=people[2], area=area, on=dt.date(2025, 11, 30), after="new", inflow=True),
+        ]
+    )
+    flows = list_flows_by_month(user=coordinator, months=6, today=today)
+    assert [(f["month"], f["inflow"], f["outflow"]) for f in flows] == [
+        (dt.date(2026, 6, 1), 1, 0),
+        (dt.date(2026, 5, 1), 1, 1),
+        (dt.date(2026, 4, 1), 0, 0),
+        (dt.date(2026, 3, 1), 0, 0),
+        (dt.date(2026, 2, 1), 0, 0),
+        (dt.date(2026, 1, 1), 0, 0),
+    ]
