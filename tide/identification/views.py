@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,7 +64,7 @@ def by_name_list_view(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters.update({k: v for k, v in form.cleaned_data.items() if v})
     entries = by_name_list(user=request.user, **filters)
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and not (form.is_bound and form.errors):
         return _csv(request, entries, filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     names = dict(definitions)
@@ -174,7 +174,7 @@ def ndt_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = NdtForm(request.POST or None) if can_record else None
     if request.method == "POST":
         if form is None:
-            raise Http404("Only frontline staff record NDT assessments.")
+            raise PermissionDenied("Only frontline staff record NDT assessments.")
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -317,3 +317,19 @@ def test_the_list_points_to_new_alerts(coordinator_client, coordinator, listed):
     assert "new alert" not in coordinator_client.get("/identification/list/").content.decode()
     Alert.objects.create(person=listed[0], recipient=coordinator, kind="trigger.arrest", message="Arrest today")
     assert "You have 1 new alert" in coordinator_client.get("/identification/list/").content.decode()
+
+
+def test_a_csv_export_with_bad_filters_exports_nothing_and_says_why(coordinator_client, listed):
+    response = coordinator_client.get("/identification/list/?format=csv&status=sleepy")
+    assert response["Content-Type"].startswith("text/html")
+    assert "Select a valid choice" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="identification.list_exported").exists()
+
+
+def test_only_frontline_staff_record_an_ndt_and_unknown_definitions_are_404(client, area, listed):
+    client.force_login(make_user(area, Role.ACCOUNTABLE_OFFICER))
+    assert client.get(f"/identification/people/{listed[0].pk}/ndt").status_code == 200
+    assert client.post(f"/identification/people/{listed[0].pk}/ndt", {"assessed_on": "01/01/2026"}).status_code == 403
+    assert not NdtAssessment.objects.exists()
+    client.force_login(make_user(area, Role.ADMINISTRATOR))
+    assert client.get("/identification/definitions/no-such-thing/edit").status_code == 404
