@@ -93,3 +93,35 @@ def test_administrator_pages_are_accessible(page, area, on_the_list):
     assert page.get_by_text("There is a problem").is_visible()
     assert axe_violations(page) == []
     screenshot(page, "identification-04-definition-error")
+
+
+def test_coordinator_records_an_ndt_without_javascript(browser, live_server, coordinator, on_the_list):
+    person, _ = on_the_list
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, coordinator.username, TEST_PASSWORD)
+    page.goto(f"/identification/people/{person.pk}/ndt")
+    assert page.get_by_text("South West London and St George's Mental Health NHS Trust").first.is_visible()
+    page.get_by_label("Date of the assessment").fill("")
+    page.get_by_role("button", name="Save assessment").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert page.get_by_role("link", name="Enter the date of the assessment.").is_visible()
+    page.get_by_label("Date of the assessment").fill(days_ago(1).strftime("%d/%m/%Y"))
+    for label, value in [
+        ("Engagement with frontline services", "3"),
+        ("Intentional self-harm", "1"),
+        ("Unintentional self-harm", "2"),
+        ("Risk to others", "4"),
+        ("Risk from others", "6"),
+        ("Stress and anxiety", "3"),
+        ("Social effectiveness", "2"),
+        ("Alcohol and drug use", "4"),
+        ("Impulse control", "2"),
+        ("Housing", "4"),
+    ]:
+        page.get_by_label(label, exact=True).select_option(value)
+    page.get_by_role("button", name="Save assessment").click()
+    assert page.get_by_text("NDT assessment recorded.").is_visible()
+    assert page.get_by_role("cell", name="31", exact=True).is_visible()
+    screenshot(page, "identification-05-ndt-history")
+    context.close()
