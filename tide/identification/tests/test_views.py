@@ -333,3 +333,35 @@ def test_only_frontline_staff_record_an_ndt_and_unknown_definitions_are_404(clie
     assert not NdtAssessment.objects.exists()
     client.force_login(make_user(area, Role.ADMINISTRATOR))
     assert client.get("/identification/definitions/no-such-thing/edit").status_code == 404
+
+
+def test_an_administrator_loads_the_licensed_ndt_wording_from_a_file(client, area):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tide.identification.models import NdtWording
+    from tide.identification.ndt import CODES
+
+    client.force_login(make_user(area, Role.ADMINISTRATOR))
+    bad = SimpleUploadedFile("w.csv", b"item,level,text\nhousing,0,Settled\n", content_type="text/csv")
+    response = client.post("/identification/ndt-wording", {"file": bad})
+    assert response.status_code == 200
+    assert "The file is missing" in response.content.decode()
+    binary = SimpleUploadedFile("w.csv", b"\xff\xfe\x00bad", content_type="text/csv")
+    assert "must be UTF-8" in client.post("/identification/ndt-wording", {"file": binary}).content.decode()
+    assert not NdtWording.objects.exists()
+    text = "item,level,text\n" + "".join(f"{c},{lv},Licensed {c} {lv}\n" for c in CODES for lv in range(5))
+    good = SimpleUploadedFile("w.csv", text.encode(), content_type="text/csv")
+    assert client.post("/identification/ndt-wording", {"file": good}).status_code == 302
+    assert NdtWording.objects.count() == 50
+
+
+def test_the_ndt_page_shows_the_licensed_wording_once_loaded(coordinator_client, coordinator, listed):
+    from tide.identification.ndt import CODES
+    from tide.identification.services import ndt_record, ndt_wording_load
+
+    ndt_record(person=listed[0], assessed_on=days_ago(1), values={"housing": 4}, actor=coordinator)
+    url = f"/identification/people/{listed[0].pk}/ndt"
+    assert "Street homeless" in coordinator_client.get(url).content.decode()
+    text = "item,level,text\n" + "".join(f"{c},{lv},Licensed {c} {lv}\n" for c in CODES for lv in range(5))
+    ndt_wording_load(text=text, filename="w.csv", actor=coordinator)
+    assert "Licensed housing 4" in coordinator_client.get(url).content.decode()
