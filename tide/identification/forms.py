@@ -74,10 +74,16 @@ class NdtForm(GovukForm):
     locals().update({item.code: _rating_field(item) for item in ndt.ITEMS})  # one select per NDT item, in order
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, wording: dict[tuple[str, int], str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["assessed_on"].initial = timezone.localdate().strftime("%d/%m/%Y")
+        if wording:  # the area's licensed wording replaces Tide's short words in the choices (labels only)
+            for item in ndt.ITEMS:
+                self.fields[item.code].choices = [  # type: ignore[attr-defined]
+                    ("", "Not rated"),
+                    *((str(v), f"{v} – {ndt.level_text(item.code, v, wording)}") for v in item.allowed),
+                ]
 
 
 class EquityForm(GovukForm):

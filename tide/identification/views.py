@@ -38,6 +38,7 @@ from tide.identification.selectors import (
     ndt_advisory_threshold,
     ndt_history_for,
     ndt_item_changes,
+    ndt_wording,
     person_explanations,
     screening_never_ran,
 )
@@ -171,7 +172,7 @@ def person_view(request: HttpRequest, pk: int) -> HttpResponse:
 def ndt_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk, reason="NDT assessments")
     can_record = request.user.role in FRONTLINE_ROLES  # type: ignore[union-attr]
-    form = NdtForm(request.POST or None) if can_record else None
+    form = NdtForm(request.POST or None, wording=ndt_wording()) if can_record else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied("Only frontline staff record NDT assessments.")

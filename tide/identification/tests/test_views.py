@@ -364,4 +364,6 @@ def test_the_ndt_page_shows_the_licensed_wording_once_loaded(coordinator_client,
     assert "Street homeless" in coordinator_client.get(url).content.decode()
     text = "item,level,text\n" + "".join(f"{c},{lv},Licensed {c} {lv}\n" for c in CODES for lv in range(5))
     ndt_wording_load(text=text, filename="w.csv", actor=coordinator)
-    assert "Licensed housing 4" in coordinator_client.get(url).content.decode()
+    body = coordinator_client.get(url).content.decode()
+    assert "Licensed housing 4" in body
+    assert "6 – Licensed risk_to_others 3" in body  # the form's choices use it too
