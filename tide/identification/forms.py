@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from tide.areas.models import Agency, User
 from tide.core.forms import GovukForm
 from tide.identification import ndt
-from tide.identification.models import Definition, ListStatus
+from tide.identification.models import Definition, ListStatus, TriggerRule
 from tide.identification.selectors import DIMENSIONS, SORTS
 from tide.service_use import event_types
 
@@ -200,3 +201,27 @@ def definition_changes(definition: Definition, data: dict[str, Any]) -> dict[str
         "puts_on_list": data["puts_on_list"],
         "criteria": criteria,
     }
+
+
+class TriggerRuleForm(GovukForm):
+    event_type = forms.ChoiceField(label="When this event arrives", choices=EVENT_TYPE_CHOICES)
+    applies_to = forms.ChoiceField(
+        label="For", choices=TriggerRule.AppliesTo.choices, widget=forms.RadioSelect, initial="meets_or_near"
+    )
+    recipient = forms.ChoiceField(
+        label="Alert", choices=TriggerRule.Recipient.choices, widget=forms.RadioSelect, initial="coordinator"
+    )
+    agency = forms.ModelChoiceField(
+        label="Team or agency (if alerting a team)", queryset=Agency.objects.none(), required=False
+    )
+    user = forms.ModelChoiceField(
+        label="Member of staff (if alerting a named person)", queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(area_id=area_id, active=True)  # type: ignore[attr-defined]
+        self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            area_id=area_id, is_active=True
+        ).exclude(role="person")
+        self._errors = None  # the choices are known now: validate again

@@ -126,6 +126,54 @@ def definition_update(*, definition: Definition, changes: Mapping[str, Any], act
     return definition
 
 
+@transaction.atomic
+def trigger_rule_create(
+    *,
+    area: Any,
+    event_type: str,
+    applies_to: str,
+    recipient: str,
+    agency: Any = None,
+    user: Any = None,
+    actor: Any,
+) -> TriggerRule:
+    """Add an identification trigger for the area; a team or a person must be named when the rule needs one."""
+    if agency is not None and agency.area_id != area.pk:
+        raise ValidationError({"agency": "Choose a team or agency in your area."})
+    if user is not None and user.area_id != area.pk:
+        raise ValidationError({"user": "Choose a member of staff in your area."})
+    rule = TriggerRule(
+        area=area,
+        event_type=event_type,
+        applies_to=applies_to,
+        recipient=recipient,
+        agency=agency if recipient == TriggerRule.Recipient.AGENCY else None,
+        user=user if recipient == TriggerRule.Recipient.USER else None,
+    )
+    if recipient == TriggerRule.Recipient.AGENCY and agency is None:
+        raise ValidationError({"agency": "Choose the team or agency to alert."})
+    if recipient == TriggerRule.Recipient.USER and user is None:
+        raise ValidationError({"user": "Choose the member of staff to alert."})
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        action="identification.trigger_created",
+        target=rule,
+        detail={"event_type": event_type, "recipient": recipient},
+    )
+    return rule
+
+
+@transaction.atomic
+def trigger_rule_set_active(*, rule: TriggerRule, active: bool, actor: Any) -> TriggerRule:
+    if rule.active != active:
+        rule.active = active
+        rule.save(update_fields=["active"])
+        audit_record(actor=actor, action="identification.trigger_" + ("on" if active else "off"), target=rule)
+    return rule
+
+
 def enabled_definitions() -> list[tuple[Definition, rules.DefinitionSpec]]:
     return [(d, d.spec) for d in Definition.objects.filter(enabled=True)]
 

@@ -5,6 +5,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,12 +20,13 @@ from tide.identification.forms import (
     EquityForm,
     ListFilterForm,
     NdtForm,
+    TriggerRuleForm,
     WordingUploadForm,
     definition_changes,
     definition_form_class,
     definition_initial,
 )
-from tide.identification.models import Definition
+from tide.identification.models import Definition, TriggerRule
 from tide.identification.rules import RuleError
 from tide.identification.selectors import (
     alert_get_for,
@@ -42,7 +44,14 @@ from tide.identification.selectors import (
     person_explanations,
     screening_never_ran,
 )
-from tide.identification.services import alert_mark_seen, definition_update, ndt_record, ndt_wording_load
+from tide.identification.services import (
+    alert_mark_seen,
+    definition_update,
+    ndt_record,
+    ndt_wording_load,
+    trigger_rule_create,
+    trigger_rule_set_active,
+)
 from tide.people.selectors import person_get_for
 
 LIST_ROLES = {Role.COORDINATOR, Role.TEAM_MANAGER, Role.ACCOUNTABLE_OFFICER}
@@ -313,3 +322,40 @@ def definition_edit(request: HttpRequest, code: str) -> HttpResponse:
             )
             return redirect("identification:definitions")
     return render(request, "identification/definition_edit.html", {"form": form, "definition": definition})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.ADMINISTRATOR})
+def triggers_view(request: HttpRequest) -> HttpResponse:
+    area_id = request.user.area_id  # type: ignore[union-attr]
+    form = TriggerRuleForm(request.POST or None, area_id=area_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            trigger_rule_create(
+                area=request.user.area,  # type: ignore[union-attr]
+                event_type=data["event_type"],
+                applies_to=data["applies_to"],
+                recipient=data["recipient"],
+                agency=data["agency"],
+                user=data["user"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Trigger added.")
+            return redirect("identification:triggers")
+    rules = TriggerRule.objects.filter(Q(area_id=area_id) | Q(area__isnull=True)).select_related("agency", "user")
+    return render(request, "identification/triggers.html", {"form": form, "rules": rules})
+
+
+@require_POST
+@access(roles={Role.ADMINISTRATOR})
+def trigger_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    area_id = request.user.area_id  # type: ignore[union-attr]
+    rule = get_object_or_404(TriggerRule.objects.filter(Q(area_id=area_id) | Q(area__isnull=True)), pk=pk)
+    trigger_rule_set_active(rule=rule, active=not rule.active, actor=request.user)
+    messages.success(request, f"Trigger {'switched on' if rule.active else 'switched off'}.")
+    return redirect("identification:triggers")

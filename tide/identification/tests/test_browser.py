@@ -84,6 +84,7 @@ def test_administrator_pages_are_accessible(page, area, on_the_list):
         "/identification/definitions/",
         "/identification/definitions/turning_the_tide/edit",
         "/identification/ndt-wording",
+        "/identification/triggers/",
     ]:
         page.goto(path)
         assert axe_violations(page) == [], path

@@ -367,3 +367,39 @@ def test_the_ndt_page_shows_the_licensed_wording_once_loaded(coordinator_client,
     body = coordinator_client.get(url).content.decode()
     assert "Licensed housing 4" in body
     assert "6 – Licensed risk_to_others 3" in body  # the form's choices use it too
+
+
+def test_an_administrator_adds_and_switches_off_triggers(client, area, agency):
+    from tide.identification.models import TriggerRule
+
+    client.force_login(make_user(area, Role.ADMINISTRATOR))
+    assert client.get("/identification/triggers/").status_code == 200
+    response = client.post(
+        "/identification/triggers/", {"event_type": "da_incident", "applies_to": "meets", "recipient": "agency"}
+    )
+    assert "Choose the team or agency to alert." in response.content.decode()
+    response = client.post(
+        "/identification/triggers/",
+        {"event_type": "da_incident", "applies_to": "meets", "recipient": "agency", "agency": agency.pk},
+    )
+    assert response.status_code == 302
+    rule = TriggerRule.objects.get(event_type="da_incident")
+    assert (rule.area, rule.agency) == (area, agency)
+    arrest = TriggerRule.objects.get(event_type="arrest", area=None)
+    client.post(f"/identification/triggers/{arrest.pk}/toggle")
+    arrest.refresh_from_db()
+    assert not arrest.active
+    assert AuditEvent.objects.filter(action="identification.trigger_off").exists()
+    assert client.post("/identification/triggers/999999/toggle").status_code == 404
+
+
+def test_triggers_cannot_name_another_areas_agency(client, area):
+    from tide.testing.factories import AgencyFactory
+
+    other = AgencyFactory(area=AreaFactory(name="Elsewhere", code="elsewhere"))
+    client.force_login(make_user(area, Role.ADMINISTRATOR))
+    response = client.post(
+        "/identification/triggers/",
+        {"event_type": "arrest", "applies_to": "meets", "recipient": "agency", "agency": other.pk},
+    )
+    assert "Select a valid choice" in response.content.decode()
