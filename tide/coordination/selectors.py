@@ -20,6 +20,7 @@ from tide.coordination.models import (
     Contact,
     CpaRecord,
     Decision,
+    DeclineReason,
     Escalation,
     InvolvementStatus,
     Meeting,
@@ -165,6 +166,9 @@ def person_support(*, person: Person, today: dt.date, contacts_limit: int = 20) 
         .order_by("-started_on", "-id")
     )
     versions = list(PlanVersion.objects.filter(person=person).prefetch_related("goals").select_related("created_by"))
+    involvements = list(ServiceInvolvement.objects.filter(person=person).select_related("agency"))
+    for row in involvements:
+        row.pending_days = row.days_pending(today)  # type: ignore[attr-defined]
     return PersonSupport(
         person=person,
         episodes=episodes,
@@ -173,7 +177,7 @@ def person_support(*, person: Person, today: dt.date, contacts_limit: int = 20) 
         plan=versions[0] if versions else None,
         plan_versions=versions,
         contacts=list(Contact.objects.filter(person=person).select_related("recorded_by")[:contacts_limit]),
-        services=list(ServiceInvolvement.objects.filter(person=person).select_related("agency")),
+        services=involvements,
         actions=list(
             Action.objects.filter(person=person, status=ActionStatus.OPEN).select_related("owner", "owner_agency")
         ),
@@ -267,12 +271,16 @@ def overdue_actions_for_area(area: Area, *, today: dt.date) -> QuerySet[Action]:
 
 def declines_by_agency(area: Area) -> list[dict[str, Any]]:
     """Declines counted per agency and coded reason, for the accountability figures."""
-    return list(
+    rows = list(
         ServiceInvolvement.objects.filter(agency__area=area, status=InvolvementStatus.DECLINED)
-        .values("agency__name", "decline_reason")
+        .values("agency_id", "agency__name", "decline_reason")
         .annotate(count=Count("id"))
         .order_by("agency__name", "decline_reason")
     )
+    labels = dict(DeclineReason.choices)
+    for row in rows:
+        row["reason_label"] = labels.get(row["decline_reason"], row["decline_reason"])
+    return rows
 
 
 # --- Relationships and the timeline --------------------------------------------------------------------------

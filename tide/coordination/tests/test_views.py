@@ -1,0 +1,154 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tide.areas.models import Role
+from tide.coordination import services
+from tide.coordination.models import (
+    Contact,
+    ContactKind,
+    InvolvementStatus,
+    Referral,
+    ReferralStatus,
+    ServiceKind,
+    SupportEpisode,
+)
+from tide.identification.models import Alert
+from tide.testing.factories import PersonFactory, UserFactory
+
+
+@pytest.fixture
+def caseload(area, coordinator, meeting, hostel):
+    people = []
+    for i in range(5):
+        person = PersonFactory(area=area)
+        episode = SupportEpisode.objects.create(person=person, started_on=meeting.held_on)
+        services.coordinator_allocate(episode=episode, coordinator=coordinator, on=meeting.held_on, actor=None)
+        services.contact_record(person=person, kind=ContactKind.VISIT, actor=coordinator)
+        services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+        services.action_create(area=area, description=f"Action {i}", owner=coordinator, person=person,
+                               due_on=timezone.localdate() - dt.timedelta(days=i), actor=None)
+        Alert.objects.create(person=person, kind="trigger", message="Arrested twice this month")
+        people.append(person)
+    return people
+
+
+def test_coordinator_home_lists_people_due_overdue_and_alerts(coordinator_client, caseload, django_assert_max_num_queries):
+    with django_assert_max_num_queries(15):
+        response = coordinator_client.get(reverse("coordination:home"))
+    assert response.status_code == 200
+    home = response.context["home"]
+    assert home.caseload == 5
+    assert len(home.overdue) == 4 and len(home.due) == 1
+    assert len(home.alerts) == 5
+    assert b"Arrested twice this month" in response.content
+
+
+def test_person_page_has_bounded_queries(coordinator_client, caseload, django_assert_max_num_queries):
+    with django_assert_max_num_queries(25):
+        response = coordinator_client.get(reverse("coordination:person", args=[caseload[0].pk]))
+    assert response.status_code == 200
+    assert b"Pending 0 days" in response.content
+
+
+def test_contact_in_three_fields_from_the_phone_form(coordinator_client, caseload):
+    person = caseload[0]
+    response = coordinator_client.post(reverse("coordination:contact-create", args=[person.pk]), {"kind": "call"})
+    assert response.status_code == 302
+    assert Contact.objects.filter(person=person, kind="call").count() == 1
+    form = coordinator_client.get(reverse("coordination:contact-create", args=[person.pk])).context["form"]
+    assert len(form.fields) <= 3
+
+
+def test_referral_without_offer_shows_the_reason_and_writes_nothing(area, ae, practitioner, client, person):
+    client.force_login(practitioner)
+    response = client.post(reverse("coordination:refer", args=[person.pk]), {
+        "referrer_kind": "agency", "from_agency": ae.pk, "offer": "", "reasons": "Sleeping rough",
+        "sharing_basis": "consent",
+    })
+    assert response.status_code == 200
+    assert "its offer" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_unknown_ids_are_404(coordinator_client):
+    for name, args in [("coordination:person", [999999]), ("coordination:meeting", [999999]),
+                       ("coordination:service-update", [999999]), ("coordination:allocate", [999999])]:
+        assert coordinator_client.get(reverse(name, args=args)).status_code == 404
+
+
+def test_allocate_to_a_person_not_on_caseload_is_404(coordinator_client, person):
+    assert coordinator_client.get(reverse("coordination:allocate", args=[person.pk])).status_code == 404
+
+
+def test_meeting_agenda_builds_itself(coordinator_client, referral, meeting, caseload, coordinator):
+    row = caseload[0].service_involvements.get()
+    services.service_update(involvement=row, status=InvolvementStatus.DECLINED, decline_reason="no_capacity", actor=coordinator)
+    late = services.meeting_create(area=meeting.area, held_on=timezone.localdate() + dt.timedelta(days=1), actor=coordinator)
+    response = coordinator_client.get(reverse("coordination:meeting", args=[late.pk]))
+    agenda = response.context["agenda"]
+    assert [r.pk for r in agenda.new_referrals] == [referral.pk]
+    assert len(agenda.new_alerts) == 5
+    assert len(agenda.overdue_actions) == 5
+    assert [d.pk for d in agenda.open_declines] == [row.pk]
+
+
+def test_group_decision_through_the_page_starts_support(coordinator_client, referral, meeting):
+    url = reverse("coordination:decide", args=[meeting.pk, referral.pk])
+    assert coordinator_client.post(url, {"accept": "yes", "reason": ""}).status_code == 200
+    response = coordinator_client.post(url, {"accept": "yes", "reason": "Two or more needs; nobody holding."})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
+    assert SupportEpisode.objects.filter(person=referral.person, ended_on__isnull=True).exists()
+
+
+def test_minutes_export_as_html_and_csv(coordinator_client, meeting, coordinator, ae):
+    services.attendance_record(meeting=meeting, agency=ae, attendee_name="Priya", actor=coordinator)
+    services.decision_record(meeting=meeting, text="=HYPERLINK(evil)", actor=coordinator)
+    services.action_create(area=meeting.area, meeting=meeting, description="Find a bed", owner=coordinator,
+                           due_on=dt.date(2026, 12, 1), actor=coordinator)
+    html = coordinator_client.get(reverse("coordination:minutes", args=[meeting.pk])).content.decode()
+    assert "Find a bed" in html and "Tideford A&amp;E" in html
+    response = coordinator_client.get(reverse("coordination:minutes-csv", args=[meeting.pk]))
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=HYPERLINK(evil)" in body and "Find a bed" in body and "2026-12-01" in body
+
+
+def test_overdue_page_for_accountable_officer(client, officer, area, coordinator):
+    services.action_create(area=area, description="Chase GP registration", owner=coordinator,
+                           due_on=timezone.localdate() - dt.timedelta(days=3), actor=None)
+    client.force_login(officer)
+    response = client.get(reverse("coordination:overdue"))
+    assert response.status_code == 200
+    assert "Chase GP registration" in response.content.decode()
+
+
+def test_coordinator_cannot_see_the_officer_page(coordinator_client):
+    assert coordinator_client.get(reverse("coordination:overdue")).status_code == 403
+
+
+def test_practitioner_cannot_allocate(client, practitioner, episode):
+    client.force_login(practitioner)
+    assert client.get(reverse("coordination:allocate", args=[episode.person_id])).status_code == 403
+
+
+def test_relationship_provider_names_coordinator_and_involved_agency(episode, coordinator, hostel, area):
+    from tide.core.relationships import relationship_of
+
+    services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=None)
+    assert relationship_of(coordinator, episode.person) == "coordinator"
+    hostel_worker = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
+    assert relationship_of(hostel_worker, episode.person) is None
+    services.service_request(person=episode.person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+    assert "consent" in relationship_of(hostel_worker, episode.person)
+
+
+def test_timeline_shows_referral_contact_and_decision(coordinator_client, episode, coordinator):
+    services.contact_record(person=episode.person, kind=ContactKind.ACCOMPANIED, note="To the GP", actor=coordinator)
+    response = coordinator_client.get(reverse("people:detail", args=[episode.person_id]))
+    kinds = {e.kind for e in response.context["timeline"]}
+    assert {"referral", "contact", "decision"} <= kinds
