@@ -41,6 +41,8 @@ def level_due(due_on: dt.date, today: dt.date, policy: EscalationPolicy = DEFAUL
     return NONE
 
 
-def levels_to_record(current: int, due_on: dt.date, today: dt.date, policy: EscalationPolicy = DEFAULT_POLICY) -> list[int]:
+def levels_to_record(
+    current: int, due_on: dt.date, today: dt.date, policy: EscalationPolicy = DEFAULT_POLICY
+) -> list[int]:
     """The levels to escalate to now, in order, given the level already reached."""
     return list(range(current + 1, level_due(due_on, today, policy) + 1))

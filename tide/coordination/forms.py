@@ -32,7 +32,10 @@ def date_field(label: str, *, required: bool = True, help_text: str = "For examp
         required=required,
         help_text=help_text,
         input_formats=DATE_FORMATS,
-        error_messages={"invalid": "Enter a real date, for example 27/03/2026.", "required": f"Enter the {label.lower()}."},
+        error_messages={
+            "invalid": "Enter a real date, for example 27/03/2026.",
+            "required": f"Enter the {label.lower()}.",
+        },
         widget=forms.DateInput(format="%d/%m/%Y"),
     )
 
@@ -111,7 +114,10 @@ class ReferralForm(AreaForm):
 
 class ContactForm(GovukForm):
     kind = forms.ChoiceField(
-        label="What happened?", choices=ContactKind.choices, widget=forms.RadioSelect, initial=ContactKind.VISIT,
+        label="What happened?",
+        choices=ContactKind.choices,
+        widget=forms.RadioSelect,
+        initial=ContactKind.VISIT,
         error_messages={"required": "Choose what kind of contact it was."},
     )
     occurred_on = date_field("Date", required=False, help_text="Leave blank for today.")
@@ -120,7 +126,8 @@ class ContactForm(GovukForm):
 
 class AllocateForm(AreaForm):
     coordinator = forms.ModelChoiceField(
-        label="Coordinator", queryset=User.objects.filter(role=Role.COORDINATOR),
+        label="Coordinator",
+        queryset=User.objects.filter(role=Role.COORDINATOR),
         error_messages={"required": "Choose a coordinator."},
     )
     handover_note = forms.CharField(
@@ -168,8 +175,11 @@ PlanForm = type("PlanForm", (_PlanFormBase,), {"__module__": __name__, **_goal_f
 
 
 class ServiceRequestForm(AreaForm):
-    agency = forms.ModelChoiceField(label="Service provider", queryset=Agency.objects.none(),
-                                    error_messages={"required": "Choose the agency asked."})
+    agency = forms.ModelChoiceField(
+        label="Service provider",
+        queryset=Agency.objects.none(),
+        error_messages={"required": "Choose the agency asked."},
+    )
     service = forms.ChoiceField(label="What was asked for", choices=ServiceKind.choices)
     detail = forms.CharField(label="Detail (optional)", max_length=300, required=False)
     requested_on = date_field("Date requested", required=False, help_text="Leave blank for today.")
@@ -186,8 +196,9 @@ class ServiceUpdateForm(GovukForm):
     decline_reason = forms.ChoiceField(
         label="Reason given for declining", choices=[("", "Choose a reason"), *DeclineReason.choices], required=False
     )
-    decline_detail = forms.CharField(label="Detail of the decline (optional)", required=False,
-                                     widget=forms.Textarea(attrs={"rows": 2}))
+    decline_detail = forms.CharField(
+        label="Detail of the decline (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SafeguardingForm(AreaForm):
@@ -199,8 +210,11 @@ class SafeguardingForm(AreaForm):
     unable_to_protect_self = forms.BooleanField(
         label="As a result of those needs the adult is unable to protect themself", required=False
     )
-    concern = forms.CharField(label="The concern", widget=forms.Textarea(attrs={"rows": 4}),
-                              error_messages={"required": "Describe the concern."})
+    concern = forms.CharField(
+        label="The concern",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Describe the concern."},
+    )
 
 
 class NeedsAssessmentForm(AreaForm):
@@ -210,7 +224,9 @@ class NeedsAssessmentForm(AreaForm):
 
 class NeedsOutcomeForm(GovukForm):
     outcomes_not_achieved = forms.MultipleChoiceField(
-        label="Outcomes the adult cannot achieve", choices=eligibility.OUTCOMES, required=False,
+        label="Outcomes the adult cannot achieve",
+        choices=eligibility.OUTCOMES,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     significant_impact = forms.BooleanField(label="There is a significant impact on their wellbeing", required=False)
@@ -220,12 +236,18 @@ class NeedsOutcomeForm(GovukForm):
 
 class CpaForm(GovukForm):
     status = forms.ChoiceField(label="Care Programme Approach", choices=CpaStatus.choices, widget=forms.RadioSelect)
-    care_coordinator = forms.CharField(label="Mental health care coordinator (optional)", max_length=200, required=False)
+    care_coordinator = forms.CharField(
+        label="Mental health care coordinator (optional)", max_length=200, required=False
+    )
 
 
 class ExitForm(GovukForm):
-    destination = forms.ChoiceField(label="Where did the person go?", choices=ExitDestination.choices,
-                                    widget=forms.RadioSelect, error_messages={"required": "Choose where the person went."})
+    destination = forms.ChoiceField(
+        label="Where did the person go?",
+        choices=ExitDestination.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where the person went."},
+    )
     ended_on = date_field("Date support ended")
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -238,8 +260,9 @@ class MeetingForm(GovukForm):
 class AttendanceForm(AreaForm):
     agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none())
     attendee_name = forms.CharField(label="Name of who attended (optional)", max_length=200, required=False)
-    present = forms.ChoiceField(label="Attendance", choices=[("yes", "Present"), ("no", "Apologies")],
-                                widget=forms.RadioSelect, initial="yes")
+    present = forms.ChoiceField(
+        label="Attendance", choices=[("yes", "Present"), ("no", "Apologies")], widget=forms.RadioSelect, initial="yes"
+    )
 
 
 class DecideForm(GovukForm):
@@ -249,20 +272,28 @@ class DecideForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the group agrees."},
     )
-    reason = forms.CharField(label="The group's reasons", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Record the group's reasons."})
+    reason = forms.CharField(
+        label="The group's reasons",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Record the group's reasons."},
+    )
 
 
 class DecisionForm(GovukForm):
-    text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": "Enter the decision."})
+    text = forms.CharField(
+        label="Decision", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter the decision."}
+    )
 
 
 class ActionForm(AreaForm):
-    description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}),
-                                  error_messages={"required": "Describe the action."})
-    owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.exclude(agency__isnull=True),
-                                   error_messages={"required": "Choose who owns the action."})
+    description = forms.CharField(
+        label="Action", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Describe the action."}
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=User.objects.exclude(agency__isnull=True),
+        error_messages={"required": "Choose who owns the action."},
+    )
     due_on = date_field("Due date")
     person = forms.ModelChoiceField(label="About (optional)", queryset=Person.objects.none(), required=False)
 

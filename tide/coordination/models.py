@@ -112,7 +112,8 @@ class Referral(models.Model):
         indexes = [models.Index(fields=["person", "received_on"]), models.Index(fields=["status"])]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(referrer_kind="agency") | (models.Q(from_agency__isnull=False) & ~models.Q(offer="")),
+                condition=~models.Q(referrer_kind="agency")
+                | (models.Q(from_agency__isnull=False) & ~models.Q(offer="")),
                 name="agency_referral_has_offer",
             ),
         ]
@@ -156,7 +157,9 @@ class Meeting(models.Model):
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField(max_length=20, choices=MeetingKind.choices, default=MeetingKind.OPERATIONAL)
     held_on = models.DateField()
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -214,7 +217,9 @@ class Action(models.Model):
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     completed_on = models.DateField(null=True, blank=True)
-    escalation_level = models.PositiveSmallIntegerField(default=0, help_text="0 none, 1 manager, 2 accountable officer.")
+    escalation_level = models.PositiveSmallIntegerField(
+        default=0, help_text="0 none, 1 manager, 2 accountable officer."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

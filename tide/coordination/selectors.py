@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +39,7 @@ from tide.people.models import Person
 
 DUE_SOON_DAYS = 7
 NEW_ALERT_DAYS = 14
+TIMELINE_CONTACTS = 200  # the timeline shows 200 entries at most; older contacts stay on the record
 
 
 # --- Coordinator home ------------------------------------------------------------------------------------
@@ -200,7 +201,10 @@ def episode_get(*, person: Person) -> SupportEpisode:
 
 
 def meeting_list_for(*, user: Any) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(area_id=getattr(user, "area_id", None)).select_related("chair")
+    area_id = getattr(user, "area_id", None)
+    if area_id is None:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(area_id=area_id).select_related("chair")
 
 
 def meeting_get_for(*, user: Any, pk: int) -> Meeting:
@@ -303,58 +307,90 @@ def relationship(user: Any, person: Any) -> str | None:
     row = involved.first()
     if row is None:
         return None
-    if Referral.objects.filter(person=person, sharing_basis=SharingBasis.CONSENT).exclude(
-        status=ReferralStatus.WITHDRAWN
-    ).exists():
+    if (
+        Referral.objects.filter(person=person, sharing_basis=SharingBasis.CONSENT)
+        .exclude(status=ReferralStatus.WITHDRAWN)
+        .exists()
+    ):
         return f"agency involved with consent: {row.agency.name}"
     today = timezone.localdate()
-    under_agreement = InformationSharingAgreement.objects.filter(
-        agencies__id=agency_id, starts_on__lte=today
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).exists()
+    under_agreement = (
+        InformationSharingAgreement.objects.filter(agencies__id=agency_id, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .exists()
+    )
     if under_agreement:
         return f"agency involved under an information-sharing agreement: {row.agency.name}"
     return None
 
 
 def timeline_entries(person: Any, user: Any) -> list[Entry]:
+    """Referrals, group decisions, contacts, service requests and declines, and exits for the timeline.
+
+    One query finds which kinds of record the person has, so a person coordination never touched
+    costs the page a single query.
+    """
+    has = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            has_referrals=Exists(Referral.objects.filter(person=OuterRef("pk"))),
+            has_decisions=Exists(Decision.objects.filter(person=OuterRef("pk"))),
+            has_contacts=Exists(Contact.objects.filter(person=OuterRef("pk"))),
+            has_services=Exists(ServiceInvolvement.objects.filter(person=OuterRef("pk"))),
+            has_exits=Exists(SupportEpisode.objects.filter(person=OuterRef("pk"), ended_on__isnull=False)),
+        )
+        .values("has_referrals", "has_decisions", "has_contacts", "has_services", "has_exits")
+        .first()
+    )
+    if not has or not any(has.values()):
+        return []
     url = reverse("coordination:person", args=[person.pk])
-    entries = [
-        Entry(
-            on=r.received_on,
-            title=f"Referred for coordinated support by {r.referrer_label}",
-            kind="referral",
-            source=r.from_agency.name if r.from_agency else "",
-            detail=f"Offer: {r.offer}" if r.offer else "",
-            url=url,
-        )
-        for r in Referral.objects.filter(person=person).select_related("from_agency")
-    ]
-    entries += [
-        Entry(on=d.meeting.held_on, title=d.text[:200], kind="decision", source="Multi-agency group", url=url)
-        for d in Decision.objects.filter(person=person).select_related("meeting")
-    ]
-    entries += [
-        Entry(
-            on=c.occurred_on,
-            title=c.get_kind_display(),
-            kind="contact",
-            source=c.recorded_by.get_full_name() if c.recorded_by else "",
-            detail=c.note[:200],
-            url=url,
-        )
-        for c in Contact.objects.filter(person=person).select_related("recorded_by")[:500]
-    ]
-    for s in ServiceInvolvement.objects.filter(person=person).select_related("agency"):
-        entries.append(Entry(on=s.requested_on, title=f"{s.get_service_display()} requested", kind="service",
-                             source=s.agency.name, url=url))
-        if s.declined_on:
-            entries.append(Entry(on=s.declined_on, title=f"{s.get_service_display()} declined: "
-                                 f"{s.get_decline_reason_display()}", kind="decline", source=s.agency.name, url=url))
-    for e in SupportEpisode.objects.filter(person=person, ended_on__isnull=False):
-        entries.append(Entry(on=e.ended_on, title=f"Coordinated support ended: {e.get_exit_destination_display()}",
-                             kind="exit", url=url))  # type: ignore[arg-type]
+    entries: list[Entry] = []
+    if has["has_referrals"]:
+        entries += [
+            Entry(
+                on=r.received_on,
+                title=f"Referred for coordinated support by {r.referrer_label}",
+                kind="referral",
+                source=r.from_agency.name if r.from_agency else "",
+                detail=f"Offer: {r.offer}" if r.offer else "",
+                url=url,
+            )
+            for r in Referral.objects.filter(person=person).select_related("from_agency")
+        ]
+    if has["has_decisions"]:
+        entries += [
+            Entry(on=d.meeting.held_on, title=d.text[:200], kind="decision", source="Multi-agency group", url=url)
+            for d in Decision.objects.filter(person=person).select_related("meeting")
+        ]
+    if has["has_contacts"]:
+        entries += [
+            Entry(
+                on=c.occurred_on,
+                title=c.get_kind_display(),
+                kind="contact",
+                source=c.recorded_by.get_full_name() if c.recorded_by else "",
+                detail=c.note[:200],
+                url=url,
+            )
+            for c in Contact.objects.filter(person=person).select_related("recorded_by")[:TIMELINE_CONTACTS]
+        ]
+    if has["has_services"]:
+        for s in ServiceInvolvement.objects.filter(person=person).select_related("agency"):
+            title = f"{s.get_service_display()} requested"
+            entries.append(Entry(on=s.requested_on, title=title, kind="service", source=s.agency.name, url=url))
+            if s.declined_on:
+                title = f"{s.get_service_display()} declined: {s.get_decline_reason_display()}"
+                entries.append(Entry(on=s.declined_on, title=title, kind="decline", source=s.agency.name, url=url))
+    if has["has_exits"]:
+        for e in SupportEpisode.objects.filter(person=person, ended_on__isnull=False):
+            assert e.ended_on is not None
+            title = f"Coordinated support ended: {e.get_exit_destination_display()}"
+            entries.append(Entry(on=e.ended_on, title=title, kind="exit", url=url))
     return entries
 
 
 def overdue_level_label(level: int) -> str:
-    return {rules.NONE: "", rules.MANAGER: "Escalated to manager", rules.OFFICER: "Escalated to accountable officer"}[level]
+    return {rules.NONE: "", rules.MANAGER: "Escalated to manager", rules.OFFICER: "Escalated to accountable officer"}[
+        level
+    ]

@@ -328,7 +328,11 @@ def action_complete(*, action: Action, actor: Any, on: dt.date | None = None) ->
 
 
 def actions_escalate(
-    *, today: dt.date, area: Area | None = None, policy: rules.EscalationPolicy = rules.DEFAULT_POLICY, actor: Any = None
+    *,
+    today: dt.date,
+    area: Area | None = None,
+    policy: rules.EscalationPolicy = rules.DEFAULT_POLICY,
+    actor: Any = None,
 ) -> list[Escalation]:
     """Escalate every open overdue action as far as ``policy`` says by ``today``; safe to run repeatedly."""
     made: list[Escalation] = []
@@ -342,8 +346,10 @@ def actions_escalate(
 
 @transaction.atomic
 def _escalate_one(action_id: int, today: dt.date, policy: rules.EscalationPolicy, actor: Any) -> list[Escalation]:
-    action = Action.objects.select_for_update().select_related("owner__manager", "area__accountable_officer").get(
-        pk=action_id
+    action = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("owner__manager", "area__accountable_officer")
+        .get(pk=action_id)
     )
     made = []
     for level in rules.levels_to_record(action.escalation_level, action.due_on, today, policy):
@@ -574,7 +580,9 @@ def safeguarding_raise(
 
 
 @transaction.atomic
-def needs_assessment_request(*, person: Person, to_agency: Agency, notes: str = "", actor: Any) -> NeedsAssessmentRequest:
+def needs_assessment_request(
+    *, person: Person, to_agency: Agency, notes: str = "", actor: Any
+) -> NeedsAssessmentRequest:
     _same_area(person, to_agency)
     row = NeedsAssessmentRequest.objects.create(
         person=person, to_agency=to_agency, requested_on=_today(), requested_by=_user(actor), notes=notes.strip()
@@ -612,7 +620,10 @@ def needs_assessment_outcome(
     request.assessed_on = assessed_on
     request.save()
     audit_record(
-        actor=actor, action="needs_assessment.outcome", target=request, person_id=request.person_id,
+        actor=actor,
+        action="needs_assessment.outcome",
+        target=request,
+        person_id=request.person_id,
         detail={"outcome": request.outcome},
     )
     return request
@@ -621,7 +632,10 @@ def needs_assessment_outcome(
 @transaction.atomic
 def cpa_record(*, person: Person, status: str, care_coordinator: str = "", actor: Any) -> CpaRecord:
     row = CpaRecord(
-        person=person, status=status, care_coordinator=care_coordinator.strip(), recorded_on=_today(),
+        person=person,
+        status=status,
+        care_coordinator=care_coordinator.strip(),
+        recorded_on=_today(),
         recorded_by=_user(actor),
     )
     row.full_clean()

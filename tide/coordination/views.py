@@ -86,9 +86,16 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Referral of {person.display_name} sent to the multi-agency group.")
             return _to_person(person)
-    return render(request, "coordination/form.html", {
-        "form": form, "person": person, "title": "Refer for coordinated support", "button": "Send referral",
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Refer for coordinated support",
+            "button": "Send referral",
+        },
+    )
 
 
 # --- A person's support -----------------------------------------------------------------------------
@@ -139,8 +146,14 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
         return services.contact_record(person=person, actor=request.user, **data)
 
     return _person_form_view(
-        request, pk, form_class=f.ContactForm, title="Record a contact", button="Save contact", save=save,
-        success="Contact with {person} recorded.", reason="record a contact",
+        request,
+        pk,
+        form_class=f.ContactForm,
+        title="Record a contact",
+        button="Save contact",
+        save=save,
+        success="Contact with {person} recorded.",
+        reason="record a contact",
     )
 
 
@@ -151,9 +164,16 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         return services.coordinator_allocate(episode=episode, actor=request.user, **data)
 
     return _person_form_view(
-        request, pk, form_class=f.AllocateForm, title="Name the coordinator", button="Allocate", save=save,
-        success="Coordinator allocated for {person}.", reason="allocate a coordinator",
-        form_kwargs={"area_id": _area_id(request)}, needs_episode=True,
+        request,
+        pk,
+        form_class=f.AllocateForm,
+        title="Name the coordinator",
+        button="Allocate",
+        save=save,
+        success="Coordinator allocated for {person}.",
+        reason="allocate a coordinator",
+        form_kwargs={"area_id": _area_id(request)},
+        needs_episode=True,
     )
 
 
@@ -184,9 +204,16 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "A new version of the plan has been saved; earlier versions are kept.")
             return _to_person(person)
-    return render(request, "coordination/form.html", {
-        "form": form, "person": person, "title": "Plan in their words", "button": "Save a new version",
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Plan in their words",
+            "button": "Save a new version",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,16 +223,24 @@ def service_request(request: HttpRequest, pk: int) -> HttpResponse:
         return services.service_request(person=person, actor=request.user, **data)
 
     return _person_form_view(
-        request, pk, form_class=f.ServiceRequestForm, title="Request a service", button="Record the request",
-        save=save, success="Request recorded; the days-pending clock has started.", reason="request a service",
+        request,
+        pk,
+        form_class=f.ServiceRequestForm,
+        title="Request a service",
+        button="Record the request",
+        save=save,
+        success="Request recorded; the days-pending clock has started.",
+        reason="request a service",
         form_kwargs={"area_id": _area_id(request)},
     )
 
 
 def _involvement(request: HttpRequest, pk: int) -> ServiceInvolvement:
-    row = ServiceInvolvement.objects.select_related("person", "agency").filter(
-        pk=pk, person__area_id=_area_id(request)
-    ).first()
+    row = (
+        ServiceInvolvement.objects.select_related("person", "agency")
+        .filter(pk=pk, person__area_id=_area_id(request))
+        .first()
+    )
     if row is None:
         raise Http404("No such service request in your area.")
     return row
@@ -225,9 +260,16 @@ def service_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{row.get_service_display()} updated.")
             return _to_person(person)
-    return render(request, "coordination/form.html", {
-        "form": form, "person": person, "title": f"{row.get_service_display()}: {row.agency}", "button": "Save",
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": f"{row.get_service_display()}: {row.agency}",
+            "button": "Save",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -237,9 +279,15 @@ def safeguarding_create(request: HttpRequest, pk: int) -> HttpResponse:
         return services.safeguarding_raise(person=person, actor=request.user, **data)
 
     return _person_form_view(
-        request, pk, form_class=f.SafeguardingForm, title="Raise a safeguarding concern (Care Act s.42)",
-        button="Raise the concern", save=save, success="Safeguarding concern raised for {person}.",
-        reason="raise a safeguarding concern", form_kwargs={"area_id": _area_id(request)},
+        request,
+        pk,
+        form_class=f.SafeguardingForm,
+        title="Raise a safeguarding concern (Care Act s.42)",
+        button="Raise the concern",
+        save=save,
+        success="Safeguarding concern raised for {person}.",
+        reason="raise a safeguarding concern",
+        form_kwargs={"area_id": _area_id(request)},
     )
 
 
@@ -250,9 +298,15 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
         return services.needs_assessment_request(person=person, actor=request.user, **data)
 
     return _person_form_view(
-        request, pk, form_class=f.NeedsAssessmentForm, title="Request a needs assessment (Care Act s.9)",
-        button="Request the assessment", save=save, success="Needs assessment requested for {person}.",
-        reason="request a needs assessment", form_kwargs={"area_id": _area_id(request)},
+        request,
+        pk,
+        form_class=f.NeedsAssessmentForm,
+        title="Request a needs assessment (Care Act s.9)",
+        button="Request the assessment",
+        save=save,
+        success="Needs assessment requested for {person}.",
+        reason="request a needs assessment",
+        form_kwargs={"area_id": _area_id(request)},
     )
 
 
@@ -271,18 +325,28 @@ def assessment_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.needs_assessment_outcome(
-                request=row, outcomes_not_achieved=data["outcomes_not_achieved"],
-                significant_impact=data["significant_impact"], assessed_on=data["assessed_on"],
-                refused=data["refused"], actor=request.user,
+                request=row,
+                outcomes_not_achieved=data["outcomes_not_achieved"],
+                significant_impact=data["significant_impact"],
+                assessed_on=data["assessed_on"],
+                refused=data["refused"],
+                actor=request.user,
             )
         except ValidationError as error:
             _apply(form, error)
         else:
             messages.success(request, f"Assessment outcome: {row.get_outcome_display()}.")
             return _to_person(person)
-    return render(request, "coordination/form.html", {
-        "form": form, "person": person, "title": "Needs assessment outcome", "button": "Save the outcome",
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Needs assessment outcome",
+            "button": "Save the outcome",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -292,8 +356,14 @@ def cpa_create(request: HttpRequest, pk: int) -> HttpResponse:
         return services.cpa_record(person=person, actor=request.user, **data)
 
     return _person_form_view(
-        request, pk, form_class=f.CpaForm, title="Care Programme Approach status", button="Save", save=save,
-        success="CPA status recorded.", reason="record CPA status",
+        request,
+        pk,
+        form_class=f.CpaForm,
+        title="Care Programme Approach status",
+        button="Save",
+        save=save,
+        success="CPA status recorded.",
+        reason="record CPA status",
     )
 
 
@@ -304,9 +374,15 @@ def exit_create(request: HttpRequest, pk: int) -> HttpResponse:
         return services.episode_exit(episode=episode, actor=request.user, **data)
 
     return _person_form_view(
-        request, pk, form_class=f.ExitForm, title="End coordinated support", button="End support", save=save,
+        request,
+        pk,
+        form_class=f.ExitForm,
+        title="End coordinated support",
+        button="End support",
+        save=save,
         success="Coordinated support for {person} has ended. Their history stays if they return.",
-        reason="end coordinated support", needs_episode=True,
+        reason="end coordinated support",
+        needs_episode=True,
     )
 
 
@@ -321,8 +397,12 @@ def meetings(request: HttpRequest) -> HttpResponse:
         if request.user.role not in WORK_ROLES:  # type: ignore[union-attr]
             raise Http404
         if form.is_valid():
-            meeting = services.meeting_create(area=request.user.area, chair=request.user, actor=request.user,  # type: ignore[union-attr]
-                                              **form.cleaned_data)
+            meeting = services.meeting_create(
+                area=request.user.area,
+                chair=request.user,
+                actor=request.user,  # type: ignore[union-attr]
+                **form.cleaned_data,
+            )
             messages.success(request, "Meeting scheduled; its agenda builds itself.")
             return redirect("coordination:meeting", pk=meeting.pk)
     rows = selectors.meeting_list_for(user=request.user)[:50]
@@ -333,15 +413,19 @@ def meetings(request: HttpRequest) -> HttpResponse:
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     agenda = selectors.meeting_agenda(meeting=meeting)
-    return render(request, "coordination/meeting.html", {
-        "meeting": meeting,
-        "agenda": agenda,
-        "attendance": meeting.attendance.select_related("agency"),
-        "decisions": meeting.decisions.select_related("person"),
-        "actions": meeting.actions.select_related("owner", "owner_agency", "person"),
-        "attendance_form": f.AttendanceForm(area_id=meeting.area_id),
-        "decision_form": f.DecisionForm(),
-    })
+    return render(
+        request,
+        "coordination/meeting.html",
+        {
+            "meeting": meeting,
+            "agenda": agenda,
+            "attendance": meeting.attendance.select_related("agency"),
+            "decisions": meeting.decisions.select_related("person"),
+            "actions": meeting.actions.select_related("owner", "owner_agency", "person"),
+            "attendance_form": f.AttendanceForm(area_id=meeting.area_id),
+            "decision_form": f.DecisionForm(),
+        },
+    )
 
 
 @require_POST
@@ -351,8 +435,13 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.AttendanceForm(request.POST, area_id=meeting.area_id)
     if form.is_valid():
         data = form.cleaned_data
-        services.attendance_record(meeting=meeting, agency=data["agency"], attendee_name=data["attendee_name"],
-                                   present=data["present"] == "yes", actor=request.user)
+        services.attendance_record(
+            meeting=meeting,
+            agency=data["agency"],
+            attendee_name=data["attendee_name"],
+            present=data["present"] == "yes",
+            actor=request.user,
+        )
         messages.success(request, f"Attendance recorded for {data['agency']}.")
     else:
         messages.warning(request, "Choose an agency to record attendance.")
@@ -376,16 +465,23 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 @access(roles=WORK_ROLES)
 def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    referral = Referral.objects.select_related("person", "from_agency").filter(
-        pk=referral_pk, person__area_id=meeting.area_id
-    ).first()
+    referral = (
+        Referral.objects.select_related("person", "from_agency")
+        .filter(pk=referral_pk, person__area_id=meeting.area_id)
+        .first()
+    )
     if referral is None:
         raise Http404("No such referral in this area.")
     form = f.DecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.referral_decide(referral=referral, meeting=meeting, accept=form.cleaned_data["accept"] == "yes",
-                                     reason=form.cleaned_data["reason"], actor=request.user)
+            services.referral_decide(
+                referral=referral,
+                meeting=meeting,
+                accept=form.cleaned_data["accept"] == "yes",
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
         except ValidationError as error:
             _apply(form, error)
         else:
@@ -398,10 +494,14 @@ def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
 @access(roles=WORK_ROLES)
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    people = person_list_for(user=request.user).filter(
-        Q(support_episodes__ended_on__isnull=True, support_episodes__isnull=False)
-        | Q(referrals__status=ReferralStatus.PENDING)
-    ).distinct()
+    people = (
+        person_list_for(user=request.user)
+        .filter(
+            Q(support_episodes__ended_on__isnull=True, support_episodes__isnull=False)
+            | Q(referrals__status=ReferralStatus.PENDING)
+        )
+        .distinct()
+    )
     form = f.ActionForm(request.POST or None, area_id=meeting.area_id, people=people)
     if request.method == "POST" and form.is_valid():
         try:
@@ -411,20 +511,31 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Action recorded.")
             return redirect("coordination:meeting", pk=meeting.pk)
-    return render(request, "coordination/form.html", {
-        "form": form, "meeting": meeting, "title": "Add an action", "button": "Add action",
-    })
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "title": "Add an action",
+            "button": "Add action",
+        },
+    )
 
 
 @access(roles=VIEW_ROLES)
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    return render(request, "coordination/minutes.html", {
-        "meeting": meeting,
-        "attendance": meeting.attendance.select_related("agency"),
-        "decisions": meeting.decisions.select_related("person"),
-        "actions": meeting.actions.select_related("owner", "owner_agency", "person"),
-    })
+    return render(
+        request,
+        "coordination/minutes.html",
+        {
+            "meeting": meeting,
+            "attendance": meeting.attendance.select_related("agency"),
+            "decisions": meeting.decisions.select_related("person"),
+            "actions": meeting.actions.select_related("owner", "owner_agency", "person"),
+        },
+    )
 
 
 def _csv_safe(value: Any) -> str:
@@ -440,13 +551,29 @@ def minutes_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["section", "item", "agency", "owner", "due", "status"])
     for row in meeting.attendance.select_related("agency"):
-        writer.writerow(["attendance", _csv_safe(row.attendee_name or ""), _csv_safe(row.agency.name), "", "",
-                         "present" if row.present else "apologies"])
+        writer.writerow(
+            [
+                "attendance",
+                _csv_safe(row.attendee_name or ""),
+                _csv_safe(row.agency.name),
+                "",
+                "",
+                "present" if row.present else "apologies",
+            ]
+        )
     for decision in meeting.decisions.all():
         writer.writerow(["decision", _csv_safe(decision.text), "", "", "", ""])
     for action in meeting.actions.select_related("owner", "owner_agency"):
-        writer.writerow(["action", _csv_safe(action.description), _csv_safe(action.owner_agency.name),
-                         _csv_safe(action.owner.get_full_name()), action.due_on.isoformat(), action.status])
+        writer.writerow(
+            [
+                "action",
+                _csv_safe(action.description),
+                _csv_safe(action.owner_agency.name),
+                _csv_safe(action.owner.get_full_name()),
+                action.due_on.isoformat(),
+                action.status,
+            ]
+        )
     return response
 
 
@@ -473,6 +600,12 @@ def overdue(request: HttpRequest) -> HttpResponse:
         raise Http404("Your account is not linked to an area.")
     today = timezone.localdate()
     rows = list(selectors.overdue_actions_for_area(area, today=today))
-    return render(request, "coordination/overdue.html", {
-        "actions": rows, "today": today, "declines": selectors.declines_by_agency(area),
-    })
+    return render(
+        request,
+        "coordination/overdue.html",
+        {
+            "actions": rows,
+            "today": today,
+            "declines": selectors.declines_by_agency(area),
+        },
+    )

@@ -63,5 +63,7 @@ def meeting(area, coordinator):
 
 @pytest.fixture
 def episode(referral, meeting, coordinator):
-    services.referral_decide(referral=referral, meeting=meeting, accept=True, reason="Meets the 2+ pattern.", actor=coordinator)
+    services.referral_decide(
+        referral=referral, meeting=meeting, accept=True, reason="Meets the 2+ pattern.", actor=coordinator
+    )
     return referral.person.support_episodes.get()

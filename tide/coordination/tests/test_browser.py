@@ -1,9 +1,9 @@
 import datetime as dt
 
 import pytest
-from playwright.sync_api import expect
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tide.areas.models import Role
 from tide.coordination.models import Action, Contact, InvolvementStatus, ServiceInvolvement
@@ -20,7 +20,9 @@ def _context(browser, live_server, **kwargs):
     return context
 
 
-def test_referral_to_overdue_action_journey(browser, live_server, area, agency, coordinator, ae, hostel, practitioner, officer):
+def test_referral_to_overdue_action_journey(
+    browser, live_server, area, agency, coordinator, ae, hostel, practitioner, officer
+):
     manager = UserFactory(area=area, agency=agency, role=Role.TEAM_MANAGER, first_name="Mina", last_name="Manager")
     coordinator.manager = manager
     coordinator.save()

@@ -63,15 +63,23 @@ def test_agency_referral_with_an_offer_is_recorded_and_audited(referral):
 def test_database_refuses_an_agency_referral_without_an_offer(person, ae):
     with pytest.raises(IntegrityError):
         Referral.objects.create(
-            person=person, referrer_kind="agency", from_agency=ae, offer="", reasons="x",
-            sharing_basis="consent", received_on=dt.date(2026, 1, 1),
+            person=person,
+            referrer_kind="agency",
+            from_agency=ae,
+            offer="",
+            reasons="x",
+            sharing_basis="consent",
+            received_on=dt.date(2026, 1, 1),
         )
 
 
 def test_self_referral_needs_no_offer(person, coordinator):
     referral = services.referral_create(
-        person=person, referrer_kind=ReferrerKind.SELF, reasons="I keep getting moved on.",
-        sharing_basis=SharingBasis.CONSENT, actor=coordinator,
+        person=person,
+        referrer_kind=ReferrerKind.SELF,
+        reasons="I keep getting moved on.",
+        sharing_basis=SharingBasis.CONSENT,
+        actor=coordinator,
     )
     assert referral.offer == ""
     assert referral.referrer_label == "The person themself"
@@ -89,7 +97,8 @@ def test_group_accepts_referral_at_a_meeting_starting_support(episode, referral,
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
     assert referral.decided_at == meeting
-    assert episode.started_on == meeting.held_on and episode.agreed_at == meeting
+    assert episode.started_on == meeting.held_on
+    assert episode.agreed_at == meeting
     assert episode.coordinator is None
 
 
@@ -100,13 +109,17 @@ def test_decision_needs_a_reason(referral, meeting, coordinator):
 
 
 def test_strategic_board_cannot_agree_the_caseload(referral, area, coordinator):
-    board = services.meeting_create(area=area, held_on=dt.date(2026, 11, 3), kind=MeetingKind.STRATEGIC, actor=coordinator)
+    board = services.meeting_create(
+        area=area, held_on=dt.date(2026, 11, 3), kind=MeetingKind.STRATEGIC, actor=coordinator
+    )
     with pytest.raises(ValidationError, match="operational"):
         services.referral_decide(referral=referral, meeting=board, accept=True, reason="ok", actor=coordinator)
 
 
 def test_not_accepted_referral_starts_no_support(referral, meeting, coordinator):
-    services.referral_decide(referral=referral, meeting=meeting, accept=False, reason="Needs met by hostel team.", actor=coordinator)
+    services.referral_decide(
+        referral=referral, meeting=meeting, accept=False, reason="Needs met by hostel team.", actor=coordinator
+    )
     assert not SupportEpisode.objects.exists()
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.NOT_ACCEPTED
@@ -156,8 +169,11 @@ def test_handover_keeps_history(area, agency, coordinator, episode, meeting):
     charles = UserFactory(area=area, agency=agency, role=Role.COORDINATOR, first_name="Charles")
     services.coordinator_allocate(episode=episode, coordinator=coordinator, on=meeting.held_on, actor=None)
     services.coordinator_allocate(
-        episode=episode, coordinator=charles, on=meeting.held_on + dt.timedelta(days=30),
-        handover_note="Lucy moved to the hospital ward.", actor=None,
+        episode=episode,
+        coordinator=charles,
+        on=meeting.held_on + dt.timedelta(days=30),
+        handover_note="Lucy moved to the hospital ward.",
+        actor=None,
     )
     history = list(episode.allocations.order_by("started_on"))
     assert [a.coordinator for a in history] == [coordinator, charles]
@@ -181,7 +197,9 @@ def test_contact_needs_only_a_kind(person, coordinator):
 def test_contact_in_the_future_is_refused(person, coordinator):
     with pytest.raises(ValidationError):
         services.contact_record(
-            person=person, kind=ContactKind.CALL, occurred_on=timezone.localdate() + dt.timedelta(days=1),
+            person=person,
+            kind=ContactKind.CALL,
+            occurred_on=timezone.localdate() + dt.timedelta(days=1),
             actor=coordinator,
         )
 
@@ -190,12 +208,20 @@ def test_plan_versions_are_kept_and_words_kept_verbatim(person, coordinator):
     review = timezone.localdate() + dt.timedelta(days=90)
     words = "  I just want somewhere to put my stuff down, yeah?  "
     v1 = services.plan_version_create(
-        person=person, in_their_words=words, goals=[services.GoalInput("housing", "Own flat")],
-        review_due_on=review, agreed_with_person=True, actor=coordinator,
+        person=person,
+        in_their_words=words,
+        goals=[services.GoalInput("housing", "Own flat")],
+        review_due_on=review,
+        agreed_with_person=True,
+        actor=coordinator,
     )
     v2 = services.plan_version_create(
-        person=person, in_their_words="Stay off the gear.", goals=[services.GoalInput("substances", "Script")],
-        review_due_on=review, agreed_with_person=True, actor=coordinator,
+        person=person,
+        in_their_words="Stay off the gear.",
+        goals=[services.GoalInput("substances", "Script")],
+        review_due_on=review,
+        agreed_with_person=True,
+        actor=coordinator,
     )
     assert (v1.number, v2.number) == (1, 2)
     assert PlanVersion.objects.get(pk=v1.pk).in_their_words == words
@@ -205,8 +231,12 @@ def test_plan_versions_are_kept_and_words_kept_verbatim(person, coordinator):
 def test_plan_without_goals_is_refused(person, coordinator):
     with pytest.raises(ValidationError):
         services.plan_version_create(
-            person=person, in_their_words="x", goals=[], review_due_on=timezone.localdate() + dt.timedelta(days=9),
-            agreed_with_person=False, actor=coordinator,
+            person=person,
+            in_their_words="x",
+            goals=[],
+            review_due_on=timezone.localdate() + dt.timedelta(days=9),
+            agreed_with_person=False,
+            actor=coordinator,
         )
 
 
@@ -223,13 +253,17 @@ def test_decline_needs_a_coded_reason(person, hostel, coordinator):
         involvement=row, status=InvolvementStatus.DECLINED, decline_reason=DeclineReason.BEHAVIOUR, actor=coordinator
     )
     row.refresh_from_db()
-    assert row.status == InvolvementStatus.DECLINED and row.declined_on == timezone.localdate()
+    assert row.status == InvolvementStatus.DECLINED
+    assert row.declined_on == timezone.localdate()
 
 
 def test_days_pending_clock_runs_until_the_service_answers(person, hostel, coordinator):
     today = timezone.localdate()
     row = services.service_request(
-        person=person, agency=hostel, service=ServiceKind.HOSTEL, requested_on=today - dt.timedelta(days=9),
+        person=person,
+        agency=hostel,
+        service=ServiceKind.HOSTEL,
+        requested_on=today - dt.timedelta(days=9),
         actor=coordinator,
     )
     assert row.days_pending(today) == 9
@@ -259,34 +293,48 @@ def test_database_refuses_a_decline_without_reason(person, hostel):
 # --- Safeguarding and s.9 ---
 
 
-@pytest.mark.parametrize("missing", ["has_care_and_support_needs", "experiencing_or_at_risk_of_abuse", "unable_to_protect_self"])
+@pytest.mark.parametrize(
+    "missing", ["has_care_and_support_needs", "experiencing_or_at_risk_of_abuse", "unable_to_protect_self"]
+)
 def test_s42_concern_needs_all_three_conditions(person, council, coordinator, missing):
     flags = dict.fromkeys(services.S42_CONDITIONS, True)
     flags[missing] = False
     with pytest.raises(ValidationError) as exc:
-        services.safeguarding_raise(person=person, to_agency=council, concern="Financial abuse by a 'friend'.",
-                                    actor=coordinator, **flags)
+        services.safeguarding_raise(
+            person=person, to_agency=council, concern="Financial abuse by a 'friend'.", actor=coordinator, **flags
+        )
     assert list(exc.value.message_dict) == [missing]
     assert not SafeguardingConcern.objects.exists()
 
 
 def test_s42_concern_with_all_three_conditions_is_raised(person, council, coordinator):
-    row = services.safeguarding_raise(person=person, to_agency=council, concern="Cuckooing.", actor=coordinator,
-                                      **dict.fromkeys(services.S42_CONDITIONS, True))
+    row = services.safeguarding_raise(
+        person=person,
+        to_agency=council,
+        concern="Cuckooing.",
+        actor=coordinator,
+        **dict.fromkeys(services.S42_CONDITIONS, True),
+    )
     assert row.pk
 
 
 def test_s9_outcome_follows_the_eligibility_rule(person, council, coordinator):
     request = services.needs_assessment_request(person=person, to_agency=council, actor=coordinator)
     services.needs_assessment_outcome(
-        request=request, outcomes_not_achieved=["nutrition", "habitable_home"], significant_impact=True,
-        assessed_on=timezone.localdate(), actor=coordinator,
+        request=request,
+        outcomes_not_achieved=["nutrition", "habitable_home"],
+        significant_impact=True,
+        assessed_on=timezone.localdate(),
+        actor=coordinator,
     )
     assert request.outcome == AssessmentOutcome.ELIGIBLE
     other = services.needs_assessment_request(person=person, to_agency=council, actor=coordinator)
     services.needs_assessment_outcome(
-        request=other, outcomes_not_achieved=["nutrition"], significant_impact=True,
-        assessed_on=timezone.localdate(), actor=coordinator,
+        request=other,
+        outcomes_not_achieved=["nutrition"],
+        significant_impact=True,
+        assessed_on=timezone.localdate(),
+        actor=coordinator,
     )
     assert other.outcome == AssessmentOutcome.NOT_ELIGIBLE
 
@@ -295,8 +343,11 @@ def test_s9_unknown_outcome_is_refused(person, council, coordinator):
     request = services.needs_assessment_request(person=person, to_agency=council, actor=coordinator)
     with pytest.raises(ValidationError):
         services.needs_assessment_outcome(
-            request=request, outcomes_not_achieved=["flying"], significant_impact=True,
-            assessed_on=timezone.localdate(), actor=coordinator,
+            request=request,
+            outcomes_not_achieved=["flying"],
+            significant_impact=True,
+            assessed_on=timezone.localdate(),
+            actor=coordinator,
         )
 
 
@@ -322,7 +373,9 @@ def test_overdue_action_escalates_to_manager_then_accountable_officer(area, agen
 
 
 def test_done_action_does_not_escalate(area, coordinator, officer):
-    action = services.action_create(area=area, description="x", owner=coordinator, due_on=dt.date(2026, 3, 1), actor=None)
+    action = services.action_create(
+        area=area, description="x", owner=coordinator, due_on=dt.date(2026, 3, 1), actor=None
+    )
     services.action_complete(action=action, on=dt.date(2026, 3, 1), actor=None)
     assert services.actions_escalate(today=dt.date(2026, 5, 1)) == []
 
@@ -346,7 +399,9 @@ def test_escalation_command_runs_with_a_fixed_date(area, coordinator, officer):
 
 
 def test_death_prompts_a_review(episode, coordinator, officer):
-    services.episode_exit(episode=episode, ended_on=timezone.localdate(), destination=ExitDestination.DIED, actor=coordinator)
+    services.episode_exit(
+        episode=episode, ended_on=timezone.localdate(), destination=ExitDestination.DIED, actor=coordinator
+    )
     review = DeathReview.objects.get(episode=episode)
     assert review.died_on == timezone.localdate()
     assert Action.objects.filter(owner=officer, description__startswith="Review the death").exists()
@@ -356,12 +411,17 @@ def test_death_prompts_a_review(episode, coordinator, officer):
 
 def test_returning_person_keeps_their_history(episode, coordinator, ae, practitioner, area):
     services.contact_record(person=episode.person, kind=ContactKind.VISIT, actor=coordinator)
-    services.episode_exit(episode=episode, ended_on=timezone.localdate(), destination=ExitDestination.PRISON, actor=coordinator)
+    services.episode_exit(
+        episode=episode, ended_on=timezone.localdate(), destination=ExitDestination.PRISON, actor=coordinator
+    )
     again = _agency_referral(episode.person, ae, practitioner, offer="Keep sharing attendances")
     meeting = services.meeting_create(area=area, held_on=timezone.localdate(), actor=coordinator)
-    services.referral_decide(referral=again, meeting=meeting, accept=True, reason="Released; returning.", actor=coordinator)
+    services.referral_decide(
+        referral=again, meeting=meeting, accept=True, reason="Released; returning.", actor=coordinator
+    )
     from tide.coordination.selectors import person_support
 
     support = person_support(person=episode.person, today=timezone.localdate())
     assert support.is_return
-    assert len(support.episodes) == 2 and len(support.contacts) == 1
+    assert len(support.episodes) == 2
+    assert len(support.contacts) == 1

@@ -28,20 +28,29 @@ def caseload(area, coordinator, meeting, hostel):
         services.coordinator_allocate(episode=episode, coordinator=coordinator, on=meeting.held_on, actor=None)
         services.contact_record(person=person, kind=ContactKind.VISIT, actor=coordinator)
         services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
-        services.action_create(area=area, description=f"Action {i}", owner=coordinator, person=person,
-                               due_on=timezone.localdate() - dt.timedelta(days=i), actor=None)
+        services.action_create(
+            area=area,
+            description=f"Action {i}",
+            owner=coordinator,
+            person=person,
+            due_on=timezone.localdate() - dt.timedelta(days=i),
+            actor=None,
+        )
         Alert.objects.create(person=person, kind="trigger", message="Arrested twice this month")
         people.append(person)
     return people
 
 
-def test_coordinator_home_lists_people_due_overdue_and_alerts(coordinator_client, caseload, django_assert_max_num_queries):
+def test_coordinator_home_lists_people_due_overdue_and_alerts(
+    coordinator_client, caseload, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(15):
         response = coordinator_client.get(reverse("coordination:home"))
     assert response.status_code == 200
     home = response.context["home"]
     assert home.caseload == 5
-    assert len(home.overdue) == 4 and len(home.due) == 1
+    assert len(home.overdue) == 4
+    assert len(home.due) == 1
     assert len(home.alerts) == 5
     assert b"Arrested twice this month" in response.content
 
@@ -64,18 +73,28 @@ def test_contact_in_three_fields_from_the_phone_form(coordinator_client, caseloa
 
 def test_referral_without_offer_shows_the_reason_and_writes_nothing(area, ae, practitioner, client, person):
     client.force_login(practitioner)
-    response = client.post(reverse("coordination:refer", args=[person.pk]), {
-        "referrer_kind": "agency", "from_agency": ae.pk, "offer": "", "reasons": "Sleeping rough",
-        "sharing_basis": "consent",
-    })
+    response = client.post(
+        reverse("coordination:refer", args=[person.pk]),
+        {
+            "referrer_kind": "agency",
+            "from_agency": ae.pk,
+            "offer": "",
+            "reasons": "Sleeping rough",
+            "sharing_basis": "consent",
+        },
+    )
     assert response.status_code == 200
     assert "its offer" in response.content.decode()
     assert not Referral.objects.exists()
 
 
 def test_unknown_ids_are_404(coordinator_client):
-    for name, args in [("coordination:person", [999999]), ("coordination:meeting", [999999]),
-                       ("coordination:service-update", [999999]), ("coordination:allocate", [999999])]:
+    for name, args in [
+        ("coordination:person", [999999]),
+        ("coordination:meeting", [999999]),
+        ("coordination:service-update", [999999]),
+        ("coordination:allocate", [999999]),
+    ]:
         assert coordinator_client.get(reverse(name, args=args)).status_code == 404
 
 
@@ -85,8 +104,12 @@ def test_allocate_to_a_person_not_on_caseload_is_404(coordinator_client, person)
 
 def test_meeting_agenda_builds_itself(coordinator_client, referral, meeting, caseload, coordinator):
     row = caseload[0].service_involvements.get()
-    services.service_update(involvement=row, status=InvolvementStatus.DECLINED, decline_reason="no_capacity", actor=coordinator)
-    late = services.meeting_create(area=meeting.area, held_on=timezone.localdate() + dt.timedelta(days=1), actor=coordinator)
+    services.service_update(
+        involvement=row, status=InvolvementStatus.DECLINED, decline_reason="no_capacity", actor=coordinator
+    )
+    late = services.meeting_create(
+        area=meeting.area, held_on=timezone.localdate() + dt.timedelta(days=1), actor=coordinator
+    )
     response = coordinator_client.get(reverse("coordination:meeting", args=[late.pk]))
     agenda = response.context["agenda"]
     assert [r.pk for r in agenda.new_referrals] == [referral.pk]
@@ -108,19 +131,33 @@ def test_group_decision_through_the_page_starts_support(coordinator_client, refe
 def test_minutes_export_as_html_and_csv(coordinator_client, meeting, coordinator, ae):
     services.attendance_record(meeting=meeting, agency=ae, attendee_name="Priya", actor=coordinator)
     services.decision_record(meeting=meeting, text="=HYPERLINK(evil)", actor=coordinator)
-    services.action_create(area=meeting.area, meeting=meeting, description="Find a bed", owner=coordinator,
-                           due_on=dt.date(2026, 12, 1), actor=coordinator)
+    services.action_create(
+        area=meeting.area,
+        meeting=meeting,
+        description="Find a bed",
+        owner=coordinator,
+        due_on=dt.date(2026, 12, 1),
+        actor=coordinator,
+    )
     html = coordinator_client.get(reverse("coordination:minutes", args=[meeting.pk])).content.decode()
-    assert "Find a bed" in html and "Tideford A&amp;E" in html
+    assert "Find a bed" in html
+    assert "Tideford A&amp;E" in html
     response = coordinator_client.get(reverse("coordination:minutes-csv", args=[meeting.pk]))
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/csv")
-    assert "'=HYPERLINK(evil)" in body and "Find a bed" in body and "2026-12-01" in body
+    assert "'=HYPERLINK(evil)" in body
+    assert "Find a bed" in body
+    assert "2026-12-01" in body
 
 
 def test_overdue_page_for_accountable_officer(client, officer, area, coordinator):
-    services.action_create(area=area, description="Chase GP registration", owner=coordinator,
-                           due_on=timezone.localdate() - dt.timedelta(days=3), actor=None)
+    services.action_create(
+        area=area,
+        description="Chase GP registration",
+        owner=coordinator,
+        due_on=timezone.localdate() - dt.timedelta(days=3),
+        actor=None,
+    )
     client.force_login(officer)
     response = client.get(reverse("coordination:overdue"))
     assert response.status_code == 200
