@@ -189,3 +189,67 @@ def test_timeline_shows_referral_contact_and_decision(coordinator_client, episod
     response = coordinator_client.get(reverse("people:detail", args=[episode.person_id]))
     kinds = {e.kind for e in response.context["timeline"]}
     assert {"referral", "contact", "decision"} <= kinds
+
+
+def test_plan_form_saves_a_version_with_goals_and_words_verbatim(coordinator_client, episode):
+    url = reverse("coordination:plan-create", args=[episode.person_id])
+    words = "Me own door key. That's it."
+    response = coordinator_client.post(
+        url,
+        {
+            "in_their_words": words,
+            "review_due_on": (timezone.localdate() + dt.timedelta(days=60)).strftime("%d/%m/%Y"),
+            "agreed_with_person": "on",
+            "goal_1_domain": "housing",
+            "goal_1_goal": "A flat",
+            "goal_1_steps": "Jane: bid",
+            "goal_2_domain": "health",
+            "goal_2_goal": "",
+        },
+    )
+    assert response.status_code == 302
+    version = episode.person.plan_versions.get()
+    assert version.in_their_words == words
+    assert [(g.domain, g.goal) for g in version.goals.all()] == [("housing", "A flat")]
+    page = coordinator_client.get(reverse("coordination:person", args=[episode.person_id])).content.decode()
+    assert "Me own door key. That&#x27;s it." in page
+
+
+def test_bad_date_is_a_form_error_not_a_500(coordinator_client, episode):
+    url = reverse("coordination:contact-create", args=[episode.person_id])
+    response = coordinator_client.post(url, {"kind": "visit", "occurred_on": "31/02/2026"})
+    assert response.status_code == 200
+    assert "Enter a real date" in response.content.decode()
+
+
+def test_s42_page_refuses_missing_condition(coordinator_client, episode, council):
+    from tide.coordination.models import SafeguardingConcern
+
+    url = reverse("coordination:safeguarding-create", args=[episode.person_id])
+    response = coordinator_client.post(
+        url,
+        {
+            "to_agency": council.pk,
+            "has_care_and_support_needs": "on",
+            "experiencing_or_at_risk_of_abuse": "on",
+            "concern": "Being financially exploited",
+        },
+    )
+    assert response.status_code == 200
+    assert "unable to protect themself" in response.content.decode()
+    assert not SafeguardingConcern.objects.exists()
+
+
+def test_exit_then_person_page_shows_history_and_referral_link(coordinator_client, episode, coordinator):
+    services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=None)
+    response = coordinator_client.post(
+        reverse("coordination:exit", args=[episode.person_id]),
+        {
+            "destination": "prison",
+            "ended_on": timezone.localdate().strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 302
+    page = coordinator_client.get(reverse("coordination:person", args=[episode.person_id])).content.decode()
+    assert "Refer for coordinated support" in page
+    assert "(Prison)" in page
