@@ -194,6 +194,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--coordinators", type=int, default=10)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--profile", action="store_true", help="Print where the time goes on each page.")
     args = parser.parse_args()
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
@@ -220,6 +221,18 @@ def main() -> None:
             median, p95, queries, status = measure(client, url, args.runs)
             print(f"{label:36} {median:10.1f} {p95:8.1f} {queries:8d} {status:7d}")
         print("target: coordinator home and person timeline under 150 ms server time")
+        if args.profile:
+            import cProfile
+            import pstats
+
+            for label, url in pages[1:]:
+                profiler = cProfile.Profile()
+                profiler.enable()
+                for _ in range(5):
+                    client.get(url)
+                profiler.disable()
+                print(f"--- {label}")
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

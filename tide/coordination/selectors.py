@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from tide.coordination.models import (
     ActionStatus,
     Allocation,
     Contact,
+    ContactKind,
     CpaRecord,
     Decision,
     DeclineReason,
@@ -79,7 +80,11 @@ def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:
         SupportEpisode.objects.filter(coordinator=user, ended_on__isnull=True)
         .select_related("person")
         .annotate(
-            last_contact=Max("person__contacts__occurred_on"),
+            last_contact=Subquery(
+                Contact.objects.filter(person_id=OuterRef("person_id"))
+                .order_by("-occurred_on")
+                .values("occurred_on")[:1]
+            ),
         )
         .order_by("person__family_name", "person__given_name")
     )
@@ -107,11 +112,12 @@ def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:
         .select_related("person", "owner_agency", "owner")
         .order_by("due_on", "id")
     )
+    since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=NEW_ALERT_DAYS), dt.time.min))
     alerts = list(
         Alert.objects.filter(
             Q(recipient=user) | Q(person_id__in=person_ids, recipient__isnull=True),
             seen_at__isnull=True,
-            created_at__date__gte=today - dt.timedelta(days=NEW_ALERT_DAYS),
+            created_at__gte=since,
         )
         .select_related("person")
         .order_by("-created_at")[:50]
@@ -364,16 +370,20 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
             for d in Decision.objects.filter(person=person).select_related("meeting")
         ]
     if has["has_contacts"]:
+        labels = dict(ContactKind.choices)
+        rows = Contact.objects.filter(person=person).values_list(
+            "occurred_on", "kind", "note", "recorded_by__first_name", "recorded_by__last_name"
+        )[:TIMELINE_CONTACTS]
         entries += [
             Entry(
-                on=c.occurred_on,
-                title=c.get_kind_display(),
+                on=on,
+                title=labels.get(kind, kind),
                 kind="contact",
-                source=c.recorded_by.get_full_name() if c.recorded_by else "",
-                detail=c.note[:200],
+                source=f"{first or ''} {last or ''}".strip(),
+                detail=note[:200],
                 url=url,
             )
-            for c in Contact.objects.filter(person=person).select_related("recorded_by")[:TIMELINE_CONTACTS]
+            for on, kind, note, first, last in rows
         ]
     if has["has_services"]:
         for s in ServiceInvolvement.objects.filter(person=person).select_related("agency"):
