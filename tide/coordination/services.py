@@ -257,9 +257,12 @@ def coordinator_allocate(
     elif after == area.caseload_limit:
         warning = f"{name} now holds {after} people, the area's limit."
     previous = episode.allocations.filter(ended_on__isnull=True).first()
+    if previous is None and episode.coordinator is not None:
+        # Named before allocations were recorded (an import or the demo): keep them in the history.
+        previous = Allocation(episode=episode, coordinator=episode.coordinator, started_on=episode.started_on)
     if previous is not None:
         previous.ended_on = on
-        previous.save(update_fields=["ended_on"])
+        previous.save()
     allocation = Allocation.objects.create(
         episode=episode,
         coordinator=coordinator,

@@ -425,3 +425,12 @@ def test_returning_person_keeps_their_history(episode, coordinator, ae, practiti
     assert support.is_return
     assert len(support.episodes) == 2
     assert len(support.contacts) == 1
+
+
+def test_handover_from_a_coordinator_named_without_an_allocation_keeps_them_in_history(
+    area, agency, coordinator, episode
+):
+    SupportEpisode.objects.filter(pk=episode.pk).update(coordinator=coordinator)
+    charles = UserFactory(area=area, agency=agency, role=Role.COORDINATOR, first_name="Charles")
+    services.coordinator_allocate(episode=episode, coordinator=charles, actor=None)
+    assert [a.coordinator for a in episode.allocations.order_by("started_on")] == [coordinator, charles]
