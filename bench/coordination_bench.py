@@ -198,7 +198,7 @@ def main() -> None:
     args = parser.parse_args()
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
-    print(f"database: {connection.vendor}")
+    print(f"database: {connection.vendor}; load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         t0 = time.perf_counter()
@@ -221,6 +221,7 @@ def main() -> None:
             median, p95, queries, status = measure(client, url, args.runs)
             print(f"{label:36} {median:10.1f} {p95:8.1f} {queries:8d} {status:7d}")
         print("target: coordinator home and person timeline under 150 ms server time")
+        print(f"load average after: {os.getloadavg()[0]:.1f} (other work on the machine inflates every figure alike)")
         if args.profile:
             import cProfile
             import pstats
@@ -232,7 +233,7 @@ def main() -> None:
                     client.get(url)
                 profiler.disable()
                 print(f"--- {label}")
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

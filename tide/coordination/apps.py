@@ -14,6 +14,7 @@ class CoordinationConfig(AppConfig):
 
         navigation.register("My caseload", "coordination:home", roles={Role.COORDINATOR, Role.TEAM_MANAGER}, order=5)
         navigation.register("Refer someone", "coordination:refer-start", roles=FRONTLINE_ROLES, order=20)
+        navigation.register("Asked of us", "coordination:requests", roles=FRONTLINE_ROLES, order=25)
         navigation.register(
             "Meetings", "coordination:meetings", roles=FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}, order=30
         )

@@ -140,6 +140,33 @@ def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:
     )
 
 
+@dataclass
+class AgencyRequests:
+    services: list[ServiceInvolvement]
+    actions: list[Action]
+    today: dt.date
+
+
+def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
+    """Requests waiting for the user's agency to answer, oldest first, and the open actions it owns."""
+    agency_id = getattr(user, "agency_id", None)
+    rows = list(
+        ServiceInvolvement.objects.filter(
+            agency_id=agency_id, status__in=[InvolvementStatus.REQUESTED, InvolvementStatus.OFFERED]
+        )
+        .select_related("person", "requested_by")
+        .order_by("requested_on", "id")[:200]
+    )
+    for row in rows:
+        row.pending_days = row.days_pending(today)  # type: ignore[attr-defined]
+    actions = list(
+        Action.objects.filter(owner_agency_id=agency_id, status=ActionStatus.OPEN)
+        .select_related("owner", "owner_agency", "person")
+        .order_by("due_on", "id")[:200]
+    )
+    return AgencyRequests(rows, actions, today)
+
+
 # --- A person's coordinated support ---------------------------------------------------------------------
 
 

@@ -157,6 +157,28 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@access(roles=WORK_ROLES, person_gate=True)
+def contact_quick(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap from the caseload list: a contact of the given kind, today."""
+    person = person_get_for(user=request.user, pk=pk, reason="record a contact")
+    kind = request.POST.get("kind", "")
+    try:
+        contact = services.contact_record(person=person, kind=kind, actor=request.user)
+    except ValidationError:
+        messages.warning(request, "Choose the kind of contact.")
+    else:
+        messages.success(request, f"{contact.get_kind_display()} with {person.display_name} recorded for today.")
+    return redirect("coordination:home")
+
+
+@access(roles=WORK_ROLES)
+def requests(request: HttpRequest) -> HttpResponse:
+    """What the user's agency is asked to do: service requests waiting for an answer and actions it owns."""
+    data = selectors.agency_requests(user=request.user, today=timezone.localdate())
+    return render(request, "coordination/requests.html", {"data": data})
+
+
 @require_http_methods(["GET", "POST"])
 @access(roles=HOME_ROLES, person_gate=True)
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:

@@ -253,3 +253,21 @@ def test_exit_then_person_page_shows_history_and_referral_link(coordinator_clien
     page = coordinator_client.get(reverse("coordination:person", args=[episode.person_id])).content.decode()
     assert "Refer for coordinated support" in page
     assert "(Prison)" in page
+
+
+def test_visited_today_is_one_tap(coordinator_client, caseload):
+    person = caseload[1]
+    response = coordinator_client.post(reverse("coordination:contact-quick", args=[person.pk]), {"kind": "visit"})
+    assert response.status_code == 302
+    assert Contact.objects.filter(person=person, kind="visit", occurred_on=timezone.localdate()).count() == 2
+    response = coordinator_client.post(reverse("coordination:contact-quick", args=[person.pk]), {"kind": "dance"})
+    assert Contact.objects.filter(person=person).count() == 2
+
+
+def test_agency_sees_what_it_is_asked_to_do(client, area, hostel, caseload):
+    hostel_worker = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
+    client.force_login(hostel_worker)
+    response = client.get(reverse("coordination:requests"))
+    assert response.status_code == 200
+    assert len(response.context["data"].services) == 5
+    assert "Pending 0 days" in response.content.decode()
