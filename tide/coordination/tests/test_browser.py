@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.management import call_command
@@ -128,3 +129,86 @@ def test_referral_to_overdue_action_journey(
     screenshot(page, "coordination-04-overdue")
     assert axe_violations(page) == []
     ctx.close()
+
+
+@pytest.fixture
+def worked_case(area, coordinator, ae, hostel, council, practitioner, officer):
+    from tide.coordination import services
+    from tide.coordination.models import ReferrerKind, SharingBasis
+
+    person = PersonFactory(area=area, given_name="Ahmed", family_name="Khan")
+    referral = services.referral_create(
+        person=person,
+        referrer_kind=ReferrerKind.AGENCY,
+        from_agency=ae,
+        offer="Keep seeing him",
+        reasons="Twenty A&E visits",
+        sharing_basis=SharingBasis.CONSENT,
+        actor=practitioner,
+    )
+    meeting = services.meeting_create(area=area, held_on=timezone.localdate(), actor=coordinator)
+    services.referral_decide(referral=referral, meeting=meeting, accept=True, reason="2+ pattern", actor=coordinator)
+    services.coordinator_allocate(episode=person.support_episodes.get(), coordinator=coordinator, actor=None)
+    services.plan_version_create(
+        person=person,
+        in_their_words="I want to see my daughter.",
+        goals=[services.GoalInput("relationships", "Contact")],
+        review_due_on=timezone.localdate() + dt.timedelta(days=90),
+        agreed_with_person=True,
+        actor=coordinator,
+    )
+    services.service_request(person=person, agency=hostel, service="hostel", actor=coordinator)
+    services.action_create(
+        area=area,
+        meeting=meeting,
+        person=person,
+        description="Register with GP",
+        owner=coordinator,
+        due_on=timezone.localdate() - dt.timedelta(days=2),
+        actor=None,
+    )
+    return person, meeting
+
+
+def test_coordination_pages_have_no_serious_accessibility_violations(page, coordinator, worked_case):
+    person, meeting = worked_case
+    sign_in(page, coordinator.username, TEST_PASSWORD)
+    paths = [
+        "/coordination/",
+        "/coordination/refer?q=Ahmed",
+        f"/coordination/people/{person.pk}/",
+        f"/coordination/people/{person.pk}/contacts/new",
+        f"/coordination/people/{person.pk}/plan/new",
+        f"/coordination/people/{person.pk}/services/new",
+        f"/coordination/people/{person.pk}/safeguarding/new",
+        f"/coordination/people/{person.pk}/assessments/new",
+        f"/coordination/people/{person.pk}/cpa",
+        f"/coordination/people/{person.pk}/exit",
+        f"/coordination/people/{person.pk}/allocate",
+        "/coordination/meetings/",
+        f"/coordination/meetings/{meeting.pk}/",
+        f"/coordination/meetings/{meeting.pk}/minutes",
+        f"/coordination/meetings/{meeting.pk}/actions/new",
+        "/coordination/requests",
+        f"/people/{person.pk}/",
+    ]
+    for path in paths:
+        page.goto(path)
+        assert axe_violations(page) == [], path
+
+
+def test_contact_can_be_recorded_without_javascript(browser, live_server, coordinator, worked_case):
+    person, _ = worked_case
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, coordinator.username, TEST_PASSWORD)
+    page.set_default_timeout(8000)
+    page.goto("/coordination/")
+    page.get_by_role("button", name=re.compile(r"Visited today\W*Ahmed Khan")).click()
+    expect(page.get_by_text("Visit with Ahmed Khan recorded for today.")).to_be_visible()
+    page.goto(f"/coordination/people/{person.pk}/contacts/new")
+    page.get_by_label("Date").fill("31/02/2026")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert Contact.objects.filter(person=person).count() == 1
+    context.close()
