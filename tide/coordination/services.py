@@ -524,12 +524,21 @@ def service_update(
 
 
 @transaction.atomic
-def decline_resolve(*, involvement: ServiceInvolvement, note: str, actor: Any) -> ServiceInvolvement:
+def decline_resolve(*, involvement: ServiceInvolvement, meeting: Meeting, actor: Any) -> ServiceInvolvement:
+    """The group has dealt with a decline: it leaves the agenda and the minutes say so."""
     if involvement.status != InvolvementStatus.DECLINED:
         raise ValidationError("Only a declined service can be marked as dealt with.")
+    if involvement.decline_resolved:
+        raise ValidationError("This decline has already been dealt with.")
     involvement.decline_resolved = True
     involvement.save(update_fields=["decline_resolved"])
-    audit_record(actor=actor, action="service.decline_resolved", target=involvement, reason=note)
+    decision_record(
+        meeting=meeting,
+        person=involvement.person,
+        text=f"Decline of {involvement.get_service_display().lower()} by {involvement.agency} dealt with.",
+        actor=actor,
+    )
+    audit_record(actor=actor, action="service.decline_resolved", target=involvement, person_id=involvement.person_id)
     return involvement
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance", views.attendance, name="attendance"),
     path("meetings/<int:pk>/decisions/new", views.decision_create, name="decision-create"),
     path("meetings/<int:pk>/referrals/<int:referral_pk>/decide", views.decide, name="decide"),
+    path("meetings/<int:pk>/declines/<int:involvement_pk>/resolve", views.decline_resolve, name="decline-resolve"),
     path("meetings/<int:pk>/actions/new", views.action_create, name="action-create"),
     path("meetings/<int:pk>/minutes", views.minutes, name="minutes"),
     path("meetings/<int:pk>/minutes.csv", views.minutes_csv, name="minutes-csv"),

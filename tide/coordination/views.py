@@ -512,6 +512,20 @@ def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     return render(request, "coordination/decide.html", {"form": form, "meeting": meeting, "referral": referral})
 
 
+@require_POST
+@access(roles=WORK_ROLES)
+def decline_resolve(request: HttpRequest, pk: int, involvement_pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    row = _involvement(request, involvement_pk)
+    try:
+        services.decline_resolve(involvement=row, meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Decline marked as dealt with.")
+    return redirect("coordination:meeting", pk=meeting.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @access(roles=WORK_ROLES)
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:

@@ -271,3 +271,28 @@ def test_agency_sees_what_it_is_asked_to_do(client, area, hostel, caseload):
     assert response.status_code == 200
     assert len(response.context["data"].services) == 5
     assert "Pending 0 days" in response.content.decode()
+
+
+def test_action_marked_done_from_the_list(coordinator_client, caseload):
+    from tide.coordination.models import Action
+
+    action = Action.objects.filter(person=caseload[2]).get()
+    response = coordinator_client.post(
+        reverse("coordination:action-done", args=[action.pk]), {"next": "//evil.example"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("coordination:home")
+    action.refresh_from_db()
+    assert action.status == "done"
+
+
+def test_group_marks_a_decline_as_dealt_with(coordinator_client, caseload, meeting, coordinator):
+    row = caseload[0].service_involvements.get()
+    services.service_update(
+        involvement=row, status=InvolvementStatus.DECLINED, decline_reason="risk", actor=coordinator
+    )
+    url = reverse("coordination:decline-resolve", args=[meeting.pk, row.pk])
+    assert coordinator_client.post(url).status_code == 302
+    row.refresh_from_db()
+    assert row.decline_resolved
+    assert meeting.decisions.filter(person=caseload[0]).exists()
