@@ -150,6 +150,8 @@ class AgencyRequests:
 def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
     """Requests waiting for the user's agency to answer, oldest first, and the open actions it owns."""
     agency_id = getattr(user, "agency_id", None)
+    if agency_id is None:
+        return AgencyRequests([], [], today)
     rows = list(
         ServiceInvolvement.objects.filter(
             agency_id=agency_id, status__in=[InvolvementStatus.REQUESTED, InvolvementStatus.OFFERED]
