@@ -296,3 +296,29 @@ def test_group_marks_a_decline_as_dealt_with(coordinator_client, caseload, meeti
     row.refresh_from_db()
     assert row.decline_resolved
     assert meeting.decisions.filter(person=caseload[0]).exists()
+
+
+def test_involved_agency_without_consent_needs_a_current_sharing_agreement(area, coordinator, hostel, person):
+    from tide.areas.models import InformationSharingAgreement
+    from tide.coordination.models import ReferrerKind, SharingBasis
+    from tide.core.relationships import relationship_of
+
+    services.referral_create(
+        person=person,
+        referrer_kind=ReferrerKind.SELF,
+        reasons="Asked for help",
+        sharing_basis=SharingBasis.AGREEMENT,
+        actor=coordinator,
+    )
+    services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+    worker = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
+    assert relationship_of(worker, person) is None
+    isa = InformationSharingAgreement.objects.create(
+        area=area,
+        name="MEAM ISA",
+        purpose="Coordinated support",
+        lawful_basis="Art 6(1)(e); Sch 1 para 18",
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+    )
+    isa.agencies.add(hostel)
+    assert "information-sharing agreement" in relationship_of(worker, person)
