@@ -227,6 +227,20 @@ def main() -> None:
             import pstats
 
             for label, url in pages[1:]:
+                timings: list[tuple[float, str]] = []
+
+                def timed(execute, sql, params, many, context, timings=timings):  # type: ignore[no-untyped-def]
+                    t = time.perf_counter()
+                    try:
+                        return execute(sql, params, many, context)
+                    finally:
+                        timings.append(((time.perf_counter() - t) * 1000, sql[:150]))
+
+                with connection.execute_wrapper(timed):
+                    client.get(url)
+                print(f"--- {label}: {sum(t for t, _ in timings):.1f} ms in SQL; slowest:")
+                for ms, sql in sorted(timings, reverse=True)[:5]:
+                    print(f"  {ms:7.1f} ms  {sql}")
                 profiler = cProfile.Profile()
                 profiler.enable()
                 for _ in range(5):
