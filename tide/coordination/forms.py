@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from tide.areas.models import Agency, Role, User
@@ -124,14 +125,33 @@ class ContactForm(GovukForm):
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CoordinatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.get_username()
+        held = getattr(obj, "open_caseload", None)
+        return f"{name} (holds {held})" if held is not None else name
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.get_full_name() or obj.get_username()
+        return f"{name}, {obj.agency}" if obj.agency_id else name
+
+
 class AllocateForm(AreaForm):
-    coordinator = forms.ModelChoiceField(
+    coordinator = CoordinatorChoiceField(
         label="Coordinator",
-        queryset=User.objects.filter(role=Role.COORDINATOR),
+        help_text="The number is how many people each coordinator holds now.",
+        queryset=User.objects.filter(role=Role.COORDINATOR).annotate(
+            open_caseload=Count("support_episodes", filter=Q(support_episodes__ended_on__isnull=True))
+        ),
         error_messages={"required": "Choose a coordinator."},
     )
     handover_note = forms.CharField(
-        label="Handover note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Handover note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a handover: where the person is now (tenancy, hospital, prison) and what is in hand.",
     )
 
 
@@ -289,9 +309,9 @@ class ActionForm(AreaForm):
     description = forms.CharField(
         label="Action", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Describe the action."}
     )
-    owner = forms.ModelChoiceField(
+    owner = StaffChoiceField(
         label="Owner",
-        queryset=User.objects.exclude(agency__isnull=True),
+        queryset=User.objects.exclude(agency__isnull=True).select_related("agency"),
         error_messages={"required": "Choose who owns the action."},
     )
     due_on = date_field("Due date")
