@@ -322,3 +322,12 @@ class ActionForm(AreaForm):
         if value < timezone.localdate() - dt.timedelta(days=365):
             raise forms.ValidationError("The due date is more than a year ago.")
         return value
+
+
+class DeathReviewForm(GovukForm):
+    findings = forms.CharField(
+        label="What the review found",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What each service did and did not do, and what should change.",
+        error_messages={"required": "Record what the review found."},
+    )

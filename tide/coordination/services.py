@@ -695,3 +695,17 @@ def episode_exit(
         actor=actor, action="episode.ended", target=episode, person_id=person.pk, detail={"destination": destination}
     )
     return episode
+
+
+@transaction.atomic
+def death_review_complete(*, review: DeathReview, findings: str, actor: Any) -> DeathReview:
+    """Record what the review found: what services did, what should change."""
+    findings = (findings or "").strip()
+    if not findings:
+        raise ValidationError({"findings": "Record what the review found."})
+    if review.completed_on is not None:
+        raise ValidationError("This review is already complete.")
+    review.findings, review.completed_on = findings, _today()
+    review.save(update_fields=["findings", "completed_on"])
+    audit_record(actor=actor, action="death_review.completed", target=review, person_id=review.episode.person_id)
+    return review

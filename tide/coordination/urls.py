@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/<int:pk>/exit", views.exit_create, name="exit"),
     path("services/<int:pk>/update", views.service_update, name="service-update"),
     path("assessments/<int:pk>/outcome", views.assessment_outcome, name="assessment-outcome"),
+    path("death-reviews/<int:pk>/", views.death_review, name="death-review"),
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("meetings/<int:pk>/attendance", views.attendance, name="attendance"),

@@ -19,6 +19,7 @@ from tide.coordination.models import (
     Action,
     ActionStatus,
     AssessmentOutcome,
+    DeathReview,
     NeedsAssessmentRequest,
     Referral,
     ReferralStatus,
@@ -406,6 +407,29 @@ def exit_create(request: HttpRequest, pk: int) -> HttpResponse:
         reason="end coordinated support",
         needs_episode=True,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=HOME_ROLES | {Role.ACCOUNTABLE_OFFICER}, person_gate=True)
+def death_review(request: HttpRequest, pk: int) -> HttpResponse:
+    review = (
+        DeathReview.objects.select_related("episode__person")
+        .filter(pk=pk, episode__person__area_id=_area_id(request))
+        .first()
+    )
+    if review is None:
+        raise Http404("No such review in your area.")
+    person = person_get_for(user=request.user, pk=review.episode.person_id, reason="death review")
+    form = f.DeathReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.death_review_complete(review=review, findings=form.cleaned_data["findings"], actor=request.user)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The review is complete.")
+            return _to_person(person)
+    return render(request, "coordination/death_review.html", {"form": form, "person": person, "review": review})
 
 
 # --- Meetings ---------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ def test_referral_to_overdue_action_journey(
     manager = UserFactory(area=area, agency=agency, role=Role.TEAM_MANAGER, first_name="Mina", last_name="Manager")
     coordinator.manager = manager
     coordinator.save()
-    hostel_manager = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER, first_name="Hal", last_name="Hostel")
+    UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER, first_name="Hal", last_name="Hostel")
     person_reindex(person=PersonFactory(area=area, given_name="Lucy", family_name="Marsh", known_as="Lou"))
     today = timezone.localdate()
 
