@@ -4,7 +4,7 @@ import csv
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -441,7 +441,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
     form = f.MeetingForm(request.POST or None)
     if request.method == "POST":
         if request.user.role not in WORK_ROLES:  # type: ignore[union-attr]
-            raise Http404
+            raise PermissionDenied("Meetings are scheduled by coordinators, practitioners and managers.")
         if form.is_valid():
             meeting = services.meeting_create(
                 area=request.user.area,

@@ -336,3 +336,31 @@ def test_death_review_is_linked_and_completed(coordinator_client, episode, coord
     assert coordinator_client.post(url, {"findings": "Hostel exclusion left him outside."}).status_code == 302
     review.refresh_from_db()
     assert review.completed_on == timezone.localdate()
+
+
+def test_s9_outcome_page_derives_eligibility(coordinator_client, episode, council, coordinator):
+    from tide.coordination.models import NeedsAssessmentRequest
+
+    url = reverse("coordination:assessment-create", args=[episode.person_id])
+    assert coordinator_client.post(url, {"to_agency": council.pk}).status_code == 302
+    request = NeedsAssessmentRequest.objects.get()
+    url = reverse("coordination:assessment-outcome", args=[request.pk])
+    response = coordinator_client.post(
+        url,
+        {
+            "outcomes_not_achieved": ["nutrition", "hygiene", "habitable_home"],
+            "significant_impact": "on",
+            "assessed_on": timezone.localdate().strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.outcome == "eligible"
+    assert request.outcomes_not_achieved == ["habitable_home", "hygiene", "nutrition"]
+
+
+def test_accountable_officer_cannot_schedule_meetings(client, officer):
+    client.force_login(officer)
+    assert client.get(reverse("coordination:meetings")).status_code == 200
+    response = client.post(reverse("coordination:meetings"), {"held_on": "01/12/2026", "kind": "operational"})
+    assert response.status_code == 403
