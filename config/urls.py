@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("tide.areas.urls")),
     path("people/", include("tide.people.urls")),
     path("identification/", include("tide.identification.urls")),
+    path("coordination/", include("tide.coordination.urls")),
     path("admin/", admin.site.urls),
 ]
 
