@@ -5,3 +5,16 @@ class OutcomesConfig(AppConfig):
     name = "tide.outcomes"
     label = "outcomes"
     verbose_name = "Outcomes"
+
+    def ready(self) -> None:
+        from tide.areas.models import FRONTLINE_ROLES, Role
+        from tide.core import navigation, timeline
+        from tide.outcomes.selectors import timeline_entries
+
+        navigation.register(
+            "Outcomes",
+            "outcomes:report",
+            roles=FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.COMMISSIONER, Role.AUDITOR},
+            order=60,
+        )
+        timeline.register("outcomes", timeline_entries)

@@ -111,7 +111,12 @@ def wilcoxon_p(diff: np.ndarray) -> float | None:
         return None
     if not np.any(diff != 0):
         return 1.0
-    return float(sps.wilcoxon(diff, zero_method="wilcox", alternative="two-sided").pvalue)
+    nonzero = diff[diff != 0]
+    # Exact null distribution for small samples without ties; otherwise the normal approximation
+    # with tie correction (scipy's permutation fallback is far too slow for a web page).
+    exact = nonzero.size <= 25 and np.unique(np.abs(nonzero)).size == nonzero.size
+    method = "exact" if exact else "asymptotic"
+    return float(sps.wilcoxon(nonzero, zero_method="wilcox", alternative="two-sided", method=method).pvalue)
 
 
 def paired_t_p(diff: np.ndarray) -> float | None:
