@@ -346,7 +346,7 @@ def cohort_report(
                 excluded[NO_VALUE] = no_value
             report.figures[(measure.code, k)] = Figure(measure, k, changes[m], excluded)
     keys = list(report.figures)
-    adjusted = stats.holm_adjust([report.figures[key].change.wilcoxon_p for key in keys])
+    adjusted = stats.holm_adjust([report.figures[key].change.p_value for key in keys])
     for key, p in zip(keys, adjusted, strict=True):
         report.figures[key].p_adjusted = p
     return report

@@ -87,6 +87,7 @@ def figure_row(figure: Figure) -> dict[str, Any]:
         "change": change_text(c),
         "ci": ci_text(c),
         "p": p_value(figure.p_adjusted),
+        "test": c.test_name,
         "significant": figure.significant,
         "distribution": distribution_text(c),
         "better": c.distribution.better,

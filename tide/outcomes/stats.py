@@ -6,8 +6,9 @@ quarter of support. :func:`paired_change` compares them over the people who have
 
 * the means before and after, the absolute change (after − before), the relative change
   (after / before − 1, from the unrounded means) and, for proportions, the percentage-point change;
-* a paired Wilcoxon signed-rank test (the main test: counts are skewed, with many zeros) and a
-  paired t test (reported beside it; it fits when n is large or the differences are near normal);
+* a paired t-test of the mean difference (the headline test from 30 people, where the central
+  limit theorem holds) and a Wilcoxon signed-rank test (the headline below 30 people; always
+  reported, see :attr:`PairedChange.p_value` for why it is not the headline for larger groups);
 * seeded percentile-bootstrap confidence intervals for the absolute and relative changes (people
   are resampled, so each person's before and after stay together);
 * the distribution of change: how many got better, stayed the same, got worse;
@@ -28,6 +29,7 @@ from scipy import stats as sps
 DEFAULT_BOOTSTRAP = 2000
 DEFAULT_CONFIDENCE = 0.95
 MIN_PEOPLE_FOR_TESTS = 5
+T_TEST_MIN_PEOPLE = 30
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,21 @@ class PairedChange:
     @property
     def tested(self) -> bool:
         return self.wilcoxon_p is not None
+
+    @property
+    def test_name(self) -> str:
+        return "paired t" if self.n >= T_TEST_MIN_PEOPLE else "Wilcoxon signed-rank"
+
+    @property
+    def p_value(self) -> float | None:
+        """The headline test of "no change in the mean": paired t from 30 people, Wilcoxon below.
+
+        The change reported is a change in the mean, and a person's baseline is a mean over several
+        quarters while a support quarter is one quarter: with skewed counts their difference is
+        skewed even when nothing changed, which the Wilcoxon test (symmetry about zero) reads as a
+        change. From 30 people the t-test on the mean difference holds by the central limit theorem.
+        """
+        return self.t_p if self.n >= T_TEST_MIN_PEOPLE else self.wilcoxon_p
 
 
 def _clean_pairs(before: Sequence[float] | np.ndarray, after: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +142,9 @@ def paired_t_p(diff: np.ndarray) -> float | None:
         return None
     if np.all(diff == diff[0]):
         return 1.0 if diff[0] == 0 else 0.0
-    return float(sps.ttest_1samp(diff, 0.0).pvalue)
+    n = diff.size
+    t = diff.mean() / (diff.std(ddof=1) / math.sqrt(n))
+    return float(2 * sps.t.sf(abs(t), n - 1))
 
 
 def bootstrap_weights(n: int, *, n_boot: int, seed: int) -> np.ndarray:

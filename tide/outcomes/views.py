@@ -165,7 +165,7 @@ def equity(request: HttpRequest) -> HttpResponse:
         for value in sorted(table.people[group].dropna().unique()):
             part = apply_filters(only, {group: value})
             figures.append((value, cohort.cohort_report(part, quarters=[k], n_boot=BOOTSTRAP).figure(measure.code, k)))
-        adjusted = stats.holm_adjust([f.change.wilcoxon_p for _, f in figures])
+        adjusted = stats.holm_adjust([f.change.p_value for _, f in figures])
         for (value, figure), p in zip(figures, adjusted, strict=True):
             figure.p_adjusted = p
             rows.append({"group": value, **present.figure_row(figure)})

@@ -158,3 +158,23 @@ def test_distribution_accounts_for_everyone_and_means_match(pairs):
     change = stats.paired_change(before, after, n_boot=0)
     assert change.distribution.n == change.n == len(pairs)
     assert change.absolute_change == pytest.approx(np.mean(after) - np.mean(before))
+
+
+def test_headline_test_is_wilcoxon_below_30_people_and_paired_t_from_30():
+    rng = np.random.default_rng(2)
+    small = stats.paired_change(rng.poisson(2, 20), rng.poisson(1, 20), n_boot=0)
+    large = stats.paired_change(rng.poisson(2, 40), rng.poisson(1, 40), n_boot=0)
+    assert small.test_name == "Wilcoxon signed-rank" and small.p_value == small.wilcoxon_p
+    assert large.test_name == "paired t" and large.p_value == large.t_p
+
+
+def test_nothing_changed_is_not_reported_as_a_change_for_rare_skewed_counts():
+    # Rare events, no change at all: baseline = mean of four quarters, after = one quarter. The
+    # difference is skewed, so Wilcoxon (a test of symmetry) "finds" a change; the headline test does not.
+    rng = np.random.default_rng(0)
+    before = rng.poisson(0.05, (4000, 4)).mean(axis=1)
+    after = rng.poisson(0.05, 4000)
+    change = stats.paired_change(before, after, n_boot=500)
+    assert change.wilcoxon_p < 0.001
+    assert change.p_value > 0.05
+    assert change.absolute_ci.contains(0.0)
