@@ -102,7 +102,11 @@ def ledger_counts(area: Path, person_ids: list[str]) -> pd.DataFrame:
     year = pc.year(table["event_date"]).to_numpy().astype("int64")
     month = pc.month(table["event_date"]).to_numpy().astype("int64")
     events = pd.DataFrame(
-        {"person_id": table["person_id"].to_numpy(), "event_type": table["event_type"].to_numpy(), "q": year * 4 + (month - 1) // 3}
+        {
+            "person_id": table["person_id"].to_numpy(),
+            "event_type": table["event_type"].to_numpy(),
+            "q": year * 4 + (month - 1) // 3,
+        }
     )
     counts = events.groupby(["person_id", "event_type", "q"], observed=True).size().reset_index(name="n")
     return counts.rename(columns={"person_id": "person"})
@@ -119,7 +123,9 @@ def ledger_bounds(area: Path) -> tuple[int, int]:
 
 def ndt_frame(area: Path, person_ids: list[str]) -> pd.DataFrame:
     ndt = pq.read_table(
-        area / "truth" / "ndt.parquet", columns=["person_id", "assessed_on", "total"], filters=[("person_id", "in", person_ids)]
+        area / "truth" / "ndt.parquet",
+        columns=["person_id", "assessed_on", "total"],
+        filters=[("person_id", "in", person_ids)],
     ).to_pandas()
     return ndt.rename(columns={"person_id": "person"})
 
@@ -185,7 +191,11 @@ def check_truth(area: Path, people: pd.DataFrame, table: cohort.PersonQuarters, 
             if fig.change.relative_ci is None or fig.change.relative_change is None:
                 continue
             m = table.measures.index(BY_CODE[code])
-            valid = np.isfinite(table.baseline[:, m]) & np.isfinite(table.follow[:, m, k - 1]) & (table.reason[:, k - 1] == "")
+            valid = (
+                np.isfinite(table.baseline[:, m])
+                & np.isfinite(table.follow[:, m, k - 1])
+                & (table.reason[:, k - 1] == "")
+            )
             if flag is not None:
                 valid &= people[flag].to_numpy()
             mult = true_relative_change(people, effects, rate, flag, start_q + k)
@@ -238,24 +248,40 @@ def run(area: Path, n_people: int, label: str) -> None:
         cached = pd.read_parquet(cache_path)
         cached_ndt = pd.read_parquet(area / f"outcomes-ndt-{n_people}.parquet")
         table = cohort.build_person_quarters(
-            people=frame, counts=cached, measures=measures, window=window, first_q=first_q, last_q=last_q, ndt=cached_ndt
+            people=frame,
+            counts=cached,
+            measures=measures,
+            window=window,
+            first_q=first_q,
+            last_q=last_q,
+            ndt=cached_ndt,
         )
         report, html = render_report(table)
         timings.append(time.perf_counter() - started)
     events = pq.ParquetFile(area / "truth" / "events.parquet").metadata.num_rows
-    print(f"ledger events in the area: {events:,}; cohort: {len(people):,} supported people; counts rows {len(counts):,}")
-    print(f"cohort report from the cached per-person-per-quarter Parquet: best {min(timings):.2f} s, worst {max(timings):.2f} s ({len(html) / 1e3:.0f} kB HTML)")
-    print(f"baseline, same report straight from the events Parquet (no cache): {uncached:.2f} s; writing the cache {precompute:.2f} s")
+    print(
+        f"ledger events in the area: {events:,}; cohort: {len(people):,} supported people; counts rows {len(counts):,}"
+    )
+    print(
+        f"cohort report from the cached per-person-per-quarter Parquet: best {min(timings):.2f} s, worst {max(timings):.2f} s ({len(html) / 1e3:.0f} kB HTML)"
+    )
+    print(
+        f"baseline, same report straight from the events Parquet (no cache): {uncached:.2f} s; writing the cache {precompute:.2f} s"
+    )
     check_truth(area, people, table, report)
     found = significant(report)
     print(f"significant changes after Holm adjustment ({len(report.figures)} tests): {len(found)}")
     print("  " + (", ".join(found[:12]) + (" ..." if len(found) > 12 else "") if found else "none"))
     rs = report.figure("rough_sleeping", 8).change if ("rough_sleeping", 8) in report.figures else None
     if rs and rs.n:
-        print(f"rough sleeping: {rs.mean_before:.1%} in the baseline quarters -> {rs.mean_after:.1%} in quarter 8 (n {rs.n})")
+        print(
+            f"rough sleeping: {rs.mean_before:.1%} in the baseline quarters -> {rs.mean_after:.1%} in quarter 8 (n {rs.n})"
+        )
     ae = report.figure("ae_attendance", 8).change
     if ae.n:
-        print(f"A&E per person per quarter: {ae.mean_before:.2f} -> {ae.mean_after:.2f} in quarter 8 ({ae.relative_change:+.0%}, n {ae.n})")
+        print(
+            f"A&E per person per quarter: {ae.mean_before:.2f} -> {ae.mean_after:.2f} in quarter 8 ({ae.relative_change:+.0%}, n {ae.n})"
+        )
 
 
 def main() -> None:

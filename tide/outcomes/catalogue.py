@@ -53,8 +53,24 @@ PER_Q = "per person per quarter"
 SHARE = "% of people"
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("rough_sleeping", "Seen sleeping rough in the quarter", "housing", "any", SHARE, True, ("rough_sleeping_contact",)),
-    Measure("rough_sleeping_nights", "Nights seen sleeping rough", "housing", "count", PER_Q, True, ("rough_sleeping_contact",)),
+    Measure(
+        "rough_sleeping",
+        "Seen sleeping rough in the quarter",
+        "housing",
+        "any",
+        SHARE,
+        True,
+        ("rough_sleeping_contact",),
+    ),
+    Measure(
+        "rough_sleeping_nights",
+        "Nights seen sleeping rough",
+        "housing",
+        "count",
+        PER_Q,
+        True,
+        ("rough_sleeping_contact",),
+    ),
     Measure("eviction", "Evictions", "housing", "count", PER_Q, True, ("eviction",)),
     Measure(
         "settled_accommodation",
@@ -68,8 +84,18 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure("arrest", "Arrests", "offending", "count", PER_Q, True, ("arrest",)),
     Measure("prison_night", "Nights in prison", "offending", "count", PER_Q, True, ("prison_night",)),
-    Measure("mh_inpatient_day", "Mental health inpatient days", "mental_health", "count", PER_Q, True, ("mh_inpatient_day",)),
-    Measure("mh_crisis_contact", "Mental health crisis contacts", "mental_health", "count", PER_Q, True, ("mh_crisis_contact",)),
+    Measure(
+        "mh_inpatient_day", "Mental health inpatient days", "mental_health", "count", PER_Q, True, ("mh_inpatient_day",)
+    ),
+    Measure(
+        "mh_crisis_contact",
+        "Mental health crisis contacts",
+        "mental_health",
+        "count",
+        PER_Q,
+        True,
+        ("mh_crisis_contact",),
+    ),
     Measure(
         "family_contact",
         "In contact with family (recorded status)",
@@ -103,9 +129,7 @@ MEASURES: tuple[Measure, ...] = (
         ("mh_community_contact",),
     ),
     Measure("ae_attendance", "A&E attendances", "crisis", "count", PER_Q, True, ("ae_attendance",)),
-    Measure(
-        "emergency_admission", "Emergency admissions", "crisis", "count", PER_Q, True, ("emergency_admission",)
-    ),
+    Measure("emergency_admission", "Emergency admissions", "crisis", "count", PER_Q, True, ("emergency_admission",)),
     Measure("ambulance_callout", "Ambulance call-outs", "crisis", "count", PER_Q, True, ("ambulance_callout",)),
 )
 BY_CODE = {m.code: m for m in MEASURES}

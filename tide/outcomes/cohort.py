@@ -217,9 +217,7 @@ def build_person_quarters(
         q = start_q + k
         missing = q > limit
         reason[:, k - 1] = np.where(missing, np.where(q > last_q, NOT_REACHED, why), "")
-        reason[:, k - 1] = np.where(
-            (reason[:, k - 1] == "") & ~baseline_ok, BASELINE_UNCOVERED, reason[:, k - 1]
-        )
+        reason[:, k - 1] = np.where((reason[:, k - 1] == "") & ~baseline_ok, BASELINE_UNCOVERED, reason[:, k - 1])
     return PersonQuarters(people, measures, window, quarterly, baseline, follow, reason, first_q, last_q)
 
 
@@ -246,7 +244,9 @@ def _point_measures(
             frame["day"] = pd.to_datetime(frame["assessed_on"])
             frame = frame.sort_values(["p", "day"])
             offset = (frame["day"].to_numpy() - started[frame["p"].to_numpy()]) / np.timedelta64(1, "D")
-            near = frame[(offset >= -NDT_BEFORE_DAYS) & (offset <= GRACE_DAYS)].assign(gap=np.abs(offset[(offset >= -NDT_BEFORE_DAYS) & (offset <= GRACE_DAYS)]))
+            near = frame[(offset >= -NDT_BEFORE_DAYS) & (offset <= GRACE_DAYS)].assign(
+                gap=np.abs(offset[(offset >= -NDT_BEFORE_DAYS) & (offset <= GRACE_DAYS)])
+            )
             near = near.sort_values(["p", "gap"]).drop_duplicates("p")
             baseline[near["p"].to_numpy(), m] = near["total"].to_numpy(dtype=float)
             rel = quarters_of(frame["day"]) - start_q[frame["p"].to_numpy()] + b_q

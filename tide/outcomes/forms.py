@@ -51,7 +51,9 @@ class EquityForm(GovukForm):
 
 def equity_form(data: Any, *, measures: list[str], follow_up: int) -> EquityForm:
     fields = {
-        "measure": forms.ChoiceField(label="Measure", choices=[(m.code, m.label) for m in MEASURES if m.code in measures]),
+        "measure": forms.ChoiceField(
+            label="Measure", choices=[(m.code, m.label) for m in MEASURES if m.code in measures]
+        ),
         "quarter": forms.TypedChoiceField(
             label="Quarter of support", coerce=int, choices=[(k, f"Quarter {k}") for k in range(1, follow_up + 1)]
         ),
@@ -72,7 +74,10 @@ class FrameworkVersionForm(GovukForm):
         min_value=1,
         max_value=8,
         initial=4,
-        error_messages={"min_value": "The baseline must be 1 to 8 quarters.", "max_value": "The baseline must be 1 to 8 quarters."},
+        error_messages={
+            "min_value": "The baseline must be 1 to 8 quarters.",
+            "max_value": "The baseline must be 1 to 8 quarters.",
+        },
     )
     follow_up_quarters = forms.IntegerField(
         label="Quarters of support to report",
@@ -82,7 +87,9 @@ class FrameworkVersionForm(GovukForm):
         error_messages={"min_value": "Report 1 to 16 quarters.", "max_value": "Report 1 to 16 quarters."},
     )
     change_summary = forms.CharField(
-        label="What changed and why", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Say what changed and why."}
+        label="What changed and why",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what changed and why."},
     )
     agreed_by = forms.CharField(
         label="Who agreed it",
@@ -94,7 +101,10 @@ class FrameworkVersionForm(GovukForm):
         label="Date agreed",
         help_text="For example, 14/11/2026.",
         input_formats=DATE_FORMATS,
-        error_messages={"required": "Enter the date it was agreed.", "invalid": "Enter a real date, for example 14/11/2026."},
+        error_messages={
+            "required": "Enter the date it was agreed.",
+            "invalid": "Enter a real date, for example 14/11/2026.",
+        },
     )
     narrow_fields = ("baseline_quarters", "follow_up_quarters")
 
@@ -106,7 +116,9 @@ class FrameworkVersionForm(GovukForm):
 
 
 class StatusForm(GovukForm):
-    kind = forms.ChoiceField(label="What is this about?", choices=[(k, label) for k, (label, _) in STATUS_KINDS.items()])
+    kind = forms.ChoiceField(
+        label="What is this about?", choices=[(k, label) for k, (label, _) in STATUS_KINDS.items()]
+    )
     value = forms.ChoiceField(
         label="Status",
         choices=[

@@ -63,7 +63,10 @@ class OutcomeStatus(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
-                    *[models.Q(kind=kind, value__in=[v for v, _ in values]) for kind, (_, values) in STATUS_KINDS.items()],
+                    *[
+                        models.Q(kind=kind, value__in=[v for v, _ in values])
+                        for kind, (_, values) in STATUS_KINDS.items()
+                    ],
                     _connector=models.Q.OR,
                 ),
                 name="outcome_status_value_fits_kind",

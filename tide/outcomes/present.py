@@ -155,7 +155,10 @@ def figure_csv_row(figure: Figure) -> list[str]:
         str(c.distribution.better),
         str(c.distribution.same),
         str(c.distribution.worse),
-        *[str(figure.excluded.get(r, 0)) for r in ("baseline_uncovered", "not_reached", "died", "moved_out", "no_value")],
+        *[
+            str(figure.excluded.get(r, 0))
+            for r in ("baseline_uncovered", "not_reached", "died", "moved_out", "no_value")
+        ],
     ]
 
 

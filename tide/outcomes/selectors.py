@@ -28,7 +28,14 @@ from tide.people.models import Person, Sex
 from tide.service_use.models import ServiceEvent
 
 CACHE_SECONDS = 300
-ETHNIC_GROUPS = {"A": "White", "B": "Mixed or multiple", "C": "Asian or Asian British", "D": "Black or Black British", "E": "Other", "Z": "Not stated"}
+ETHNIC_GROUPS = {
+    "A": "White",
+    "B": "Mixed or multiple",
+    "C": "Asian or Asian British",
+    "D": "Black or Black British",
+    "E": "Other",
+    "Z": "Not stated",
+}
 SEX_LABELS = dict(Sex.choices)
 
 
@@ -51,7 +58,9 @@ class FrameworkSpec:
 
     @property
     def key(self) -> str:
-        raw = f"{self.number}|{','.join(self.measures)}|{self.window.baseline_quarters}|{self.window.follow_up_quarters}"
+        raw = (
+            f"{self.number}|{','.join(self.measures)}|{self.window.baseline_quarters}|{self.window.follow_up_quarters}"
+        )
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -242,7 +251,9 @@ def person_picture(*, person: Person) -> PersonPicture:
     start_q = int(table.people["start_q"].iloc[0])
     quarter_numbers = [start_q + r for r in table.rel_quarters if start_q + r <= last_q]
     statuses: dict[str, list[OutcomeStatus]] = {}
-    for status in OutcomeStatus.objects.filter(person=person).select_related("recorded_by").order_by("recorded_on", "id"):
+    for status in (
+        OutcomeStatus.objects.filter(person=person).select_related("recorded_by").order_by("recorded_on", "id")
+    ):
         statuses.setdefault(status.kind, []).append(status)
     return PersonPicture(
         person=person,
@@ -272,5 +283,3 @@ def timeline_entries(person: Any, user: Any) -> list[Any]:
         )
         for s in OutcomeStatus.objects.filter(person=person).order_by("-recorded_on")[:50]
     ]
-
-

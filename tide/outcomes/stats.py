@@ -92,7 +92,9 @@ class PairedChange:
         return self.t_p if self.n >= T_TEST_MIN_PEOPLE else self.wilcoxon_p
 
 
-def _clean_pairs(before: Sequence[float] | np.ndarray, after: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _clean_pairs(
+    before: Sequence[float] | np.ndarray, after: Sequence[float] | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     b = np.asarray(before, dtype=float)
     a = np.asarray(after, dtype=float)
     if b.shape != a.shape or b.ndim != 1:
@@ -154,14 +156,15 @@ def bootstrap_weights(n: int, *, n_boot: int, seed: int) -> np.ndarray:
     measures share one resample through a matrix product.
     """
     rng = np.random.default_rng(seed)
-    return rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    drawn = rng.integers(0, n, size=(n_boot, n)) + (np.arange(n_boot) * n)[:, None]
+    counts = np.bincount(drawn.ravel(), minlength=n_boot * n).reshape(n_boot, n)
+    # float32 holds these whole numbers exactly and halves the matrix products' time
+    return counts.astype(np.float32)
 
 
-def bootstrap_means(
-    before: np.ndarray, after: np.ndarray, *, n_boot: int, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
+def bootstrap_means(before: np.ndarray, after: np.ndarray, *, n_boot: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Means before and after in ``n_boot`` resamples of people (seeded; pairs stay together)."""
-    weights = bootstrap_weights(before.size, n_boot=n_boot, seed=seed)
+    weights = bootstrap_weights(before.size, n_boot=n_boot, seed=seed).astype(float)
     return weights @ before / before.size, weights @ after / after.size
 
 
@@ -244,10 +247,11 @@ def paired_changes(
     a = np.where(valid, after, 0.0)
     boot_abs = boot_rel = None
     if weights is not None and n_people:
-        drawn = weights @ mask
+        stacked = weights @ np.hstack([mask, b, a]).astype(weights.dtype)
+        drawn = stacked[:, :n_measures].astype(float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            mb = (weights @ b) / drawn
-            ma = (weights @ a) / drawn
+            mb = stacked[:, n_measures : 2 * n_measures] / drawn
+            ma = stacked[:, 2 * n_measures :] / drawn
             boot_abs = ma - mb
             boot_rel = np.where(mb > 0, ma / mb - 1.0, np.nan)
     results = []
@@ -258,7 +262,17 @@ def paired_changes(
         if n == 0:
             results.append(
                 PairedChange(
-                    0, math.nan, math.nan, math.nan, None, None, None, None, None, None, Distribution(0, 0, 0),
+                    0,
+                    math.nan,
+                    math.nan,
+                    math.nan,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Distribution(0, 0, 0),
                     bool(proportion[m]),
                 )
             )

@@ -117,7 +117,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 @access(roles=REPORT_ROLES)
 def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    spec, table, form, filters, _ = _filtered(request)
+    spec, table, _form, filters, _ = _filtered(request)
     if code not in spec.measures:
         raise Http404("That measure is not in the current framework.")
     result = cohort.cohort_report(table, seed=0, n_boot=BOOTSTRAP)
@@ -170,16 +170,14 @@ def equity(request: HttpRequest) -> HttpResponse:
             figure.p_adjusted = p
             rows.append({"group": value, **present.figure_row(figure)})
         bars = [
-            charts.Bar(
-                r["group"], (100.0 * r["better"] / r["n"]) if r["n"] else None, muted=r["few"]
-            )
-            for r in rows
+            charts.Bar(r["group"], (100.0 * r["better"] / r["n"]) if r["n"] else None, muted=r["few"]) for r in rows
         ]
         chart = charts.bar_chart(
             chart_id="equity",
             title=f"Share of people better in quarter {k}: {measure.label}, by {FILTER_LABELS[group].lower()}",
             description="; ".join(
-                f"{r['group']}: {present.number(b.value, 0)}% of {r['n']} people" for r, b in zip(rows, bars, strict=True)
+                f"{r['group']}: {present.number(b.value, 0)}% of {r['n']} people"
+                for r, b in zip(rows, bars, strict=True)
             ),
             bars=bars,
             unit="% of people better than at baseline",
@@ -211,13 +209,34 @@ def framework(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(
             "outcomes-framework-versions.csv",
-            ["version", "agreed_on", "agreed_by", "measures", "baseline_quarters", "follow_up_quarters", "change_summary", "recorded_by"],
             [
-                [v.number, v.agreed_on.isoformat(), v.agreed_by, " ".join(v.measures), v.baseline_quarters, v.follow_up_quarters, v.change_summary, v.recorded_by.get_username()]
+                "version",
+                "agreed_on",
+                "agreed_by",
+                "measures",
+                "baseline_quarters",
+                "follow_up_quarters",
+                "change_summary",
+                "recorded_by",
+            ],
+            [
+                [
+                    v.number,
+                    v.agreed_on.isoformat(),
+                    v.agreed_by,
+                    " ".join(v.measures),
+                    v.baseline_quarters,
+                    v.follow_up_quarters,
+                    v.change_summary,
+                    v.recorded_by.get_username(),
+                ]
                 for v in history
             ],
         )
-    domains = [(label, [BY_CODE[c] for c in spec.measures if BY_CODE[c].domain == code]) for code, label in DOMAIN_LABELS.items()]
+    domains = [
+        (label, [BY_CODE[c] for c in spec.measures if BY_CODE[c].domain == code])
+        for code, label in DOMAIN_LABELS.items()
+    ]
     can_change = getattr(request.user, "role", "") in FRAMEWORK_ROLES
     return render(
         request,
@@ -277,7 +296,13 @@ def _service_use_rows(picture: Any) -> tuple[list[str], list[dict[str, Any]]]:
             v = table.quarterly[0, m, q - start_q + b_q]
             values.append("" if not np.isfinite(v) else f"{v:.0f}")
         base = table.baseline[0, m]
-        rows.append({"label": measure.label, "values": values, "baseline": present.number(base, 1) if np.isfinite(base) else "–"})
+        rows.append(
+            {
+                "label": measure.label,
+                "values": values,
+                "baseline": present.number(base, 1) if np.isfinite(base) else "–",
+            }
+        )
     return headers, rows
 
 
@@ -290,12 +315,20 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     table_name = request.GET.get("table")
     if request.GET.get("format") == "csv":
         if table_name == "ndt":
-            return _csv(f"person-{pk}-ndt.csv", ["assessed_on", "total"], [[a.assessed_on.isoformat(), a.total] for a in picture.ndt])
+            return _csv(
+                f"person-{pk}-ndt.csv",
+                ["assessed_on", "total"],
+                [[a.assessed_on.isoformat(), a.total] for a in picture.ndt],
+            )
         if table_name == "statuses":
             return _csv(
                 f"person-{pk}-statuses.csv",
                 ["kind", "value", "recorded_on", "in_their_words"],
-                [[s.kind, s.value, s.recorded_on.isoformat(), s.in_their_words] for items in picture.statuses.values() for s in items],
+                [
+                    [s.kind, s.value, s.recorded_on.isoformat(), s.in_their_words]
+                    for items in picture.statuses.values()
+                    for s in items
+                ],
             )
         return _csv(
             f"person-{pk}-service-use.csv",
@@ -320,11 +353,18 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     bars = []
     for q in picture.quarter_numbers:
         vals = picture.table.quarterly[0, crisis_idx, q - start_q + b_q]
-        bars.append(charts.Bar(cohort.quarter_label(q).split("–")[1], float(np.nansum(vals)) if np.isfinite(vals).any() else None, muted=q < start_q))
+        bars.append(
+            charts.Bar(
+                cohort.quarter_label(q).split("–")[1],
+                float(np.nansum(vals)) if np.isfinite(vals).any() else None,
+                muted=q < start_q,
+            )
+        )
     crisis_chart = charts.bar_chart(
         chart_id="crisis",
         title="Crisis contacts each quarter: A&E, emergency admissions, ambulance call-outs and arrests",
-        description="; ".join(f"{b.label}: {present.number(b.value, 0)}" for b in bars) + ". Grey bars are before support.",
+        description="; ".join(f"{b.label}: {present.number(b.value, 0)}" for b in bars)
+        + ". Grey bars are before support.",
         bars=bars,
         unit="contacts in the quarter",
     )

@@ -102,9 +102,7 @@ def test_cohort_report_counts_people_and_exclusions(table):
 
 
 def test_moving_out_of_the_area_ends_observation():
-    people = pd.DataFrame(
-        {"person": [1], "started_on": [dt.date(2025, 1, 15)], "moved_out_on": [dt.date(2025, 7, 20)]}
-    )
+    people = pd.DataFrame({"person": [1], "started_on": [dt.date(2025, 1, 15)], "moved_out_on": [dt.date(2025, 7, 20)]})
     table = cohort.build_person_quarters(
         people=people,
         counts=counts([]),

@@ -113,7 +113,7 @@ def test_holm_adjustment_worked_example():
 
 def test_baseline_mean_is_the_mean_per_quarter():
     assert stats.baseline_mean([0, 2, 1, 3]) == pytest.approx(1.5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least one quarter"):
         stats.baseline_mean([])
 
 
@@ -143,7 +143,12 @@ def test_batch_leaves_out_people_without_a_value():
     after = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [0.0]])
     valid = np.array([[True]] * 5 + [[False]])
     (change,) = stats.paired_changes(
-        before, after, valid, lower_is_better=[True], proportion=[False], weights=stats.bootstrap_weights(6, n_boot=50, seed=0)
+        before,
+        after,
+        valid,
+        lower_is_better=[True],
+        proportion=[False],
+        weights=stats.bootstrap_weights(6, n_boot=50, seed=0),
     )
     assert change.n == 5
     assert change.mean_before == pytest.approx(3.0)
@@ -164,8 +169,10 @@ def test_headline_test_is_wilcoxon_below_30_people_and_paired_t_from_30():
     rng = np.random.default_rng(2)
     small = stats.paired_change(rng.poisson(2, 20), rng.poisson(1, 20), n_boot=0)
     large = stats.paired_change(rng.poisson(2, 40), rng.poisson(1, 40), n_boot=0)
-    assert small.test_name == "Wilcoxon signed-rank" and small.p_value == small.wilcoxon_p
-    assert large.test_name == "paired t" and large.p_value == large.t_p
+    assert small.test_name == "Wilcoxon signed-rank"
+    assert small.p_value == small.wilcoxon_p
+    assert large.test_name == "paired t"
+    assert large.p_value == large.t_p
 
 
 def test_nothing_changed_is_not_reported_as_a_change_for_rare_skewed_counts():
