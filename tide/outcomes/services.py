@@ -35,6 +35,10 @@ def framework_version_create(
     problems = validate_measure_codes(list(measures))
     if problems:
         errors["measures"] = problems
+    if not 1 <= baseline_quarters <= 8:
+        errors["baseline_quarters"] = ["The baseline must be 1 to 8 quarters."]
+    if not 1 <= follow_up_quarters <= 16:
+        errors["follow_up_quarters"] = ["Report 1 to 16 quarters."]
     if not change_summary.strip():
         errors["change_summary"] = ["Say what changed and why."]
     if not agreed_by.strip():
