@@ -185,3 +185,24 @@ def test_a_status_that_does_not_fit_its_kind_is_refused(coordinator_client, supp
 def test_report_runs_in_bounded_queries(coordinator_client, supported_cohort, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         assert coordinator_client.get("/outcomes/").status_code == 200
+
+
+def test_pages_work_for_an_area_with_nobody_supported_yet(commissioner_client, area):
+    html = commissioner_client.get("/outcomes/").content.decode()
+    assert "0 people started coordinated support" in html
+    assert commissioner_client.get("/outcomes/equity/").status_code == 200
+    assert commissioner_client.get("/outcomes/measures/arrest/").status_code == 200
+    assert commissioner_client.get("/outcomes/?format=csv").status_code == 200
+
+
+def test_person_without_support_or_events_has_a_plain_picture(coordinator_client, area):
+    person = PersonFactory(area=area)
+    html = coordinator_client.get(f"/outcomes/people/{person.pk}/").content.decode()
+    assert "No coordinated support has started yet" in html
+    assert "No NDT assessment has been recorded." in html
+
+
+def test_equity_with_a_measure_that_does_not_exist_explains_the_problem(coordinator_client, supported_cohort):
+    response = coordinator_client.get("/outcomes/equity/", {"measure": "bogus", "quarter": 1, "group": "sex"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
