@@ -302,6 +302,29 @@ def paired_changes(
     return results
 
 
+def change_histogram(diff: Sequence[float] | np.ndarray, *, step: float) -> list[tuple[str, int]]:
+    """How many people's change (after − before) falls in each band: the distribution, not just the mean.
+
+    Seven bands, from "fell by 2 steps or more" to "rose by 2 steps or more", with "no change" for
+    exactly zero.
+    """
+    d = np.asarray(diff, dtype=float)
+    if step <= 0:
+        raise ValueError("step must be positive")
+    s = f"{step:g}"
+    s2 = f"{2 * step:g}"
+    bands = [
+        (f"fell by {s2} or more", d <= -2 * step),
+        (f"fell by {s} to {s2}", (d > -2 * step) & (d <= -step)),
+        (f"fell by less than {s}", (d > -step) & (d < 0)),
+        ("no change", d == 0),
+        (f"rose by less than {s}", (d > 0) & (d < step)),
+        (f"rose by {s} to {s2}", (d >= step) & (d < 2 * step)),
+        (f"rose by {s2} or more", d >= 2 * step),
+    ]
+    return [(label, int(mask.sum())) for label, mask in bands]
+
+
 def holm_adjust(p_values: Sequence[float | None]) -> list[float | None]:
     """Holm–Bonferroni adjusted p-values (None passes through), so a report of many tests stays honest."""
     indexed = [(p, i) for i, p in enumerate(p_values) if p is not None]

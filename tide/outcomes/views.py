@@ -117,17 +117,33 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 @access(roles=REPORT_ROLES)
 def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    spec, table, _form, filters, _ = _filtered(request)
+    spec, table, _form, filters, k = _filtered(request)
     if code not in spec.measures:
         raise Http404("That measure is not in the current framework.")
     result = cohort.cohort_report(table, seed=0, n_boot=BOOTSTRAP)
     figures = [result.figure(code, q) for q in result.quarters()]
+    measure = BY_CODE[code]
+    m = [x.code for x in table.measures].index(code)
+    after = table.follow[:, m, k - 1]
+    valid = np.isfinite(table.baseline[:, m]) & np.isfinite(after) & (table.reason[:, k - 1] == "")
+    step = {"count": 1.0, "ndt": 5.0}.get(measure.source, 0.5)
+    bands = stats.change_histogram(after[valid] - table.baseline[valid, m], step=step)
+    histogram = charts.bar_chart(
+        chart_id=f"spread-{code}",
+        title=f"How each person's {measure.label.lower()} changed by quarter {k}",
+        description="; ".join(f"{label}: {n} people" for label, n in bands),
+        bars=[charts.Bar(f"{i + 1}", float(n), muted=label == "no change") for i, (label, n) in enumerate(bands)],
+        unit="people (bands 1 to 7 are named in the table)",
+    )
     if request.GET.get("format") == "csv":
         return _csv(f"outcomes-{code}.csv", present.CSV_HEADER, [present.figure_csv_row(f) for f in figures])
     context = {
         "spec": spec,
-        "measure": BY_CODE[code],
+        "measure": measure,
         "rows": [present.figure_row(f) for f in figures],
+        "k": k,
+        "bands": bands,
+        "histogram": mark_safe(histogram),  # noqa: S308 - built from escaped parts
         "chart": mark_safe(_chart_for(result, table, code)),  # noqa: S308 - built from escaped parts
         "filters": {FILTER_LABELS[f]: v for f, v in filters.items()},
         "people": result.people,

@@ -185,3 +185,18 @@ def test_nothing_changed_is_not_reported_as_a_change_for_rare_skewed_counts():
     assert change.wilcoxon_p < 0.001
     assert change.p_value > 0.05
     assert change.absolute_ci.contains(0.0)
+
+
+def test_change_histogram_puts_everyone_in_one_band():
+    diff = [-3, -2, -1.5, -1, -0.25, 0, 0, 0.5, 1, 1.75, 2, 5]
+    assert stats.change_histogram(diff, step=1) == [
+        ("fell by 2 or more", 2),
+        ("fell by 1 to 2", 2),
+        ("fell by less than 1", 1),
+        ("no change", 2),
+        ("rose by less than 1", 1),
+        ("rose by 1 to 2", 2),
+        ("rose by 2 or more", 2),
+    ]
+    with pytest.raises(ValueError, match="positive"):
+        stats.change_histogram(diff, step=0)

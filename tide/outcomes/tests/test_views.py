@@ -206,3 +206,10 @@ def test_equity_with_a_measure_that_does_not_exist_explains_the_problem(coordina
     response = coordinator_client.get("/outcomes/equity/", {"measure": "bogus", "quarter": 1, "group": "sex"})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
+
+
+def test_measure_page_shows_the_spread_of_change(coordinator_client, supported_cohort):
+    html = coordinator_client.get("/outcomes/measures/ae_attendance/", {"quarter": 1}).content.decode()
+    # eleven people fell from 2 to 1 a quarter, one stayed at 2
+    assert 'fell by 1 to 2</td><td class="govuk-table__cell govuk-table__cell--numeric">11</td>' in html
+    assert 'no change</td><td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in html
