@@ -18,3 +18,8 @@ class OutcomesConfig(AppConfig):
             order=60,
         )
         timeline.register("outcomes", timeline_entries)
+
+        from tide.core import jobs
+        from tide.outcomes.jobs import KIND, precompute
+
+        jobs.register(KIND, precompute)

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncQuarter
@@ -165,27 +169,82 @@ def _statuses(person_filter: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=["person", "kind", "value", "recorded_on"])
 
 
-def cohort_table(*, area: Area, spec: FrameworkSpec) -> cohort.PersonQuarters:
-    """The precomputed per-person-per-quarter table for the area's supported cohort (cached)."""
-    key = f"outcomes:table:{area.pk}:{spec.key}:{hashlib.sha256(_stamp(area.pk).encode()).hexdigest()[:16]}"
+class NeedsPrecompute(Exception):  # noqa: N818 - a signal to the view, not an error
+    """The cohort is too big to compute inside a web request and has no snapshot yet."""
+
+
+def inline_limit() -> int:
+    return int(getattr(settings, "TIDE_OUTCOMES_INLINE_LIMIT", os.environ.get("TIDE_OUTCOMES_INLINE_LIMIT", 5000)))
+
+
+def snapshot_dir(*, area_id: int, spec: FrameworkSpec, stamp: str) -> Path:
+    return Path(settings.TIDE_DATA_DIR) / "outcomes" / f"area-{area_id}" / f"{spec.key}-{stamp}"
+
+
+def cohort_inputs(*, area_id: int) -> dict[str, Any]:
+    """The cohort's people and its ledger, NDT and statuses aggregated per person per quarter."""
+    cohort_filter = {"person_id__in": SupportEpisode.objects.filter(person__area_id=area_id).values("person_id")}
+    first_q, last_q = _ledger_bounds(area_id)
+    return {
+        "people": cohort_people(area_id=area_id),
+        "counts": _counts(cohort_filter).drop(columns=["quarter"]),
+        "ndt": _ndt(cohort_filter),
+        "statuses": _statuses(cohort_filter),
+        "first_q": first_q,
+        "last_q": last_q,
+    }
+
+
+def _table_from(inputs: dict[str, Any], spec: FrameworkSpec) -> cohort.PersonQuarters:
+    return cohort.build_person_quarters(
+        people=inputs["people"],
+        counts=inputs["counts"],
+        measures=spec.measure_objects,
+        window=spec.window,
+        first_q=inputs["first_q"],
+        last_q=inputs["last_q"],
+        ndt=inputs["ndt"],
+        statuses=inputs["statuses"],
+    )
+
+
+def snapshot_read(path: Path) -> dict[str, Any] | None:
+    if not (path / "bounds.json").exists():
+        return None
+    bounds = json.loads((path / "bounds.json").read_text())
+    inputs: dict[str, Any] = {name: pd.read_parquet(path / f"{name}.parquet") for name in SNAPSHOT_TABLES}
+    for column in ("started_on", "died_on", "moved_out_on"):
+        inputs["people"][column] = pd.to_datetime(inputs["people"][column]).dt.date
+    inputs.update(bounds)
+    return inputs
+
+
+SNAPSHOT_TABLES = ("people", "counts", "ndt", "statuses")
+
+
+def cohort_stamp(*, area_id: int) -> str:
+    return hashlib.sha256(_stamp(area_id).encode()).hexdigest()[:16]
+
+
+def cohort_table(*, area: Area, spec: FrameworkSpec, allow_inline: bool = True) -> cohort.PersonQuarters:
+    """The per-person-per-quarter table for the area's supported cohort.
+
+    From the cache; else from a precomputed Parquet snapshot (written by the ``outcomes.precompute``
+    job) for the current state of the ledger; else computed here, if the cohort is small enough to
+    compute inside a web request (``TIDE_OUTCOMES_INLINE_LIMIT`` people), or ``NeedsPrecompute``.
+    """
+    stamp = cohort_stamp(area_id=area.pk)
+    key = f"outcomes:table:{area.pk}:{spec.key}:{stamp}"
     table = cache.get(key)
     if table is not None:
         return table  # type: ignore[no-any-return]
-    people = cohort_people(area_id=area.pk)
-    cohort_filter = {
-        "person_id__in": SupportEpisode.objects.filter(person__area_id=area.pk).values("person_id"),
-    }
-    first_q, last_q = _ledger_bounds(area.pk)
-    table = cohort.build_person_quarters(
-        people=people,
-        counts=_counts(cohort_filter),
-        measures=spec.measure_objects,
-        window=spec.window,
-        first_q=first_q,
-        last_q=last_q,
-        ndt=_ndt(cohort_filter),
-        statuses=_statuses(cohort_filter),
-    )
+    inputs = snapshot_read(snapshot_dir(area_id=area.pk, spec=spec, stamp=stamp))
+    if inputs is None:
+        size = SupportEpisode.objects.filter(person__area_id=area.pk).values("person_id").distinct().count()
+        if not allow_inline or size > inline_limit():
+            raise NeedsPrecompute(stamp)
+        inputs = cohort_inputs(area_id=area.pk)
+    table = _table_from(inputs, spec)
     cache.set(key, table, CACHE_SECONDS)
     return table
 

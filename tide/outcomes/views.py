@@ -13,12 +13,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access
+from tide.core.jobs import job_enqueue
+from tide.core.models import Job
 from tide.outcomes import charts, cohort, present, stats
 from tide.outcomes.catalogue import BY_CODE, DOMAIN_LABELS, STATUS_KINDS
 from tide.outcomes.forms import FrameworkVersionForm, ReportFilterForm, StatusForm, equity_form, report_filter_form
+from tide.outcomes.jobs import KIND
 from tide.outcomes.selectors import (
     FILTER_LABELS,
     FILTERS,
+    NeedsPrecompute,
     apply_filters,
     cohort_table,
     filter_options,
@@ -49,6 +53,18 @@ def _area(request: HttpRequest) -> Any:
     if area is None:
         raise Http404("Your account is not attached to an area.")
     return area
+
+
+def _preparing(request: HttpRequest, area: Any) -> HttpResponse:
+    """The cohort is too big for a web request: start (or find) the precompute job and say so."""
+    job = (
+        Job.objects.filter(kind=KIND, params__area=area.pk, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+        .order_by("-created_at")
+        .first()
+    )
+    if job is None:
+        job = job_enqueue(kind=KIND, params={"area": area.pk}, actor=request.user)
+    return render(request, "outcomes/preparing.html", {"job": job}, status=202)
 
 
 def _filtered(request: HttpRequest) -> tuple[Any, Any, ReportFilterForm, dict[str, str], int]:
@@ -89,7 +105,10 @@ def _chart_for(report: cohort.CohortReport, table: cohort.PersonQuarters, code: 
 @require_GET
 @access(roles=REPORT_ROLES)
 def report(request: HttpRequest) -> HttpResponse:
-    spec, table, form, filters, k = _filtered(request)
+    try:
+        spec, table, form, filters, k = _filtered(request)
+    except NeedsPrecompute:
+        return _preparing(request, _area(request))
     result = cohort.cohort_report(table, seed=0, n_boot=BOOTSTRAP)
     if request.GET.get("format") == "csv":
         rows = [present.figure_csv_row(result.figure(m.code, q)) for m in result.measures for q in result.quarters()]
@@ -117,7 +136,10 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 @access(roles=REPORT_ROLES)
 def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
-    spec, table, _form, filters, k = _filtered(request)
+    try:
+        spec, table, _form, filters, k = _filtered(request)
+    except NeedsPrecompute:
+        return _preparing(request, _area(request))
     if code not in spec.measures:
         raise Http404("That measure is not in the current framework.")
     result = cohort.cohort_report(table, seed=0, n_boot=BOOTSTRAP)
@@ -157,7 +179,10 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
 def equity(request: HttpRequest) -> HttpResponse:
     area = _area(request)
     spec = framework_current(area=area)
-    table = cohort_table(area=area, spec=spec)
+    try:
+        table = cohort_table(area=area, spec=spec)
+    except NeedsPrecompute:
+        return _preparing(request, area)
     initial = {"measure": spec.measures[0], "quarter": min(4, spec.window.follow_up_quarters), "group": "sex"}
     form = equity_form(request.GET or initial, measures=list(spec.measures), follow_up=spec.window.follow_up_quarters)
     rows: list[dict[str, Any]] = []

@@ -213,3 +213,23 @@ def test_measure_page_shows_the_spread_of_change(coordinator_client, supported_c
     # eleven people fell from 2 to 1 a quarter, one stayed at 2
     assert 'fell by 1 to 2</td><td class="govuk-table__cell govuk-table__cell--numeric">11</td>' in html
     assert 'no change</td><td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in html
+
+
+def test_a_large_cohort_is_prepared_in_the_background_then_shown(
+    coordinator_client, supported_cohort, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from tide.core.models import Job
+
+    settings.TIDE_OUTCOMES_INLINE_LIMIT = 5
+    settings.TIDE_DATA_DIR = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator_client.get("/outcomes/", {"quarter": 1})
+    assert response.status_code == 202
+    assert "being prepared" in response.content.decode()
+    job = Job.objects.get(kind="outcomes.precompute")
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.result["people"] == 12
+    cache.clear()
+    html = coordinator_client.get("/outcomes/", {"quarter": 1}).content.decode()
+    assert "11 better, 1 same, 0 worse" in html
+    assert Job.objects.filter(kind="outcomes.precompute").count() == 1
