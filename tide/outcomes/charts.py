@@ -57,7 +57,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar
         return MARGIN_TOP + inner_h * (1 - max(0.0, min(v, top)) / top)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="tide-chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="tide-chart" role="img" font-family="GDS Transport, arial, sans-serif" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
@@ -108,7 +108,7 @@ def line_chart(
         return MARGIN_TOP + inner_h * (1 - max(0.0, min(v, y_max)) / y_max)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="tide-chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" class="tide-chart" role="img" font-family="GDS Transport, arial, sans-serif" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',

@@ -407,7 +407,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         description="; ".join(f"{b.label}: {present.number(b.value, 0)}" for b in bars)
         + ". Grey bars are before support.",
         bars=bars,
-        unit="contacts in the quarter",
+        unit="contacts in the quarter (grey: before support; blue: since support started)",
     )
     statuses = [(STATUS_KINDS[kind][0], items) for kind, items in picture.statuses.items()]
     context = {
