@@ -233,3 +233,8 @@ def test_a_large_cohort_is_prepared_in_the_background_then_shown(
     html = coordinator_client.get("/outcomes/", {"quarter": 1}).content.decode()
     assert "11 better, 1 same, 0 worse" in html
     assert Job.objects.filter(kind="outcomes.precompute").count() == 1
+
+
+def test_person_picture_runs_in_bounded_queries(coordinator_client, supported_cohort, django_assert_max_num_queries):
+    with django_assert_max_num_queries(16):
+        assert coordinator_client.get(f"/outcomes/people/{supported_cohort[0].pk}/").status_code == 200
