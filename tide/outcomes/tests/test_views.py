@@ -236,5 +236,5 @@ def test_a_large_cohort_is_prepared_in_the_background_then_shown(
 
 
 def test_person_picture_runs_in_bounded_queries(coordinator_client, supported_cohort, django_assert_max_num_queries):
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):  # PostgreSQL adds the audit chain's advisory lock
         assert coordinator_client.get(f"/outcomes/people/{supported_cohort[0].pk}/").status_code == 200
