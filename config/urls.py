@@ -7,6 +7,7 @@ urlpatterns = [
     path("people/", include("tide.people.urls")),
     path("identification/", include("tide.identification.urls")),
     path("coordination/", include("tide.coordination.urls")),
+    path("outcomes/", include("tide.outcomes.urls")),
     path("admin/", admin.site.urls),
 ]
 
