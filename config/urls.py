@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("tide.core.urls")),
     path("", include("tide.areas.urls")),
     path("people/", include("tide.people.urls")),
+    path("finance/", include("tide.finance.urls")),
     path("admin/", admin.site.urls),
 ]
 
