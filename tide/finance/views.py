@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 from decimal import Decimal
 from typing import Any
 
@@ -84,6 +85,7 @@ def _report_context(request: HttpRequest) -> dict[str, Any]:
         "attribution": GMCA_ATTRIBUTION,
         "deflators": selectors.active_series_record(),
         "query": request.GET.urlencode(),
+        "carry": urlencode({"price_year": year, "window": window}),
     }
 
 
