@@ -11,5 +11,8 @@ class FinanceConfig(AppConfig):
         from tide.core import navigation
 
         navigation.register(
-            "Finance", "finance:index", roles={Role.COMMISSIONER, Role.ACCOUNTABLE_OFFICER, Role.ADMINISTRATOR}, order=60
+            "Finance",
+            "finance:index",
+            roles={Role.COMMISSIONER, Role.ACCOUNTABLE_OFFICER, Role.ADMINISTRATOR},
+            order=60,
         )

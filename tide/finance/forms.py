@@ -11,7 +11,6 @@ from tide.finance.models import PoolMethod, UnitCost
 from tide.service_use import event_types
 
 
-
 def _own_fields(form: forms.Form) -> dict[str, forms.Field]:
     """A per-instance copy of the declared fields to change before the form binds.
 
@@ -27,7 +26,12 @@ WINDOW_CHOICES = [("182", "6 months"), ("365", "12 months"), ("730", "24 months"
 class ReportOptionsForm(GovukForm):
     price_year = forms.ChoiceField(label="Price year", help_text="Every cost is uprated to this year's prices.")
     window = forms.TypedChoiceField(
-        label="Compare", choices=WINDOW_CHOICES, coerce=int, initial="365", required=False, empty_value=365,
+        label="Compare",
+        choices=WINDOW_CHOICES,
+        coerce=int,
+        initial="365",
+        required=False,
+        empty_value=365,
         help_text="The same length of time before support started and after it started.",
     )
 
@@ -45,7 +49,12 @@ class PriceYearForm(GovukForm):
 
 
 class LibrarySearchForm(GovukForm):
-    q = forms.CharField(label="Search cost lines", required=False, max_length=100, help_text="A code (HE4.0) or words from the description.")
+    q = forms.CharField(
+        label="Search cost lines",
+        required=False,
+        max_length=100,
+        help_text="A code (HE4.0) or words from the description.",
+    )
     theme = forms.ChoiceField(label="Theme", required=False)
     price_year = forms.ChoiceField(label="Uprate fiscal costs to", required=False)
 
@@ -60,10 +69,16 @@ class LocalCostForm(GovukForm):
     code = forms.CharField(label="Code", max_length=30, help_text="Your own reference, for example LOC1.")
     detail = forms.CharField(label="What the cost is", max_length=500)
     unit = forms.CharField(label="Unit", max_length=100, help_text="For example Per night, Per contact, Per year.")
-    agency_level_1 = forms.CharField(label="Agency bearing the cost", max_length=100, help_text="For example Local authority, NHS, Police.")
+    agency_level_1 = forms.CharField(
+        label="Agency bearing the cost", max_length=100, help_text="For example Local authority, NHS, Police."
+    )
     agency_level_2 = forms.CharField(label="Part of that agency (optional)", max_length=100, required=False)
-    fiscal_cost = forms.DecimalField(label="Fiscal cost in pounds", min_value=Decimal(0), max_digits=14, decimal_places=2)
-    fiscal_price_year = forms.CharField(label="Price year", max_length=9, help_text="The financial year of the price, for example 2019/20.")
+    fiscal_cost = forms.DecimalField(
+        label="Fiscal cost in pounds", min_value=Decimal(0), max_digits=14, decimal_places=2
+    )
+    fiscal_price_year = forms.CharField(
+        label="Price year", max_length=9, help_text="The financial year of the price, for example 2019/20."
+    )
     source = forms.CharField(label="Source", widget=forms.Textarea(attrs={"rows": 2}))
     narrow_fields = ("code", "fiscal_cost", "fiscal_price_year")
 
@@ -72,7 +87,9 @@ class UploadForm(GovukForm):
     name = forms.CharField(label="Name of this edition or series", max_length=200)
     licence = forms.CharField(label="Licence", max_length=100, initial="CC BY 4.0")
     attribution = forms.CharField(label="Attribution to show with the figures", max_length=300)
-    file = forms.FileField(label="CSV file", help_text="The same columns as the shipped file. A file with any error is refused whole.")
+    file = forms.FileField(
+        label="CSV file", help_text="The same columns as the shipped file. A file with any error is refused whole."
+    )
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
@@ -86,10 +103,20 @@ class UploadForm(GovukForm):
 
 class PriceRuleForm(GovukForm):
     event_type = forms.ChoiceField(label="Event type", choices=event_types.CHOICES)
-    unit_cost = forms.CharField(label="Cost line code", max_length=30, help_text="A code from the unit cost library, for example HE4.0.")
-    multiplier = forms.DecimalField(label="Multiply by", min_value=Decimal(0), max_digits=12, decimal_places=4, initial=1)
-    divisor = forms.DecimalField(label="Divide by", min_value=Decimal("0.0001"), max_digits=12, decimal_places=4, initial=1,
-                                 help_text="For example 365 to price one night from an annual cost.")
+    unit_cost = forms.CharField(
+        label="Cost line code", max_length=30, help_text="A code from the unit cost library, for example HE4.0."
+    )
+    multiplier = forms.DecimalField(
+        label="Multiply by", min_value=Decimal(0), max_digits=12, decimal_places=4, initial=1
+    )
+    divisor = forms.DecimalField(
+        label="Divide by",
+        min_value=Decimal("0.0001"),
+        max_digits=12,
+        decimal_places=4,
+        initial=1,
+        help_text="For example 365 to price one night from an annual cost.",
+    )
     note = forms.CharField(label="Why this line and this fraction", widget=forms.Textarea(attrs={"rows": 3}))
     narrow_fields = ("unit_cost", "multiplier", "divisor")
 
@@ -125,8 +152,13 @@ class ScenarioForm(GovukForm):
         self.agencies = agencies
         for i, agency in enumerate(agencies):
             fields[f"share_{i}"] = forms.DecimalField(
-                label=f"{agency}: share (%)", required=False, min_value=Decimal(0), max_value=Decimal(100),
-                max_digits=6, decimal_places=2, help_text="Only for fixed shares.",
+                label=f"{agency}: share (%)",
+                required=False,
+                min_value=Decimal(0),
+                max_value=Decimal(100),
+                max_digits=6,
+                decimal_places=2,
+                help_text="Only for fixed shares.",
             )
             fields[f"share_{i}"].widget.attrs["class"] = "govuk-input--width-5"
         super().__init__(*args, **kwargs)
@@ -152,14 +184,38 @@ class CompareForm(GovukForm):
 
 
 class DecisionForm(GovukForm):
-    decision = forms.ChoiceField(label="Decision", choices=[("verify", "Verify"), ("reject", "Reject")], widget=forms.RadioSelect)
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text="Required when you reject a claim.")
+    decision = forms.ChoiceField(
+        label="Decision", choices=[("verify", "Verify"), ("reject", "Reject")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you reject a claim.",
+    )
 
 
 class SibForm(GovukForm):
-    investment = forms.DecimalField(label="Investors' capital in pounds", min_value=Decimal(1), max_digits=14, decimal_places=2, initial=Decimal(500000))
-    delivery_cost = forms.DecimalField(label="Delivery cost per quarter in pounds", min_value=Decimal(0), max_digits=14, decimal_places=2, initial=Decimal(60000))
-    return_cap = forms.DecimalField(label="Most investors can receive, as a multiple of capital", min_value=Decimal(1), max_digits=5, decimal_places=2, initial=Decimal("1.5"))
+    investment = forms.DecimalField(
+        label="Investors' capital in pounds",
+        min_value=Decimal(1),
+        max_digits=14,
+        decimal_places=2,
+        initial=Decimal(500000),
+    )
+    delivery_cost = forms.DecimalField(
+        label="Delivery cost per quarter in pounds",
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        initial=Decimal(60000),
+    )
+    return_cap = forms.DecimalField(
+        label="Most investors can receive, as a multiple of capital",
+        min_value=Decimal(1),
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal("1.5"),
+    )
     quarters = forms.IntegerField(label="Quarters", min_value=1, max_value=40, initial=12)
     narrow_fields = ("investment", "delivery_cost", "return_cap", "quarters")

@@ -11,7 +11,6 @@ from tide.areas.models import Area
 from tide.people.models import Person
 from tide.service_use import event_types
 
-MONEY = {"max_digits": 18, "decimal_places": 6}
 
 
 class Rag(models.TextChoices):
@@ -55,11 +54,11 @@ class UnitCost(models.Model):
     unit = models.CharField(max_length=100, blank=True)
     agency_level_1 = models.CharField(max_length=100, blank=True)
     agency_level_2 = models.CharField(max_length=100, blank=True)
-    fiscal_cost = models.DecimalField(null=True, blank=True, **MONEY)
+    fiscal_cost = models.DecimalField(null=True, blank=True, max_digits=18, decimal_places=6)
     fiscal_price_year = models.CharField(max_length=7, blank=True)
-    economic_value = models.DecimalField(null=True, blank=True, **MONEY)
+    economic_value = models.DecimalField(null=True, blank=True, max_digits=18, decimal_places=6)
     economic_price_year = models.CharField(max_length=7, blank=True)
-    social_value = models.DecimalField(null=True, blank=True, **MONEY)
+    social_value = models.DecimalField(null=True, blank=True, max_digits=18, decimal_places=6)
     social_price_year = models.CharField(max_length=7, blank=True)
     source = models.TextField(blank=True)
     rag = models.CharField(max_length=1, choices=Rag.choices, blank=True)
@@ -94,7 +93,9 @@ class DeflatorSeries(models.Model):
         ordering = ["-imported_at"]
         verbose_name_plural = "deflator series"
         constraints = [
-            models.UniqueConstraint(fields=["active"], condition=models.Q(active=True), name="one_active_deflator_series")
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="one_active_deflator_series"
+            )
         ]
 
     def __str__(self) -> str:
@@ -113,6 +114,9 @@ class DeflatorYear(models.Model):
             models.UniqueConstraint(fields=["series", "financial_year"], name="deflator_year_once"),
             models.CheckConstraint(condition=models.Q(index__gt=0), name="deflator_index_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.financial_year}: {self.index}"
 
 
 class PriceRule(models.Model):
@@ -178,6 +182,9 @@ class PaymentTerms(models.Model):
 
     class Meta:
         verbose_name_plural = "payment terms"
+
+    def __str__(self) -> str:
+        return f"Payment terms for {self.area_id}"
 
 
 class OutcomeRate(models.Model):

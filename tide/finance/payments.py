@@ -79,7 +79,9 @@ def evidence_for(
     if kind == ROUGH_SLEEPING:
         year = dt.timedelta(days=365)
         end = support_start + year
-        before = sum(1 for e, on in events if e == "rough_sleeping_contact" and support_start - year <= on < support_start)
+        before = sum(
+            1 for e, on in events if e == "rough_sleeping_contact" and support_start - year <= on < support_start
+        )
         during = sum(1 for e, on in events if e == "rough_sleeping_contact" and support_start <= on < end)
         if end > as_of + dt.timedelta(days=1):
             return Evidence(False, None, f"The first year of support ends on {end:%d %b %Y}; not yet complete.")

@@ -35,7 +35,11 @@ COLUMNS = (
     "source",
     "rag",
 )
-VALUES = (("fiscal", "fiscal_cost_gbp", "fiscal_price_year"), ("economic", "economic_value_gbp", "economic_price_year"), ("social", "social_value_gbp", "social_price_year"))
+VALUES = (
+    ("fiscal", "fiscal_cost_gbp", "fiscal_price_year"),
+    ("economic", "economic_value_gbp", "economic_price_year"),
+    ("social", "social_value_gbp", "social_price_year"),
+)
 
 
 class ReferenceDataError(ValueError):
@@ -128,6 +132,24 @@ def parse_unit_costs(text: str) -> list[UnitCostRow]:
     if not rows:
         raise ReferenceDataError(["The file has no rows."])
     return rows
+
+
+@dataclass(frozen=True)
+class DefaultRule:
+    event_type: str
+    code: str
+    multiplier: Decimal
+    divisor: Decimal
+    note: str
+
+
+def default_price_map() -> list[DefaultRule]:
+    """The shipped price map (tide/finance/data/price-map.csv): event type -> cost line code."""
+    rows = csv.DictReader(io.StringIO((DATA_DIR / "price-map.csv").read_text(encoding="utf-8")))
+    return [
+        DefaultRule(r["event_type"], r["code"], Decimal(r["multiplier"]), Decimal(r["divisor"]), r["note"])
+        for r in rows
+    ]
 
 
 def manifest() -> dict[str, dict[str, str]]:

@@ -26,7 +26,9 @@ from tide.finance.models import (
     OutcomeRate,
     PaymentTerms,
     PriceRule,
+    UnitCost,
 )
+from tide.finance.reference import default_price_map
 from tide.finance.uprating import DeflatorPoint
 from tide.finance.uprating import DeflatorSeries as PureSeries
 from tide.identification.models import NdtAssessment
@@ -67,7 +69,31 @@ def default_price_year(series: PureSeries) -> str:
 
 
 def price_rule_records(*, area: Area) -> list[PriceRule]:
-    return list(PriceRule.objects.filter(area=area).select_related("unit_cost", "unit_cost__edition"))
+    """The area's price map; an area that has not adopted one yet gets the shipped map, unsaved."""
+    rules = list(PriceRule.objects.filter(area=area).select_related("unit_cost", "unit_cost__edition"))
+    if rules:
+        return rules
+    edition = shipped_edition()
+    if edition is None:
+        return []
+    defaults = default_price_map()
+    by_code = {c.code: c for c in UnitCost.objects.filter(edition=edition, code__in={d.code for d in defaults})}
+    return [
+        PriceRule(
+            area=area,
+            event_type=d.event_type,
+            unit_cost=by_code[d.code],
+            multiplier=d.multiplier,
+            divisor=d.divisor,
+            note=d.note,
+        )
+        for d in defaults
+        if d.code in by_code
+    ]
+
+
+def uses_standard_price_map(*, area: Area) -> bool:
+    return not PriceRule.objects.filter(area=area).exists()
 
 
 def to_pure(rule: PriceRule) -> pricing.PriceRule:
@@ -221,9 +247,7 @@ def claimable_outcomes(*, area: Area, as_of: dt.date, limit: int = 200) -> list[
         return []
     starts = support_starts(area=area)
     claimed = set(
-        OutcomeClaim.objects.filter(area=area)
-        .exclude(status=ClaimStatus.REJECTED)
-        .values_list("person_id", "rate_id")
+        OutcomeClaim.objects.filter(area=area).exclude(status=ClaimStatus.REJECTED).values_list("person_id", "rate_id")
     )
     earliest = min(starts.values(), default=as_of) - dt.timedelta(days=366)
     events = _events_by_person(starts, earliest)
@@ -273,22 +297,23 @@ def selection_report(*, area: Area, high_need: int = 30) -> SelectionReport:
 
     Referrals are recorded by coordination, built in parallel; until they are on main this uses an NDT
     assessment as the sign that someone was identified and a support episode as "worked with"."""
-    latest: dict[int, int] = {}
+    baseline: dict[int, int] = {}
     for pid, total in (
         NdtAssessment.objects.filter(person__area=area, total__isnull=False)
         .order_by("person_id", "assessed_on")
         .values_list("person_id", "total")
     ):
-        latest.setdefault(pid, total)  # the first (baseline) assessment
+        if total is not None:
+            baseline.setdefault(pid, total)  # the first (baseline) assessment
     starts = support_starts(area=area)
-    supported = [t for p, t in latest.items() if p in starts]
-    left_out = [t for p, t in latest.items() if p not in starts]
+    supported = [t for p, t in baseline.items() if p in starts]
+    left_out = [t for p, t in baseline.items() if p not in starts]
     claimed_people = set(
         OutcomeClaim.objects.filter(area=area).exclude(status=ClaimStatus.REJECTED).values_list("person_id", flat=True)
     )
-    claimed = [t for p, t in latest.items() if p in claimed_people]
+    claimed = [t for p, t in baseline.items() if p in claimed_people]
     return SelectionReport(
-        identified=len(latest),
+        identified=len(baseline),
         supported=len(supported),
         not_supported=len(left_out),
         supported_mean_ndt=_mean(supported),

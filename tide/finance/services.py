@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +26,13 @@ from tide.finance.models import (
     PriceRule,
     UnitCost,
 )
-from tide.finance.reference import DATA_DIR, ReferenceDataError, manifest, parse_unit_costs, read_vendored
+from tide.finance.reference import (
+    ReferenceDataError,
+    default_price_map,
+    manifest,
+    parse_unit_costs,
+    read_vendored,
+)
 from tide.finance.uprating import UpratingError, normalise_year, parse_deflator_csv
 from tide.people.models import Person
 from tide.service_use import event_types
@@ -186,19 +190,19 @@ def price_map_seed(*, area: Area, edition: CostEdition, actor: Any) -> int:
     """Give an area the shipped price map (tide/finance/data/price-map.csv) if it has none."""
     if PriceRule.objects.filter(area=area).exists():
         return 0
-    rows = list(csv.DictReader(io.StringIO((DATA_DIR / "price-map.csv").read_text())))
-    by_code = {c.code: c for c in UnitCost.objects.filter(edition=edition, code__in={r["code"] for r in rows})}
-    missing = sorted({r["code"] for r in rows} - set(by_code))
+    rows = default_price_map()
+    by_code = {c.code: c for c in UnitCost.objects.filter(edition=edition, code__in={r.code for r in rows})}
+    missing = sorted({r.code for r in rows} - set(by_code))
     if missing:
         raise ValidationError(f"The edition has no cost lines {', '.join(missing)} used by the shipped price map.")
     rules = [
         PriceRule(
             area=area,
-            event_type=r["event_type"],
-            unit_cost=by_code[r["code"]],
-            multiplier=Decimal(r["multiplier"]),
-            divisor=Decimal(r["divisor"]),
-            note=r["note"],
+            event_type=r.event_type,
+            unit_cost=by_code[r.code],
+            multiplier=r.multiplier,
+            divisor=r.divisor,
+            note=r.note,
         )
         for r in rows
     ]
@@ -223,7 +227,10 @@ def price_rule_update(
         actor=actor,
         action="finance.price_rule_changed",
         target=rule,
-        detail={"before": before, "after": {"unit_cost": unit_cost.pk, "multiplier": str(multiplier), "divisor": str(divisor)}},
+        detail={
+            "before": before,
+            "after": {"unit_cost": unit_cost.pk, "multiplier": str(multiplier), "divisor": str(divisor)},
+        },
     )
     return rule
 
@@ -234,9 +241,15 @@ def price_rule_create(
 ) -> PriceRule:
     if event_type not in event_types.BY_CODE:
         raise ValidationError({"event_type": "Choose an event type from the ledger's vocabulary."})
+    if not PriceRule.objects.filter(area=area).exists():
+        shipped = CostEdition.objects.filter(area__isnull=True, is_local=False).order_by("imported_at").first()
+        if shipped is not None:
+            price_map_seed(area=area, edition=shipped, actor=actor)  # keep the standard lines
     rule = PriceRule(area=area, event_type=event_type, unit_cost=unit_cost, multiplier=1, divisor=1)
     rule.unit_cost = unit_cost
-    return price_rule_update(rule=rule, unit_cost=unit_cost, multiplier=multiplier, divisor=divisor, note=note, actor=actor)
+    return price_rule_update(
+        rule=rule, unit_cost=unit_cost, multiplier=multiplier, divisor=divisor, note=note, actor=actor
+    )
 
 
 @transaction.atomic

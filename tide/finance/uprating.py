@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 
-
 class UpratingError(ValueError):
     """A price year is malformed or not in the series; the message says which."""
 
@@ -95,9 +94,7 @@ class DeflatorSeries:
         try:
             return self.points[key].index
         except KeyError:
-            raise UpratingError(
-                f"{key} is not in the deflator series ({self.years[0]} to {self.years[-1]})."
-            ) from None
+            raise UpratingError(f"{key} is not in the deflator series ({self.years[0]} to {self.years[-1]}).") from None
 
     def uprate(self, amount: Decimal | int | str, *, price_year: str, target_year: str) -> Uprated:
         amount = Decimal(str(amount))
@@ -121,7 +118,9 @@ def parse_deflator_csv(text: str) -> list[DeflatorPoint]:
             year = normalise_year(row["financial_year"])
             value = Decimal((row[index_col] or "").strip())
         except (UpratingError, InvalidOperation) as error:
-            raise UpratingError(f"Row {line}: {error if isinstance(error, UpratingError) else 'the index is not a number.'}") from None
+            raise UpratingError(
+                f"Row {line}: {error if isinstance(error, UpratingError) else 'the index is not a number.'}"
+            ) from None
         if value <= 0:
             raise UpratingError(f"Row {line}: the index must be above zero.")
         forecast = (row.get("forecast") or "").strip().lower() in {"yes", "y", "true", "1"}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-from urllib.parse import urlencode
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -118,7 +118,9 @@ def library(request: HttpRequest) -> HttpResponse:
     costs = UnitCost.objects.filter(Q(edition__area__isnull=True) | Q(edition__area=area)).select_related("edition")
     themes = sorted({t for t in costs.values_list("theme", flat=True).distinct() if t})
     default_year = selectors.default_price_year(series)
-    form = LibrarySearchForm(request.GET or None, themes=themes, years=series.years, initial={"price_year": default_year})
+    form = LibrarySearchForm(
+        request.GET or None, themes=themes, years=series.years, initial={"price_year": default_year}
+    )
     year = default_year
     if form.is_bound and form.is_valid():
         q, theme = form.cleaned_data["q"].strip(), form.cleaned_data["theme"]
@@ -137,8 +139,14 @@ def library(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "finance/library.html",
-        {"form": form, "page": page, "rows": rows, "price_year": year, "attribution": GMCA_ATTRIBUTION,
-         "total": paginator_count(costs)},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "price_year": year,
+            "attribution": GMCA_ATTRIBUTION,
+            "total": paginator_count(costs),
+        },
     )
 
 
@@ -172,7 +180,14 @@ def unit_cost_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "finance/unit_cost_detail.html",
-        {"cost": cost, "values": values, "form": form, "price_year": year, "rules": rules, "labels": dict(event_types.CHOICES)},
+        {
+            "cost": cost,
+            "values": values,
+            "form": form,
+            "price_year": year,
+            "rules": rules,
+            "labels": dict(event_types.CHOICES),
+        },
     )
 
 
@@ -189,8 +204,17 @@ def unit_cost_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Local cost {cost.code} added.")
             return redirect("finance:unit-cost", pk=cost.pk)
-    return render(request, "finance/form.html", {"form": form, "title": "Add a local unit cost", "multipart": False,
-                                                 "button": "Add cost", "back": "finance:library"})
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "title": "Add a local unit cost",
+            "multipart": False,
+            "button": "Add cost",
+            "back": "finance:library",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,16 +225,29 @@ def edition_import(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             edition = services.cost_edition_import(
-                name=data["name"], text=data["file"], licence=data["licence"], attribution=data["attribution"],
-                source=request.FILES["file"].name, actor=request.user,
+                name=data["name"],
+                text=data["file"],
+                licence=data["licence"],
+                attribution=data["attribution"],
+                source=request.FILES["file"].name,
+                actor=request.user,
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, f"{edition.name}: {edition.costs.count()} cost lines imported.")
             return redirect("finance:library")
-    return render(request, "finance/form.html", {"form": form, "title": "Import an edition of unit costs", "multipart": True,
-                                                 "button": "Import", "back": "finance:library"})
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "title": "Import an edition of unit costs",
+            "multipart": True,
+            "button": "Import",
+            "back": "finance:library",
+        },
+    )
 
 
 @access(roles=VIEW_ROLES | REFERENCE_ROLES)
@@ -228,17 +265,29 @@ def deflators_import(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             series = services.deflator_series_import(
-                name=data["name"], text=data["file"], source=request.FILES["file"].name,
-                attribution=data["attribution"], actor=request.user,
+                name=data["name"],
+                text=data["file"],
+                source=request.FILES["file"].name,
+                attribution=data["attribution"],
+                actor=request.user,
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, f"{series.name} is now used for uprating.")
             return redirect("finance:deflators")
-    return render(request, "finance/form.html", {"form": form, "title": "Import a deflator series", "multipart": True,
-                                                 "button": "Import", "back": "finance:deflators",
-                                                 "hint": "Columns: financial_year, index (or index_1989_90_eq_100), forecast (yes/no). The new series replaces the one in use."})
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "title": "Import a deflator series",
+            "multipart": True,
+            "button": "Import",
+            "back": "finance:deflators",
+            "hint": "Columns: financial_year, index (or index_1989_90_eq_100), forecast (yes/no). The new series replaces the one in use.",
+        },
+    )
 
 
 # --- Price map -----------------------------------------------------------------------------------
@@ -254,13 +303,45 @@ def price_map(request: HttpRequest) -> HttpResponse:
     form = PriceYearForm(request.GET or None, years=series.years, initial={"price_year": series.latest_actual})
     year = form.cleaned_data["price_year"] if form.is_bound and form.is_valid() else series.latest_actual
     prices = selectors.price_list(area=area, target_year=year)
-    records = {r.pk: r for r in selectors.price_rule_records(area=area)}
+    records = selectors.price_rule_records(area=area)
     rows = []
     for t in event_types.EVENT_TYPES:
         priced = prices.get(t.code, [])
-        rules = [r for r in records.values() if r.event_type == t.code]
-        rows.append({"type": t, "priced": list(zip(rules, priced, strict=False)), "total": sum((p.unit_cost for p in priced), Decimal(0))})
-    return render(request, "finance/price_map.html", {"rows": rows, "form": form, "price_year": year, "attribution": GMCA_ATTRIBUTION})
+        rules = [r for r in records if r.event_type == t.code and r.unit_cost.fiscal_cost is not None]
+        rows.append(
+            {
+                "type": t,
+                "priced": list(zip(rules, priced, strict=False)),
+                "total": sum((p.unit_cost for p in priced), Decimal(0)),
+            }
+        )
+    return render(
+        request,
+        "finance/price_map.html",
+        {
+            "rows": rows,
+            "form": form,
+            "price_year": year,
+            "attribution": GMCA_ATTRIBUTION,
+            "standard": selectors.uses_standard_price_map(area=area),
+        },
+    )
+
+
+@require_POST
+@access(roles=EDIT_ROLES)
+def price_map_adopt(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    edition = selectors.shipped_edition()
+    if edition is None:
+        return _not_loaded(request)
+    try:
+        added = services.price_map_seed(area=area, edition=edition, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{area.name} now has its own price map ({added} lines) that you can change.")
+    return redirect("finance:price-map")
 
 
 @require_http_methods(["GET", "POST"])
@@ -269,28 +350,50 @@ def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     area = _area(request)
     rule = get_object_or_404(PriceRule.objects.select_related("unit_cost"), pk=pk, area=area) if pk else None
     initial = (
-        {"event_type": rule.event_type, "unit_cost": rule.unit_cost.code, "multiplier": rule.multiplier,
-         "divisor": rule.divisor, "note": rule.note}
-        if rule else {}
+        {
+            "event_type": rule.event_type,
+            "unit_cost": rule.unit_cost.code,
+            "multiplier": rule.multiplier,
+            "divisor": rule.divisor,
+            "note": rule.note,
+        }
+        if rule
+        else {}
     )
     form = PriceRuleForm(request.POST or None, initial=initial, area_id=area.pk, lock_event_type=rule is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if rule:
-                services.price_rule_update(rule=rule, unit_cost=data["unit_cost"], multiplier=data["multiplier"],
-                                           divisor=data["divisor"], note=data["note"], actor=request.user)
+                services.price_rule_update(
+                    rule=rule,
+                    unit_cost=data["unit_cost"],
+                    multiplier=data["multiplier"],
+                    divisor=data["divisor"],
+                    note=data["note"],
+                    actor=request.user,
+                )
             else:
-                services.price_rule_create(area=area, event_type=data["event_type"], unit_cost=data["unit_cost"],
-                                           multiplier=data["multiplier"], divisor=data["divisor"], note=data["note"],
-                                           actor=request.user)
+                services.price_rule_create(
+                    area=area,
+                    event_type=data["event_type"],
+                    unit_cost=data["unit_cost"],
+                    multiplier=data["multiplier"],
+                    divisor=data["divisor"],
+                    note=data["note"],
+                    actor=request.user,
+                )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, "The price map has been updated.")
             return redirect("finance:price-map")
-    title = f"Change the price of {dict(event_types.CHOICES)[rule.event_type]}" if rule else "Add a line to the price map"
-    return render(request, "finance/form.html", {"form": form, "title": title, "button": "Save", "back": "finance:price-map"})
+    title = (
+        f"Change the price of {dict(event_types.CHOICES)[rule.event_type]}" if rule else "Add a line to the price map"
+    )
+    return render(
+        request, "finance/form.html", {"form": form, "title": title, "button": "Save", "back": "finance:price-map"}
+    )
 
 
 # --- Cost report ---------------------------------------------------------------------------------
@@ -319,8 +422,17 @@ def person_cost(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "finance/person_cost.html",
-        {"ref": selectors.person_ref(person.pk), "report": report, "tables": report.tables, "options": form, "form": form,
-         "price_year": year, "window": window, "labels": dict(event_types.CHOICES), "attribution": GMCA_ATTRIBUTION},
+        {
+            "ref": selectors.person_ref(person.pk),
+            "report": report,
+            "tables": report.tables,
+            "options": form,
+            "form": form,
+            "price_year": year,
+            "window": window,
+            "labels": dict(event_types.CHOICES),
+            "attribution": GMCA_ATTRIBUTION,
+        },
     )
 
 
@@ -336,19 +448,41 @@ def cost_report_csv(request: HttpRequest, kind: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tide-cost-{kind}-{year.replace("/", "-")}.csv"'
     writer = csv.writer(response)
-    writer.writerow([f"# {tables.people} people; {tables.window_days} days before and after support started; {year} prices; {GMCA_ATTRIBUTION}"])
+    writer.writerow(
+        [
+            f"# {tables.people} people; {tables.window_days} days before and after support started; {year} prices; {GMCA_ATTRIBUTION}"
+        ]
+    )
     if kind == "services":
-        writer.writerow(["event_type", "events_before", "events_during", "difference", "unit_cost_gbp", "cost_change_gbp"])
+        writer.writerow(
+            ["event_type", "events_before", "events_during", "difference", "unit_cost_gbp", "cost_change_gbp"]
+        )
         for s in tables.services:
-            writer.writerow([s.event_type, s.before, s.during, s.difference, f"{s.unit_cost:.2f}", f"{s.cost_change:.2f}"])
+            writer.writerow(
+                [s.event_type, s.before, s.during, s.difference, f"{s.unit_cost:.2f}", f"{s.cost_change:.2f}"]
+            )
     elif kind == "agencies":
-        writer.writerow(["bearing_agency", "budget", "national", "cost_before_gbp", "cost_during_gbp", "change_gbp", "verdict"])
+        writer.writerow(
+            ["bearing_agency", "budget", "national", "cost_before_gbp", "cost_during_gbp", "change_gbp", "verdict"]
+        )
         for a in tables.agencies:
-            writer.writerow([a.bearer, a.funder, "yes" if a.national else "no", f"{a.cost_before:.2f}", f"{a.cost_during:.2f}", f"{a.change:.2f}", a.verdict])
+            writer.writerow(
+                [
+                    a.bearer,
+                    a.funder,
+                    "yes" if a.national else "no",
+                    f"{a.cost_before:.2f}",
+                    f"{a.cost_during:.2f}",
+                    f"{a.change:.2f}",
+                    a.verdict,
+                ]
+            )
     else:
         writer.writerow(["person_ref", "support_started", "cost_before_gbp", "cost_during_gbp", "change_gbp"])
         for p in context["report"].people:
-            writer.writerow([p.ref, p.support_from.isoformat(), f"{p.cost_before:.2f}", f"{p.cost_during:.2f}", f"{p.change:.2f}"])
+            writer.writerow(
+                [p.ref, p.support_from.isoformat(), f"{p.cost_before:.2f}", f"{p.cost_during:.2f}", f"{p.change:.2f}"]
+            )
     return response
 
 
@@ -358,7 +492,10 @@ def cost_report_csv(request: HttpRequest, kind: str) -> HttpResponse:
 def _evaluate(scenario: PoolScenario, changes: dict[str, Decimal]) -> pooling.ScenarioResult | str:
     try:
         return pooling.scenario_evaluate(
-            name=scenario.name, method=scenario.method, budget=scenario.budget, changes=changes,
+            name=scenario.name,
+            method=scenario.method,
+            budget=scenario.budget,
+            changes=changes,
             shares={k: Decimal(v) for k, v in scenario.shares.items()},
         )
     except pooling.ScenarioError as error:
@@ -380,8 +517,11 @@ def pooled(request: HttpRequest) -> HttpResponse:
     except NoReferenceDataError:
         return _not_loaded(request)
     scenarios = list(PoolScenario.objects.filter(area=area))
-    compare = CompareForm(request.GET if "a" in request.GET else None, scenarios=[(s.pk, s.name) for s in scenarios],
-                          initial={"a": scenarios[0].pk if scenarios else None, "b": scenarios[1].pk if len(scenarios) > 1 else None})
+    compare = CompareForm(
+        request.GET if "a" in request.GET else None,
+        scenarios=[(s.pk, s.name) for s in scenarios],
+        initial={"a": scenarios[0].pk if scenarios else None, "b": scenarios[1].pk if len(scenarios) > 1 else None},
+    )
     changes = selectors.expected_changes(context["report"])
     chosen = scenarios[:2]
     if compare.is_bound and compare.is_valid():
@@ -397,8 +537,16 @@ def pooled(request: HttpRequest) -> HttpResponse:
             cells.append(next((p for p in result.positions if p.agency == agency), None) if result else None)
         rows.append({"agency": agency, "change": changes[agency], "cells": cells})
     transfers, _ = pooling.in_year_transfers(changes)
-    context.update({"scenarios": scenarios, "compare": compare, "results": results, "rows": rows, "transfers": transfers,
-                    "form": compare if compare.is_bound else context["options"]})
+    context.update(
+        {
+            "scenarios": scenarios,
+            "compare": compare,
+            "results": results,
+            "rows": rows,
+            "transfers": transfers,
+            "form": compare if compare.is_bound else context["options"],
+        }
+    )
     return render(request, "finance/pooled.html", context)
 
 
@@ -416,8 +564,14 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             scenario = services.pool_scenario_create(
-                area=area, name=data["name"], method=data["method"], budget=data["budget"], shares=form.shares(),
-                changes=changes, notes=data["notes"], actor=request.user,
+                area=area,
+                name=data["name"],
+                method=data["method"],
+                budget=data["budget"],
+                shares=form.shares(),
+                changes=changes,
+                notes=data["notes"],
+                actor=request.user,
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -452,6 +606,16 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @access(roles=EDIT_ROLES)
+def rate_card_adopt(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    added = services.outcome_rate_card_seed(area=area, actor=request.user)
+    if added:
+        messages.success(request, f"The standard rate card ({added} outcomes) has been set up for {area.name}.")
+    return redirect("finance:outcomes")
+
+
+@require_POST
+@access(roles=EDIT_ROLES)
 def claim_create(request: HttpRequest) -> HttpResponse:
     area = _area(request)
     try:
@@ -460,11 +624,15 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     except ValueError:
         raise Http404("No such person or outcome.") from None
     try:
-        claim = services.outcome_claim_create(person=person, rate=rate, as_of=selectors.data_as_of(area=area), actor=request.user)
+        claim = services.outcome_claim_create(
+            person=person, rate=rate, as_of=selectors.data_as_of(area=area), actor=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Claim for {claim.rate.label} ({selectors.person_ref(person.pk)}) submitted for verification.")
+        messages.success(
+            request, f"Claim for {claim.rate.label} ({selectors.person_ref(person.pk)}) submitted for verification."
+        )
     return redirect("finance:outcomes")
 
 
@@ -476,8 +644,12 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.outcome_claim_decide(claim=claim, approve=form.cleaned_data["decision"] == "verify",
-                                          note=form.cleaned_data["note"], actor=request.user)
+            services.outcome_claim_decide(
+                claim=claim,
+                approve=form.cleaned_data["decision"] == "verify",
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -497,14 +669,32 @@ def reinvestment(request: HttpRequest) -> HttpResponse:
         context = _report_context(request)
     except NoReferenceDataError:
         return _not_loaded(request)
-    sib_form = SibForm(request.GET if "investment" in request.GET else None,
-                       initial={"investment": 500000, "delivery_cost": 60000, "return_cap": "1.5", "quarters": 12})
-    data = sib_form.cleaned_data if sib_form.is_bound and sib_form.is_valid() else {
-        "investment": Decimal(500000), "delivery_cost": Decimal(60000), "return_cap": Decimal("1.5"), "quarters": 12}
+    sib_form = SibForm(
+        request.GET if "investment" in request.GET else None,
+        initial={"investment": 500000, "delivery_cost": 60000, "return_cap": "1.5", "quarters": 12},
+    )
+    data = (
+        sib_form.cleaned_data
+        if sib_form.is_bound and sib_form.is_valid()
+        else {
+            "investment": Decimal(500000),
+            "delivery_cost": Decimal(60000),
+            "return_cap": Decimal("1.5"),
+            "quarters": 12,
+        }
+    )
     first = context["report"].first_start
-    payments = selectors.quarterly_outcome_payments(area=area, start=first, quarters=data["quarters"]) if first else [Decimal(0)] * data["quarters"]
-    cash = sib.sib_cashflow(investment=data["investment"], delivery_cost_per_quarter=data["delivery_cost"],
-                            outcome_payments=payments, return_cap=data["return_cap"])
+    payments = (
+        selectors.quarterly_outcome_payments(area=area, start=first, quarters=data["quarters"])
+        if first
+        else [Decimal(0)] * data["quarters"]
+    )
+    cash = sib.sib_cashflow(
+        investment=data["investment"],
+        delivery_cost_per_quarter=data["delivery_cost"],
+        outcome_payments=payments,
+        return_cap=data["return_cap"],
+    )
     context.update({"sib_form": sib_form, "cash": cash, "form": sib_form if sib_form.is_bound else context["options"]})
     return render(request, "finance/reinvestment.html", context)
 

@@ -27,8 +27,13 @@ def commissioner(area):
         ServiceEventFactory(person=person, event_type="dat_contact", occurred_on=dt.date(2024, 4, 1))
         ServiceEventFactory(person=person, event_type="ae_attendance", occurred_on=dt.date(2025, 2, 1))
     user = make_user(area, Role.COMMISSIONER, first_name="Cass", last_name="Commissioner")
-    PoolScenario.objects.create(area=area, name="Equal thirds", method="fixed", budget=Decimal(90000),
-                                shares={"Police": "40", "Criminal Justice System – Prison": "30", "Local Authority": "30"})
+    PoolScenario.objects.create(
+        area=area,
+        name="Equal thirds",
+        method="fixed",
+        budget=Decimal(90000),
+        shares={"Police": "40", "Criminal Justice System – Prison": "30", "Local Authority": "30"},
+    )
     PoolScenario.objects.create(area=area, name="Savers pay", method="savings", budget=Decimal(90000))
     return user
 
@@ -60,7 +65,8 @@ def test_commissioner_switches_price_year_and_compares_two_pooled_budget_scenari
     police = table.get_by_role("row", name="Police")
     assert "£36,000" in police.inner_text()  # 40% of £90,000 under fixed shares
     local = table.get_by_role("row", name="Local Authority")
-    assert "£27,000" in local.inner_text() and "£0" in local.inner_text()  # spends more, so pays nothing when savers pay
+    assert "£27,000" in local.inner_text()
+    assert "£0" in local.inner_text()
     assert page.get_by_label("Price year").input_value() == "2006/07"  # the price year carries over
     assert "2006/07 prices" in page.get_by_role("main").inner_text()
     screenshot(page, "finance-03-pooled-compare")
@@ -68,15 +74,26 @@ def test_commissioner_switches_price_year_and_compares_two_pooled_budget_scenari
 
 def test_finance_pages_have_no_serious_accessibility_violations(page, commissioner):
     sign_in(page, commissioner.username, TEST_PASSWORD)
-    for path in ["/finance/", "/finance/cost-report/", "/finance/pooled-budget/", "/finance/unit-costs/",
-                 "/finance/price-map/", "/finance/outcome-payments/", "/finance/reinvestment/", "/finance/board-report/",
-                 "/finance/pooled-budget/new", "/finance/unit-costs/new"]:
+    for path in [
+        "/finance/",
+        "/finance/cost-report/",
+        "/finance/pooled-budget/",
+        "/finance/unit-costs/",
+        "/finance/price-map/",
+        "/finance/outcome-payments/",
+        "/finance/reinvestment/",
+        "/finance/board-report/",
+        "/finance/pooled-budget/new",
+        "/finance/unit-costs/new",
+    ]:
         page.goto(path)
         assert axe_violations(page) == [], path
 
 
 def test_cost_report_fits_a_phone_and_works_without_javascript(browser, live_server, commissioner):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False, viewport={"width": 375, "height": 812})
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 375, "height": 812}
+    )
     page = context.new_page()
     sign_in(page, commissioner.username, TEST_PASSWORD)
     page.goto("/finance/cost-report/")

@@ -11,9 +11,9 @@ from tide.finance.costing import Counts, cost_tables, count_events, windows_for
 from tide.finance.payments import ACCOMMODATION, ROUGH_SLEEPING, TREATMENT, evidence_for, ndt_weight, payable
 from tide.finance.pooling import FIXED, SAVINGS, ScenarioError, scenario_evaluate
 from tide.finance.pricing import CostLine, PriceRule, PricingError, price_list, price_rule
+from tide.finance.reference import read_vendored
 from tide.finance.sib import SibError, sib_cashflow
 from tide.finance.uprating import DeflatorSeries, parse_deflator_csv
-from tide.finance.reference import read_vendored
 
 D = Decimal
 
@@ -23,7 +23,9 @@ def series():
     return DeflatorSeries(parse_deflator_csv(read_vendored("gdp-deflators-budget-2015.csv")[0]))
 
 
-PRISON = CostLine("CR3.0", "Prison, average cost", "Per person per year", "Criminal Justice System", "Prison", D(33785), "2013/14")
+PRISON = CostLine(
+    "CR3.0", "Prison, average cost", "Per person per year", "Criminal Justice System", "Prison", D(33785), "2013/14"
+)
 ARREST = CostLine("CR7.0", "Arrest - detained", "Per incident", "Police", "", D(593), "2006/07")
 AE = CostLine("HE4.0", "A&E attendance", "Per incident", "NHS", "Clinical Commissioning Group", D(109), "2011/12")
 HOSTEL = CostLine("HO4.0", "Hostel", "Per week", "Local authority", "", D("107.45"), "2010/11")
@@ -36,11 +38,15 @@ def test_a_prison_night_is_the_annual_cost_over_365_uprated(series):
     assert "÷ 365 = £92.56 per event" in priced.derivation
     assert "× 211.074733 ÷ 190.033434 = £102.81 (2019/20 prices)" in priced.derivation
     assert priced.bearer == "Criminal Justice System – Prison"
-    assert priced.funder == "Ministry of Justice" and priced.national
+    assert priced.funder == "Ministry of Justice"
+    assert priced.national
 
 
 def test_a_zero_multiplier_rule_prices_at_nothing_and_bad_fractions_are_refused(series):
-    assert price_rule(PriceRule("custody_night", ARREST, multiplier=D(0)), series=series, target_year="2014/15").unit_cost == 0
+    assert (
+        price_rule(PriceRule("custody_night", ARREST, multiplier=D(0)), series=series, target_year="2014/15").unit_cost
+        == 0
+    )
     with pytest.raises(PricingError):
         PriceRule("x", ARREST, divisor=D(0))
     with pytest.raises(PricingError):
@@ -55,12 +61,19 @@ def test_bearer_labels_merge_spellings_and_know_the_budget():
 
 def test_events_fall_into_equal_before_and_during_windows():
     w = windows_for(dt.date(2025, 1, 1), window_days=365, as_of=dt.date(2026, 1, 1))
-    assert w is not None and w.before_from == dt.date(2024, 1, 2)
+    assert w is not None
+    assert w.before_from == dt.date(2024, 1, 2)
     counts = count_events(
-        [("arrest", dt.date(2024, 1, 1)), ("arrest", dt.date(2024, 1, 2)), ("arrest", dt.date(2025, 1, 1)), ("arrest", dt.date(2026, 1, 1))],
+        [
+            ("arrest", dt.date(2024, 1, 1)),
+            ("arrest", dt.date(2024, 1, 2)),
+            ("arrest", dt.date(2025, 1, 1)),
+            ("arrest", dt.date(2026, 1, 1)),
+        ],
         w,
     )
-    assert counts.before == Counter({"arrest": 1}) and counts.during == Counter({"arrest": 1})
+    assert counts.before == Counter({"arrest": 1})
+    assert counts.during == Counter({"arrest": 1})
     assert windows_for(dt.date(2025, 6, 1), window_days=365, as_of=dt.date(2026, 1, 1)) is None
 
 
@@ -70,7 +83,10 @@ def test_agency_table_keeps_each_agency_apart_and_never_nets(series):
         series=series,
         target_year="2014/15",
     )
-    counts = Counts(Counter({"arrest": 10, "ae_attendance": 20, "hostel_night": 7}), Counter({"arrest": 4, "ae_attendance": 20, "hostel_night": 70}))
+    counts = Counts(
+        Counter({"arrest": 10, "ae_attendance": 20, "hostel_night": 7}),
+        Counter({"arrest": 4, "ae_attendance": 20, "hostel_night": 70}),
+    )
     tables = cost_tables(counts, prices, people=5, window_days=365, target_year="2014/15")
     by = {a.bearer: a for a in tables.agencies}
     arrest = D(593) * D("193.264003") / D("161.738978")
@@ -85,11 +101,14 @@ def test_agency_table_keeps_each_agency_apart_and_never_nets(series):
     assert tables.total_increases == 63 * hostel
     assert tables.national_savings_total == 6 * arrest  # police savings fall to the Home Office
     service = {s.event_type: s for s in tables.services}
-    assert service["arrest"].difference == -6 and service["arrest"].cost_change == -6 * arrest
+    assert service["arrest"].difference == -6
+    assert service["arrest"].cost_change == -6 * arrest
 
 
 def test_unpriced_event_types_are_listed_not_hidden(series):
-    tables = cost_tables(Counts(Counter({"eviction": 2}), Counter()), {}, people=1, window_days=365, target_year="2014/15")
+    tables = cost_tables(
+        Counts(Counter({"eviction": 2}), Counter()), {}, people=1, window_days=365, target_year="2014/15"
+    )
     assert tables.unpriced == ["eviction"]
     assert tables.agencies == []
 
@@ -102,7 +121,8 @@ def test_fixed_share_contributions():
         name="Equal", method=FIXED, budget=D(100000), changes=CHANGES, shares={"Police": 50, "NHS": 25, "Housing": 25}
     )
     pos = {p.agency: p for p in result.positions}
-    assert pos["Police"].contribution == 50000 and pos["Housing"].contribution == 25000
+    assert pos["Police"].contribution == 50000
+    assert pos["Housing"].contribution == 25000
     assert pos["Drug treatment"].contribution == 0
 
 
@@ -118,10 +138,13 @@ def test_in_year_transfers_reimburse_extra_spend_from_savers_in_proportion():
     result = scenario_evaluate(name="Payback", method=SAVINGS, budget=D(0), changes=CHANGES)
     paid = {(t.payer, t.payee): t.amount for t in result.transfers}
     assert result.coverage == 1
-    assert paid[("Police", "Housing")] == 2250 and paid[("NHS", "Housing")] == 750
-    assert paid[("Police", "Drug treatment")] == 750 and paid[("NHS", "Drug treatment")] == 250
+    assert paid[("Police", "Housing")] == 2250
+    assert paid[("NHS", "Housing")] == 750
+    assert paid[("Police", "Drug treatment")] == 750
+    assert paid[("NHS", "Drug treatment")] == 250
     pos = {p.agency: p for p in result.positions}
-    assert pos["Housing"].transfers_in == 3000 and pos["Police"].transfers_out == 3000
+    assert pos["Housing"].transfers_in == 3000
+    assert pos["Police"].transfers_out == 3000
 
 
 def test_transfers_are_scaled_down_when_savings_do_not_cover_extra_spend():
@@ -132,7 +155,11 @@ def test_transfers_are_scaled_down_when_savings_do_not_cover_extra_spend():
 
 @pytest.mark.parametrize(
     ("method", "shares", "message"),
-    [(FIXED, {"Police": 60, "NHS": 30}, "add up to 100"), ("lottery", None, "Unknown method"), (FIXED, {"Police": 120, "NHS": -20}, "negative")],
+    [
+        (FIXED, {"Police": 60, "NHS": 30}, "add up to 100"),
+        ("lottery", None, "Unknown method"),
+        (FIXED, {"Police": 120, "NHS": -20}, "negative"),
+    ],
 )
 def test_bad_scenarios_are_refused(method, shares, message):
     with pytest.raises(ScenarioError, match=message):
@@ -151,7 +178,8 @@ def test_accommodation_sustained_six_months_after_a_last_hostel_night():
     events = [("hostel_night", dt.date(2025, 2, 1)), ("ae_attendance", dt.date(2025, 3, 1))]
     ev = evidence_for(ACCOMMODATION, events=events, support_start=START, as_of=dt.date(2026, 1, 1), months=6)
     # run from 2 Feb 2025 for round(6 × 30.4375) = 183 days: last day 3 Aug 2025
-    assert ev.met and ev.achieved_on == dt.date(2025, 8, 3)
+    assert ev.met
+    assert ev.achieved_on == dt.date(2025, 8, 3)
     not_yet = evidence_for(ACCOMMODATION, events=events, support_start=START, as_of=dt.date(2025, 8, 1), months=6)
     assert not not_yet.met
 
@@ -162,37 +190,50 @@ def test_accommodation_broken_by_rough_sleeping_is_not_met():
 
 
 def test_rough_sleeping_reduced_compares_the_year_before_and_the_first_year():
-    events = [("rough_sleeping_contact", dt.date(2024, 6, d)) for d in range(1, 11)] + [("rough_sleeping_contact", dt.date(2025, 6, 1))]
+    events = [("rough_sleeping_contact", dt.date(2024, 6, d)) for d in range(1, 11)] + [
+        ("rough_sleeping_contact", dt.date(2025, 6, 1))
+    ]
     ev = evidence_for(ROUGH_SLEEPING, events=events, support_start=START, as_of=dt.date(2026, 2, 1))
-    assert ev.met and "10 in the 12 months before support, 1 in the first 12 months" in ev.summary
+    assert ev.met
+    assert "10 in the 12 months before support, 1 in the first 12 months" in ev.summary
 
 
 def test_treatment_engagement_needs_four_contacts_in_twelve_weeks():
-    events = [("dat_treatment_start", dt.date(2025, 3, 1))] + [("dat_contact", dt.date(2025, 3, 1) + dt.timedelta(weeks=w)) for w in (1, 2, 3)]
+    events = [("dat_treatment_start", dt.date(2025, 3, 1))] + [
+        ("dat_contact", dt.date(2025, 3, 1) + dt.timedelta(weeks=w)) for w in (1, 2, 3)
+    ]
     assert not evidence_for(TREATMENT, events=events, support_start=START, as_of=dt.date(2026, 1, 1)).met
     events.append(("dat_contact", dt.date(2025, 5, 1)))
     ev = evidence_for(TREATMENT, events=events, support_start=START, as_of=dt.date(2026, 1, 1))
-    assert ev.met and ev.achieved_on == dt.date(2025, 5, 1)
+    assert ev.met
+    assert ev.achieved_on == dt.date(2025, 5, 1)
 
 
 def test_ndt_weight_and_cap_per_person():
     assert ndt_weight(36, reference=30) == D("1.2")
     assert ndt_weight(6, reference=30) == D("0.5")  # floor
     assert ndt_weight(None, reference=30) == 1
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="between 0 and 48"):
         ndt_weight(49, reference=30)
     p = payable(tariff=D(5000), weight=D("1.2"), cap=D(15000), already_paid=[D(12000)])
-    assert p.weighted == 6000 and p.amount == 3000 and p.capped
+    assert p.weighted == 6000
+    assert p.amount == 3000
+    assert p.capped
     assert "cap of £15,000.00 per person" in p.derivation
 
 
 def test_sib_cash_flow_runs_out_then_repays_within_the_cap():
     result = sib_cashflow(
-        investment=D(100), delivery_cost_per_quarter=D(60), outcome_payments=[D(0), D(0), D(100), D(200)], return_cap=D("1.5")
+        investment=D(100),
+        delivery_cost_per_quarter=D(60),
+        outcome_payments=[D(0), D(0), D(100), D(200)],
+        return_cap=D("1.5"),
     )
     assert [q.closing for q in result.quarters] == [D(40), D(-20), D(20), D(160)]
-    assert result.capital_runs_out_in == 2 and result.peak_shortfall == 20
-    assert result.to_investors == 150 and result.to_commissioner == 10
+    assert result.capital_runs_out_in == 2
+    assert result.peak_shortfall == 20
+    assert result.to_investors == 150
+    assert result.to_commissioner == 10
     assert result.money_multiple == D("1.5")
     with pytest.raises(SibError):
         sib_cashflow(investment=D(0), delivery_cost_per_quarter=D(1), outcome_payments=[D(1)])

@@ -32,7 +32,9 @@ def test_loader_imports_every_row_and_is_idempotent(loaded):
     assert edition.costs.count() == 684
     assert edition.attribution == "Unit Cost Database v1.4, New Economy (GMCA), CC BY 4.0"
     arrest = UnitCost.objects.get(code="CR7.0")
-    assert arrest.fiscal_cost == 593 and arrest.fiscal_price_year == "2006/07" and arrest.rag == "A"
+    assert arrest.fiscal_cost == 593
+    assert arrest.fiscal_price_year == "2006/07"
+    assert arrest.rag == "A"
     assert PriceRule.objects.filter(area=loaded).count() == 25
     assert OutcomeRate.objects.filter(area=loaded).count() == 6
 
@@ -43,31 +45,47 @@ def test_every_event_type_in_the_ledger_vocabulary_has_a_price(loaded):
     prices = selectors.price_list(area=loaded, target_year="2014/15")
     assert set(prices) == set(BY_CODE)
     night = prices["prison_night"][0]
-    assert "÷ 365" in night.derivation and night.bearer == "Criminal Justice System – Prison"
+    assert "÷ 365" in night.derivation
+    assert night.bearer == "Criminal Justice System – Prison"
 
 
 def test_a_bad_unit_cost_file_is_refused_whole(loaded, commissioner):
     header = "theme,outcome_category,outcome_detail,code,detail,unit,agency_level_1,agency_level_2,fiscal_cost_gbp,fiscal_price_year,economic_value_gbp,economic_price_year,social_value_gbp,social_price_year,source,rag\n"
-    text = header + "T,C,D,X1,Good row,Each,NHS,,10,2016/17,,,,,src,G\nT,C,D,X2,Bad row,Each,NHS,,ten,2016/17,,,,,src,G\n"
+    text = (
+        header + "T,C,D,X1,Good row,Each,NHS,,10,2016/17,,,,,src,G\nT,C,D,X2,Bad row,Each,NHS,,ten,2016/17,,,,,src,G\n"
+    )
     with pytest.raises(ValidationError, match="Line 3"):
         services.cost_edition_import(name="v2", text=text, licence="x", attribution="x", source="x", actor=commissioner)
-    assert CostEdition.objects.count() == 1 and not UnitCost.objects.filter(code="X1").exists()
+    assert CostEdition.objects.count() == 1
+    assert not UnitCost.objects.filter(code="X1").exists()
 
 
 def test_a_newer_deflator_series_replaces_the_active_one(loaded, commissioner):
     series = services.deflator_series_import(
-        name="Newer", text="financial_year,index,forecast\n2014/15,100,no\n2015/16,102,no\n", source="s", attribution="a", actor=commissioner
+        name="Newer",
+        text="financial_year,index,forecast\n2014/15,100,no\n2015/16,102,no\n",
+        source="s",
+        attribution="a",
+        actor=commissioner,
     )
     assert selectors.active_series().name == "Newer"
     assert series.active
-    assert AuditEvent.objects.filter(action="finance.deflators_imported").count() == 2
+    assert AuditEvent.objects.filter(action="finance.deflators_imported").count() == 1
 
 
 def test_local_cost_with_a_bad_year_writes_nothing(loaded, commissioner):
     with pytest.raises(ValidationError):
         services.unit_cost_create_local(
-            area=loaded, code="L1", detail="Outreach night", unit="Per night", agency_level_1="Local authority",
-            agency_level_2="", fiscal_cost=Decimal(40), fiscal_price_year="2019", source="local", actor=commissioner,
+            area=loaded,
+            code="L1",
+            detail="Outreach night",
+            unit="Per night",
+            agency_level_1="Local authority",
+            agency_level_2="",
+            fiscal_cost=Decimal(40),
+            fiscal_price_year="2019",
+            source="local",
+            actor=commissioner,
         )
     assert not UnitCost.objects.filter(code="L1").exists()
 
@@ -98,7 +116,8 @@ def test_people_without_a_full_support_window_are_left_out_and_counted(loaded):
     other = PersonFactory(area=loaded)
     ServiceEventFactory(person=other, event_type="arrest", occurred_on=dt.date(2025, 6, 1))
     report = selectors.cost_report(area=loaded, target_year="2014/15")
-    assert report.tables.people == 0 and report.not_yet_complete == 1
+    assert report.tables.people == 0
+    assert report.not_yet_complete == 1
 
 
 def test_claim_is_weighted_by_baseline_ndt_and_needs_a_second_person_to_verify(loaded, commissioner, area):
@@ -107,7 +126,8 @@ def test_claim_is_weighted_by_baseline_ndt_and_needs_a_second_person_to_verify(l
     ServiceEventFactory(person=person, event_type="hostel_night", occurred_on=dt.date(2024, 1, 10))
     rate = OutcomeRate.objects.get(area=loaded, code="accommodation-3m")
     claim = services.outcome_claim_create(person=person, rate=rate, as_of=dt.date(2025, 1, 1), actor=commissioner)
-    assert claim.weight == Decimal("1.2") and claim.amount == Decimal("1800.00")
+    assert claim.weight == Decimal("1.2")
+    assert claim.amount == Decimal("1800.00")
     assert "11 Jan 2024" in claim.evidence
     with pytest.raises(ValidationError, match="already been claimed"):
         services.outcome_claim_create(person=person, rate=rate, as_of=dt.date(2025, 1, 1), actor=commissioner)
@@ -133,9 +153,20 @@ def test_cap_per_person_limits_later_claims(loaded, commissioner):
     terms.save()
     person = _supported_person(loaded)
     ServiceEventFactory(person=person, event_type="arrest", occurred_on=dt.date(2025, 6, 1))
-    first = services.outcome_claim_create(person=person, rate=OutcomeRate.objects.get(area=loaded, code="accommodation-3m"), as_of=dt.date(2025, 6, 1), actor=commissioner)
-    second = services.outcome_claim_create(person=person, rate=OutcomeRate.objects.get(area=loaded, code="accommodation-6m"), as_of=dt.date(2025, 6, 1), actor=commissioner)
-    assert first.amount == 1500 and second.amount == 500
+    first = services.outcome_claim_create(
+        person=person,
+        rate=OutcomeRate.objects.get(area=loaded, code="accommodation-3m"),
+        as_of=dt.date(2025, 6, 1),
+        actor=commissioner,
+    )
+    second = services.outcome_claim_create(
+        person=person,
+        rate=OutcomeRate.objects.get(area=loaded, code="accommodation-6m"),
+        as_of=dt.date(2025, 6, 1),
+        actor=commissioner,
+    )
+    assert first.amount == 1500
+    assert second.amount == 500
     assert "cap" in second.derivation
 
 
@@ -147,3 +178,39 @@ def test_selection_report_counts_identified_people_never_supported(loaded):
     report = selectors.selection_report(area=loaded)
     assert (report.identified, report.supported, report.not_supported, report.not_supported_high_need) == (2, 1, 1, 1)
     assert report.not_supported_mean_ndt == 40
+
+
+def test_reference_data_ships_with_the_database_and_areas_start_on_the_standard_map(area):
+    # loaded by migration: no command needed for a new deployment
+    assert UnitCost.objects.filter(code="HE4.0", fiscal_cost=109).exists()
+    assert selectors.uses_standard_price_map(area=area)
+    prices = selectors.price_list(area=area, target_year="2011/12")
+    assert prices["ae_attendance"][0].unit_cost == 109
+    assert not PriceRule.objects.exists()
+
+
+def test_adding_a_rule_to_the_standard_map_keeps_the_standard_lines(area, commissioner):
+    local = services.unit_cost_create_local(
+        area=area,
+        code="L1",
+        detail="Night shelter bed",
+        unit="Per night",
+        agency_level_1="Local authority",
+        agency_level_2="",
+        fiscal_cost=Decimal(30),
+        fiscal_price_year="2014-15",
+        source="Council budget",
+        actor=commissioner,
+    )
+    services.price_rule_create(
+        area=area,
+        event_type="hostel_night",
+        unit_cost=local,
+        multiplier=Decimal(1),
+        divisor=Decimal(1),
+        note="Local shelter",
+        actor=commissioner,
+    )
+    assert PriceRule.objects.filter(area=area).count() == 26
+    hostel = selectors.price_list(area=area, target_year="2014/15")["hostel_night"]
+    assert sorted(p.unit_cost for p in hostel)[-1] == 30

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tide.areas.models import Role
 from tide.coordination.models import SupportEpisode
-from tide.finance.models import OutcomeClaim, OutcomeRate, PoolScenario, PriceRule
+from tide.finance.models import DeflatorSeries, OutcomeClaim, OutcomeRate, PoolScenario, PriceRule
 from tide.identification.models import NdtAssessment
 from tide.testing.factories import PersonFactory, ServiceEventFactory
 from tide.testing.fixtures import make_user
@@ -41,9 +41,20 @@ def commissioner_client(client, area):
 
 
 PAGES = [
-    "finance:index", "finance:library", "finance:deflators", "finance:price-map", "finance:cost-report",
-    "finance:pooled", "finance:outcomes", "finance:reinvestment", "finance:board-report", "finance:unit-cost-create",
-    "finance:edition-import", "finance:deflators-import", "finance:price-rule-create", "finance:scenario-create",
+    "finance:index",
+    "finance:library",
+    "finance:deflators",
+    "finance:price-map",
+    "finance:cost-report",
+    "finance:pooled",
+    "finance:outcomes",
+    "finance:reinvestment",
+    "finance:board-report",
+    "finance:unit-cost-create",
+    "finance:edition-import",
+    "finance:deflators-import",
+    "finance:price-rule-create",
+    "finance:scenario-create",
 ]
 
 
@@ -89,7 +100,8 @@ def test_csv_exports(commissioner_client, cohort):
     assert response["Content-Type"].startswith("text/csv")
     assert "Police,Home Office (police),yes,7116.00,0.00,-7116.00,saves" in text
     people = commissioner_client.get(reverse("finance:cost-report-csv", args=["people"])).content.decode()
-    assert "P-" in people and cohort[0].family_name not in people
+    assert "P-" in people
+    assert cohort[0].family_name not in people
     assert commissioner_client.get("/finance/cost-report/secrets.csv").status_code == 404
 
 
@@ -108,7 +120,9 @@ def test_scenarios_are_created_and_compared(commissioner_client, cohort):
     assert "must add up to 100%" in bad.content.decode()
     assert not PoolScenario.objects.exists()
     data = {"name": "Equal", "method": "fixed", "budget": "100000"}
-    data.update({f"share_{i}": str(Decimal(100) / len(agencies)) for i in range(len(agencies))}) if 100 % len(agencies) == 0 else None
+    data.update({f"share_{i}": str(Decimal(100) / len(agencies)) for i in range(len(agencies))}) if 100 % len(
+        agencies
+    ) == 0 else None
     if 100 % len(agencies) != 0:
         data["share_0"] = "100"
     assert commissioner_client.post(url, data).status_code == 302
@@ -116,7 +130,8 @@ def test_scenarios_are_created_and_compared(commissioner_client, cohort):
     a, b = PoolScenario.objects.order_by("name")
     response = commissioner_client.get(reverse("finance:pooled"), {"a": a.pk, "b": b.pk})
     body = response.content.decode()
-    assert "Equal" in body and "Payback" in body
+    assert "Equal" in body
+    assert "Payback" in body
     police = next(r for r in response.context["rows"] if r["agency"] == "Police")
     assert police["cells"][1].contribution > 0  # the police save, so pay into the savings-based pool
 
@@ -126,7 +141,9 @@ def test_price_rule_edit_changes_the_price_and_is_audited(commissioner_client, c
     url = reverse("finance:price-rule-edit", args=[rule.pk])
     bad = commissioner_client.post(url, {"unit_cost": "NOPE", "multiplier": "1", "divisor": "1", "note": "x"})
     assert "No cost line with the code NOPE" in bad.content.decode()
-    ok = commissioner_client.post(url, {"unit_cost": "HE4.2", "multiplier": "1", "divisor": "1", "note": "Not admitted"})
+    ok = commissioner_client.post(
+        url, {"unit_cost": "HE4.2", "multiplier": "1", "divisor": "1", "note": "Not admitted"}
+    )
     assert ok.status_code == 302
     rule.refresh_from_db()
     assert rule.unit_cost.code == "HE4.2"
@@ -134,12 +151,23 @@ def test_price_rule_edit_changes_the_price_and_is_audited(commissioner_client, c
 
 
 def test_local_cost_and_edition_import_refuse_bad_input(commissioner_client, cohort):
-    bad = commissioner_client.post(reverse("finance:unit-cost-create"), {
-        "code": "L1", "detail": "Night shelter", "unit": "Per night", "agency_level_1": "Local authority",
-        "fiscal_cost": "25", "fiscal_price_year": "2019", "source": "Local budget"})
+    bad = commissioner_client.post(
+        reverse("finance:unit-cost-create"),
+        {
+            "code": "L1",
+            "detail": "Night shelter",
+            "unit": "Per night",
+            "agency_level_1": "Local authority",
+            "fiscal_cost": "25",
+            "fiscal_price_year": "2019",
+            "source": "Local budget",
+        },
+    )
     assert "not a financial year" in bad.content.decode()
     upload = SimpleUploadedFile("costs.csv", b"code,detail\nX,Y\n", content_type="text/csv")
-    response = commissioner_client.post(reverse("finance:edition-import"), {"name": "v2", "licence": "CC BY 4.0", "attribution": "x", "file": upload})
+    response = commissioner_client.post(
+        reverse("finance:edition-import"), {"name": "v2", "licence": "CC BY 4.0", "attribution": "x", "file": upload}
+    )
     assert "Missing columns" in response.content.decode()
 
 
@@ -166,7 +194,10 @@ def test_claim_submit_and_verify_through_the_pages(commissioner_client, cohort, 
 
 
 def test_reinvestment_shows_national_savings_and_sib(commissioner_client, cohort):
-    response = commissioner_client.get(reverse("finance:reinvestment"), {"price_year": "2006/07", "investment": "1000", "delivery_cost": "100", "return_cap": "2", "quarters": "4"})
+    response = commissioner_client.get(
+        reverse("finance:reinvestment"),
+        {"price_year": "2006/07", "investment": "1000", "delivery_cost": "100", "return_cap": "2", "quarters": "4"},
+    )
     body = response.content.decode()
     assert response.context["tables"].national_savings_total > 0
     assert "Home Office (police)" in body
@@ -174,6 +205,19 @@ def test_reinvestment_shows_national_savings_and_sib(commissioner_client, cohort
 
 
 def test_pages_without_reference_data_explain_what_to_do(commissioner_client):
+    DeflatorSeries.objects.all().delete()
     response = commissioner_client.get(reverse("finance:cost-report"))
     assert response.status_code == 503
     assert "finance_load_reference" in response.content.decode()
+
+
+def test_commissioner_adopts_the_standard_price_map_and_rate_card(client, area):
+    user = make_user(area, Role.COMMISSIONER)
+    client.force_login(user)
+    page = client.get(reverse("finance:price-map")).content.decode()
+    assert "uses the standard price map" in page
+    client.post(reverse("finance:price-map-adopt"))
+    assert PriceRule.objects.filter(area=area).count() == 25
+    assert "uses the standard price map" not in client.get(reverse("finance:price-map")).content.decode()
+    client.post(reverse("finance:rate-card-adopt"))
+    assert OutcomeRate.objects.filter(area=area).count() == 6
