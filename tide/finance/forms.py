@@ -117,6 +117,13 @@ class PriceRuleForm(GovukForm):
         initial=1,
         help_text="For example 365 to price one night from an annual cost.",
     )
+    bearer_level_1 = forms.CharField(
+        label="Agency that bears this cost here (optional)",
+        max_length=100,
+        required=False,
+        help_text="Leave empty to use the cost line's agency. For example Local Authority when the council commissions the service.",
+    )
+    bearer_level_2 = forms.CharField(label="Part of that agency (optional)", max_length=100, required=False)
     note = forms.CharField(label="Why this line and this fraction", widget=forms.Textarea(attrs={"rows": 3}))
     narrow_fields = ("unit_cost", "multiplier", "divisor")
 

@@ -12,7 +12,6 @@ from tide.people.models import Person
 from tide.service_use import event_types
 
 
-
 class Rag(models.TextChoices):
     GREEN = "G", "Good (green)"
     AMBER = "A", "Some uncertainty (amber)"
@@ -128,6 +127,10 @@ class PriceRule(models.Model):
     multiplier = models.DecimalField(max_digits=12, decimal_places=4, default=1)
     divisor = models.DecimalField(max_digits=12, decimal_places=4, default=1)
     note = models.TextField(blank=True, help_text="Why this cost line and this fraction.")
+    bearer_level_1 = models.CharField(
+        max_length=100, blank=True, help_text="Who bears this cost locally, when not the cost line's agency."
+    )
+    bearer_level_2 = models.CharField(max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

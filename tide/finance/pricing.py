@@ -47,6 +47,19 @@ class PriceRule:
     multiplier: Decimal = Decimal(1)
     divisor: Decimal = Decimal(1)
     note: str = ""  # why this line and this fraction
+    # Who bears the cost locally when it is not the cost line's agency (blank: the line's agency).
+    bearer_level_1: str = ""
+    bearer_level_2: str = ""
+
+    @property
+    def level_1(self) -> str:
+        return self.bearer_level_1 or self.line.agency_level_1
+
+    @property
+    def bearer(self) -> str:
+        if self.bearer_level_1:
+            return bearer_label(self.bearer_level_1, self.bearer_level_2)
+        return self.line.bearer
 
     def __post_init__(self) -> None:
         if self.multiplier < 0:
@@ -64,15 +77,15 @@ class PricedRule:
 
     @property
     def bearer(self) -> str:
-        return self.rule.line.bearer
+        return self.rule.bearer
 
     @property
     def funder(self) -> str:
-        return funder_of(self.rule.line.agency_level_1).name
+        return funder_of(self.rule.level_1).name
 
     @property
     def national(self) -> bool:
-        return funder_of(self.rule.line.agency_level_1).national
+        return funder_of(self.rule.level_1).national
 
 
 def _fraction_text(rule: PriceRule) -> str:
@@ -96,6 +109,8 @@ def price_rule(rule: PriceRule, *, series: DeflatorSeries, target_year: str) -> 
         base += f"; uprated × {uprated.index_to} ÷ {uprated.index_from} = £{uprated.value:,.2f} ({uprated.target_year} prices)"
     else:
         base += f" = £{uprated.value:,.2f} ({uprated.target_year} prices)"
+    if rule.bearer_level_1:
+        base += f". Borne locally by {rule.bearer}, not {line.bearer}"
     if rule.note:
         base += f". {rule.note}"
     return PricedRule(rule, uprated.value, uprated.target_year, base)

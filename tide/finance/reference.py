@@ -141,13 +141,23 @@ class DefaultRule:
     multiplier: Decimal
     divisor: Decimal
     note: str
+    bearer_level_1: str = ""
+    bearer_level_2: str = ""
 
 
 def default_price_map() -> list[DefaultRule]:
     """The shipped price map (tide/finance/data/price-map.csv): event type -> cost line code."""
     rows = csv.DictReader(io.StringIO((DATA_DIR / "price-map.csv").read_text(encoding="utf-8")))
     return [
-        DefaultRule(r["event_type"], r["code"], Decimal(r["multiplier"]), Decimal(r["divisor"]), r["note"])
+        DefaultRule(
+            r["event_type"],
+            r["code"],
+            Decimal(r["multiplier"]),
+            Decimal(r["divisor"]),
+            r["note"],
+            r.get("bearer_level_1") or "",
+            r.get("bearer_level_2") or "",
+        )
         for r in rows
     ]
 

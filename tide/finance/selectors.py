@@ -86,6 +86,8 @@ def price_rule_records(*, area: Area) -> list[PriceRule]:
             multiplier=d.multiplier,
             divisor=d.divisor,
             note=d.note,
+            bearer_level_1=d.bearer_level_1,
+            bearer_level_2=d.bearer_level_2,
         )
         for d in defaults
         if d.code in by_code
@@ -107,7 +109,9 @@ def to_pure(rule: PriceRule) -> pricing.PriceRule:
         amount=cost.fiscal_cost if cost.fiscal_cost is not None else Decimal(0),
         price_year=cost.fiscal_price_year,
     )
-    return pricing.PriceRule(rule.event_type, line, rule.multiplier, rule.divisor, rule.note)
+    return pricing.PriceRule(
+        rule.event_type, line, rule.multiplier, rule.divisor, rule.note, rule.bearer_level_1, rule.bearer_level_2
+    )
 
 
 def price_list(*, area: Area, target_year: str) -> dict[str, list[pricing.PricedRule]]:

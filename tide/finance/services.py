@@ -203,6 +203,8 @@ def price_map_seed(*, area: Area, edition: CostEdition, actor: Any) -> int:
             multiplier=r.multiplier,
             divisor=r.divisor,
             note=r.note,
+            bearer_level_1=r.bearer_level_1,
+            bearer_level_2=r.bearer_level_2,
         )
         for r in rows
     ]
@@ -213,14 +215,25 @@ def price_map_seed(*, area: Area, edition: CostEdition, actor: Any) -> int:
 
 @transaction.atomic
 def price_rule_update(
-    *, rule: PriceRule, unit_cost: UnitCost, multiplier: Decimal, divisor: Decimal, note: str, actor: Any
+    *,
+    rule: PriceRule,
+    unit_cost: UnitCost,
+    multiplier: Decimal,
+    divisor: Decimal,
+    note: str,
+    actor: Any,
+    bearer_level_1: str = "",
+    bearer_level_2: str = "",
 ) -> PriceRule:
     if unit_cost.fiscal_cost is None:
         raise ValidationError({"unit_cost": "That cost line has no fiscal cost, so it cannot price an event."})
     if unit_cost.edition.area_id not in (None, rule.area_id):
         raise ValidationError({"unit_cost": "That cost line belongs to another area."})
     before = {"unit_cost": rule.unit_cost_id, "multiplier": str(rule.multiplier), "divisor": str(rule.divisor)}
+    if bearer_level_2 and not bearer_level_1:
+        raise ValidationError({"bearer_level_1": "Name the agency before the part of it that bears the cost."})
     rule.unit_cost, rule.multiplier, rule.divisor, rule.note = unit_cost, multiplier, divisor, note
+    rule.bearer_level_1, rule.bearer_level_2 = bearer_level_1.strip(), bearer_level_2.strip()
     rule.full_clean()
     rule.save()
     audit_record(
@@ -237,7 +250,16 @@ def price_rule_update(
 
 @transaction.atomic
 def price_rule_create(
-    *, area: Area, event_type: str, unit_cost: UnitCost, multiplier: Decimal, divisor: Decimal, note: str, actor: Any
+    *,
+    area: Area,
+    event_type: str,
+    unit_cost: UnitCost,
+    multiplier: Decimal,
+    divisor: Decimal,
+    note: str,
+    actor: Any,
+    bearer_level_1: str = "",
+    bearer_level_2: str = "",
 ) -> PriceRule:
     if event_type not in event_types.BY_CODE:
         raise ValidationError({"event_type": "Choose an event type from the ledger's vocabulary."})

@@ -356,6 +356,8 @@ def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
             "multiplier": rule.multiplier,
             "divisor": rule.divisor,
             "note": rule.note,
+            "bearer_level_1": rule.bearer_level_1,
+            "bearer_level_2": rule.bearer_level_2,
         }
         if rule
         else {}
@@ -372,6 +374,8 @@ def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
                     divisor=data["divisor"],
                     note=data["note"],
                     actor=request.user,
+                    bearer_level_1=data["bearer_level_1"],
+                    bearer_level_2=data["bearer_level_2"],
                 )
             else:
                 services.price_rule_create(
@@ -382,6 +386,8 @@ def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
                     divisor=data["divisor"],
                     note=data["note"],
                     actor=request.user,
+                    bearer_level_1=data["bearer_level_1"],
+                    bearer_level_2=data["bearer_level_2"],
                 )
         except ValidationError as error:
             _apply_errors(form, error)

@@ -237,3 +237,34 @@ def test_sib_cash_flow_runs_out_then_repays_within_the_cap():
     assert result.money_multiple == D("1.5")
     with pytest.raises(SibError):
         sib_cashflow(investment=D(0), delivery_cost_per_quarter=D(1), outcome_payments=[D(1)])
+
+
+DAT = CostLine(
+    "HE2.5",
+    "Drug services, adult, outpatient",
+    "Per attendance",
+    "NHS",
+    "Clinical Commissioning Group",
+    D(104),
+    "2013/14",
+)
+
+
+def test_a_local_bearer_override_moves_the_cost_to_the_agency_that_pays_here(series):
+    rule = PriceRule("dat_contact", DAT, bearer_level_1="Local authority", bearer_level_2="Public Health")
+    priced = price_rule(rule, series=series, target_year="2013/14")
+    assert priced.bearer == "Local Authority – Public Health"
+    assert not priced.national
+    assert (
+        "Borne locally by Local Authority – Public Health, not NHS – Clinical Commissioning Group" in priced.derivation
+    )
+    counts = Counts(Counter({"ae_attendance": 2}), Counter({"ae_attendance": 1, "dat_contact": 3}))
+    prices = {
+        "dat_contact": [priced],
+        "ae_attendance": [price_rule(PriceRule("ae_attendance", AE), series=series, target_year="2013/14")],
+    }
+    tables = cost_tables(counts, prices, people=1, window_days=365, target_year="2013/14")
+    verdicts = {a.bearer: a.verdict for a in tables.agencies}
+    # the NHS saves on A&E while the council's drug treatment spends more: two lines, not one net figure
+    assert verdicts == {"NHS – Clinical Commissioning Group": "saves", "Local Authority – Public Health": "spends more"}
+    assert tables.total_increases == 3 * 104
