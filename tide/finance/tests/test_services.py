@@ -106,7 +106,7 @@ def test_cost_report_compares_equal_windows_and_keeps_agencies_apart(loaded):
     by = {a.bearer: a for a in report.tables.agencies}
     assert report.tables.people == 1
     assert by["Police"].change == -3 * Decimal(593)
-    assert by["NHS – Clinical Commissioning Group"].change > 0
+    assert by["Local Authority – Public Health (drug and alcohol treatment)"].change > 0  # the council pays for treatment
     assert report.tables.total_reductions == 3 * 593
     assert report.people[0].ref == f"P-{person.pk:06d}"
 
