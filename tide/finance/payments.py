@@ -2,8 +2,9 @@
 
 Evidence rules read a person's dated service events and support start:
 
-* ``accommodation_sustained`` (N months): no rough sleeping, hostel night, eviction or homelessness
-  application for N months in a row after support started (the Fair Chance Fund's 3, 6, 12, 18 months);
+* ``accommodation_sustained`` (N months): for someone homeless in the year before support or since,
+  no rough sleeping, hostel night, eviction or homelessness application for N months in a row after
+  support started (the Fair Chance Fund's 3, 6, 12, 18 months);
 * ``rough_sleeping_reduced``: fewer nights seen sleeping rough in the first 12 months of support than
   in the 12 months before (and at least one before);
 * ``treatment_engagement``: a drug and alcohol treatment start during support followed by at least
@@ -58,6 +59,11 @@ def evidence_for(
         if months < 1:
             raise ValueError("Accommodation sustained needs a number of months.")
         need = _months_days(months)
+        year_before = support_start - dt.timedelta(days=365)
+        if not any(e in HOUSING_BREAKS and on >= year_before for e, on in events):
+            return Evidence(
+                False, None, "No homelessness recorded in the year before or since support started: nothing to sustain."
+            )
         run_from = support_start
         for event_type, on in events:
             if event_type not in HOUSING_BREAKS or on < support_start:

@@ -339,3 +339,55 @@ def quarterly_outcome_payments(*, area: Area, start: dt.date, quarters: int) -> 
         if 0 <= q < quarters:
             totals[q] += amount
     return totals
+
+
+def expected_outcome_payments(*, area: Area, start: dt.date, quarters: int, as_of: dt.date) -> list[Decimal]:
+    """What the rate card would pay, by quarter of achievement from ``start``, if every outcome the
+    record shows for supported people were claimed (NDT-weighted, capped per person, in date order).
+    Rejected claims are left out; claims already made are counted once, as made."""
+    totals = [Decimal(0)] * quarters
+    rates = list(OutcomeRate.objects.filter(area=area, active=True))
+    if not rates:
+        return totals
+    terms = payment_terms(area=area)
+    starts = support_starts(area=area)
+    events = _events_by_person(starts, min(starts.values(), default=as_of) - dt.timedelta(days=366))
+    baselines = _baselines(area=area, starts=starts)
+    rejected = set(
+        OutcomeClaim.objects.filter(area=area, status=ClaimStatus.REJECTED).values_list("person_id", "rate_id")
+    )
+    for pid, first in starts.items():
+        achieved = []
+        for rate in rates:
+            if (pid, rate.pk) in rejected:
+                continue
+            evidence = payments.evidence_for(
+                rate.evidence, events=events.get(pid, []), support_start=first, as_of=as_of, months=rate.months
+            )
+            if evidence.met and evidence.achieved_on is not None:
+                achieved.append((evidence.achieved_on, rate))
+        paid: list[Decimal] = []
+        weight = payments.ndt_weight(baselines.get(pid), reference=terms.ndt_reference)
+        for on, rate in sorted(achieved, key=lambda item: item[0]):
+            due = payments.payable(tariff=rate.tariff, weight=weight, cap=terms.cap_per_person, already_paid=paid)
+            paid.append(due.amount)
+            q = ((on.year - start.year) * 12 + on.month - start.month) // 3
+            if 0 <= q < quarters:
+                totals[q] += due.amount
+    return totals
+
+
+def _baselines(*, area: Area, starts: dict[int, dt.date]) -> dict[int, int]:
+    """Person -> complete NDT total nearest their support start (90 days before to 28 after)."""
+    best: dict[int, tuple[int, int]] = {}
+    rows = NdtAssessment.objects.filter(person__area=area, total__isnull=False).values_list(
+        "person_id", "assessed_on", "total"
+    )
+    for pid, on, total in rows.iterator(chunk_size=5000):
+        first = starts.get(pid)
+        if first is None or total is None or not (-90 <= (on - first).days <= 28):
+            continue
+        distance = abs((on - first).days)
+        if pid not in best or distance < best[pid][0]:
+            best[pid] = (distance, total)
+    return {pid: total for pid, (_, total) in best.items()}

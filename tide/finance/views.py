@@ -689,19 +689,30 @@ def reinvestment(request: HttpRequest) -> HttpResponse:
             "quarters": 12,
         }
     )
-    first = context["report"].first_start
-    payments = (
-        selectors.quarterly_outcome_payments(area=area, start=first, quarters=data["quarters"])
-        if first
-        else [Decimal(0)] * data["quarters"]
-    )
+    first = context["report"].first_start or selectors.data_as_of(area=area)
+    source = request.GET.get("payments", "expected")
+    if source == "claims":
+        payments = selectors.quarterly_outcome_payments(area=area, start=first, quarters=data["quarters"])
+    else:
+        source = "expected"
+        payments = selectors.expected_outcome_payments(
+            area=area, start=first, quarters=data["quarters"], as_of=selectors.data_as_of(area=area)
+        )
     cash = sib.sib_cashflow(
         investment=data["investment"],
         delivery_cost_per_quarter=data["delivery_cost"],
         outcome_payments=payments,
         return_cap=data["return_cap"],
     )
-    context.update({"sib_form": sib_form, "cash": cash, "form": sib_form if sib_form.is_bound else context["options"]})
+    context.update(
+        {
+            "sib_form": sib_form,
+            "cash": cash,
+            "payments_source": source,
+            "sib_start": first,
+            "form": sib_form if sib_form.is_bound else context["options"],
+        }
+    )
     return render(request, "finance/reinvestment.html", context)
 
 

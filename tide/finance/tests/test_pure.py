@@ -184,6 +184,13 @@ def test_accommodation_sustained_six_months_after_a_last_hostel_night():
     assert not not_yet.met
 
 
+def test_accommodation_is_not_paid_for_someone_who_was_never_homeless():
+    events = [("ae_attendance", dt.date(2024, 6, 1))]
+    ev = evidence_for(ACCOMMODATION, events=events, support_start=START, as_of=dt.date(2026, 1, 1), months=3)
+    assert not ev.met
+    assert "nothing to sustain" in ev.summary
+
+
 def test_accommodation_broken_by_rough_sleeping_is_not_met():
     events = [("rough_sleeping_contact", dt.date(2025, 1, 1) + dt.timedelta(days=60 * k)) for k in range(8)]
     assert not evidence_for(ACCOMMODATION, events=events, support_start=START, as_of=dt.date(2026, 3, 1), months=3).met

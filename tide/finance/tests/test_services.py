@@ -106,7 +106,9 @@ def test_cost_report_compares_equal_windows_and_keeps_agencies_apart(loaded):
     by = {a.bearer: a for a in report.tables.agencies}
     assert report.tables.people == 1
     assert by["Police"].change == -3 * Decimal(593)
-    assert by["Local Authority – Public Health (drug and alcohol treatment)"].change > 0  # the council pays for treatment
+    assert (
+        by["Local Authority – Public Health (drug and alcohol treatment)"].change > 0
+    )  # the council pays for treatment
     assert report.tables.total_reductions == 3 * 593
     assert report.people[0].ref == f"P-{person.pk:06d}"
 
@@ -152,7 +154,7 @@ def test_cap_per_person_limits_later_claims(loaded, commissioner):
     terms.cap_per_person = Decimal(2000)
     terms.save()
     person = _supported_person(loaded)
-    ServiceEventFactory(person=person, event_type="arrest", occurred_on=dt.date(2025, 6, 1))
+    ServiceEventFactory(person=person, event_type="rough_sleeping_contact", occurred_on=dt.date(2023, 12, 1))
     first = services.outcome_claim_create(
         person=person,
         rate=OutcomeRate.objects.get(area=loaded, code="accommodation-3m"),
@@ -214,3 +216,22 @@ def test_adding_a_rule_to_the_standard_map_keeps_the_standard_lines(area, commis
     assert PriceRule.objects.filter(area=area).count() == 26
     hostel = selectors.price_list(area=area, target_year="2014/15")["hostel_night"]
     assert sorted(p.unit_cost for p in hostel)[-1] == 30
+
+
+def test_expected_outcome_payments_follow_the_record_weighted_and_capped(loaded):
+    terms = selectors.payment_terms(area=loaded)
+    terms.cap_per_person = Decimal(4000)
+    terms.save()
+    person = _supported_person(loaded)  # support from 1 Jan 2024
+    NdtAssessment.objects.create(person=person, assessed_on=dt.date(2023, 12, 20), total=45)  # weight 1.5
+    ServiceEventFactory(person=person, event_type="hostel_night", occurred_on=dt.date(2023, 12, 1))
+    ServiceEventFactory(person=person, event_type="ae_attendance", occurred_on=dt.date(2025, 6, 1))
+    totals = selectors.expected_outcome_payments(
+        area=loaded, start=dt.date(2024, 1, 1), quarters=8, as_of=dt.date(2025, 6, 1)
+    )
+    # 3 months = 91 days, achieved 31 Mar 2024 (first quarter): 1500 × 1.5 = 2250;
+    # 6 months = 183 days, achieved 1 Jul 2024 (third quarter): 2250 more would pass the £4,000 cap,
+    # so 1750; later outcomes are capped at nothing
+    assert totals[0] == Decimal(2250)
+    assert totals[2] == Decimal(1750)
+    assert sum(totals) == Decimal(4000)
