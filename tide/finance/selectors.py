@@ -179,6 +179,25 @@ class CostReport:
     first_start: dt.date | None
     last_start: dt.date | None
 
+    def change_percentile(self, q: float) -> Decimal | None:
+        """The q-th percentile (0–100) of per-person change, nearest rank on the sorted list."""
+        if not self.people:
+            return None
+        rank = max(0, min(len(self.people) - 1, round(q / 100 * (len(self.people) - 1))))
+        return self.people[rank].change  # people are sorted by change
+
+    @property
+    def median_change(self) -> Decimal | None:
+        return self.change_percentile(50)
+
+    @property
+    def lower_quartile(self) -> Decimal | None:
+        return self.change_percentile(25)
+
+    @property
+    def upper_quartile(self) -> Decimal | None:
+        return self.change_percentile(75)
+
     @property
     def increased_share(self) -> float:
         """The share of people whose cost rose: effects spread unevenly, so report the spread."""
@@ -289,6 +308,7 @@ class SelectionReport:
     claimed_people: int
     claimed_mean_ndt: float | None
     high_need_threshold: int
+    left_out: list[tuple[str, int]]  # (reference, baseline NDT), highest need first
 
 
 def _mean(values: list[int]) -> float | None:
@@ -326,6 +346,9 @@ def selection_report(*, area: Area, high_need: int = 30) -> SelectionReport:
         claimed_people=len(claimed_people),
         claimed_mean_ndt=_mean(claimed),
         high_need_threshold=high_need,
+        left_out=sorted(
+            ((person_ref(p), t) for p, t in baseline.items() if p not in starts), key=lambda r: (-r[1], r[0])
+        )[:20],
     )
 
 

@@ -221,3 +221,19 @@ def test_commissioner_adopts_the_standard_price_map_and_rate_card(client, area):
     assert "uses the standard price map" not in client.get(reverse("finance:price-map")).content.decode()
     client.post(reverse("finance:rate-card-adopt"))
     assert OutcomeRate.objects.filter(area=area).count() == 6
+
+
+def test_cost_report_shows_the_spread_of_change_per_person(commissioner_client, cohort):
+    response = commissioner_client.get(reverse("finance:cost-report"), {"price_year": "2006/07"})
+    report = response.context["report"]
+    assert len(report.people) == 3
+    assert report.median_change == report.people[1].change
+    assert "Change per person: median" in response.content.decode()
+
+
+def test_outcomes_page_lists_high_need_people_never_supported(commissioner_client, cohort, area):
+    left_out = PersonFactory(area=area)
+    NdtAssessment.objects.create(person=left_out, assessed_on=dt.date(2024, 5, 1), total=44)
+    response = commissioner_client.get(reverse("finance:outcomes"))
+    assert response.context["selection"].left_out == [(f"P-{left_out.pk:06d}", 44)]
+    assert f"P-{left_out.pk:06d}" in response.content.decode()
