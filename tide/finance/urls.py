@@ -22,6 +22,7 @@ urlpatterns = [
     path("pooled-budget/new", views.scenario_create, name="scenario-create"),
     path("outcome-payments/", views.outcomes, name="outcomes"),
     path("outcome-payments/rate-card", views.rate_card_adopt, name="rate-card-adopt"),
+    path("outcome-payments/claims.csv", views.claims_csv, name="claims-csv"),
     path("outcome-payments/claims/new", views.claim_create, name="claim-create"),
     path("outcome-payments/claims/<int:pk>/decide", views.claim_decide, name="claim-decide"),
     path("reinvestment/", views.reinvestment, name="reinvestment"),

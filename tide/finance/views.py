@@ -642,6 +642,54 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     return redirect("finance:outcomes")
 
 
+@access(roles=VIEW_ROLES)
+def claims_csv(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tide-outcome-claims.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "claim",
+            "person_ref",
+            "outcome",
+            "achieved_on",
+            "baseline_ndt",
+            "weight",
+            "amount_gbp",
+            "status",
+            "submitted_by",
+            "submitted_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "evidence",
+            "derivation",
+        ]
+    )
+    for c in selectors.claims_for(area=area):
+        writer.writerow(
+            [
+                c.pk,
+                selectors.person_ref(c.person_id),
+                c.rate.code,
+                c.achieved_on.isoformat(),
+                c.baseline_ndt if c.baseline_ndt is not None else "",
+                f"{c.weight:.4f}",
+                f"{c.amount:.2f}",
+                c.status,
+                c.submitted_by.get_username(),
+                c.submitted_at.isoformat(),
+                c.decided_by.get_username() if c.decided_by else "",
+                c.decided_at.isoformat() if c.decided_at else "",
+                c.decision_note,
+                c.evidence,
+                c.derivation,
+            ]
+        )
+    return response
+
+
 @require_POST
 @access(roles=EDIT_ROLES)
 def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:

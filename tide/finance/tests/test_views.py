@@ -190,6 +190,9 @@ def test_claim_submit_and_verify_through_the_pages(commissioner_client, cohort, 
     client.post(reverse("finance:claim-decide", args=[claim.pk]), {"decision": "verify", "note": "Checked"})
     claim.refresh_from_db()
     assert claim.status == "verified"
+    exported = client.get(reverse("finance:claims-csv")).content.decode()
+    assert f"P-{claim.person_id:06d},{claim.rate.code}" in exported
+    assert ",verified," in exported
     assert client.post(reverse("finance:claim-create"), {"person": "abc", "rate": "1"}).status_code == 404
 
 
