@@ -534,14 +534,14 @@ def pooled(request: HttpRequest) -> HttpResponse:
         by_pk = {s.pk: s for s in scenarios}
         chosen = [by_pk[int(compare.cleaned_data["a"])], by_pk[int(compare.cleaned_data["b"])]]
     results = [_result_item(s, changes) for s in chosen]
-    agencies = sorted(changes)
+    agencies = sorted(set(changes) | {p.agency for item in results if item["result"] for p in item["result"].positions})
     rows = []
     for agency in agencies:
         cells = []
         for item in results:
             result = item["result"]
             cells.append(next((p for p in result.positions if p.agency == agency), None) if result else None)
-        rows.append({"agency": agency, "change": changes[agency], "cells": cells})
+        rows.append({"agency": agency, "change": changes.get(agency, Decimal(0)), "cells": cells})
     transfers, _ = pooling.in_year_transfers(changes)
     context.update(
         {

@@ -32,7 +32,7 @@ def commissioner(area):
         name="Equal thirds",
         method="fixed",
         budget=Decimal(90000),
-        shares={"Police": "40", "Criminal Justice System – Prison": "30", "Local Authority": "30"},
+        shares={"Police": "40", "Criminal Justice System – Prison": "30", "Local Authority – Housing Services": "30"},
     )
     PoolScenario.objects.create(area=area, name="Savers pay", method="savings", budget=Decimal(90000))
     return user
@@ -64,7 +64,7 @@ def test_commissioner_switches_price_year_and_compares_two_pooled_budget_scenari
     assert table.get_by_role("columnheader", name="Savers pay").is_visible()
     police = table.get_by_role("row", name="Police")
     assert "£36,000" in police.inner_text()  # 40% of £90,000 under fixed shares
-    local = table.get_by_role("row", name="Local Authority")
+    local = table.get_by_role("row", name="Local Authority – Housing Services")
     assert "£27,000" in local.inner_text()
     assert "£0" in local.inner_text()
     assert page.get_by_label("Price year").input_value() == "2006/07"  # the price year carries over

@@ -240,3 +240,12 @@ def test_outcomes_page_lists_high_need_people_never_supported(commissioner_clien
     response = commissioner_client.get(reverse("finance:outcomes"))
     assert response.context["selection"].left_out == [(f"P-{left_out.pk:06d}", 44)]
     assert f"P-{left_out.pk:06d}" in response.content.decode()
+
+
+def test_a_share_for_an_agency_without_costs_is_still_shown(commissioner_client, cohort, area):
+    PoolScenario.objects.create(area=area, name="With DWP", method="fixed", budget=Decimal(1000), shares={"DWP": "100"})
+    PoolScenario.objects.create(area=area, name="Savers", method="savings", budget=Decimal(1000))
+    response = commissioner_client.get(reverse("finance:pooled"))
+    dwp = next(r for r in response.context["rows"] if r["agency"] == "DWP")
+    assert dwp["change"] == 0
+    assert dwp["cells"][1].contribution == 1000  # "With DWP" sorts after "Savers"
