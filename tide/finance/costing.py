@@ -28,6 +28,12 @@ class Windows:
     during_to: dt.date  # exclusive
 
 
+def financial_year_of(day: dt.date) -> str:
+    """The UK financial year (1 April to 31 March) a day falls in, as ``2024/25``."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
 def windows_for(start: dt.date, *, window_days: int, as_of: dt.date) -> Windows | None:
     """The before and during windows, or None when the during window is not yet complete."""
     if window_days < 1:

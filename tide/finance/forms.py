@@ -24,7 +24,9 @@ WINDOW_CHOICES = [("182", "6 months"), ("365", "12 months"), ("730", "24 months"
 
 
 class ReportOptionsForm(GovukForm):
-    price_year = forms.ChoiceField(label="Price year", help_text="Every cost is uprated to this year's prices.")
+    price_year = forms.ChoiceField(
+        label="Price year", required=False, help_text="Every cost is uprated to this year's prices."
+    )
     window = forms.TypedChoiceField(
         label="Compare",
         choices=WINDOW_CHOICES,
@@ -35,8 +37,16 @@ class ReportOptionsForm(GovukForm):
         help_text="The same length of time before support started and after it started.",
     )
 
-    def __init__(self, *args: Any, years: list[str], **kwargs: Any) -> None:
-        _own_fields(self)["price_year"].choices = [(y, y) for y in reversed(years)]  # type: ignore[attr-defined]
+    cohort = forms.ChoiceField(
+        label="People", required=False, help_text="Everyone supported, or one intake by the year support started."
+    )
+
+    def __init__(self, *args: Any, years: list[str], cohorts: list[str] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        fields = _own_fields(self)
+        fields["price_year"].choices = [(y, y) for y in reversed(years)]  # type: ignore[attr-defined]
+        fields["cohort"].choices = [("", "Everyone supported")] + [  # type: ignore[attr-defined]
+            (c, f"Support started in {c}") for c in cohorts
+        ]
         super().__init__(*args, **kwargs)
 
 

@@ -178,6 +178,7 @@ class CostReport:
     people: list[PersonCost]
     first_start: dt.date | None
     last_start: dt.date | None
+    cohort: str = ""
 
     def change_percentile(self, q: float) -> Decimal | None:
         """The q-th percentile (0–100) of per-person change, nearest rank on the sorted list."""
@@ -217,11 +218,25 @@ def _events_by_person(person_ids: Iterable[int], since: dt.date) -> dict[int, li
     return grouped
 
 
+def cohort_years(*, area: Area) -> list[str]:
+    """Financial years in which people's coordinated support started (the area's intakes)."""
+    return sorted({costing.financial_year_of(start) for start in support_starts(area=area).values()})
+
+
 def cost_report(
-    *, area: Area, target_year: str, window_days: int = 365, person_id: int | None = None, as_of: dt.date | None = None
+    *,
+    area: Area,
+    target_year: str,
+    window_days: int = 365,
+    person_id: int | None = None,
+    as_of: dt.date | None = None,
+    cohort: str = "",
 ) -> CostReport:
+    """Cost tables for everyone supported, one intake (``cohort``: financial year support started) or one person."""
     as_of = as_of or data_as_of(area=area)
     starts = support_starts(area=area)
+    if cohort:
+        starts = {pid: start for pid, start in starts.items() if costing.financial_year_of(start) == cohort}
     if person_id is not None:
         starts = {person_id: starts[person_id]} if person_id in starts else {}
     windows = {}
@@ -248,7 +263,9 @@ def cost_report(
         total, prices, people=len(windows), window_days=window_days, target_year=target_year, order=EVENT_ORDER
     )
     included = [w.support_from for w in windows.values()]
-    return CostReport(tables, as_of, incomplete, people, min(included, default=None), max(included, default=None))
+    return CostReport(
+        tables, as_of, incomplete, people, min(included, default=None), max(included, default=None), cohort
+    )
 
 
 def expected_changes(report: CostReport) -> dict[str, Decimal]:

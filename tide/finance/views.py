@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -60,23 +61,39 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _options(request: HttpRequest, years: list[str], default_year: str) -> tuple[ReportOptionsForm, str, int]:
-    data = request.GET if "price_year" in request.GET or "window" in request.GET else None
-    form = ReportOptionsForm(data, years=years, initial={"price_year": default_year, "window": "365"})
+@dataclass(frozen=True)
+class Options:
+    form: ReportOptionsForm
+    price_year: str
+    window: int
+    cohort: str
+
+
+def _options(request: HttpRequest, area: Area, years: list[str], default_year: str) -> Options:
+    keys = {"price_year", "window", "cohort"}
+    data = request.GET if keys & set(request.GET) else None
+    form = ReportOptionsForm(
+        data,
+        years=years,
+        cohorts=selectors.cohort_years(area=area),
+        initial={"price_year": default_year, "window": "365", "cohort": ""},
+    )
     if data is not None and form.is_valid():
-        return form, form.cleaned_data["price_year"], form.cleaned_data["window"]
-    return form, default_year, 365
+        data = form.cleaned_data
+        return Options(form, data["price_year"] or default_year, data["window"], data["cohort"])
+    return Options(form, default_year, 365, "")
 
 
 def _report_context(request: HttpRequest) -> dict[str, Any]:
     area = _area(request)
     series = selectors.active_series()
-    form, year, window = _options(request, series.years, selectors.default_price_year(series))
-    report = selectors.cost_report(area=area, target_year=year, window_days=window)
+    options = _options(request, area, series.years, selectors.default_price_year(series))
+    year, window = options.price_year, options.window
+    report = selectors.cost_report(area=area, target_year=year, window_days=window, cohort=options.cohort)
     return {
         "area": area,
         "series": series,
-        "options": form,
+        "options": options.form,
         "price_year": year,
         "window": window,
         "report": report,
@@ -85,7 +102,8 @@ def _report_context(request: HttpRequest) -> dict[str, Any]:
         "attribution": GMCA_ATTRIBUTION,
         "deflators": selectors.active_series_record(),
         "query": request.GET.urlencode(),
-        "carry": urlencode({"price_year": year, "window": window}),
+        "carry": urlencode({"price_year": year, "window": window, "cohort": options.cohort}),
+        "cohort": options.cohort,
     }
 
 
@@ -423,7 +441,8 @@ def person_cost(request: HttpRequest, pk: int) -> HttpResponse:
         series = selectors.active_series()
     except NoReferenceDataError:
         return _not_loaded(request)
-    form, year, window = _options(request, series.years, selectors.default_price_year(series))
+    options = _options(request, area, series.years, selectors.default_price_year(series))
+    form, year, window = options.form, options.price_year, options.window
     report = selectors.cost_report(area=area, target_year=year, window_days=window, person_id=person.pk)
     return render(
         request,

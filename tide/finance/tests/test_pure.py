@@ -275,3 +275,13 @@ def test_a_local_bearer_override_moves_the_cost_to_the_agency_that_pays_here(ser
     # the NHS saves on A&E while the council's drug treatment spends more: two lines, not one net figure
     assert verdicts == {"NHS – Clinical Commissioning Group": "saves", "Local Authority – Public Health": "spends more"}
     assert tables.total_increases == 3 * 104
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [(dt.date(2024, 3, 31), "2023/24"), (dt.date(2024, 4, 1), "2024/25"), (dt.date(1999, 12, 1), "1999/00")],
+)
+def test_financial_year_runs_from_april(day, year):
+    from tide.finance.costing import financial_year_of
+
+    assert financial_year_of(day) == year

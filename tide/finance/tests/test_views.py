@@ -249,3 +249,19 @@ def test_a_share_for_an_agency_without_costs_is_still_shown(commissioner_client,
     dwp = next(r for r in response.context["rows"] if r["agency"] == "DWP")
     assert dwp["change"] == 0
     assert dwp["cells"][1].contribution == 1000  # "With DWP" sorts after "Savers"
+
+
+def test_cost_report_for_one_intake(commissioner_client, cohort, area):
+    later = PersonFactory(area=area)
+    SupportEpisode.objects.create(person=later, started_on=dt.date(2024, 5, 1))  # financial year 2024/25
+    ServiceEventFactory(person=later, event_type="eviction", occurred_on=dt.date(2024, 1, 1))
+    ServiceEventFactory(person=later, event_type="ae_attendance", occurred_on=dt.date(2025, 7, 1))
+    everyone = commissioner_client.get(reverse("finance:cost-report"))
+    assert everyone.context["tables"].people == 4
+    intake = commissioner_client.get(reverse("finance:cost-report"), {"cohort": "2024/25"})
+    assert intake.context["tables"].people == 1
+    assert "in the 2024/25 intake" in intake.content.decode()
+    first = commissioner_client.get(reverse("finance:cost-report"), {"cohort": "2023/24"})
+    assert first.context["tables"].people == 3
+    unknown = commissioner_client.get(reverse("finance:cost-report"), {"cohort": "1999/00"})
+    assert "There is a problem" in unknown.content.decode()
