@@ -8,7 +8,8 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from tide.areas.models import Role
-        from tide.core import navigation
+        from tide.core import navigation, timeline
+        from tide.finance.selectors import timeline_entries
 
         navigation.register(
             "Finance",
@@ -16,3 +17,4 @@ class FinanceConfig(AppConfig):
             roles={Role.COMMISSIONER, Role.ACCOUNTABLE_OFFICER, Role.ADMINISTRATOR},
             order=60,
         )
+        timeline.register("finance", timeline_entries)

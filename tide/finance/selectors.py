@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -431,3 +432,22 @@ def _baselines(*, area: Area, starts: dict[int, dt.date]) -> dict[int, int]:
         if pid not in best or distance < best[pid][0]:
             best[pid] = (distance, total)
     return {pid: total for pid, (_, total) in best.items()}
+
+
+def timeline_entries(person: Any, user: Any) -> list[Any]:
+    """Outcome claims on the person's timeline: what was claimed, when achieved, and its status."""
+    from tide.core.timeline import Entry
+
+    entries = []
+    for claim in OutcomeClaim.objects.filter(person=person).select_related("rate"):
+        entries.append(
+            Entry(
+                on=claim.achieved_on,
+                title=f"Outcome achieved: {claim.rate.label}",
+                kind="outcome payment",
+                source="Finance",
+                detail=f"{claim.get_status_display()}. {claim.evidence}",
+                tags=("outcome",),
+            )
+        )
+    return entries

@@ -235,3 +235,14 @@ def test_expected_outcome_payments_follow_the_record_weighted_and_capped(loaded)
     assert totals[0] == Decimal(2250)
     assert totals[2] == Decimal(1750)
     assert sum(totals) == Decimal(4000)
+
+
+def test_claims_appear_on_the_person_timeline(loaded, commissioner):
+    from tide.core.timeline import timeline_for
+
+    person = _supported_person(loaded)
+    ServiceEventFactory(person=person, event_type="hostel_night", occurred_on=dt.date(2023, 12, 1))
+    rate = OutcomeRate.objects.get(area=loaded, code="accommodation-3m")
+    services.outcome_claim_create(person=person, rate=rate, as_of=dt.date(2025, 1, 1), actor=commissioner)
+    titles = [e.title for e in timeline_for(person, commissioner)]
+    assert "Outcome achieved: Accommodation sustained 3 months" in titles
