@@ -30,7 +30,7 @@ from tide.finance.models import (
     UnitCost,
 )
 from tide.finance.reference import default_price_map
-from tide.finance.uprating import DeflatorPoint
+from tide.finance.uprating import DeflatorPoint, UpratingError
 from tide.finance.uprating import DeflatorSeries as PureSeries
 from tide.identification.models import NdtAssessment
 from tide.people.models import Person
@@ -116,8 +116,20 @@ def to_pure(rule: PriceRule) -> pricing.PriceRule:
 
 
 def price_list(*, area: Area, target_year: str) -> dict[str, list[pricing.PricedRule]]:
-    rules = [to_pure(r) for r in price_rule_records(area=area) if r.unit_cost.fiscal_cost is not None]
-    return pricing.price_list(rules, series=active_series(), target_year=target_year)
+    """Event type -> priced rules. An event type with any rule that cannot be uprated is left out
+    whole (the cost tables then list it as not priced) rather than priced in part."""
+    series = active_series()
+    by_type: dict[str, list[pricing.PriceRule]] = defaultdict(list)
+    for record in price_rule_records(area=area):
+        if record.unit_cost.fiscal_cost is not None:
+            by_type[record.event_type].append(to_pure(record))
+    result: dict[str, list[pricing.PricedRule]] = {}
+    for rules in by_type.values():
+        try:
+            result.update(pricing.price_list(rules, series=series, target_year=target_year))
+        except UpratingError:
+            continue
+    return result
 
 
 def data_as_of(*, area: Area) -> dt.date:

@@ -54,6 +54,7 @@ def cost_edition_import(
         rows = parse_unit_costs(text)
     except ReferenceDataError as error:
         raise ValidationError(error.problems) from None
+    _check_years_covered({y for r in rows for y in (r.fiscal_price_year, r.economic_price_year, r.social_price_year)})
     digest = sha256 or _sha(text)
     if CostEdition.objects.filter(sha256=digest).exists():
         raise ValidationError("This file has already been imported.")
@@ -91,6 +92,27 @@ def cost_edition_import(
     return edition
 
 
+def _price_years_in_use() -> set[str]:
+    years: set[str] = set()
+    for field in ("fiscal_price_year", "economic_price_year", "social_price_year"):
+        years.update(UnitCost.objects.exclude(**{field: ""}).values_list(field, flat=True).distinct())
+    return years
+
+
+def _check_years_covered(years: set[str]) -> None:
+    """Refuse price years the active deflator series cannot uprate."""
+    active = DeflatorSeries.objects.filter(active=True).first()
+    if active is None:
+        return
+    covered = set(active.years.values_list("financial_year", flat=True))
+    missing = sorted(years - covered - {""})
+    if missing:
+        raise ValidationError(
+            f"The deflator series in use ({active.name}) has no index for {', '.join(missing)}. "
+            "Import a series that covers these years first."
+        )
+
+
 @transaction.atomic
 def deflator_series_import(
     *, name: str, text: str, source: str, attribution: str, actor: Any, sha256: str = ""
@@ -100,6 +122,14 @@ def deflator_series_import(
         points = parse_deflator_csv(text)
     except UpratingError as error:
         raise ValidationError(str(error)) from None
+    covered = {p.year for p in points}
+    used = _price_years_in_use()
+    if used - covered:
+        raise ValidationError(
+            "The series has no index for "
+            + ", ".join(sorted(used - covered))
+            + ", used by unit costs in the library; every price year must be covered."
+        )
     DeflatorSeries.objects.filter(active=True).update(active=False)
     series = DeflatorSeries.objects.create(
         name=name, source=source, attribution=attribution, sha256=sha256 or _sha(text), active=True
@@ -164,6 +194,10 @@ def unit_cost_create_local(
         raise ValidationError({"fiscal_price_year": str(error)}) from None
     if fiscal_cost < 0:
         raise ValidationError({"fiscal_cost": "A cost cannot be negative."})
+    try:
+        _check_years_covered({year})
+    except ValidationError as error:
+        raise ValidationError({"fiscal_price_year": error.messages}) from None
     edition, _ = CostEdition.objects.get_or_create(
         area=area, is_local=True, defaults={"name": f"Local costs: {area.name}", "licence": "Local"}
     )

@@ -63,12 +63,14 @@ def test_a_bad_unit_cost_file_is_refused_whole(loaded, commissioner):
 def test_a_newer_deflator_series_replaces_the_active_one(loaded, commissioner):
     series = services.deflator_series_import(
         name="Newer",
-        text="financial_year,index,forecast\n2014/15,100,no\n2015/16,102,no\n",
+        text="financial_year,index,forecast\n"
+        + "".join(f"{y}/{(y + 1) % 100:02d},{100 + y - 1989},no\n" for y in range(1989, 2021)),
         source="s",
         attribution="a",
         actor=commissioner,
     )
     assert selectors.active_series().name == "Newer"
+    assert selectors.active_series().index("2020/21") == 131
     assert series.active
     assert AuditEvent.objects.filter(action="finance.deflators_imported").count() == 1
 
@@ -246,3 +248,41 @@ def test_claims_appear_on_the_person_timeline(loaded, commissioner):
     services.outcome_claim_create(person=person, rate=rate, as_of=dt.date(2025, 1, 1), actor=commissioner)
     titles = [e.title for e in timeline_for(person, commissioner)]
     assert "Outcome achieved: Accommodation sustained 3 months" in titles
+
+
+def test_a_deflator_series_that_cannot_uprate_the_library_is_refused(loaded, commissioner):
+    with pytest.raises(ValidationError, match="has no index for 2000/01"):
+        services.deflator_series_import(
+            name="Short",
+            text="financial_year,index\n2014/15,100\n2015/16,101\n",
+            source="s",
+            attribution="a",
+            actor=commissioner,
+        )
+    assert selectors.active_series().name == "HM Treasury GDP deflators (Budget 2015)"
+
+
+def test_a_cost_in_a_year_the_deflators_do_not_cover_is_refused(loaded, commissioner):
+    with pytest.raises(ValidationError) as error:
+        services.unit_cost_create_local(
+            area=loaded,
+            code="L2",
+            detail="Future cost",
+            unit="Each",
+            agency_level_1="NHS",
+            agency_level_2="",
+            fiscal_cost=Decimal(10),
+            fiscal_price_year="2030/31",
+            source="x",
+            actor=commissioner,
+        )
+    assert "no index for 2030/31" in str(error.value)
+
+
+def test_an_event_type_that_cannot_be_uprated_is_reported_unpriced_not_half_priced(loaded, commissioner):
+    from tide.finance.models import DeflatorYear
+
+    DeflatorYear.objects.filter(financial_year="2008/09").delete()  # CR2.0.x domestic abuse lines
+    prices = selectors.price_list(area=loaded, target_year="2014/15")
+    assert "da_incident" not in prices
+    assert "arrest" in prices
