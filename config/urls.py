@@ -8,6 +8,7 @@ urlpatterns = [
     path("identification/", include("tide.identification.urls")),
     path("coordination/", include("tide.coordination.urls")),
     path("outcomes/", include("tide.outcomes.urls")),
+    path("finance/", include("tide.finance.urls")),
     path("admin/", admin.site.urls),
 ]
 
