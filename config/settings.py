@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tide.core.middleware.RequestContextMiddleware",
     "tide.core.middleware.SecurityHeadersMiddleware",
+    "tide.accountability.middleware.NeedToKnowMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

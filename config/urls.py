@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("tide.core.urls")),
     path("", include("tide.areas.urls")),
     path("people/", include("tide.people.urls")),
+    path("", include("tide.accountability.urls")),
     path("admin/", admin.site.urls),
 ]
 
