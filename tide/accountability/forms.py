@@ -51,11 +51,9 @@ class TriageForm(GovukForm):
         choices=[("accept", "Accept: answer it from the record"), ("decline", "Decline")],
         widget=forms.RadioSelect,
     )
-    person = forms.TypedChoiceField(
+    person = forms.ChoiceField(
         label="Which person in the register is this about",
-        coerce=int,
         required=False,
-        empty_value=None,
         help_text="Needed to accept. Search results for the name given are listed.",
     )
     note = forms.CharField(
@@ -67,7 +65,8 @@ class TriageForm(GovukForm):
 
     def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "Choose a person"), *candidates]
+        self.fields["person"].choices = [("", "Choose a person")] + [(str(pk), label) for pk, label in candidates]
+        self._errors = None  # GovukForm validated while styling the widgets, before the choices were set
 
 
 class AnswerForm(GovukForm):
@@ -116,8 +115,10 @@ class SharingChoicesForm(GovukForm):
                     ("no", "No, they may not"),
                 ],
                 initial=initial,
+                required=False,
                 widget=forms.RadioSelect,
             )
+        self._errors = None  # validate again now the fields exist
 
 
 class SarLogForm(GovukForm):

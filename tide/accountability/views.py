@@ -149,7 +149,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and inquiry.status == InquiryStatus.RECEIVED and form.is_valid():
         person = None
         if form.cleaned_data["person"]:
-            person = person_list_for(user=request.user).filter(pk=form.cleaned_data["person"]).first()
+            person = person_list_for(user=request.user).filter(pk=int(form.cleaned_data["person"])).first()
         try:
             services.inquiry_triage(
                 inquiry=inquiry,
@@ -296,7 +296,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
 def sar_list(request: HttpRequest) -> HttpResponse:
     form = SarLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = person_list_for(user=request.user).filter(pk=form.cleaned_data["person"]).first()
+        person = person_list_for(user=request.user).filter(pk=int(form.cleaned_data["person"])).first()
         if person is None:
             form.add_error("person", "There is no person with that record number in your area.")
         else:
