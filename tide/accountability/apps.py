@@ -16,9 +16,7 @@ class AccountabilityConfig(AppConfig):
         access.register_break_glass_checker(selectors.break_glass_active)
 
         navigation.register("Accountability", "accountability:overview", roles={Role.ACCOUNTABLE_OFFICER}, order=60)
-        navigation.register(
-            "Inquiries", "accountability:inquiry-list", roles={Role.ACCOUNTABLE_OFFICER}, order=61
-        )
+        navigation.register("Inquiries", "accountability:inquiry-list", roles={Role.ACCOUNTABLE_OFFICER}, order=61)
         navigation.register(
             "Break-glass alerts", "accountability:break-glass-list", roles={Role.PRIVACY_OFFICER}, order=62
         )

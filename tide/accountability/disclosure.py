@@ -80,7 +80,9 @@ def _lines(rows: int, cols: int) -> list[list[tuple[int, int]]]:
     return lines
 
 
-def suppression_mask(counts: Sequence[Sequence[int]], policy: DisclosurePolicy) -> tuple[list[list[int]], list[list[bool]], int]:
+def suppression_mask(
+    counts: Sequence[Sequence[int]], policy: DisclosurePolicy
+) -> tuple[list[list[int]], list[list[bool]], int]:
     """The full grid with totals, which cells are hidden, and how many hidden cells are primary."""
     rows = len(counts)
     cols = len(counts[0]) if rows else 0
@@ -133,7 +135,9 @@ def protect(
     total_hidden = sum(map(sum, hidden))
     notes = [f"Counts from {policy.suppress_from} to {policy.suppress_to} are shown as {policy.symbol}."]
     if policy.round_to > 1:
-        notes.append(f"Other counts are rounded to the nearest {policy.round_to}; totals were added up before rounding.")
+        notes.append(
+            f"Other counts are rounded to the nearest {policy.round_to}; totals were added up before rounding."
+        )
     if total_hidden > primary:
         notes.append(f"Some other counts are also shown as {policy.symbol} so hidden counts cannot be worked out.")
     return ProtectedTable(

@@ -124,5 +124,7 @@ class SharingChoicesForm(GovukForm):
 class SarLogForm(GovukForm):
     person = forms.IntegerField(label="Person's record number", min_value=1)
     received_on = forms.DateField(
-        label="Date the request was received", input_formats=["%d/%m/%Y", "%Y-%m-%d"], help_text="For example, 27/3/2026"
+        label="Date the request was received",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="For example, 27/3/2026",
     )

@@ -17,7 +17,10 @@ from tide.core.timeline import timeline_for
 from tide.people.models import Person
 
 VIEW_ACTIONS = ("person.viewed", "person.break_glass")
-OVERSIGHT_ROLES = {Role.ACCOUNTABLE_OFFICER: "accountable officer", Role.PRIVACY_OFFICER: "privacy officer"}
+OVERSIGHT_ROLES: dict[str, str] = {
+    Role.ACCOUNTABLE_OFFICER.value: "accountable officer",
+    Role.PRIVACY_OFFICER.value: "privacy officer",
+}
 
 
 # --- Gates 2 and 3: providers registered in AppConfig.ready ----------------------------------------
@@ -37,15 +40,12 @@ def _choice(person: Person, agency_id: int) -> bool | None:
 def relationship_agency_involved(user: Any, person: Person) -> str | None:
     """The user's agency recorded the person, or holds service records about them and may share them.
 
-    An agency that registered the person holds its own record. An agency whose records are in the
-    ledger is involved; it may see the shared record with the person's consent, or under an
+    An agency that registered the person holds its own record of them. An agency whose records are
+    in the ledger is involved; it may see the shared record with the person's consent, or under an
     information-sharing agreement in force, unless the person has said no to that agency.
     """
     agency_id = getattr(user, "agency_id", None)
     if not agency_id or getattr(user, "role", "") == Role.PERSON:
-        return None
-    choice = _choice(person, agency_id)
-    if choice is False:
         return None
     registered = AuditEvent.objects.filter(
         person_id=person.pk, action="person.created", actor__agency_id=agency_id
@@ -55,6 +55,9 @@ def relationship_agency_involved(user: Any, person: Person) -> str | None:
     from tide.service_use.models import ServiceEvent
 
     if not ServiceEvent.objects.filter(person=person, agency_id=agency_id).exists():
+        return None
+    choice = _choice(person, agency_id)
+    if choice is False:
         return None
     if choice is True:
         return "agency involved, with the person's consent"
@@ -84,7 +87,9 @@ def break_glass_alerts(*, user: Any) -> QuerySet[BreakGlass]:
 
 
 def break_glass_get(*, user: Any, pk: int) -> BreakGlass | None:
-    return BreakGlass.objects.select_related("user__agency", "person").filter(pk=pk, person__area_id=user.area_id).first()
+    return (
+        BreakGlass.objects.select_related("user__agency", "person").filter(pk=pk, person__area_id=user.area_id).first()
+    )
 
 
 # --- What the person sees --------------------------------------------------------------------------
@@ -201,9 +206,9 @@ def subject_access_export(*, person: Person) -> dict[str, Any]:
     for relation in person._meta.related_objects:
         if relation.one_to_one or relation.many_to_many or relation.related_model is Inquiry:
             continue  # inquiries hold the requester's (a third party's) data
-        model = relation.related_model
+        model: Any = relation.related_model
         rows = model._default_manager.filter(**{relation.field.name: person})
-        export["held"][model._meta.verbose_name_plural.capitalize()] = [_row(r) for r in rows]
+        export["held"][str(model._meta.verbose_name_plural).capitalize()] = [_row(r) for r in rows]
     for event in person_viewers(person=person, limit=10_000):
         export["viewed_by"].append(
             {
@@ -266,8 +271,10 @@ def officer_overview(*, user: Any) -> OfficerOverview:
         .order_by("-n")
     )
     deaths = []
-    for person in people.filter(Q(died_on__isnull=False) | Q(support_episodes__exit_destination="died")).distinct()[:100]:
-        inquiries = [i for i in person.inquiries.all()]
+    for person in people.filter(Q(died_on__isnull=False) | Q(support_episodes__exit_destination="died")).distinct()[
+        :100
+    ]:
+        inquiries = list(person.inquiries.all())
         deaths.append({"person": person, "inquiries": inquiries})
     open_inquiries = list(
         Inquiry.objects.filter(area_id=area_id, status__in=[InquiryStatus.RECEIVED, InquiryStatus.ACCEPTED]).order_by(

@@ -111,7 +111,7 @@ def sharing_choice_set(*, person: Person, agency: Agency, share: bool, actor: An
 # --- Right of inquiry ------------------------------------------------------------------------------
 
 
-class TooManyRequests(Exception):
+class TooManyRequestsError(Exception):
     """The same address has sent too many inquiries recently."""
 
 
@@ -139,7 +139,7 @@ def inquiry_submit(
             action="inquiry.submitted", ip_address=ip_address, at__gte=timezone.now() - dt.timedelta(hours=1)
         ).count()
         if recent >= INQUIRIES_PER_ADDRESS_PER_HOUR:
-            raise TooManyRequests
+            raise TooManyRequestsError
     now = timezone.now()
     inquiry = Inquiry(
         area=area,
@@ -165,9 +165,7 @@ def _require_officer(actor: Any, inquiry: Inquiry) -> None:
 
 
 @transaction.atomic
-def inquiry_triage(
-    *, inquiry: Inquiry, accept: bool, person: Person | None, note: str, actor: Any
-) -> Inquiry:
+def inquiry_triage(*, inquiry: Inquiry, accept: bool, person: Person | None, note: str, actor: Any) -> Inquiry:
     _require_officer(actor, inquiry)
     if inquiry.status != InquiryStatus.RECEIVED:
         raise ValidationError("This inquiry has already been triaged.")

@@ -93,7 +93,9 @@ def published_tables(*, area_id: int) -> list[PublishedTable]:
             PublishedTable(
                 "Inquiries under the right of inquiry",
                 "By year received, and where they stand",
-                protect(counts, row_labels=years, column_labels=["Being answered", "Answered", "Declined"], policy=policy),
+                protect(
+                    counts, row_labels=years, column_labels=["Being answered", "Answered", "Declined"], policy=policy
+                ),
             )
         )
     return tables

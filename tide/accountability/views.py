@@ -74,7 +74,7 @@ def inquiry_ask(request: HttpRequest) -> HttpResponse:
                 question=data["question"],
                 ip_address=request.META.get("REMOTE_ADDR"),
             )
-        except services.TooManyRequests:
+        except services.TooManyRequestsError:
             form.add_error(None, "Too many inquiries have been sent from your connection in the last hour. Try later.")
             return render(request, "accountability/inquiry_ask.html", {"form": form, "area": area}, status=429)
         except ValidationError as error:
@@ -142,7 +142,12 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _inquiry(request, pk)
     hits = person_search(user=request.user, query=inquiry.subject_name, limit=10)
     candidates = [
-        (h.person.pk, f"{h.person.display_name}, born {h.person.date_of_birth:%d/%m/%Y}" if h.person.date_of_birth else h.person.display_name)
+        (
+            h.person.pk,
+            f"{h.person.display_name}, born {h.person.date_of_birth:%d/%m/%Y}"
+            if h.person.date_of_birth
+            else h.person.display_name,
+        )
         for h in hits
     ]
     form = TriageForm(request.POST or None, candidates=candidates)
@@ -307,7 +312,9 @@ def sar_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Request logged. It is due by {sar.due_on:%d %B %Y}.")
                 return redirect("accountability:sar-detail", pk=sar.pk)
-    return render(request, "accountability/sar_list.html", {"sars": selectors.sar_list_for(user=request.user), "form": form})
+    return render(
+        request, "accountability/sar_list.html", {"sars": selectors.sar_list_for(user=request.user), "form": form}
+    )
 
 
 def _sar(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
@@ -357,4 +364,3 @@ def sar_download(request: HttpRequest, pk: int) -> HttpResponse:
 @access(roles=POLICY_ROLES)
 def access_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "accountability/access_policy.html", {"rows": policy_table()})
-

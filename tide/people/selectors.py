@@ -51,7 +51,11 @@ def person_gate(*, user: Any, person: Person, reason: str = "") -> PersonAccess:
     decision = person_access(user, person)
     if not decision.allowed:
         audit_record(
-            actor=user, action="person.view_refused", target=person, person_id=person.pk, reason=reason or "no relationship"
+            actor=user,
+            action="person.view_refused",
+            target=person,
+            person_id=person.pk,
+            reason=reason or "no relationship",
         )
         raise NeedToKnowRefused(person.pk)
     audit_record(

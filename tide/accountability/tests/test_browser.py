@@ -80,7 +80,18 @@ def test_public_inquiry_is_answered_from_the_record_and_published_without_identi
     text = page.locator("main").inner_text()
     screenshot(page, "acc-03-inquiry-published")
     assert "Outreach also saw the person." in text
-    for leak in ["Christina", "Okonkwo", "Tina", "12/06/1984", "12 June 1984", "1984", "9434765919", "943 476 5919", "TX1 4AB", "Rosa"]:
+    for leak in [
+        "Christina",
+        "Okonkwo",
+        "Tina",
+        "12/06/1984",
+        "12 June 1984",
+        "1984",
+        "9434765919",
+        "943 476 5919",
+        "TX1 4AB",
+        "Rosa",
+    ]:
         assert leak.lower() not in text.lower(), leak
     assert axe_violations(page) == []
 

@@ -12,9 +12,7 @@ NHS = DisclosurePolicy()
 def tables(max_value=60):
     return st.integers(1, 5).flatmap(
         lambda cols: st.lists(
-            st.lists(
-                st.one_of(st.integers(0, 9), st.integers(0, max_value)), min_size=cols, max_size=cols
-            ),
+            st.lists(st.one_of(st.integers(0, 9), st.integers(0, max_value)), min_size=cols, max_size=cols),
             min_size=1,
             max_size=6,
         )
@@ -47,7 +45,12 @@ def test_no_line_of_the_table_has_exactly_one_hidden_cell(counts, policy):
 @settings(max_examples=300, deadline=None)
 @given(tables(), policies())
 def test_every_small_count_is_hidden_and_every_shown_count_is_rounded(counts, policy):
-    table = protect(counts, row_labels=[str(i) for i in range(len(counts))], column_labels=[str(i) for i in range(len(counts[0]))], policy=policy)
+    table = protect(
+        counts,
+        row_labels=[str(i) for i in range(len(counts))],
+        column_labels=[str(i) for i in range(len(counts[0]))],
+        policy=policy,
+    )
     grid, _, _ = suppression_mask(counts, policy)
     for grid_row, shown_row in zip(grid, table.cells, strict=True):
         for true, shown in zip(grid_row, shown_row, strict=True):

@@ -85,10 +85,16 @@ def test_response_is_assembled_from_the_record_and_the_public_version_identifies
         services.inquiry_answer(
             inquiry=inquiry, response=draft.response, public_summary="Tina was offered a hostel.", actor=officer
         )
-    services.inquiry_answer(inquiry=inquiry, response=draft.response, public_summary=draft.public_summary, actor=officer)
+    services.inquiry_answer(
+        inquiry=inquiry, response=draft.response, public_summary=draft.public_summary, actor=officer
+    )
     services.inquiry_publish(inquiry=inquiry, actor=officer)
     assert inquiry.status == InquiryStatus.PUBLISHED
-    actions = list(AuditEvent.objects.filter(target_type="accountability.inquiry", target_id=str(inquiry.pk)).values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(target_type="accountability.inquiry", target_id=str(inquiry.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert actions == ["inquiry.submitted", "inquiry.accepted", "inquiry.answered", "inquiry.published"]
     assert audit_verify().ok
 
@@ -97,13 +103,17 @@ def test_published_register_shows_only_published_inquiries(client, area, officer
     hidden = _submit(area)
     shown = _submit(area)
     services.inquiry_triage(inquiry=shown, accept=True, person=tina, note="", actor=officer)
-    services.inquiry_answer(inquiry=shown, response="Full.", public_summary="Support was offered in March 2026.", actor=officer)
+    services.inquiry_answer(
+        inquiry=shown, response="Full.", public_summary="Support was offered in March 2026.", actor=officer
+    )
     services.inquiry_publish(inquiry=shown, actor=officer)
     page = client.get("/inquiries/register/").content.decode()
-    assert shown.reference in page and hidden.reference not in page
+    assert shown.reference in page
+    assert hidden.reference not in page
     assert client.get(f"/inquiries/register/{hidden.reference}").status_code == 404
     detail = client.get(f"/inquiries/register/{shown.reference}").content.decode()
-    assert "Support was offered in March 2026." in detail and "Rosa" not in detail
+    assert "Support was offered in March 2026." in detail
+    assert "Rosa" not in detail
 
 
 def test_officer_pages_work_and_unknown_ids_are_404(client, area, officer, tina):

@@ -7,11 +7,11 @@ from django.utils import timezone
 from tide.accountability import services
 from tide.accountability.models import BreakGlass, SharingChoice
 from tide.areas.models import InformationSharingAgreement
+from tide.core import timeline
 from tide.core.access import NeedToKnowRefused
 from tide.core.audit import audit_verify
 from tide.core.models import AuditEvent
 from tide.core.timeline import Entry
-from tide.core import timeline
 from tide.people.selectors import person_get_for
 from tide.testing.factories import ServiceEventFactory
 
@@ -33,7 +33,10 @@ def test_an_involved_agency_needs_consent_or_an_agreement(practitioner, tina, co
     with pytest.raises(NeedToKnowRefused):
         person_get_for(user=practitioner, pk=tina.pk)
     isa = InformationSharingAgreement.objects.create(
-        area=tina.area, name="MEAM ISA", purpose="Coordinated support", lawful_basis="Art. 6(1)(e); Sch. 1 para 18",
+        area=tina.area,
+        name="MEAM ISA",
+        purpose="Coordinated support",
+        lawful_basis="Art. 6(1)(e); Sch. 1 para 18",
         starts_on=dt.date(2025, 1, 1),
     )
     isa.agencies.add(practitioner.agency)
@@ -50,10 +53,14 @@ def test_break_glass_needs_a_reason_and_expires(practitioner, tina):
     with pytest.raises(ValidationError):
         services.break_glass_open(person=tina, reason="because", actor=practitioner)
     assert not BreakGlass.objects.exists()
-    grant = services.break_glass_open(person=tina, reason="Found collapsed, need her GP and allergies.", actor=practitioner)
+    grant = services.break_glass_open(
+        person=tina, reason="Found collapsed, need her GP and allergies.", actor=practitioner
+    )
     person = person_get_for(user=practitioner, pk=tina.pk)
     assert person.access.is_break_glass
-    assert AuditEvent.objects.filter(action="person.break_glass", person_id=tina.pk, reason__startswith="Found").exists()
+    assert AuditEvent.objects.filter(
+        action="person.break_glass", person_id=tina.pk, reason__startswith="Found"
+    ).exists()
     BreakGlass.objects.filter(pk=grant.pk).update(
         created_at=timezone.now() - dt.timedelta(hours=3), expires_at=timezone.now() - dt.timedelta(hours=2)
     )
@@ -72,7 +79,9 @@ def test_only_the_privacy_officer_reviews_break_glass(practitioner, privacy_offi
     assert audit_verify().ok
 
 
-def test_sensitive_timeline_entries_are_shown_only_to_those_who_need_them(client, area, practitioner, coordinator, tina):
+def test_sensitive_timeline_entries_are_shown_only_to_those_who_need_them(
+    client, area, practitioner, coordinator, tina
+):
     def provider(person, user):
         return [
             Entry(on=dt.date(2026, 3, 1), title="Mental health crisis team", kind="x", sensitive="health"),
@@ -86,11 +95,13 @@ def test_sensitive_timeline_entries_are_shown_only_to_those_who_need_them(client
         services.sharing_choice_set(person=tina, agency=practitioner.agency, share=True, actor=coordinator)
         client.force_login(practitioner)  # police: criminal offence data, not health
         page = client.get(f"/people/{tina.pk}/").content.decode()
-        assert "Arrested for theft" in page and "Hostel place offered" in page
+        assert "Arrested for theft" in page
+        assert "Hostel place offered" in page
         assert "Mental health crisis team" not in page
         client.force_login(coordinator)  # the coordinator sees both
         page = client.get(f"/people/{tina.pk}/").content.decode()
-        assert "Mental health crisis team" in page and "Arrested for theft" in page
+        assert "Mental health crisis team" in page
+        assert "Arrested for theft" in page
     finally:
         timeline._providers.pop("test.sensitive", None)
 
@@ -102,12 +113,15 @@ def test_refused_page_offers_break_glass_and_break_glass_opens_the_record(client
     assert b"Break the glass" in refused.content
     bad = client.post(f"/accountability/break-glass/person/{tina.pk}", {"reason": "x"})
     assert b"There is a problem" in bad.content
-    response = client.post(f"/accountability/break-glass/person/{tina.pk}", {"reason": "Found collapsed in the street."})
+    response = client.post(
+        f"/accountability/break-glass/person/{tina.pk}", {"reason": "Found collapsed in the street."}
+    )
     assert response.status_code == 302
     assert client.get(f"/people/{tina.pk}/").status_code == 200
     client.force_login(privacy_officer)
     alerts = client.get("/accountability/break-glass/").content.decode()
-    assert "Found collapsed in the street." in alerts and "Pat Constable" in alerts
+    assert "Found collapsed in the street." in alerts
+    assert "Pat Constable" in alerts
 
 
 def test_person_sees_who_viewed_their_record_and_sets_sharing_choices(client, area, coordinator, practitioner, tina):
@@ -120,7 +134,10 @@ def test_person_sees_who_viewed_their_record_and_sets_sharing_choices(client, ar
     person_get_for(user=coordinator, pk=tina.pk, reason="planning meeting")
     client.force_login(person_user)
     page = client.get("/my-record/").content.decode()
-    assert "Jane Coordinator" in page and "planning meeting" in page
-    response = client.post("/my-record/", {f"agency_{practitioner.agency_id}": "no", f"agency_{coordinator.agency_id}": "default"})
+    assert "Jane Coordinator" in page
+    assert "planning meeting" in page
+    response = client.post(
+        "/my-record/", {f"agency_{practitioner.agency_id}": "no", f"agency_{coordinator.agency_id}": "default"}
+    )
     assert response.status_code == 302
     assert SharingChoice.objects.get(agency=practitioner.agency).share is False

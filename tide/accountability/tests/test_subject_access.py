@@ -10,7 +10,9 @@ from tide.people.selectors import person_get_for
 from tide.testing.factories import ServiceEventFactory
 
 
-def test_subject_access_is_due_in_a_calendar_month_and_needs_a_second_approver(area, officer, privacy_officer, coordinator, tina):
+def test_subject_access_is_due_in_a_calendar_month_and_needs_a_second_approver(
+    area, officer, privacy_officer, coordinator, tina
+):
     ServiceEventFactory(person=tina, event_type="arrest", occurred_on=dt.date(2026, 1, 15))
     person_get_for(user=coordinator, pk=tina.pk, reason="weekly review")
     sar = services.sar_log(person=tina, received_on=dt.date(2026, 1, 31), actor=privacy_officer)
