@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -14,10 +14,11 @@ from tide.core.access import NeedToKnowRefused, PersonAccess, person_access
 from tide.core.audit import audit_record
 from tide.people import identifiers as ids
 from tide.people.models import NameKey, Person, PersonIdentifier
-from tide.people.names import normalise, similarity, token_keys, tokens
+from tide.people.names import similarity, token_keys, tokens
 
 CANDIDATE_LIMIT = 400
 MIN_SCORE = 0.78
+TRIGRAM_THRESHOLD = 0.5
 
 
 def person_list_for(*, user: Any) -> QuerySet[Person]:
@@ -88,6 +89,20 @@ def _identifier_query(query: str) -> str | None:
     return None
 
 
+def _token_candidates(token: str, area_id: int) -> set[int]:
+    """People with a name that sounds like ``token`` (phonetic keys) or, on PostgreSQL, shares its trigrams."""
+    ids = set(
+        NameKey.objects.filter(key__in=token_keys(token)).values_list("person_id", flat=True)[: CANDIDATE_LIMIT * 10]
+    )
+    if connection.vendor == "postgresql" and len(token) >= 3:
+        ids |= set(
+            Person.objects.filter(area_id=area_id, search_name__trigram_word_similar=token).values_list(
+                "pk", flat=True
+            )[:CANDIDATE_LIMIT]
+        )
+    return ids
+
+
 def person_search(*, user: Any, query: str, limit: int = 25) -> list[SearchHit]:
     """Find people by identifier, or by name tolerating misspellings (phonetic keys, trigrams on PostgreSQL)."""
     query = (query or "").strip()[:200]
@@ -103,37 +118,19 @@ def person_search(*, user: Any, query: str, limit: int = 25) -> list[SearchHit]:
     query_tokens = tokens(query)[:6]
     if not query_tokens:
         return []
-    candidate_ids: set[int] | None = None
-    for token in query_tokens:
-        token_ids = set(
-            NameKey.objects.filter(key__in=token_keys(token), person__area_id=user.area_id).values_list(
-                "person_id", flat=True
-            )[: CANDIDATE_LIMIT * 10]
-        )
-        candidate_ids = token_ids if candidate_ids is None else candidate_ids & token_ids
-    candidate_ids = candidate_ids or set()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        trigram_ids = (
-            visible.annotate(sim=TrigramWordSimilarity(normalise(query), "search_name"))
-            .filter(sim__gte=0.5)
-            .order_by("-sim")
-            .values_list("pk", flat=True)[:CANDIDATE_LIMIT]
-        )
-        candidate_ids |= set(trigram_ids)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)]
+                )
+        per_token = [_token_candidates(token, user.area_id) for token in query_tokens]
+    # Everyone matching every token; when one token is too garbled to match, rank on the others.
+    candidate_ids = set.intersection(*per_token) or set.union(*per_token)
     if not candidate_ids:
         return []
-    people = visible.filter(pk__in=list(candidate_ids)[: CANDIDATE_LIMIT * 2]).only(
-        "pk",
-        "given_name",
-        "family_name",
-        "known_as",
-        "date_of_birth",
-        "dob_precision",
-        "postcode",
-        "search_name",
-        "sex",
+    people = visible.filter(pk__in=sorted(candidate_ids)[: CANDIDATE_LIMIT * 2]).only(
+        "pk", "given_name", "family_name", "known_as", "date_of_birth", "dob_precision", "postcode", "search_name"
     )
     hits = []
     for person in people:

@@ -13,7 +13,7 @@ from .config import AGENCIES, SimConfig
 from .definitions import definitions
 from .extracts import build_extracts
 from .population import make_people
-from .trajectories import CODE_INDEX, EVENT_CODES, full_response_multiplier, quarter_bounds, simulate_events
+from .trajectories import CODE_INDEX, EVENT_CODES, full_response_multiplier, simulate_events
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Chunk:
     records: pd.DataFrame
     definitions: pd.DataFrame
     extracts: dict[str, pd.DataFrame]
+    realised: dict[str, list[float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -50,7 +51,6 @@ def chunk_rng(cfg: SimConfig, chunk: int) -> np.random.Generator:
 
 
 def iter_chunks(cfg: SimConfig) -> Iterator[Chunk]:
-    end_day = int(quarter_bounds(cfg)[-1])
     n_chunks = (cfg.n_people + cfg.chunk_size - 1) // cfg.chunk_size
     for c in range(n_chunks):
         rng = chunk_rng(cfg, c)
@@ -58,7 +58,7 @@ def iter_chunks(cfg: SimConfig) -> Iterator[Chunk]:
         n = min(cfg.chunk_size, cfg.n_people - offset)
         people = make_people(cfg, rng, offset, n)
         traj = simulate_events(cfg, rng, people)
-        ex = build_extracts(cfg, rng, people, traj.events, c, offset, end_day)
+        ex = build_extracts(cfg, rng, people, traj.events, c, offset)
         ndt = traj.ndt
         ndt.insert(0, "person_id", people["person_id"].to_numpy()[ndt.pop("person_idx").to_numpy()])
         yield Chunk(
@@ -68,12 +68,28 @@ def iter_chunks(cfg: SimConfig) -> Iterator[Chunk]:
             records=ex.records,
             definitions=definitions(people, traj.events),
             extracts=ex.extracts,
+            realised=traj.realised,
         )
 
 
-def effects_truth(cfg: SimConfig) -> dict[str, Any]:
+def add_realised(total: dict[str, list[float]], part: dict[str, list[float]]) -> None:
+    for k, (a, b) in part.items():
+        t = total.setdefault(k, [0.0, 0.0])
+        t[0] += a
+        t[1] += b
+
+
+def effects_truth(cfg: SimConfig, realised: dict[str, list[float]] | None = None) -> dict[str, Any]:
     names = sorted(cfg.effects)
+    realised = realised or {}
     return {
+        "realised_multiplier": {k: round(a / b, 6) for k, (a, b) in sorted(realised.items()) if b > 0},
+        "realised_meaning": (
+            "For supported people over their quarters on support (from support_start to the end "
+            "of the period, death or moving out, or up to a disengaged/excluded exit): "
+            "expected events with support divided by expected events for the same people and quarters "
+            "had support had no effect. The true average effect on the treated in this area."
+        ),
         "no_effect": cfg.no_effect,
         "meaning": (
             "Cohort-average multiplier of each rate after about two years (8 quarters) of "
@@ -105,6 +121,9 @@ def effects_truth(cfg: SimConfig) -> dict[str, Any]:
 def generate(config: SimConfig) -> SyntheticArea:
     """Generate the whole area in memory (for the tiny and demo presets)."""
     chunks = list(iter_chunks(config))
+    realised: dict[str, list[float]] = {}
+    for c in chunks:
+        add_realised(realised, c.realised)
 
     def cat(name: str) -> pd.DataFrame:
         return pd.concat([getattr(c, name) for c in chunks], ignore_index=True)
@@ -118,7 +137,7 @@ def generate(config: SimConfig) -> SyntheticArea:
         extracts=extracts,
         records=cat("records"),
         definitions=cat("definitions"),
-        effects=effects_truth(config),
+        effects=effects_truth(config, realised),
     )
 
 

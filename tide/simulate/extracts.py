@@ -119,7 +119,6 @@ def build_extracts(
     events: pd.DataFrame,
     chunk: int,
     offset: int,
-    period_end_day: int,
 ) -> ChunkExtracts:
     nz = cfg.noise
     pidx = events["person_idx"].to_numpy()
@@ -179,16 +178,21 @@ def build_extracts(
     outreach = r_agency == AGENCY_INDEX["outreach"]
 
     given = col["given_name"].copy()
-    nick_rate = np.where(outreach, min(1.0, 4 * nz["nickname"]), nz["nickname"])
+    # Only some names have a short form: apply the nickname rate among those so that the share
+    # of all records carrying a nickname equals the configured rate.
     nick_pick = rng.integers(0, 3, nr)
-    nickname = np.zeros(nr, bool)
-    for i in np.nonzero(u[:, 0] < nick_rate)[0]:
-        ka = col["known_as"][i]
-        nk = names.NICKNAMES.get(given[i])
-        alt = ka or (nk[nick_pick[i] % len(nk)] if nk else "")
-        if alt:
-            given[i] = alt
-            nickname[i] = True
+    alts = np.array(
+        [
+            ka or (nk[k % len(nk)] if (nk := names.NICKNAMES.get(g)) else "")
+            for g, ka, k in zip(given, col["known_as"], nick_pick, strict=True)
+        ],
+        dtype=object,
+    )
+    eligible = alts != ""
+    share = max(float(eligible.mean()), 1e-9)
+    nick_rate = np.where(outreach, min(1.0, 4 * nz["nickname"] / share), min(1.0, nz["nickname"] / share))
+    nickname = eligible & (u[:, 0] < nick_rate)
+    given[nickname] = alts[nickname]
     family = col["family_name"].copy()
     changed = u[:, 1] < nz["surname_change"]
     pool_s, pool_w = names.SURNAMES["british"]
@@ -207,7 +211,9 @@ def build_extracts(
     # Dates of birth.
     y, mo, dd = _ymd(dob_true)
     dob = dob_true.copy()
-    transposed = (u[:, 4] < nz["dob_transposed"]) & (dd <= 12) & (dd != mo)
+    can_swap = (dd <= 12) & (dd != mo)  # the swapped date must exist and differ
+    swap_rate = min(1.0, nz["dob_transposed"] / max(float(can_swap.mean()), 1e-9))
+    transposed = (u[:, 4] < swap_rate) & can_swap
     dob[transposed] = _from_ymd(y[transposed], dd[transposed], mo[transposed])
     dtypo = (u[:, 5] < nz["dob_typo"]) & ~transposed
     shift = np.where(rng.random(nr) < 0.5, np.where(rng.random(nr) < 0.5, -1, 1), 0)

@@ -6,6 +6,8 @@ test data, so none is a real patient's; the check digit is a valid Modulus 11 di
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 _NHS_WEIGHTS = np.arange(10, 1, -1)  # 10..2 for digits 1..9
@@ -28,27 +30,57 @@ def is_valid_nhs_number(value: str) -> bool:
     return check != 10 and check == int(s[9])
 
 
-def nhs_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
-    digits = np.empty((n, 9), dtype=np.int64)
-    digits[:, :3] = 9  # 999 test range
-    digits[:, 3:] = rng.integers(0, 10, size=(n, 6))
-    check = nhs_check_digit(digits)
-    bad = check == 10
-    while bad.any():  # change the last digit until the check digit exists
-        digits[bad, 8] = (digits[bad, 8] + 1) % 10
+def _bijection(idx: np.ndarray, modulus: int, seed: int, salt: int) -> np.ndarray:
+    """A seeded one-to-one map of ``idx`` (distinct, below ``modulus``) onto ``[0, modulus)``.
+
+    Identifiers are drawn through this, keyed by each person's global index, so no two synthetic
+    people ever share an NHS number, PNC serial or prison number, however many chunks are drawn.
+    """
+    if len(idx) and int(idx.max()) >= modulus:
+        raise ValueError(f"at most {modulus:,} distinct identifiers of this kind can be generated")
+    rng = np.random.default_rng([int(seed), 104_729, salt])
+    while True:
+        a = int(rng.integers(1, modulus))
+        if math.gcd(a, modulus) == 1:
+            break
+    b = int(rng.integers(0, modulus))
+    return (idx.astype(object) * a + b) % modulus  # Python ints: no overflow
+
+
+_VALID_NHS_SUFFIXES: np.ndarray | None = None
+
+
+def _valid_nhs_suffixes() -> np.ndarray:
+    """Every six-digit suffix that makes a valid number in the 999 test range (about 909,000)."""
+    global _VALID_NHS_SUFFIXES
+    if _VALID_NHS_SUFFIXES is None:
+        suffix = np.arange(1_000_000, dtype=np.int64)
+        digits = np.empty((len(suffix), 9), dtype=np.int64)
+        digits[:, :3] = 9
+        for k in range(6):
+            digits[:, 3 + k] = suffix // 10 ** (5 - k) % 10
         check = nhs_check_digit(digits)
-        bad = check == 10
-    num = (digits * 10 ** np.arange(9, 0, -1)).sum(axis=1) + check
-    return np.array([f"{x:010d}" for x in num], dtype=object)
+        ok = check != 10
+        _VALID_NHS_SUFFIXES = 999_000_000_0 + suffix[ok] * 10 + check[ok]
+    return _VALID_NHS_SUFFIXES
+
+
+def nhs_numbers(idx: np.ndarray, seed: int) -> np.ndarray:
+    """Distinct valid NHS numbers in the 999 test range, one per global person index."""
+    valid = _valid_nhs_suffixes()
+    chosen = valid[_bijection(idx, len(valid), seed, 1).astype(np.int64)]
+    return np.array([f"{x:010d}" for x in chosen], dtype=object)
 
 
 _PNC_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 
 
-def pnc_ids(rng: np.random.Generator, n: int) -> np.ndarray:
-    """PNC IDs like ``2019/0123456A``: year of first record, serial, check letter (mod 23)."""
-    year = rng.integers(1995, 2026, size=n)
-    serial = rng.integers(0, 10_000_000, size=n)
+def pnc_ids(rng: np.random.Generator, birth_year: np.ndarray, idx: np.ndarray, seed: int) -> np.ndarray:
+    """PNC IDs like ``2019/0123456A``: year of first record (from age 14), a distinct serial, check letter."""
+    n = len(birth_year)
+    first = np.maximum(1995, birth_year + 14)
+    year = first + np.floor(rng.random(n) * np.maximum(2026 - first, 1)).astype(np.int64)
+    serial = _bijection(idx, 10_000_000, seed, 2).astype(np.int64)
     check = ((year % 100) * 10_000_000 + serial) % 23
     return np.array(
         [f"{y}/{s:07d}{_PNC_LETTERS[c]}" for y, s, c in zip(year, serial, check, strict=True)],
@@ -59,13 +91,17 @@ def pnc_ids(rng: np.random.Generator, n: int) -> np.ndarray:
 _UPPER = np.array(list("ABCDEFGHJKLMNPRSTUVWXYZ"), dtype=object)
 
 
-def prison_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Prison numbers like ``A1234BC``."""
-    a = _UPPER[rng.integers(0, len(_UPPER), n)]
-    num = rng.integers(0, 10_000, n)
-    b = _UPPER[rng.integers(0, len(_UPPER), n)]
-    c = _UPPER[rng.integers(0, len(_UPPER), n)]
-    return np.array([f"{w}{x:04d}{y}{z}" for w, x, y, z in zip(a, num, b, c, strict=True)], dtype=object)
+def prison_numbers(idx: np.ndarray, seed: int) -> np.ndarray:
+    """Distinct prison numbers like ``A1234BC``, one per global person index."""
+    letters = len(_UPPER)
+    code = _bijection(idx, letters * 10_000 * letters * letters, seed, 3).astype(np.int64)
+    c = code % letters
+    b = code // letters % letters
+    num = code // letters**2 % 10_000
+    a = code // (letters**2 * 10_000)
+    return np.array(
+        [f"{_UPPER[w]}{x:04d}{_UPPER[y]}{_UPPER[z]}" for w, x, y, z in zip(a, num, b, c, strict=True)], dtype=object
+    )
 
 
 _INWARD = np.array(list("ABDEFGHJLNPQRSTUWXYZ"), dtype=object)  # no C I K M O V

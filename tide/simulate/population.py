@@ -97,7 +97,7 @@ def make_people(cfg: SimConfig, rng: np.random.Generator, offset: int, n: int) -
     district = np.array([names.TOWNS[i][1] for i in town_i], dtype=object)
     address = np.array([f"{h} {s} {t}" for h, s, t in zip(house, street, stype, strict=True)], dtype=object)
     postcode = postcodes(rng, district)
-    nhs = nhs_numbers(rng, n)
+    nhs = nhs_numbers(idx, cfg.seed)
 
     # Needs.
     u = rng.random((n, 5))
@@ -133,10 +133,16 @@ def make_people(cfg: SimConfig, rng: np.random.Generator, offset: int, n: int) -
     mh[needs_none & (u[:, 4] < 0.75)] = True
     da[needs_none & ~mh] = True
 
-    pnc = np.where(off & (rng.random(n) < 0.95) | (~off & (rng.random(n) < 0.02)), pnc_ids(rng, n), "")
+    pnc = np.where(
+        off & (rng.random(n) < 0.95) | (~off & (rng.random(n) < 0.02)),
+        pnc_ids(
+            rng, (EPOCH + dob.astype("timedelta64[D]")).astype("datetime64[Y]").astype(np.int64) + 1970, idx, cfg.seed
+        ),
+        "",
+    )
     # Everyone with an offending need carries a prison number (issued at a first reception, in or
     # before the period); nobody else is ever received into prison here.
-    prison_no = np.where(off & (rng.random(n) < 1.0), prison_numbers(rng, n), "")
+    prison_no = np.where(off, prison_numbers(idx, cfg.seed), "")
 
     # Support, deaths and exits.
     supported = md & (rng.random(n) < cfg.support_share)

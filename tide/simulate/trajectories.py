@@ -7,7 +7,7 @@ Nights and days (prison, hostel, MH inpatient, custody) are one row per night or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -85,6 +85,9 @@ def full_response_multiplier(cfg: SimConfig, m: float) -> float:
 class Trajectory:
     events: pd.DataFrame  # person_idx (local), event_type, day (int)
     ndt: pd.DataFrame
+    # rate -> [expected events with support, expected events had support no effect] summed over
+    # supported people's quarters on support (the realised true effect is the ratio).
+    realised: dict[str, list[float]] = field(default_factory=dict)
 
 
 def _days(p: pd.Series) -> np.ndarray:
@@ -168,6 +171,8 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
         return pi, d
 
     k = cfg.frailty_shape
+    on_support = ramp > 0
+    realised: dict[str, list[float]] = {}
     counts_by: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     ae_mult = mult("ae_attendance")
     # All frailties first, so runs that differ only in effects share them (common random numbers).
@@ -182,7 +187,10 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
         factor = np.where(md, 1.0, cfg.health_nonmd_factor if name in HEALTH else cfg.nonmd_rate_factor)
         g = flags[gate] if gate else np.ones(n, bool)
         frailty = frailties[name]
-        lam = (base * factor * g * frailty)[:, None] * expo * mult(name)
+        lam0 = (base * factor * g * frailty)[:, None] * expo
+        m = mult(name)
+        lam = lam0 * m
+        realised[name] = [float((lam * on_support).sum()), float((lam0 * on_support).sum())]
         counts = rng.poisson(lam)
         counts_by[name] = scatter(counts)
 
@@ -245,6 +253,8 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
     p_rs = np.where(md, cfg.rough_sleeping_start / max(cfg.cf_homelessness, 1e-9), cfg.rough_sleeping_nonmd)
     u = np.where(persist, latent[:, None], fresh)
     rs_prob = p_rs[:, None] * mult("rough_sleeping", heterogeneous=False)
+    rs0 = hom[:, None] * p_rs[:, None] * (expo_days > 0) * on_support
+    realised["rough_sleeping"] = [float((rs0 * rs_prob / p_rs[:, None].clip(1e-9)).sum()), float(rs0.sum())]
     rs = hom[:, None] & (u < rs_prob) & (expo_days > 0)
     contacts = np.where(rs, 1 + rng.poisson(2.0 * rs_frailty[:, None] * np.ones((1, nq))), 0)
     add(*scatter(contacts), "rough_sleeping_contact")
@@ -272,7 +282,7 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
     events = pd.DataFrame({"person_idx": all_p[o], "code": all_c[o], "day": all_d[o]})
 
     ndt = _ndt(cfg, rng, people, s_day, supported, exit_day, active_end, ae_mult, rs, qs, end)
-    return Trajectory(events=events, ndt=ndt)
+    return Trajectory(events=events, ndt=ndt, realised=realised)
 
 
 NDT_ITEMS: tuple[str, ...] = (

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .area import SyntheticArea, effects_truth, iter_chunks
+from .area import SyntheticArea, add_realised, effects_truth, iter_chunks
 from .config import AGENCIES, SimConfig
 from .names import ETHNICITY_LABELS
 
@@ -90,11 +90,10 @@ def _sinks(out: Path) -> dict[str, _Sink]:
     return sinks
 
 
-def _finish(config: SimConfig, out: Path, sinks: dict[str, _Sink]) -> dict[str, Any]:
+def _finish(config: SimConfig, out: Path, sinks: dict[str, _Sink], effects: dict[str, Any]) -> dict[str, Any]:
     for s in sinks.values():
         s.close()
     (out / "truth").mkdir(parents=True, exist_ok=True)
-    effects = effects_truth(config)
     (out / "truth" / "effects.json").write_text(json.dumps(effects, indent=2, sort_keys=True) + "\n")
     (out / "truth" / "ethnicity.json").write_text(json.dumps(ETHNICITY_LABELS, indent=2) + "\n")
     files = [s.path for s in sinks.values()] + [s.csv_path for s in sinks.values() if s.csv_path]
@@ -123,16 +122,18 @@ def write(area: SyntheticArea, outdir: str | Path) -> dict[str, Any]:
     tables = {f"extracts/{a}": area.extracts[a] for a in AGENCIES}
     tables.update({f"truth/{t}": getattr(area, t) for t in _TRUTH_TABLES})
     _write_chunk(sinks, tables)
-    return _finish(area.config, out, sinks)
+    return _finish(area.config, out, sinks, area.effects or effects_truth(area.config))
 
 
 def generate_to(config: SimConfig, outdir: str | Path) -> dict[str, Any]:
     """Generate and write chunk by chunk (bounded memory); returns the manifest."""
     out = Path(outdir)
     sinks = _sinks(out)
+    realised: dict[str, list[float]] = {}
     for chunk in iter_chunks(config):
+        add_realised(realised, chunk.realised)
         tables = {f"extracts/{a}": chunk.extracts[a] for a in AGENCIES}
         tables.update({f"truth/{t}": getattr(chunk, t) for t in _TRUTH_TABLES})
         _write_chunk(sinks, tables)
         del chunk, tables
-    return _finish(config, out, sinks)
+    return _finish(config, out, sinks, effects_truth(config, realised))

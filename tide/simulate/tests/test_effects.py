@@ -33,13 +33,19 @@ def _count(area, code: str, pairs: set[tuple[str, int]]) -> int:
 
 
 def test_support_reduces_ae_attendances_by_about_the_configured_effect() -> None:
-    effect, none = demo_area(), demo_area(no_effect=True)
-    pd.testing.assert_frame_equal(effect.people, none.people)
-    pairs = _late_support_quarters(effect)
-    assert len(pairs) > 300
-    ratio = _count(effect, "ae_attendance", pairs) / _count(none, "ae_attendance", pairs)
+    # Heavy tails and mixed responses make one demo-sized area noisy (ratios 0.59-0.81 across
+    # seeds), so the check pools three areas.
+    with_effect = without = n_pairs = 0
+    for seed in (11, 12, 13):
+        effect, none = demo_area(seed), demo_area(seed, no_effect=True)
+        pd.testing.assert_frame_equal(effect.people, none.people)
+        pairs = _late_support_quarters(effect)
+        n_pairs += len(pairs)
+        with_effect += _count(effect, "ae_attendance", pairs)
+        without += _count(none, "ae_attendance", pairs)
+    assert n_pairs > 900
     expected = effect.config.effects["ae_attendance"]  # 0.63, approached from above
-    assert expected - 0.08 < ratio < expected + 0.12
+    assert expected - 0.08 < with_effect / without < expected + 0.12
 
 
 def test_support_cuts_rough_sleeping_and_no_effect_does_not() -> None:
@@ -72,3 +78,11 @@ def test_effects_truth_names_the_true_effect_sizes() -> None:
     assert e["cohort_multiplier"]["ae_attendance"] == 0.63
     assert abs(e["rough_sleeping_after_two_years"] - 0.05) < 1e-9
     assert demo_area(no_effect=True).effects["cohort_multiplier"]["ae_attendance"] == 1.0
+
+
+def test_effects_truth_reports_the_realised_average_effect_on_the_supported() -> None:
+    realised = demo_area().effects["realised_multiplier"]
+    assert 0.63 < realised["ae_attendance"] < 0.8  # the curve is still approaching 0.63
+    assert 0.109 < realised["rough_sleeping"] < 0.4
+    assert realised["dat_contact"] > 1.1
+    assert set(demo_area(no_effect=True).effects["realised_multiplier"].values()) == {1.0}

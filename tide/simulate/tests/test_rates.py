@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from tide.simulate import SimConfig
 from tide.simulate.population import hard_edges_other_shares
 
 from .helpers import days, demo_area, quarter_of
@@ -99,6 +101,10 @@ def test_noise_rates_on_records_match_config() -> None:
     assert abs(r["given_typo"].mean() - nz["typo"]) < 0.01
     assert abs(r["family_typo"].mean() - nz["typo"]) < 0.01
     assert abs(r["dob_placeholder"].mean() - nz["dob_placeholder"]) < 0.004
+    assert abs(r["dob_transposed"].mean() - nz["dob_transposed"]) < 0.006
+    not_outreach = r["agency"] != "outreach"
+    assert abs(r.loc[not_outreach, "nickname"].mean() - nz["nickname"]) < 0.015
+    assert abs(r.loc[~not_outreach, "nickname"].mean() - 4 * nz["nickname"]) < 0.06
     assert 0.5 * nz["surname_change"] < r["surname_changed"].mean() < 1.1 * nz["surname_change"]
     per_person = r.groupby(["agency", "person_id"]).size()
     assert abs((per_person > 1).mean() - nz["duplicate_record"]) < 0.03
@@ -128,3 +134,19 @@ def test_outreach_records_mostly_lack_a_date_of_birth_and_surname() -> None:
     assert 0.6 < o["date_of_birth"].isna().mean() < 0.85
     assert 0.5 < o["family_name"].isna().mean() < 0.75
     assert ((o["estimated_age"].notna()) | (o["birth_year"].notna()) | o["date_of_birth"].notna()).all()
+
+
+def test_service_use_has_many_zeros_and_a_heavy_tail() -> None:
+    area = demo_area()
+    md = area.people.loc[area.people["md"], "person_id"]
+    ae = area.events[area.events["event_type"] == "ae_attendance"]
+    per_person = ae["person_id"].value_counts().reindex(md, fill_value=0)
+    assert (per_person == 0).mean() > 0.10
+    assert per_person.max() > 4 * per_person.mean()
+    top_decile = per_person.sort_values(ascending=False).head(len(per_person) // 10).sum()
+    assert top_decile / per_person.sum() > 0.25
+
+
+def test_unknown_preset_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown preset"):
+        SimConfig.preset("huge")

@@ -103,3 +103,22 @@ def test_nobody_sleeps_in_a_hostel_or_rough_while_in_prison() -> None:
     assert len(inside) > 100
     community = e[e["event_type"].isin(["hostel_night", "rough_sleeping_contact", "ae_attendance", "dat_contact"])]
     assert not any(k in inside for k in zip(community["person_id"], community["event_date"], strict=True))
+
+
+def test_pnc_ids_start_no_earlier_than_age_fourteen() -> None:
+    p = AREA.people[AREA.people["pnc_id"] != ""]
+    year = p["pnc_id"].str[:4].astype(int)
+    assert (year >= p["date_of_birth"].dt.year + 14).all()
+
+
+def test_identifiers_are_never_shared_between_people():
+    import numpy as np
+
+    from tide.simulate import SimConfig
+    from tide.simulate.population import make_people
+
+    cfg = SimConfig(seed=5, n_people=60_000)
+    people = make_people(cfg, np.random.default_rng(5), 0, 60_000)
+    for column in ("nhs_number", "pnc_id", "prison_number"):
+        values = people.loc[people[column] != "", column]
+        assert not values.duplicated().any(), column
