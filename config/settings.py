@@ -167,6 +167,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 TIDE_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("TIDE_SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60)))
 TIDE_SESSION_IDLE_SECONDS = int(os.environ.get("TIDE_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_AGE = TIDE_SESSION_ABSOLUTE_SECONDS
+# Demo only: show the current authenticator code on the sign-in code pages, so the demo personas can
+# sign in without an app. On by default only with TIDE_LOCAL; `check --deploy` fails if it is on.
+TIDE_SHOW_SIGN_IN_CODES = env_bool("TIDE_SHOW_SIGN_IN_CODES", env_bool("TIDE_LOCAL"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

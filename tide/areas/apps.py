@@ -24,4 +24,6 @@ class AreasConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from tide.areas import checks  # noqa: F401 - registers the deploy check
+
         user_logged_in.connect(_start_session_clock, dispatch_uid="tide.areas.session_clock")

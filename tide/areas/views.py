@@ -88,6 +88,8 @@ def _code_step(request: HttpRequest, *, enrol: bool) -> HttpResponse:
             sign_in_attempt_record(username=user.get_username(), ip_address=address, stage="code", succeeded=False)
             form.add_error("code", "Enter the current 6-digit code from your authenticator app.")
     context: dict[str, Any] = {"form": form, "enrol": enrol}
+    if settings.TIDE_SHOW_SIGN_IN_CODES:
+        context["demo_code"] = pyotp.TOTP(secret or user.totp_secret).now()
     if enrol:
         context["secret_groups"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
         context["uri"] = pyotp.TOTP(secret).provisioning_uri(name=user.get_username(), issuer_name="Tide")

@@ -34,3 +34,9 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = _check(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_when_sign_in_codes_are_shown(tmp_path):
+    result = _check(tmp_path, TIDE_SHOW_SIGN_IN_CODES="1")
+    assert result.returncode != 0
+    assert "tide.E001" in result.stdout + result.stderr
