@@ -59,7 +59,37 @@ def break_glass_open(*, person: Person, reason: str, actor: Any) -> BreakGlass:
         reason=reason,
         detail={"expires_at": grant.expires_at.isoformat()},
     )
+    transaction.on_commit(lambda: _tell_privacy_officers(grant))
     return grant
+
+
+def _tell_privacy_officers(grant: BreakGlass) -> None:
+    """Email the area's privacy officers (the alert page lists the grant whether or not mail works)."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from tide.areas.models import User
+
+    recipients = list(
+        User.objects.filter(area_id=grant.person.area_id, role=Role.PRIVACY_OFFICER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    who = grant.user.get_full_name() or grant.user.get_username()
+    agency = f", {grant.user.agency}" if grant.user.agency_id else ""
+    send_mail(
+        subject="Tide: break-glass access to a record",
+        message=(
+            f"{who}{agency} opened record {grant.person_id} without a working relationship at "
+            f"{timezone.localtime(grant.created_at):%d %B %Y %H:%M}.\n\nReason given: {grant.reason}\n\n"
+            f"Review it: {reverse('accountability:break-glass-review', args=[grant.pk])}"
+        ),
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
 
 
 @transaction.atomic
@@ -287,3 +317,13 @@ def sar_approve(*, sar: SubjectAccessRequest, actor: Any) -> SubjectAccessReques
     sar.save(update_fields=["approved_by", "released_at", "status"])
     audit_record(actor=actor, action="sar.released", target=sar, person_id=sar.person_id)
     return sar
+
+
+@transaction.atomic
+def sar_export_issue(*, sar: SubjectAccessRequest, actor: Any) -> dict[str, Any]:
+    """The released export, recording who downloaded it."""
+    _require_sar_role(actor, sar.person)
+    if sar.status != SarStatus.RELEASED:
+        raise PermissionDenied("The export can be downloaded only after a second member of staff approves it.")
+    audit_record(actor=actor, action="sar.downloaded", target=sar, person_id=sar.person_id)
+    return sar.export

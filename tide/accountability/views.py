@@ -349,11 +349,8 @@ def sar_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @access(roles=SAR_ROLES, note="Only once released (second approval)")
 def sar_download(request: HttpRequest, pk: int) -> HttpResponse:
     sar = _sar(request, pk)
-    if sar.status != SarStatus.RELEASED:
-        raise PermissionDenied("The export can be downloaded only after a second member of staff approves it.")
-    response = HttpResponse(
-        json.dumps(sar.export, indent=2, default=str), content_type="application/json; charset=utf-8"
-    )
+    export = services.sar_export_issue(sar=sar, actor=request.user)
+    response = HttpResponse(json.dumps(export, indent=2, default=str), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.pk}.json"'
     return response
 

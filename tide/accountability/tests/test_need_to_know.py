@@ -68,6 +68,18 @@ def test_break_glass_needs_a_reason_and_expires(practitioner, tina):
         person_get_for(user=practitioner, pk=tina.pk)
 
 
+def test_break_glass_emails_the_privacy_officer(
+    practitioner, privacy_officer, tina, mailoutbox, django_capture_on_commit_callbacks
+):
+    privacy_officer.email = "priya@tideford.example"
+    privacy_officer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.break_glass_open(person=tina, reason="Found collapsed, need her GP details.", actor=practitioner)
+    assert [m.to for m in mailoutbox] == [["priya@tideford.example"]]
+    assert "Found collapsed" in mailoutbox[0].body
+    assert "Christina" not in mailoutbox[0].body  # no names in email
+
+
 def test_only_the_privacy_officer_reviews_break_glass(practitioner, privacy_officer, officer, tina):
     grant = services.break_glass_open(person=tina, reason="Found collapsed, need her GP details.", actor=practitioner)
     with pytest.raises(PermissionDenied):
