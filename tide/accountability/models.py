@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -122,6 +124,9 @@ class Inquiry(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in {InquiryStatus.RECEIVED, InquiryStatus.ACCEPTED}
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.due_on - today).days
 
 
 class SarStatus(models.TextChoices):

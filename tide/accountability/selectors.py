@@ -233,12 +233,27 @@ def sar_list_for(*, user: Any) -> QuerySet[SubjectAccessRequest]:
 # --- The accountable officer's view ----------------------------------------------------------------
 
 
+STATUS_NOT_ON = "Identified, not on the caseload"
+STATUS_ON = "On the caseload"
+STATUS_ENDED = "Support ended"
+STATUS_DIED = "Died"
+STATUS_ORDER = [STATUS_NOT_ON, STATUS_ON, STATUS_ENDED, STATUS_DIED]
+
+
+@dataclass(frozen=True)
+class IdentifiedPerson:
+    person: Person
+    status: str
+    detail: str
+
+
 @dataclass(frozen=True)
 class OfficerOverview:
     people_registered: int
     identified: int
     on_caseload: int
-    identified_not_on_caseload: list[Person]
+    by_status: list[tuple[str, int]]
+    identified_people: list[IdentifiedPerson]
     exits_by_destination: list[tuple[str, int]]
     deaths: list[dict[str, Any]]
     open_inquiries: list[Inquiry]
@@ -247,35 +262,58 @@ class OfficerOverview:
     unreviewed_break_glass: int
 
 
-def officer_overview(*, user: Any) -> OfficerOverview:
+def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
+    """Everyone identified in the area with their status, and what the accountable officer must act on.
+
+    "Identified" means an identification record (an NDT assessment or an alert) or coordinated support.
+    """
     from tide.coordination.models import ExitDestination, SupportEpisode
     from tide.identification.models import Alert, NdtAssessment
 
     area_id = user.area_id
     people = Person.objects.filter(area_id=area_id)
     today = timezone.localdate()
-    open_episode = SupportEpisode.objects.filter(person__area_id=area_id, ended_on__isnull=True)
-    on_caseload_ids = set(open_episode.values_list("person_id", flat=True))
-    identified_ids = set(
-        NdtAssessment.objects.filter(person__area_id=area_id).values_list("person_id", flat=True)
-    ) | set(Alert.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
-    identified_ids |= on_caseload_ids
-    not_on = people.filter(pk__in=identified_ids - on_caseload_ids, died_on__isnull=True).order_by(
-        "family_name", "given_name"
-    )[:100]
     labels = dict(ExitDestination.choices)
+    episodes: dict[int, SupportEpisode] = {}
+    for episode in SupportEpisode.objects.filter(person__area_id=area_id).order_by("started_on", "pk"):
+        current = episodes.get(episode.person_id)
+        if current is None or current.ended_on is not None:  # an open episode wins; else the latest
+            episodes[episode.person_id] = episode
+    identified_ids = (
+        set(NdtAssessment.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
+        | set(Alert.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
+        | set(episodes)
+    )
+    rows: list[IdentifiedPerson] = []
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for person in people.filter(pk__in=identified_ids).only("pk", "given_name", "family_name", "known_as", "died_on"):
+        episode = episodes.get(person.pk)
+        if person.died_on or (episode and episode.exit_destination == "died"):
+            died_on = person.died_on or (episode.ended_on if episode else None)
+            status, detail = STATUS_DIED, f"{died_on:%d %b %Y}" if died_on else ""
+        elif episode and episode.ended_on is None:
+            coordinator = episode.coordinator.get_full_name() if episode.coordinator else "no coordinator named"
+            status, detail = STATUS_ON, f"since {episode.started_on:%d %b %Y}, {coordinator}"
+        elif episode:
+            status = STATUS_ENDED
+            detail = f"{episode.ended_on:%d %b %Y}: {labels.get(episode.exit_destination, episode.exit_destination)}"
+        else:
+            status, detail = STATUS_NOT_ON, ""
+        counts[status] += 1
+        rows.append(IdentifiedPerson(person, status, detail))
+    rows.sort(key=lambda r: (STATUS_ORDER.index(r.status), r.person.family_name, r.person.given_name))
     exits = (
         SupportEpisode.objects.filter(person__area_id=area_id, ended_on__isnull=False)
         .values("exit_destination")
         .annotate(n=Count("id"))
         .order_by("-n")
     )
-    deaths = []
-    for person in people.filter(Q(died_on__isnull=False) | Q(support_episodes__exit_destination="died")).distinct()[
-        :100
-    ]:
-        inquiries = list(person.inquiries.all())
-        deaths.append({"person": person, "inquiries": inquiries})
+    died_ids = [r.person.pk for r in rows if r.status == STATUS_DIED]
+    died_ids += list(people.filter(died_on__isnull=False).exclude(pk__in=died_ids).values_list("pk", flat=True))
+    deaths = [
+        {"person": person, "inquiries": list(person.inquiries.all())}
+        for person in people.filter(pk__in=died_ids[:100]).prefetch_related("inquiries")
+    ]
     open_inquiries = list(
         Inquiry.objects.filter(area_id=area_id, status__in=[InquiryStatus.RECEIVED, InquiryStatus.ACCEPTED]).order_by(
             "due_on"
@@ -284,8 +322,9 @@ def officer_overview(*, user: Any) -> OfficerOverview:
     return OfficerOverview(
         people_registered=people.count(),
         identified=len(identified_ids),
-        on_caseload=len(on_caseload_ids),
-        identified_not_on_caseload=list(not_on),
+        on_caseload=counts[STATUS_ON],
+        by_status=[(status, counts[status]) for status in STATUS_ORDER],
+        identified_people=rows[:limit],
         exits_by_destination=[(labels.get(r["exit_destination"], r["exit_destination"]), r["n"]) for r in exits],
         deaths=deaths,
         open_inquiries=open_inquiries,

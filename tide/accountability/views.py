@@ -168,7 +168,10 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Inquiry {inquiry.reference} triaged.")
             return redirect("accountability:inquiry-detail", pk=inquiry.pk)
-    return render(request, "accountability/inquiry_detail.html", {"inquiry": inquiry, "form": form})
+    days_left = inquiry.days_left(timezone.localdate()) if inquiry.is_open else None
+    return render(
+        request, "accountability/inquiry_detail.html", {"inquiry": inquiry, "form": form, "days_left": days_left}
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -30,7 +30,9 @@ class AccessRule:
 
     def describe(self) -> str:
         who = ", ".join(sorted(self.roles))
-        return f"{who} (person record: need-to-know)" if self.person_gate else who
+        if self.person_gate:
+            who += " (person record: need-to-know)"
+        return f"{who}; {self.note}" if self.note else who
 
 
 def user_has_role(user: Any, roles: Iterable[str]) -> bool:
