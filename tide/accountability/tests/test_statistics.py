@@ -57,4 +57,5 @@ def test_officer_view_lists_everyone_identified_with_status(client, area, coordi
     assert [d["person"].family_name for d in overview.deaths] == ["Died"]
     client.force_login(officer)
     page = client.get("/accountability/").content.decode()
-    assert "Identified, not on the caseload" in page and "no inquiry or review recorded" in page
+    assert "Identified, not on the caseload" in page
+    assert "no inquiry or review recorded" in page
