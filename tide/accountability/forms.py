@@ -122,7 +122,11 @@ class SharingChoicesForm(GovukForm):
 
 
 class SarLogForm(GovukForm):
-    person = forms.IntegerField(label="Person's record number", min_value=1)
+    person = forms.CharField(
+        label="Who is asking",
+        max_length=200,
+        help_text="Their name, NHS number or Tide record number.",
+    )
     received_on = forms.DateField(
         label="Date the request was received",
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],

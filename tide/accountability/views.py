@@ -24,6 +24,7 @@ from tide.accountability.statistics import published_tables
 from tide.areas.models import Agency, Area, Role
 from tide.core.access import PUBLIC, access, policy_table
 from tide.core.forms import GovukForm
+from tide.people.models import Person
 from tide.people.selectors import person_get_for, person_list_for, person_search
 
 OFFICER = {Role.ACCOUNTABLE_OFFICER}
@@ -304,9 +305,9 @@ def my_record(request: HttpRequest) -> HttpResponse:
 def sar_list(request: HttpRequest) -> HttpResponse:
     form = SarLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = person_list_for(user=request.user).filter(pk=int(form.cleaned_data["person"])).first()
+        person, problem = _find_one_person(request, form.cleaned_data["person"])
         if person is None:
-            form.add_error("person", "There is no person with that record number in your area.")
+            form.add_error("person", problem)
         else:
             try:
                 sar = services.sar_log(person=person, received_on=form.cleaned_data["received_on"], actor=request.user)
@@ -318,6 +319,20 @@ def sar_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accountability/sar_list.html", {"sars": selectors.sar_list_for(user=request.user), "form": form}
     )
+
+
+def _find_one_person(request: HttpRequest, query: str) -> tuple[Person | None, str]:
+    query = query.strip()
+    if query.isdigit() and len(query) < 10:
+        person = person_list_for(user=request.user).filter(pk=int(query)).first()
+        return person, "" if person else "There is no person with that record number in your area."
+    hits = person_search(user=request.user, query=query, limit=6)
+    if len(hits) == 1:
+        return hits[0].person, ""
+    if not hits:
+        return None, "Nobody in the register matches. Check the spelling or use the NHS number."
+    listed = "; ".join(f"{h.person.display_name} (record {h.person.pk})" for h in hits[:5])
+    return None, f"More than one person matches: {listed}. Enter the record number."
 
 
 def _sar(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]

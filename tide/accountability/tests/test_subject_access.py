@@ -40,7 +40,9 @@ def test_future_received_date_is_refused(area, privacy_officer, tina):
 
 def test_export_downloads_only_after_release(client, area, officer, privacy_officer, tina):
     client.force_login(privacy_officer)
-    response = client.post("/accountability/subject-access/", {"person": tina.pk, "received_on": "2/11/2026"})
+    response = client.post(
+        "/accountability/subject-access/", {"person": "Kristina Okonkwo", "received_on": "2/11/2026"}
+    )
     assert response.status_code == 302
     sar_url = response.url
     client.post(sar_url + "prepare")
@@ -52,5 +54,7 @@ def test_export_downloads_only_after_release(client, area, officer, privacy_offi
     download = client.get(sar_url + "export.json")
     assert download.status_code == 200
     assert b"Okonkwo" in download.content
-    bad = client.post("/accountability/subject-access/", {"person": 999999, "received_on": "2/11/2026"})
+    bad = client.post("/accountability/subject-access/", {"person": "999999", "received_on": "2/11/2026"})
     assert b"no person with that record number" in bad.content
+    nobody = client.post("/accountability/subject-access/", {"person": "Zebedee Quux", "received_on": "2/11/2026"})
+    assert b"Nobody in the register matches" in nobody.content
