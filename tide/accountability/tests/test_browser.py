@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from tide.accountability.models import Inquiry
 from tide.areas.models import Role
@@ -141,3 +142,62 @@ def test_practitioner_is_refused_breaks_the_glass_and_the_privacy_officer_sees_t
     actions = set(AuditEvent.objects.filter(person_id=tina.pk).values_list("action", flat=True))
     assert {"person.view_refused", "person.break_glass", "person.viewed", "break_glass.reviewed"} <= actions
     assert audit_verify().ok
+
+
+def test_accountability_pages_are_accessible_and_fit_a_phone(browser, live_server, page, phone_page, area, tina):
+    from tide.accountability.models import PersonAccount
+
+    officer = make_user(area, Role.ACCOUNTABLE_OFFICER, first_name="Olu", last_name="Officer")
+    privacy = make_user(area, Role.PRIVACY_OFFICER, first_name="Priya", last_name="Privacy")
+    person_user = make_user(area, Role.PERSON, first_name="Christina", last_name="Okonkwo")
+    PersonAccount.objects.create(user=person_user, person=tina)
+    public = ["/inquiries/ask", "/inquiries/register/", "/statistics/", "/sign-in"]
+    staff = {
+        officer.username: [
+            "/accountability/",
+            "/accountability/inquiries/",
+            "/accountability/subject-access/",
+            "/accountability/access-policy",
+        ],
+        privacy.username: ["/accountability/break-glass/"],
+        person_user.username: ["/my-record/"],
+    }
+    for path in public:
+        page.goto(path)
+        assert axe_violations(page) == [], path
+        phone_page.goto(path)
+        assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    for username, paths in staff.items():
+        page.context.clear_cookies()
+        sign_in(page, username, TEST_PASSWORD)
+        phone_page.context.clear_cookies()
+        sign_in(phone_page, username, TEST_PASSWORD)
+        for path in paths:
+            page.goto(path)
+            assert axe_violations(page) == [], path
+            phone_page.goto(path)
+            assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    screenshot(phone_page, "acc-07-my-record-phone")
+
+
+def test_staff_sign_in_asks_for_the_authenticator_code(page, area):
+    from tide.testing.browser import totp_code_for
+
+    newcomer = make_user(area, Role.PRACTITIONER, totp_secret="", totp_confirmed_at=None)
+    page.goto("/sign-in")
+    page.get_by_label("Username").fill(newcomer.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "acc-08-set-up-code")
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code from your authenticator app").fill(
+        "000000" if totp_code_for(newcomer.username, secret) != "000000" else "111111"
+    )
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    page.get_by_label("Code from your authenticator app").fill(totp_code_for(newcomer.username, secret))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert AuditEvent.objects.filter(action="user.second_factor_enrolled", actor=newcomer).exists()
