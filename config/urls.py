@@ -9,6 +9,7 @@ urlpatterns = [
     path("coordination/", include("tide.coordination.urls")),
     path("outcomes/", include("tide.outcomes.urls")),
     path("finance/", include("tide.finance.urls")),
+    path("", include("tide.accountability.urls")),
     path("admin/", admin.site.urls),
 ]
 
