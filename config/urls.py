@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("tide.core.urls")),
     path("", include("tide.areas.urls")),
     path("people/", include("tide.people.urls")),
+    path("intake/", include("tide.intake.urls")),
+    path("linkage/", include("tide.linkage.urls")),
     path("admin/", admin.site.urls),
 ]
 
