@@ -319,7 +319,7 @@ def validate(
                 parsed["_line"] = line
                 result.rows.append(parsed)
     except csv.Error as exc:
-        add(line, "", f"The file cannot be read as CSV from here: {exc}.")
+        add(line + 1, "", f"The file cannot be read as CSV from here: {exc}.")
     if line == 1:
         add(None, "", "The file has a header but no rows.")
     if result.problems:
