@@ -11,7 +11,23 @@ from tide.intake.models import ExtractFormat
 MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 
 
-class UploadForm(GovukForm):
+class _AgencyChoices(forms.Form):
+    """Limits the agency choices to the user's area before GovukForm reads the errors."""
+
+    _area: Any = None
+    _with_format_only = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.filter(area=self._area, active=True)
+        if self._with_format_only:
+            agencies = agencies.filter(code__in=list(ExtractFormat.objects.values_list("code", flat=True)))
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class UploadForm(GovukForm, _AgencyChoices):
+    _with_format_only = True
+
     agency = forms.ModelChoiceField(
         label="Agency",
         queryset=Agency.objects.none(),
@@ -28,9 +44,8 @@ class UploadForm(GovukForm):
     )
 
     def __init__(self, *args: Any, area: Any = None, **kwargs: Any) -> None:
+        self._area = area
         super().__init__(*args, **kwargs)
-        codes = ExtractFormat.objects.values_list("code", flat=True)
-        self.fields["agency"].queryset = Agency.objects.filter(area=area, code__in=list(codes), active=True)  # type: ignore[attr-defined]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -39,7 +54,7 @@ class UploadForm(GovukForm):
         return upload
 
 
-class TokenForm(GovukForm):
+class TokenForm(GovukForm, _AgencyChoices):
     agency = forms.ModelChoiceField(
         label="Agency", queryset=Agency.objects.none(), error_messages={"required": "Choose the agency."}
     )
@@ -51,5 +66,5 @@ class TokenForm(GovukForm):
     )
 
     def __init__(self, *args: Any, area: Any = None, **kwargs: Any) -> None:
+        self._area = area
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(area=area, active=True)  # type: ignore[attr-defined]
