@@ -28,6 +28,14 @@ def _errors_to(form: DecisionForm | SplitForm | ThresholdForm, error: Validation
         form.add_error(None, error.messages)
 
 
+def _agreement(label: str, a: object, b: object) -> str:
+    if label in ("Agency", "Agency's record"):
+        return ""
+    if not a or not b:
+        return "blank"
+    return "same" if str(a).strip().casefold() == str(b).strip().casefold() else "differs"
+
+
 @require_GET
 @access(roles=REVIEW_ROLES)
 def review(request: HttpRequest) -> HttpResponse:
@@ -80,7 +88,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
         ("PNC ID", candidate.record_a.pnc_id, candidate.record_b.pnc_id),
         ("Prison number", candidate.record_a.prison_number, candidate.record_b.prison_number),
     ]
-    rows = [(label, a or "", b or "", (a or "") == (b or "")) for label, a, b in rows if a or b]
+    rows = [(label, a or "", b or "", _agreement(label, a, b)) for label, a, b in rows if a or b]
     return render(
         request,
         "linkage/pair.html",
