@@ -252,3 +252,47 @@ def token_agency(secret: str) -> Agency | None:
 
 
 __all__ = ["Channel", "ImportOutcome", "extract_import", "format_save", "formats_load_shipped"]
+
+
+# --- the demo area ------------------------------------------------------------------------------
+
+
+def demo_area_import(
+    *, area: Any, extracts_dir: Path | str, actor: Any, progress: Progress = _no_progress
+) -> dict[str, int]:
+    """Take the simulated area's extracts (``<extracts_dir>/<agency>.csv``) in through intake and linkage.
+
+    Loads the shipped formats, creates any agency the area lacks (code and sector from the format),
+    then imports each agency's file exactly as an upload would: all or nothing, linked incrementally.
+    Returns events recorded per agency code; raises ``ValidationError`` listing the first problems of
+    a refused file.
+    """
+    from tide.areas.services import agency_create
+
+    formats = formats_load_shipped(actor=actor)
+    folder = Path(extracts_dir)
+    present = [f for f in formats if (folder / f"{f.code}.csv").is_file()]
+    if not present:
+        raise ValidationError(f"No extract files named after a declared format were found in {folder}.")
+    counts: dict[str, int] = {}
+    for index, fmt in enumerate(present):
+        agency = Agency.objects.filter(area=area, code=fmt.code).first()
+        if agency is None:
+            agency = agency_create(
+                area=area, name=fmt.name, code=fmt.code, sector=fmt.spec.get("sector", "other"), actor=actor
+            )
+        path = folder / f"{fmt.code}.csv"
+        share = 1 / len(present)
+        outcome = extract_import(
+            agency=agency,
+            content=path.read_bytes(),
+            filename=path.name,
+            channel=Channel.COMMAND,
+            actor=actor,
+            progress=lambda f, m, i=index, s=share, n=fmt.name: progress(i * s + f * s, f"{n}: {m}"),
+        )
+        if outcome.file is None:
+            first = "; ".join(str(p) for p in outcome.problems[:5])
+            raise ValidationError(f"{path.name} was refused: {first}")
+        counts[fmt.code] = outcome.file.event_count
+    return counts

@@ -45,11 +45,18 @@ def blank_placeholders(df: pd.DataFrame, placeholders: set[str]) -> pd.DataFrame
     return df
 
 
-def _frame(df: pd.DataFrame) -> pd.DataFrame:
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """The linkage columns with fixed dtypes, so that frames concatenate and register predictably."""
     out = df.loc[:, list(COLUMNS)].copy()
+    for column in COLUMNS:
+        if column not in ("unique_id", "birth_year"):
+            out[column] = out[column].astype("object")
     out["unique_id"] = out["unique_id"].astype("int64")
     out["birth_year"] = pd.to_numeric(out["birth_year"], errors="coerce").astype("Int64")
     return out
+
+
+_frame = typed
 
 
 def _api() -> DuckDBAPI:
@@ -58,9 +65,15 @@ def _api() -> DuckDBAPI:
     return DuckDBAPI(connection=con)
 
 
-def _linker(api: DuckDBAPI, frames: list[pd.DataFrame], settings: Any, names: list[str]) -> tuple[Linker, list[Any]]:
+def _linker(
+    api: DuckDBAPI, frames: list[pd.DataFrame], settings: Any, names: list[str], *, validate: bool = False
+) -> tuple[Linker, list[Any]]:
     sdfs = [api.register(_frame(f), dataset_display_name=n) for f, n in zip(frames, names, strict=True)]
-    return Linker(sdfs[0] if len(sdfs) == 1 else sdfs, settings, log_level=logging.WARNING), sdfs
+    # Settings are validated when the model is trained; a trained model is not re-validated per batch.
+    linker = Linker(
+        sdfs[0] if len(sdfs) == 1 else sdfs, settings, log_level=logging.WARNING, validate_settings=validate
+    )
+    return linker, sdfs
 
 
 def _pairs(sdf: Any) -> pd.DataFrame:
@@ -73,7 +86,7 @@ def _pairs(sdf: Any) -> pd.DataFrame:
 def train(df: pd.DataFrame, *, seed: int = 42, max_pairs: float = 2e6) -> dict[str, Any]:
     """Estimate the prior, u (random sampling) and m (EM on two blockings) from the records."""
     api = _api()
-    linker, _ = _linker(api, [df], model.settings(), ["records"])
+    linker, _ = _linker(api, [df], model.settings(), ["records"], validate=True)
     linker.training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     proportion = min(1.0, max(0.05, 200_000 / max(len(df), 1)))
@@ -98,9 +111,10 @@ def predict_new(new: pd.DataFrame, known: pd.DataFrame, trained: dict[str, Any],
         api = _api()
         linker, _ = _linker(api, [new, known], {**trained, "link_type": "link_only"}, ["new", "known"])
         parts.append(_pairs(linker.inference.predict(threshold_match_probability=threshold))[PAIR_COLUMNS])
+    parts = [p for p in parts if not p.empty]
     if not parts:
-        return pd.DataFrame(columns=PAIR_COLUMNS)
-    return pd.concat(parts, ignore_index=True)
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in PAIR_COLUMNS})
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
 
 
 def score_candidates(query: pd.DataFrame, candidates: pd.DataFrame, trained: dict[str, Any]) -> pd.DataFrame:

@@ -164,23 +164,54 @@ def _frame(records: Iterable[SourceRecord | dict[str, Any]], today: dt.date) -> 
             rows.append(linkage_row(record.pk, record.identity(), today=today))
         else:
             rows.append(linkage_row(record["id"], record, today=today))
-    frame = pd.DataFrame(rows, columns=list(engine.COLUMNS))
-    return frame
+    return engine.typed(pd.DataFrame(rows, columns=list(engine.COLUMNS)))
 
 
-def known_frame(*, area: Area, exclude: Sequence[int] = ()) -> tuple[pd.DataFrame, dict[int, int]]:
+# The known records of an area as a linkage frame, kept between runs in this process and
+# rebuilt when the links have changed (signature: number of current links and the newest link id).
+_known_cache: dict[int, tuple[tuple[int, int, str], pd.DataFrame, dict[int, int]]] = {}
+
+
+def _links_signature(area: Area) -> tuple[int, int, str]:
+    current = PersonLink.objects.filter(record__area=area, ended_at__isnull=True)
+    newest = PersonLink.objects.filter(record__area=area).order_by("-id").values_list("id", "created_at").first()
+    return current.count(), newest[0] if newest else 0, newest[1].isoformat() if newest else ""
+
+
+def known_frame(*, area: Area) -> tuple[pd.DataFrame, dict[int, int]]:
     """Every currently linked record of the area as a linkage frame, and record id → person id."""
+    signature = _links_signature(area)
+    cached = _known_cache.get(area.pk)
+    if cached is not None and cached[0] == signature:
+        return cached[1], cached[2]
     fields = ["id", *[f for f in IDENTITY_FIELDS if f not in ("initials", "sex", "address")]]
     links = dict(
         PersonLink.objects.filter(record__area=area, ended_at__isnull=True).values_list("record_id", "person_id")
     )
-    excluded = set(exclude)
     rows = [
-        r
-        for r in SourceRecord.objects.filter(area=area).values(*fields).iterator(chunk_size=20000)
-        if r["id"] in links and r["id"] not in excluded
+        r for r in SourceRecord.objects.filter(area=area).values(*fields).iterator(chunk_size=20000) if r["id"] in links
     ]
-    return _frame(rows, timezone.localdate()), links
+    frame = _frame(rows, timezone.localdate())
+    transaction.on_commit(lambda: _known_cache.__setitem__(area.pk, (signature, frame, links)))
+    return frame, links
+
+
+def _known_cache_extend(
+    area: Area, new: pd.DataFrame, assignment: dict[int, int], before: tuple[pd.DataFrame, dict[int, int]]
+) -> None:
+    """After a run that only added links, grow the cache by the new records instead of rebuilding it.
+
+    Only when nobody else changed links meanwhile (the count is exactly what this run explains).
+    """
+    frame, links = before
+    signature = _links_signature(area)
+    if signature[0] != len(links) + len(assignment):
+        _known_cache.pop(area.pk, None)
+        return
+    added = new[new["unique_id"].isin(assignment)]
+    both = pd.concat([frame, added], ignore_index=True) if not frame.empty else added.reset_index(drop=True)
+    grown = (signature, both, {**links, **assignment})
+    transaction.on_commit(lambda: _known_cache.__setitem__(area.pk, grown))
 
 
 @transaction.atomic
@@ -301,9 +332,13 @@ def records_link(
     today = timezone.localdate()
     version = model_active(area=area)
     progress(0.05, "Reading the people already known")
-    known, known_person = known_frame(area=area)
+    known_before = known_frame(area=area)
+    known, known_person = known_before
     new = _frame(new_records.values(), today)
-    placeholders = set(version.placeholder_dobs) | engine.placeholder_dobs(pd.concat([known["dob"], new["dob"]]))
+    new_raw = new
+    placeholders = set(version.placeholder_dobs) | engine.placeholder_dobs(
+        pd.concat([known["dob"], new["dob"]]) if not known.empty else new["dob"]
+    )
     known, new = engine.blank_placeholders(known, placeholders), engine.blank_placeholders(new, placeholders)
     progress(0.2, f"Scoring {len(new):,} new records against {len(known):,} known")
     pairs = engine.predict_new(new, known, version.trained, threshold=version.lower)
@@ -402,6 +437,7 @@ def records_link(
     MatchCandidate.objects.bulk_create(new_candidates, batch_size=5000)
     summary.queued_for_review = len(new_candidates)
     summary.mapping = assignment
+    _known_cache_extend(area, new_raw, assignment, known_before)
     audit_record(
         actor=actor,
         action="linkage.records_linked",
