@@ -10,6 +10,8 @@ urlpatterns = [
     path("outcomes/", include("tide.outcomes.urls")),
     path("finance/", include("tide.finance.urls")),
     path("", include("tide.accountability.urls")),
+    path("intake/", include("tide.intake.urls")),
+    path("linkage/", include("tide.linkage.urls")),
     path("admin/", admin.site.urls),
 ]
 
