@@ -8,13 +8,14 @@ class IdentificationConfig(AppConfig):
 
     def ready(self) -> None:
         from tide.areas.models import FRONTLINE_ROLES, Role
-        from tide.core import jobs, navigation, timeline
+        from tide.core import jobs, navigation, relationships, timeline
         from tide.identification import selectors, services
         from tide.service_use import hooks
 
         hooks.register("identification", services.on_events_recorded)
         jobs.register("identification.screen", services.screening_job)
         timeline.register("identification", selectors.timeline_entries)
+        relationships.register("identification.alert", selectors.relationship)
         list_roles = {Role.COORDINATOR, Role.TEAM_MANAGER, Role.ACCOUNTABLE_OFFICER}
         navigation.register("By-name list", "identification:list", roles=list_roles, order=20)
         navigation.register(

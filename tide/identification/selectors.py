@@ -56,6 +56,22 @@ def alerts_for(user: Any, *, unseen_only: bool = False, limit: int | None = 50) 
     return alerts[:limit] if limit else alerts
 
 
+ALERT_RELATIONSHIP_DAYS = 90
+
+
+def relationship(user: Any, person: Any) -> str | None:
+    """Relationship provider: Tide itself asked this user (or their team) to act on this person recently."""
+    if not getattr(user, "is_authenticated", False) or getattr(person, "pk", None) is None:
+        return None
+    since = timezone.now() - dt.timedelta(days=ALERT_RELATIONSHIP_DAYS)
+    to_me = Q(recipient_id=user.pk)
+    if getattr(user, "agency_id", None):
+        to_me |= Q(recipient__isnull=True, agency_id=user.agency_id)
+    if Alert.objects.filter(to_me, person=person, created_at__gte=since).exists():
+        return "alerted about this person by an identification trigger"
+    return None
+
+
 def alert_get_for(*, user: Any, pk: int) -> Alert | None:
     return alerts_for(user, limit=None).filter(pk=pk).first()
 

@@ -60,6 +60,7 @@ ALERT_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
 EQUITY_ROLES = LIST_ROLES | {Role.COMMISSIONER}
 ADMIN_ROLES = {Role.ADMINISTRATOR, Role.ACCOUNTABLE_OFFICER}
 PAGE_SIZE = 50
+NEED_TO_KNOW = "Need-to-know: a relationship with the person (their coordinator, an agency involved, a recent alert) or break-glass"
 
 
 def _definition_choices() -> list[tuple[str, str]]:
@@ -156,7 +157,7 @@ def support_gap_view(request: HttpRequest) -> HttpResponse:
     return render(request, "identification/support_gap.html", {"entries": entries, "copyright": ndt_rules.COPYRIGHT})
 
 
-@access(roles=RECORD_ROLES, person_gate=True)
+@access(roles=RECORD_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def person_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk, reason="identification: why on the list")
     explanations = person_explanations(person=person)
@@ -177,7 +178,7 @@ def person_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=RECORD_ROLES, person_gate=True)
+@access(roles=RECORD_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def ndt_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk, reason="NDT assessments")
     can_record = request.user.role in FRONTLINE_ROLES  # type: ignore[union-attr]

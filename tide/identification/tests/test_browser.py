@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tide.coordination.models import SupportEpisode
 from tide.identification.services import screening_run
 from tide.service_use.models import ServiceEvent
 from tide.service_use.services import events_record
@@ -57,6 +58,7 @@ def test_coordinator_sees_an_arrest_alert_and_why_the_person_is_on_the_list(page
 
 def test_list_pages_are_accessible_and_fit_a_phone(page, phone_page, coordinator, on_the_list):
     person, _ = on_the_list
+    SupportEpisode.objects.create(person=person, coordinator=coordinator, started_on=days_ago(3))
     sign_in(page, coordinator.username, TEST_PASSWORD)
     for path in [
         "/identification/list/",
@@ -98,6 +100,7 @@ def test_administrator_pages_are_accessible(page, area, on_the_list):
 
 def test_coordinator_records_an_ndt_without_javascript(browser, live_server, coordinator, on_the_list):
     person, _ = on_the_list
+    SupportEpisode.objects.create(person=person, coordinator=coordinator, started_on=days_ago(3))  # their coordinator
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     sign_in(page, coordinator.username, TEST_PASSWORD)

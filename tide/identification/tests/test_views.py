@@ -22,7 +22,8 @@ def days_ago(n):
 
 
 @pytest.fixture
-def listed(area, agency):
+def listed(area, agency, coordinator):
+    """Three people on the list; the coordinator was alerted about each (their need-to-know relationship)."""
     people = []
     for i, name in enumerate(["Ash", "Birch", "Cedar"]):
         person = PersonFactory(area=area, given_name="Sam", family_name=name)
@@ -30,6 +31,9 @@ def listed(area, agency):
         for n in range(i + 1):
             ServiceEventFactory(person=person, agency=agency, event_type="arrest", occurred_on=days_ago(10 + n))
         people.append(person)
+        Alert.objects.create(
+            person=person, recipient=coordinator, kind="trigger.arrest", message="Arrest", seen_at=timezone.now()
+        )
     screening_run()
     return people
 
@@ -403,3 +407,17 @@ def test_triggers_cannot_name_another_areas_agency(client, area):
         {"event_type": "arrest", "applies_to": "meets", "recipient": "agency", "agency": other.pk},
     )
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_person_page_needs_a_relationship_and_an_alert_gives_one(client, area, agency):
+    from tide.core.models import AuditEvent as Audit
+
+    person = PersonFactory(area=area)
+    ServiceEventFactory(person=person, agency=agency, event_type="rough_sleeping_contact", occurred_on=days_ago(1))
+    screening_run()
+    stranger = make_user(area, Role.COORDINATOR)
+    client.force_login(stranger)
+    assert client.get(f"/identification/people/{person.pk}/").status_code == 403
+    assert Audit.objects.filter(action="person.view_refused", person_id=person.pk).exists()
+    Alert.objects.create(person=person, recipient=stranger, kind="trigger.arrest", message="Arrest")
+    assert client.get(f"/identification/people/{person.pk}/").status_code == 200
