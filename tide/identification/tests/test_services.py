@@ -226,7 +226,9 @@ def test_database_refuses_ndt_values_off_the_scale(listed_person):
     with pytest.raises(IntegrityError), transaction.atomic():
         NdtAssessment.objects.create(person=listed_person, assessed_on=days_ago(0), risk_from_others=3)
     with pytest.raises(IntegrityError), transaction.atomic():
-        NdtAssessment.objects.create(person=listed_person, assessed_on=days_ago(0), engagement=1, total=1)
+        NdtAssessment.objects.create(person=listed_person, assessed_on=days_ago(0), engagement=5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NdtAssessment.objects.create(person=listed_person, assessed_on=days_ago(0), total=49)
 
 
 def test_wording_file_is_loaded_or_refused_whole(coordinator):
