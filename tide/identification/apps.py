@@ -7,6 +7,8 @@ class IdentificationConfig(AppConfig):
     verbose_name = "Identification"
 
     def ready(self) -> None:
+        from django.core.signals import request_started
+
         from tide.areas.models import FRONTLINE_ROLES, Role
         from tide.core import jobs, navigation, relationships, timeline
         from tide.identification import selectors, services
@@ -16,6 +18,9 @@ class IdentificationConfig(AppConfig):
         jobs.register("identification.screen", services.screening_job)
         timeline.register("identification", selectors.timeline_entries)
         relationships.register("identification.alert", selectors.relationship)
+        # Ask the rooms that know the common relationships (coordinator, agency involved) first: the alert
+        # check costs a query, so it moves last once every room has registered (at the first request).
+        request_started.connect(_ask_alert_relationship_last, dispatch_uid="identification.relationship_order")
         list_roles = {Role.COORDINATOR, Role.TEAM_MANAGER, Role.ACCOUNTABLE_OFFICER}
         navigation.register("By-name list", "identification:list", roles=list_roles, order=20)
         navigation.register(
@@ -23,3 +28,14 @@ class IdentificationConfig(AppConfig):
         )
         navigation.register("Definitions", "identification:definitions", roles={Role.ADMINISTRATOR}, order=85)
         navigation.register("Equity", "identification:equity", roles=list_roles | {Role.COMMISSIONER}, order=80)
+
+
+def _ask_alert_relationship_last(**kwargs: object) -> None:
+    from django.core.signals import request_started
+
+    from tide.core import relationships
+    from tide.identification import selectors
+
+    relationships._providers.pop("identification.alert", None)
+    relationships.register("identification.alert", selectors.relationship)
+    request_started.disconnect(dispatch_uid="identification.relationship_order")
