@@ -26,6 +26,7 @@ from tide.finance.forms import (
     LocalCostForm,
     PriceRuleForm,
     PriceYearForm,
+    RateCardForm,
     ReportOptionsForm,
     ScenarioForm,
     SibForm,
@@ -627,6 +628,49 @@ def outcomes(request: HttpRequest) -> HttpResponse:
             "decision_form": DecisionForm(),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES)
+def rate_card_edit(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    rates = list(OutcomeRate.objects.filter(area=area))
+    terms = selectors.payment_terms(area=area)
+    initial: dict[str, Any] = {"cap_per_person": terms.cap_per_person, "ndt_reference": terms.ndt_reference}
+    for rate in rates:
+        initial[f"tariff_{rate.pk}"] = rate.tariff
+        initial[f"active_{rate.pk}"] = rate.active
+    form = RateCardForm(request.POST or None, initial=initial, rates=rates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_card_update(
+                area=area,
+                cap_per_person=form.cleaned_data["cap_per_person"],
+                ndt_reference=form.cleaned_data["ndt_reference"],
+                tariffs=form.tariffs(),
+                active=form.active(),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The rate card has been changed. Claims already made keep their amounts.")
+            return redirect("finance:outcomes")
+    return render(
+        request,
+        "finance/form.html",
+        {"form": form, "title": "Change the rate card", "button": "Save rate card", "back": "finance:outcomes"},
+    )
+
+
+@require_POST
+@access(roles=EDIT_ROLES)
+def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    area = _area(request)
+    scenario = get_object_or_404(PoolScenario, pk=pk, area=area)
+    services.pool_scenario_delete(scenario=scenario, actor=request.user)
+    messages.success(request, f"Scenario {scenario.name} deleted.")
+    return redirect("finance:pooled")
 
 
 @require_POST

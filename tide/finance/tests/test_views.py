@@ -265,3 +265,31 @@ def test_cost_report_for_one_intake(commissioner_client, cohort, area):
     assert first.context["tables"].people == 3
     unknown = commissioner_client.get(reverse("finance:cost-report"), {"cohort": "1999/00"})
     assert "There is a problem" in unknown.content.decode()
+
+
+def test_rate_card_changes_are_audited_and_bad_values_refused(commissioner_client, cohort, area):
+    from tide.core.models import AuditEvent
+
+    rate = OutcomeRate.objects.get(area=area, code="accommodation-3m")
+    url = reverse("finance:rate-card-edit")
+    data = {"cap_per_person": "12000", "ndt_reference": "60"}
+    for r in OutcomeRate.objects.filter(area=area):
+        data[f"tariff_{r.pk}"] = str(r.tariff)
+        data[f"active_{r.pk}"] = "on"
+    bad = commissioner_client.post(url, data)
+    assert "There is a problem" in bad.content.decode()
+    data.update({"ndt_reference": "30", f"tariff_{rate.pk}": "1750"})
+    data.pop(f"active_{rate.pk}")
+    assert commissioner_client.post(url, data).status_code == 302
+    rate.refresh_from_db()
+    assert rate.tariff == 1750
+    assert not rate.active
+    event = AuditEvent.objects.get(action="finance.rate_card_changed")
+    assert Decimal(event.detail["after"]["cap"]) == 12000
+
+
+def test_scenarios_can_be_deleted_by_their_area_only(commissioner_client, cohort, area):
+    scenario = PoolScenario.objects.create(area=area, name="Old", method="savings", budget=Decimal(10))
+    assert commissioner_client.post(reverse("finance:scenario-delete", args=[scenario.pk])).status_code == 302
+    assert not PoolScenario.objects.filter(pk=scenario.pk).exists()
+    assert commissioner_client.post(reverse("finance:scenario-delete", args=[scenario.pk])).status_code == 404
