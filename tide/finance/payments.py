@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 HOUSING_BREAKS = frozenset({"rough_sleeping_contact", "hostel_night", "eviction", "homelessness_application"})
 DAYS_PER_MONTH = Decimal("30.4375")
+# The only event types any evidence rule reads; callers may load just these.
+EVIDENCE_EVENT_TYPES = HOUSING_BREAKS | {"dat_treatment_start", "dat_contact"}
 
 ACCOMMODATION = "accommodation_sustained"
 ROUGH_SLEEPING = "rough_sleeping_reduced"
@@ -54,7 +56,7 @@ def evidence_for(
     as_of: dt.date,
     months: int = 0,
 ) -> Evidence:
-    events = sorted(events, key=lambda e: e[1])
+    events = sorted((e for e in events if e[0] in EVIDENCE_EVENT_TYPES), key=lambda e: e[1])
     if kind == ACCOMMODATION:
         if months < 1:
             raise ValueError("Accommodation sustained needs a number of months.")

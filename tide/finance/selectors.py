@@ -218,14 +218,17 @@ class CostReport:
         return sum(1 for p in self.people if p.change > 0) / len(self.people) if self.people else 0.0
 
 
-def _events_by_person(person_ids: Iterable[int], since: dt.date) -> dict[int, list[tuple[str, dt.date]]]:
+def _events_by_person(
+    person_ids: Iterable[int], since: dt.date, types: Iterable[str] | None = None
+) -> dict[int, list[tuple[str, dt.date]]]:
     grouped: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     ids = list(person_ids)
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
-        rows = ServiceEvent.objects.filter(person_id__in=chunk, occurred_on__gte=since).values_list(
-            "person_id", "event_type", "occurred_on"
-        )
+        query = ServiceEvent.objects.filter(person_id__in=chunk, occurred_on__gte=since)
+        if types is not None:
+            query = query.filter(event_type__in=list(types))
+        rows = query.values_list("person_id", "event_type", "occurred_on")
         for person_id, event_type, on in rows.iterator(chunk_size=5000):
             grouped[person_id].append((event_type, on))
     return grouped
@@ -303,7 +306,7 @@ def claimable_outcomes(*, area: Area, as_of: dt.date, limit: int = 200) -> list[
         OutcomeClaim.objects.filter(area=area).exclude(status=ClaimStatus.REJECTED).values_list("person_id", "rate_id")
     )
     earliest = min(starts.values(), default=as_of) - dt.timedelta(days=366)
-    events = _events_by_person(starts, earliest)
+    events = _events_by_person(starts, earliest, payments.EVIDENCE_EVENT_TYPES)
     found = []
     for pid, start in sorted(starts.items()):
         for rate in rates:
@@ -404,7 +407,9 @@ def expected_outcome_payments(*, area: Area, start: dt.date, quarters: int, as_o
         return totals
     terms = payment_terms(area=area)
     starts = support_starts(area=area)
-    events = _events_by_person(starts, min(starts.values(), default=as_of) - dt.timedelta(days=366))
+    events = _events_by_person(
+        starts, min(starts.values(), default=as_of) - dt.timedelta(days=366), payments.EVIDENCE_EVENT_TYPES
+    )
     baselines = _baselines(area=area, starts=starts)
     rejected = set(
         OutcomeClaim.objects.filter(area=area, status=ClaimStatus.REJECTED).values_list("person_id", "rate_id")
