@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldError
 from django.db import connection
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -348,6 +350,28 @@ class SelectionReport:
     claimed_mean_ndt: float | None
     high_need_threshold: int
     left_out: list[tuple[str, int]]  # (reference, baseline NDT), highest need first
+    referrals: payments.ReferralGap | None = None  # None until coordination records referrals
+    referral_labels: dict[str, str] = field(default_factory=dict)
+
+
+def _latest_referral_status(*, area: Area) -> dict[int, str] | None:
+    """Person -> status of their latest referral, from coordination's ``Referral`` when it exists.
+
+    Coordination is built in parallel; until its referral table is installed this returns None and the
+    report falls back to NDT assessments as the sign that someone was identified."""
+    try:
+        referral = apps.get_model("coordination", "Referral")
+    except LookupError:
+        return None
+    try:
+        rows = (
+            referral.objects.filter(person__area=area)
+            .order_by("person_id", "received_on", "id")
+            .values_list("person_id", "status")
+        )
+        return dict(rows)  # ordered by date, so each person's latest referral wins
+    except FieldError:
+        return None
 
 
 def _mean(values: list[int]) -> float | None:
@@ -369,6 +393,7 @@ def selection_report(*, area: Area, high_need: int = 30) -> SelectionReport:
         if total is not None:
             baseline.setdefault(pid, total)  # the first (baseline) assessment
     starts = support_starts(area=area)
+    referred = _latest_referral_status(area=area)
     supported = [t for p, t in baseline.items() if p in starts]
     left_out = [t for p, t in baseline.items() if p not in starts]
     claimed_people = set(
@@ -388,6 +413,9 @@ def selection_report(*, area: Area, high_need: int = 30) -> SelectionReport:
         left_out=sorted(
             ((person_ref(p), t) for p, t in baseline.items() if p not in starts), key=lambda r: (-r[1], r[0])
         )[:20],
+        referrals=None
+        if referred is None
+        else payments.referral_gap(referrals=referred, supported=set(starts), baseline_ndt=baseline),
     )
 
 

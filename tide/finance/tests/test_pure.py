@@ -318,3 +318,18 @@ def test_every_agency_keeps_its_own_line_whatever_the_counts(before, during):
     assert tables.total_increases == sum((a.change for a in tables.agencies if a.change > 0), D(0))
     assert tables.total_reductions >= 0
     assert tables.total_increases >= 0
+
+
+def test_referral_gap_counts_people_referred_but_never_supported():
+    from tide.finance.payments import referral_gap
+
+    gap = referral_gap(
+        referrals={1: "accepted", 2: "not_accepted", 3: "withdrawn", 4: "not_accepted", 5: "pending"},
+        supported={1, 9},
+        baseline_ndt={1: 20, 2: 40, 4: 36},
+    )
+    assert gap.referred == 5
+    assert gap.not_worked_with == 4
+    assert gap.by_status == {"not_accepted": 2, "pending": 1, "withdrawn": 1}
+    assert gap.mean_ndt_not_worked_with == 38
+    assert gap.mean_ndt_worked_with == 20
