@@ -416,7 +416,16 @@ def selection_report(*, area: Area, high_need: int = 30) -> SelectionReport:
         referrals=None
         if referred is None
         else payments.referral_gap(referrals=referred, supported=set(starts), baseline_ndt=baseline),
+        referral_labels={} if referred is None else _referral_labels(),
     )
+
+
+def _referral_labels() -> dict[str, str]:
+    try:
+        field_ = apps.get_model("coordination", "Referral")._meta.get_field("status")
+        return {str(k): str(v) for k, v in (field_.choices or [])}
+    except (LookupError, FieldError, TypeError, ValueError):
+        return {}
 
 
 def quarterly_outcome_payments(*, area: Area, start: dt.date, quarters: int) -> list[Decimal]:
