@@ -19,6 +19,7 @@ urlpatterns = [
     path("cost-report/<str:kind>.csv", views.cost_report_csv, name="cost-report-csv"),
     path("cost-report/people/<int:pk>/", views.person_cost, name="person-cost"),
     path("pooled-budget/", views.pooled, name="pooled"),
+    path("pooled-budget/compare.csv", views.pooled_csv, name="pooled-csv"),
     path("pooled-budget/new", views.scenario_create, name="scenario-create"),
     path("pooled-budget/<int:pk>/delete", views.scenario_delete, name="scenario-delete"),
     path("outcome-payments/", views.outcomes, name="outcomes"),

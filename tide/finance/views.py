@@ -535,13 +535,9 @@ def _result_item(scenario: PoolScenario, changes: dict[str, Decimal]) -> dict[st
     return {"scenario": scenario, "result": result, "error": ""}
 
 
-@access(roles=VIEW_ROLES)
-def pooled(request: HttpRequest) -> HttpResponse:
+def _pooled_context(request: HttpRequest) -> dict[str, Any]:
     area = _area(request)
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     scenarios = list(PoolScenario.objects.filter(area=area))
     compare = CompareForm(
         request.GET if "a" in request.GET else None,
@@ -573,7 +569,43 @@ def pooled(request: HttpRequest) -> HttpResponse:
             "form": compare if compare.is_bound else context["options"],
         }
     )
+    return context
+
+
+@access(roles=VIEW_ROLES)
+def pooled(request: HttpRequest) -> HttpResponse:
+    try:
+        context = _pooled_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
     return render(request, "finance/pooled.html", context)
+
+
+@access(roles=VIEW_ROLES)
+def pooled_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        context = _pooled_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tide-pooled-budget.csv"'
+    writer = csv.writer(response)
+    tables = context["tables"]
+    writer.writerow([f"# {tables.people} people; {tables.window_days} days; {context['price_year']} prices"])
+    header = ["bearing_agency", "expected_change_gbp"]
+    for item in context["results"]:
+        header += [f"{item['scenario'].name}: contribution_gbp", f"{item['scenario'].name}: share_pct"]
+    writer.writerow(header)
+    for row in context["rows"]:
+        line = [row["agency"], f"{row['change']:.2f}"]
+        for pos in row["cells"]:
+            line += [f"{pos.contribution:.2f}", f"{pos.share:.2f}"] if pos else ["", ""]
+        writer.writerow(line)
+    writer.writerow([])
+    writer.writerow(["transfer_from", "transfer_to", "amount_gbp"])
+    for t in context["transfers"]:
+        writer.writerow([t.payer, t.payee, f"{t.amount:.2f}"])
+    return response
 
 
 @require_http_methods(["GET", "POST"])

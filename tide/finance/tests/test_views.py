@@ -134,6 +134,9 @@ def test_scenarios_are_created_and_compared(commissioner_client, cohort):
     assert "Payback" in body
     police = next(r for r in response.context["rows"] if r["agency"] == "Police")
     assert police["cells"][1].contribution > 0  # the police save, so pay into the savings-based pool
+    exported = commissioner_client.get(reverse("finance:pooled-csv"), {"a": a.pk, "b": b.pk}).content.decode()
+    assert "Equal: contribution_gbp" in exported
+    assert "transfer_from,transfer_to,amount_gbp" in exported
 
 
 def test_price_rule_edit_changes_the_price_and_is_audited(commissioner_client, cohort, area):
