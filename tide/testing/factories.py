@@ -9,6 +9,8 @@ from tide.people.models import Person
 from tide.service_use.models import ServiceEvent
 
 TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test-only
+# Every factory user has this authenticator secret, so tests and browser helpers can make codes.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - test-only
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
@@ -52,6 +54,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Sam"
     last_name = factory.Sequence(lambda n: f"Tester{n}")
     role = Role.COORDINATOR
+    totp_secret = TEST_TOTP_SECRET
+    totp_confirmed_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
