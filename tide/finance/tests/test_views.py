@@ -9,7 +9,7 @@ from django.urls import reverse
 from tide.areas.models import Role
 from tide.coordination.models import SupportEpisode
 from tide.finance.models import DeflatorSeries, OutcomeClaim, OutcomeRate, PoolScenario, PriceRule
-from tide.identification.models import NdtAssessment
+from tide.finance.tests.ndt import complete_ndt
 from tide.testing.factories import PersonFactory, ServiceEventFactory
 from tide.testing.fixtures import make_user
 
@@ -21,7 +21,7 @@ def cohort(area):
     for i in range(3):
         person = PersonFactory(area=area)
         SupportEpisode.objects.create(person=person, started_on=dt.date(2024, 1, 1))
-        NdtAssessment.objects.create(person=person, assessed_on=dt.date(2024, 1, 1), total=30 + i)
+        complete_ndt(person, dt.date(2024, 1, 1), 30 + i)
         for month in (2, 4, 6, 8):
             ServiceEventFactory(person=person, event_type="arrest", occurred_on=dt.date(2023, month, 1))
             ServiceEventFactory(person=person, event_type="ae_attendance", occurred_on=dt.date(2023, month, 3))
@@ -239,7 +239,7 @@ def test_cost_report_shows_the_spread_of_change_per_person(commissioner_client, 
 
 def test_outcomes_page_lists_high_need_people_never_supported(commissioner_client, cohort, area):
     left_out = PersonFactory(area=area)
-    NdtAssessment.objects.create(person=left_out, assessed_on=dt.date(2024, 5, 1), total=44)
+    complete_ndt(left_out, dt.date(2024, 5, 1), 44)
     response = commissioner_client.get(reverse("finance:outcomes"))
     assert response.context["selection"].left_out == [(f"P-{left_out.pk:06d}", 44)]
     assert f"P-{left_out.pk:06d}" in response.content.decode()
@@ -296,3 +296,26 @@ def test_scenarios_can_be_deleted_by_their_area_only(commissioner_client, cohort
     assert commissioner_client.post(reverse("finance:scenario-delete", args=[scenario.pk])).status_code == 302
     assert not PoolScenario.objects.filter(pk=scenario.pk).exists()
     assert commissioner_client.post(reverse("finance:scenario-delete", args=[scenario.pk])).status_code == 404
+
+
+def test_outcomes_page_reports_people_referred_but_not_worked_with(commissioner_client, cohort, area, agency):
+    from tide.coordination.models import Referral
+
+    person = PersonFactory(area=area)
+    complete_ndt(person, dt.date(2024, 1, 5), 40)
+    Referral.objects.create(
+        person=person,
+        referrer_kind="agency",
+        from_agency=agency,
+        offer="Keep the tenancy open",
+        reasons="Rough sleeping",
+        sharing_basis=Referral._meta.get_field("sharing_basis").choices[0][0],
+        status="not_accepted",
+        received_on=dt.date(2024, 1, 1),
+    )
+    response = commissioner_client.get(reverse("finance:outcomes"))
+    gap = response.context["selection"].referrals
+    assert (gap.referred, gap.not_worked_with, gap.mean_ndt_not_worked_with) == (1, 1, 40)
+    body = response.content.decode()
+    assert "1 of 1 people referred have no coordinated support" in body
+    assert "Not accepted: 1" in body
