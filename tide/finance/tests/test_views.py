@@ -9,8 +9,7 @@ from django.urls import reverse
 from tide.areas.models import Role
 from tide.coordination.models import SupportEpisode
 from tide.finance.models import DeflatorSeries, OutcomeClaim, OutcomeRate, PoolScenario, PriceRule
-from tide.finance.tests.ndt import complete_ndt
-from tide.testing.factories import PersonFactory, ServiceEventFactory
+from tide.testing.factories import PersonFactory, ServiceEventFactory, ndt_assessment
 from tide.testing.fixtures import make_user
 
 
@@ -21,7 +20,7 @@ def cohort(area):
     for i in range(3):
         person = PersonFactory(area=area)
         SupportEpisode.objects.create(person=person, started_on=dt.date(2024, 1, 1))
-        complete_ndt(person, dt.date(2024, 1, 1), 30 + i)
+        ndt_assessment(person=person, assessed_on=dt.date(2024, 1, 1), total=30 + i)
         for month in (2, 4, 6, 8):
             ServiceEventFactory(person=person, event_type="arrest", occurred_on=dt.date(2023, month, 1))
             ServiceEventFactory(person=person, event_type="ae_attendance", occurred_on=dt.date(2023, month, 3))
@@ -239,7 +238,7 @@ def test_cost_report_shows_the_spread_of_change_per_person(commissioner_client, 
 
 def test_outcomes_page_lists_high_need_people_never_supported(commissioner_client, cohort, area):
     left_out = PersonFactory(area=area)
-    complete_ndt(left_out, dt.date(2024, 5, 1), 44)
+    ndt_assessment(person=left_out, assessed_on=dt.date(2024, 5, 1), total=44)
     response = commissioner_client.get(reverse("finance:outcomes"))
     assert response.context["selection"].left_out == [(f"P-{left_out.pk:06d}", 44)]
     assert f"P-{left_out.pk:06d}" in response.content.decode()
@@ -302,7 +301,7 @@ def test_outcomes_page_reports_people_referred_but_not_worked_with(commissioner_
     from tide.coordination.models import Referral
 
     person = PersonFactory(area=area)
-    complete_ndt(person, dt.date(2024, 1, 5), 40)
+    ndt_assessment(person=person, assessed_on=dt.date(2024, 1, 5), total=40)
     Referral.objects.create(
         person=person,
         referrer_kind="agency",
