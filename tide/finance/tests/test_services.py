@@ -10,8 +10,7 @@ from tide.coordination.models import SupportEpisode
 from tide.core.models import AuditEvent
 from tide.finance import selectors, services
 from tide.finance.models import ClaimStatus, CostEdition, OutcomeRate, PriceRule, UnitCost
-from tide.identification.models import NdtAssessment
-from tide.testing.factories import PersonFactory, ServiceEventFactory
+from tide.testing.factories import PersonFactory, ServiceEventFactory, ndt_assessment
 from tide.testing.fixtures import make_user
 
 
@@ -126,7 +125,7 @@ def test_people_without_a_full_support_window_are_left_out_and_counted(loaded):
 
 def test_claim_is_weighted_by_baseline_ndt_and_needs_a_second_person_to_verify(loaded, commissioner, area):
     person = _supported_person(loaded)
-    NdtAssessment.objects.create(person=person, assessed_on=dt.date(2024, 1, 1), total=36)
+    ndt_assessment(person=person, assessed_on=dt.date(2024, 1, 1), total=36)
     ServiceEventFactory(person=person, event_type="hostel_night", occurred_on=dt.date(2024, 1, 10))
     rate = OutcomeRate.objects.get(area=loaded, code="accommodation-3m")
     claim = services.outcome_claim_create(person=person, rate=rate, as_of=dt.date(2025, 1, 1), actor=commissioner)
@@ -176,9 +175,9 @@ def test_cap_per_person_limits_later_claims(loaded, commissioner):
 
 def test_selection_report_counts_identified_people_never_supported(loaded):
     supported = _supported_person(loaded)
-    NdtAssessment.objects.create(person=supported, assessed_on=dt.date(2024, 1, 1), total=20)
+    ndt_assessment(person=supported, assessed_on=dt.date(2024, 1, 1), total=20)
     left_out = PersonFactory(area=loaded)
-    NdtAssessment.objects.create(person=left_out, assessed_on=dt.date(2024, 1, 1), total=40)
+    ndt_assessment(person=left_out, assessed_on=dt.date(2024, 1, 1), total=40)
     report = selectors.selection_report(area=loaded)
     assert (report.identified, report.supported, report.not_supported, report.not_supported_high_need) == (2, 1, 1, 1)
     assert report.not_supported_mean_ndt == 40
@@ -225,7 +224,7 @@ def test_expected_outcome_payments_follow_the_record_weighted_and_capped(loaded)
     terms.cap_per_person = Decimal(4000)
     terms.save()
     person = _supported_person(loaded)  # support from 1 Jan 2024
-    NdtAssessment.objects.create(person=person, assessed_on=dt.date(2023, 12, 20), total=45)  # weight 1.5
+    ndt_assessment(person=person, assessed_on=dt.date(2023, 12, 20), total=45)  # weight 1.5
     ServiceEventFactory(person=person, event_type="hostel_night", occurred_on=dt.date(2023, 12, 1))
     ServiceEventFactory(person=person, event_type="ae_attendance", occurred_on=dt.date(2025, 6, 1))
     totals = selectors.expected_outcome_payments(
