@@ -30,9 +30,8 @@ class NdtAssessment(models.Model):
     """One NDT assessment (New Directions Team; © South West London and St George's MH NHS Trust).
 
     Each item is rated on the past month; ``None`` means not rated. The two risk items are double
-    weighted (0, 2, 4, 6, 8). ``total`` exists only when all ten items are rated: ``ndt_record`` sees to
-    it. The database checks each item's allowed values and the total's range; it does not insist on
-    complete items beside a total, because imported historical waves sometimes carry the total alone.
+    weighted (0, 2, 4, 6, 8). ``total`` exists only when all ten items are rated. The database checks each
+    item's allowed values, the total's range and that a total comes only with all ten items.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ndt_assessments")
@@ -69,6 +68,10 @@ class NdtAssessment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(total__isnull=True) | models.Q(total__gte=0, total__lte=ndt_rules.MAX_TOTAL),
                 name="ndt_total_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__isnull=True) | models.Q(**{f"{c}__isnull": False for c in NDT_ITEMS}),
+                name="ndt_total_only_when_complete",
             ),
         ]
 

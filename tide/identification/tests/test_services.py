@@ -229,6 +229,8 @@ def test_database_refuses_ndt_values_off_the_scale(listed_person):
         NdtAssessment.objects.create(person=listed_person, assessed_on=days_ago(0), engagement=5)
     with pytest.raises(IntegrityError), transaction.atomic():
         NdtAssessment.objects.create(person=listed_person, assessed_on=days_ago(0), total=49)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NdtAssessment.objects.create(person=listed_person, assessed_on=days_ago(0), engagement=1, total=1)
 
 
 def test_wording_file_is_loaded_or_refused_whole(coordinator):
