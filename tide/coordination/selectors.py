@@ -40,6 +40,7 @@ from tide.people.models import Person
 
 DUE_SOON_DAYS = 7
 NEW_ALERT_DAYS = 14
+LONG_WAIT_DAYS = 14  # a request unanswered this long goes on the group's agenda
 TIMELINE_CONTACTS = 200  # the timeline shows 200 entries at most; older contacts stay on the record
 
 
@@ -256,6 +257,7 @@ class Agenda:
     new_alerts: list[Alert]
     overdue_actions: list[Action]
     open_declines: list[ServiceInvolvement]
+    long_waits: list[ServiceInvolvement]
     since: dt.date | None
 
 
@@ -291,6 +293,15 @@ def meeting_agenda(*, meeting: Meeting) -> Agenda:
             ServiceInvolvement.objects.filter(
                 person__area_id=meeting.area_id, status=InvolvementStatus.DECLINED, decline_resolved=False
             ).select_related("person", "agency")
+        ),
+        long_waits=list(
+            ServiceInvolvement.objects.filter(
+                person__area_id=meeting.area_id,
+                status=InvolvementStatus.REQUESTED,
+                requested_on__lte=meeting.held_on - dt.timedelta(days=LONG_WAIT_DAYS),
+            )
+            .select_related("person", "agency")
+            .order_by("requested_on", "id")
         ),
         since=previous,
     )

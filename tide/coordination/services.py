@@ -41,6 +41,7 @@ from tide.coordination.models import (
     ReferrerKind,
     SafeguardingConcern,
     ServiceInvolvement,
+    ServiceKind,
     SupportEpisode,
 )
 from tide.core.audit import audit_record
@@ -201,6 +202,18 @@ def referral_decide(*, referral: Referral, meeting: Meeting, accept: bool, reaso
             person=person, started_on=meeting.held_on, referral=referral, agreed_at=meeting
         )
         audit_record(actor=actor, action="episode.started", target=episode, person_id=person.pk)
+        if referral.from_agency_id is not None:
+            # No dumping: the referring agency stays involved, doing what it offered.
+            ServiceInvolvement.objects.create(
+                person=person,
+                agency_id=referral.from_agency_id,
+                service=ServiceKind.OTHER,
+                detail=f"Referrer's offer: {referral.offer}"[:300],
+                status=InvolvementStatus.INVOLVED,
+                requested_on=referral.received_on,
+                involved_on=max(meeting.held_on, referral.received_on),
+                requested_by=_user(actor),
+            )
     audit_record(
         actor=actor,
         action="referral.accepted" if accept else "referral.not_accepted",

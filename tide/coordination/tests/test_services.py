@@ -434,3 +434,25 @@ def test_handover_from_a_coordinator_named_without_an_allocation_keeps_them_in_h
     charles = UserFactory(area=area, agency=agency, role=Role.COORDINATOR, first_name="Charles")
     services.coordinator_allocate(episode=episode, coordinator=charles, actor=None)
     assert [a.coordinator for a in episode.allocations.order_by("started_on")] == [coordinator, charles]
+
+
+def test_referring_agency_stays_involved_after_acceptance(episode, referral):
+    row = ServiceInvolvement.objects.get(person=episode.person, agency=referral.from_agency)
+    assert row.status == InvolvementStatus.INVOLVED
+    assert referral.offer in row.detail
+
+
+def test_long_unanswered_request_goes_on_the_agenda(area, person, hostel, coordinator):
+    from tide.coordination.selectors import meeting_agenda
+
+    today = timezone.localdate()
+    services.service_request(
+        person=person,
+        agency=hostel,
+        service=ServiceKind.HOSTEL,
+        requested_on=today - dt.timedelta(days=20),
+        actor=coordinator,
+    )
+    services.service_request(person=person, agency=hostel, service=ServiceKind.GP_REGISTRATION, actor=coordinator)
+    meeting = services.meeting_create(area=area, held_on=today, actor=coordinator)
+    assert [s.service for s in meeting_agenda(meeting=meeting).long_waits] == [ServiceKind.HOSTEL]
