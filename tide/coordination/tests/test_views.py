@@ -364,3 +364,71 @@ def test_accountable_officer_cannot_schedule_meetings(client, officer):
     assert client.get(reverse("coordination:meetings")).status_code == 200
     response = client.post(reverse("coordination:meetings"), {"held_on": "01/12/2026", "kind": "operational"})
     assert response.status_code == 403
+
+
+GARBAGE = {
+    "kind": "<script>",
+    "occurred_on": "99/99/9999",
+    "coordinator": "abc",
+    "status": "flying",
+    "on": "yesterday",
+    "decline_reason": "because",
+    "agency": "-1",
+    "to_agency": "0",
+    "service": "x",
+    "destination": "moon",
+    "ended_on": "",
+    "held_on": "2026-13-45",
+    "accept": "maybe",
+    "reason": "",
+    "description": "",
+    "owner": "9999",
+    "due_on": "soon",
+    "person": "abc",
+    "referrer_kind": "robot",
+    "from_agency": "x",
+    "sharing_basis": "?",
+    "outcomes_not_achieved": ["flying"],
+    "assessed_on": "",
+    "findings": "",
+    "in_their_words": "",
+    "review_due_on": "x",
+    "goal_1_domain": "space",
+    "text": "",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "refer",
+        "contact-create",
+        "contact-quick",
+        "allocate",
+        "plan-create",
+        "service-request",
+        "safeguarding-create",
+        "assessment-create",
+        "cpa-create",
+        "exit",
+    ],
+)
+def test_garbage_posted_to_person_forms_never_500s_or_writes(coordinator_client, episode, name):
+    from tide.core.models import AuditEvent
+
+    before = AuditEvent.objects.exclude(action="person.viewed").count()
+    response = coordinator_client.post(reverse(f"coordination:{name}", args=[episode.person_id]), GARBAGE)
+    assert response.status_code in (200, 302)
+    assert AuditEvent.objects.exclude(action="person.viewed").count() == before
+
+
+def test_garbage_posted_to_meeting_forms_never_500s(coordinator_client, meeting, referral):
+    for url in [
+        reverse("coordination:meetings"),
+        reverse("coordination:attendance", args=[meeting.pk]),
+        reverse("coordination:decision-create", args=[meeting.pk]),
+        reverse("coordination:decide", args=[meeting.pk, referral.pk]),
+        reverse("coordination:action-create", args=[meeting.pk]),
+    ]:
+        assert coordinator_client.post(url, GARBAGE).status_code in (200, 302), url
+    assert not SupportEpisode.objects.exists()
