@@ -30,6 +30,7 @@ urlpatterns = [
     path("meetings/<int:pk>/actions/new", views.action_create, name="action-create"),
     path("meetings/<int:pk>/minutes", views.minutes, name="minutes"),
     path("meetings/<int:pk>/minutes.csv", views.minutes_csv, name="minutes-csv"),
+    path("meetings/<int:pk>/minutes.docx", views.minutes_docx, name="minutes-docx"),
     path("actions/<int:pk>/done", views.action_done, name="action-done"),
     path("overdue", views.overdue, name="overdue"),
 ]

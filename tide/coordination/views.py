@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.coordination import forms as f
+from tide.coordination import minutes_docx as docx
 from tide.coordination import selectors, services
 from tide.coordination.models import (
     Action,
@@ -634,6 +635,47 @@ def minutes_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 action.status,
             ]
         )
+    return response
+
+
+@access(roles=VIEW_ROLES)
+def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    attendance = list(meeting.attendance.select_related("agency"))
+    blocks: list[docx.Block] = [
+        docx.Heading(f"Minutes: {meeting}", size=36),
+        docx.Para(f"{meeting.area}" + (f", chaired by {meeting.chair.get_full_name()}" if meeting.chair else "")),
+        docx.Heading("Present"),
+        *[
+            docx.Para(f"{a.agency}" + (f" ({a.attendee_name})" if a.attendee_name else ""))
+            for a in attendance
+            if a.present
+        ],
+        docx.Heading("Apologies"),
+        *[docx.Para(str(a.agency)) for a in attendance if not a.present],
+        docx.Heading("Decisions"),
+        *[docx.Para(f"{i}. {d.text}") for i, d in enumerate(meeting.decisions.all(), start=1)],
+        docx.Heading("Actions"),
+        docx.Table(
+            ["Action", "Owner", "Agency", "Due", "Status"],
+            [
+                [
+                    a.description,
+                    a.owner.get_full_name(),
+                    str(a.owner_agency),
+                    f"{a.due_on:%d %b %Y}",
+                    a.get_status_display(),
+                ]
+                for a in meeting.actions.select_related("owner", "owner_agency")
+            ],
+        ),
+        docx.Para("Official-sensitive. Produced by Tide."),
+    ]
+    response = HttpResponse(
+        docx.docx_bytes(blocks),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.held_on:%Y-%m-%d}.docx"'
     return response
 
 

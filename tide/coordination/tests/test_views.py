@@ -432,3 +432,29 @@ def test_garbage_posted_to_meeting_forms_never_500s(coordinator_client, meeting,
     ]:
         assert coordinator_client.post(url, GARBAGE).status_code in (200, 302), url
     assert not SupportEpisode.objects.exists()
+
+
+def test_minutes_download_as_a_word_document(coordinator_client, meeting, coordinator, ae):
+    import io
+    import zipfile
+    from xml.dom import minidom
+
+    services.attendance_record(meeting=meeting, agency=ae, actor=coordinator)
+    services.decision_record(meeting=meeting, text="Lucy & Ahmed <both> agreed", actor=coordinator)
+    services.action_create(
+        area=meeting.area,
+        meeting=meeting,
+        description="Find a bed",
+        owner=coordinator,
+        due_on=dt.date(2026, 12, 1),
+        actor=coordinator,
+    )
+    response = coordinator_client.get(reverse("coordination:minutes-docx", args=[meeting.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert {"[Content_Types].xml", "_rels/.rels", "word/document.xml"} <= set(archive.namelist())
+    xml = archive.read("word/document.xml").decode()
+    minidom.parseString(xml)  # noqa: S318 - our own output; checks it is well-formed despite the & and <
+    assert "Lucy &amp; Ahmed &lt;both&gt; agreed" in xml
+    assert "Find a bed" in xml
+    assert "Tideford A&amp;E" in xml
