@@ -58,6 +58,12 @@ class CaseloadRow:
     def person(self) -> Person:
         return self.episode.person
 
+    def days_since_contact(self, today: dt.date) -> int | None:
+        return (today - self.last_contact).days if self.last_contact else None
+
+
+NOT_SEEN_DAYS = 7  # flag people the coordinator has not been in contact with for a week
+
 
 @dataclass
 class CoordinatorHome:
@@ -73,6 +79,10 @@ class CoordinatorHome:
     @property
     def caseload(self) -> int:
         return len(self.people)
+
+    @property
+    def not_seen(self) -> list[CaseloadRow]:
+        return [r for r in self.people if r.last_contact is None or (self.today - r.last_contact).days >= NOT_SEEN_DAYS]
 
 
 def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:

@@ -458,3 +458,12 @@ def test_minutes_download_as_a_word_document(coordinator_client, meeting, coordi
     assert "Lucy &amp; Ahmed &lt;both&gt; agreed" in xml
     assert "Find a bed" in xml
     assert "Tideford A&amp;E" in xml
+
+
+def test_home_flags_people_not_seen_for_a_week(coordinator_client, caseload, coordinator):
+    from tide.coordination.models import Contact
+
+    Contact.objects.filter(person=caseload[3]).update(occurred_on=timezone.localdate() - dt.timedelta(days=8))
+    response = coordinator_client.get(reverse("coordination:home"))
+    assert [r.person for r in response.context["home"].not_seen] == [caseload[3]]
+    assert response.content.decode().count("Not seen for a week") == 1
