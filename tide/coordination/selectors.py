@@ -394,8 +394,12 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
             has_contacts=Exists(Contact.objects.filter(person=OuterRef("pk"))),
             has_services=Exists(ServiceInvolvement.objects.filter(person=OuterRef("pk"))),
             has_exits=Exists(SupportEpisode.objects.filter(person=OuterRef("pk"), ended_on__isnull=False)),
+            has_plans=Exists(PlanVersion.objects.filter(person=OuterRef("pk"))),
+            has_concerns=Exists(SafeguardingConcern.objects.filter(person=OuterRef("pk"))),
         )
-        .values("has_referrals", "has_decisions", "has_contacts", "has_services", "has_exits")
+        .values(
+            "has_referrals", "has_decisions", "has_contacts", "has_services", "has_exits", "has_plans", "has_concerns"
+        )
         .first()
     )
     if not has or not any(has.values()):
@@ -447,6 +451,24 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
             assert e.ended_on is not None
             title = f"Coordinated support ended: {e.get_exit_destination_display()}"
             entries.append(Entry(on=e.ended_on, title=title, kind="exit", url=url))
+    if has["has_plans"]:
+        for v in PlanVersion.objects.filter(person=person).only("number", "created_on", "agreed_with_person"):
+            agreed = " and agreed with them" if v.agreed_with_person else ""
+            entries.append(
+                Entry(on=v.created_on, title=f"Plan version {v.number} written{agreed}", kind="plan", url=url)
+            )
+    if has["has_concerns"]:
+        for c in SafeguardingConcern.objects.filter(person=person).select_related("to_agency"):
+            entries.append(
+                Entry(
+                    on=c.raised_on,
+                    title="Safeguarding concern raised (Care Act s.42)",
+                    kind="safeguarding",
+                    source=c.to_agency.name,
+                    sensitive="health",
+                    url=url,
+                )
+            )
     return entries
 
 

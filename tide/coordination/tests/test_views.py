@@ -189,6 +189,16 @@ def test_timeline_shows_referral_contact_and_decision(coordinator_client, episod
     response = coordinator_client.get(reverse("people:detail", args=[episode.person_id]))
     kinds = {e.kind for e in response.context["timeline"]}
     assert {"referral", "contact", "decision"} <= kinds
+    services.safeguarding_raise(
+        person=episode.person,
+        to_agency=episode.referral.from_agency,
+        concern="Exploited",
+        actor=coordinator,
+        **dict.fromkeys(services.S42_CONDITIONS, True),
+    )
+    response = coordinator_client.get(reverse("people:detail", args=[episode.person_id]))
+    concern = next(e for e in response.context["timeline"] if e.kind == "safeguarding")
+    assert concern.sensitive == "health"
 
 
 def test_plan_form_saves_a_version_with_goals_and_words_verbatim(coordinator_client, episode):
