@@ -236,6 +236,20 @@ def person_support(*, person: Person, today: dt.date, contacts_limit: int = 20) 
     )
 
 
+def previous_coordinator(*, person_id: int) -> Any:
+    """For a person who returns: the coordinator who last worked with them, if still an active coordinator."""
+    last = (
+        SupportEpisode.objects.filter(person_id=person_id, ended_on__isnull=False, coordinator__isnull=False)
+        .select_related("coordinator")
+        .order_by("-ended_on")
+        .first()
+    )
+    if last is None or last.coordinator is None:
+        return None
+    coordinator = last.coordinator
+    return coordinator if coordinator.is_active and coordinator.role == "coordinator" else None
+
+
 def episode_get(*, person: Person) -> SupportEpisode:
     episode = SupportEpisode.objects.filter(person=person, ended_on__isnull=True).first()
     if episode is None:

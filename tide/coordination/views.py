@@ -187,6 +187,7 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.coordinator_allocate(episode=episode, actor=request.user, **data)
 
+    previous = selectors.previous_coordinator(person_id=pk)
     return _person_form_view(
         request,
         pk,
@@ -196,7 +197,7 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         save=save,
         success="Coordinator allocated for {person}.",
         reason="allocate a coordinator",
-        form_kwargs={"area_id": _area_id(request)},
+        form_kwargs={"area_id": _area_id(request), "initial": {"coordinator": previous.pk if previous else None}},
         needs_episode=True,
     )
 

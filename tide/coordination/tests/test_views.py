@@ -477,3 +477,25 @@ def test_home_flags_people_not_seen_for_a_week(coordinator_client, caseload, coo
     response = coordinator_client.get(reverse("coordination:home"))
     assert [r.person for r in response.context["home"].not_seen] == [caseload[3]]
     assert response.content.decode().count("Not seen for a week") == 1
+
+
+def test_returning_person_is_offered_their_previous_coordinator(
+    coordinator_client, episode, coordinator, ae, practitioner
+):
+    from tide.coordination.models import ReferrerKind, SharingBasis
+
+    services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=None)
+    services.episode_exit(episode=episode, ended_on=timezone.localdate(), destination="prison", actor=coordinator)
+    again = services.referral_create(
+        person=episode.person,
+        referrer_kind=ReferrerKind.AGENCY,
+        from_agency=ae,
+        offer="Same as before",
+        reasons="Released",
+        sharing_basis=SharingBasis.CONSENT,
+        actor=practitioner,
+    )
+    meeting = services.meeting_create(area=episode.person.area, held_on=timezone.localdate(), actor=coordinator)
+    services.referral_decide(referral=again, meeting=meeting, accept=True, reason="Returning", actor=coordinator)
+    response = coordinator_client.get(reverse("coordination:allocate", args=[episode.person_id]))
+    assert response.context["form"].initial["coordinator"] == coordinator.pk
