@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -355,6 +356,48 @@ def declines_by_agency(area: Area) -> list[dict[str, Any]]:
     for row in rows:
         row["reason_label"] = labels.get(row["decline_reason"], row["decline_reason"])
     return rows
+
+
+@dataclass(frozen=True)
+class AgencyResponse:
+    agency: str
+    requests: int
+    pending: int
+    longest_pending_days: int | None
+    declined: int
+    median_days_to_answer: float | None
+
+    @property
+    def decline_share(self) -> float | None:
+        answered = self.requests - self.pending
+        return self.declined / answered if answered else None
+
+
+def service_response_by_agency(area: Area, *, today: dt.date) -> list[AgencyResponse]:
+    """How each agency answered requests made to it: how many, how fast, how often it declined."""
+    rows = ServiceInvolvement.objects.filter(agency__area=area).values_list(
+        "agency__name", "status", "requested_on", "offered_on", "involved_on", "declined_on"
+    )
+    by_agency: dict[str, list[tuple[str, dt.date, dt.date | None]]] = {}
+    for name, status, requested, offered, involved, declined in rows:
+        answered = min([d for d in (offered, involved, declined) if d is not None], default=None)
+        by_agency.setdefault(name, []).append((status, requested, answered))
+    result = []
+    for name in sorted(by_agency):
+        items = by_agency[name]
+        waits = [(today - requested).days for status, requested, _ in items if status == InvolvementStatus.REQUESTED]
+        answer_days = [(answered - requested).days for _, requested, answered in items if answered is not None]
+        result.append(
+            AgencyResponse(
+                agency=name,
+                requests=len(items),
+                pending=len(waits),
+                longest_pending_days=max(waits) if waits else None,
+                declined=sum(1 for status, _, _ in items if status == InvolvementStatus.DECLINED),
+                median_days_to_answer=statistics.median(answer_days) if answer_days else None,
+            )
+        )
+    return result
 
 
 # --- Relationships and the timeline --------------------------------------------------------------------------

@@ -456,3 +456,44 @@ def test_long_unanswered_request_goes_on_the_agenda(area, person, hostel, coordi
     services.service_request(person=person, agency=hostel, service=ServiceKind.GP_REGISTRATION, actor=coordinator)
     meeting = services.meeting_create(area=area, held_on=today, actor=coordinator)
     assert [s.service for s in meeting_agenda(meeting=meeting).long_waits] == [ServiceKind.HOSTEL]
+
+
+def test_service_response_by_agency_counts_waits_declines_and_answer_times(area, person, hostel, coordinator):
+    from tide.coordination.selectors import service_response_by_agency
+
+    today = timezone.localdate()
+    a = services.service_request(
+        person=person,
+        agency=hostel,
+        service=ServiceKind.HOSTEL,
+        requested_on=today - dt.timedelta(days=10),
+        actor=coordinator,
+    )
+    services.service_update(
+        involvement=a,
+        status=InvolvementStatus.DECLINED,
+        decline_reason=DeclineReason.RISK,
+        on=today - dt.timedelta(days=6),
+        actor=coordinator,
+    )
+    b = services.service_request(
+        person=person,
+        agency=hostel,
+        service=ServiceKind.HOSTEL,
+        requested_on=today - dt.timedelta(days=9),
+        actor=coordinator,
+    )
+    services.service_update(
+        involvement=b, status=InvolvementStatus.OFFERED, on=today - dt.timedelta(days=7), actor=coordinator
+    )
+    services.service_request(
+        person=person,
+        agency=hostel,
+        service=ServiceKind.HOSTEL,
+        requested_on=today - dt.timedelta(days=20),
+        actor=coordinator,
+    )
+    (row,) = service_response_by_agency(area, today=today)
+    assert (row.requests, row.pending, row.longest_pending_days, row.declined) == (3, 1, 20, 1)
+    assert row.median_days_to_answer == 3  # answers after 4 and 2 days
+    assert row.decline_share == 0.5
