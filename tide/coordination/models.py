@@ -423,6 +423,14 @@ class ServiceInvolvement(models.Model):
 # --- Safeguarding, needs assessment, CPA ----------------------------------------------------------------
 
 
+class SafeguardingDecision(models.TextChoices):
+    PENDING = "pending", "Waiting for the local authority"
+    S42_ENQUIRY = "s42_enquiry", "Section 42 enquiry started"
+    OTHER_ENQUIRY = "other_enquiry", "Non-statutory (other) enquiry"
+    OTHER_ACTION = "other_action", "No enquiry; other support or advice"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
 class SafeguardingConcern(models.Model):
     """A Care Act 2014 s.42 concern: raised only when all three conditions are recorded."""
 
@@ -436,6 +444,11 @@ class SafeguardingConcern(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    decision = models.CharField(
+        max_length=20, choices=SafeguardingDecision.choices, default=SafeguardingDecision.PENDING
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-raised_on", "-id"]

@@ -40,6 +40,7 @@ from tide.coordination.models import (
     ReferralStatus,
     ReferrerKind,
     SafeguardingConcern,
+    SafeguardingDecision,
     ServiceInvolvement,
     ServiceKind,
     SupportEpisode,
@@ -602,6 +603,30 @@ def safeguarding_raise(
     )
     audit_record(actor=actor, action="safeguarding.raised", target=row, person_id=person.pk)
     return row
+
+
+@transaction.atomic
+def safeguarding_decide(
+    *, concern: SafeguardingConcern, decision: str, decided_on: dt.date, note: str = "", actor: Any
+) -> SafeguardingConcern:
+    """Record what the local authority decided about a concern (an enquiry, other action or none)."""
+    if decision not in SafeguardingDecision.values or decision == SafeguardingDecision.PENDING:
+        raise ValidationError({"decision": "Choose what the local authority decided."})
+    if concern.decision != SafeguardingDecision.PENDING:
+        raise ValidationError("The local authority's decision is already recorded.")
+    _not_future(decided_on, "decided_on")
+    if decided_on < concern.raised_on:
+        raise ValidationError({"decided_on": "The decision cannot be before the concern was raised."})
+    concern.decision, concern.decided_on, concern.decision_note = decision, decided_on, note.strip()
+    concern.save(update_fields=["decision", "decided_on", "decision_note"])
+    audit_record(
+        actor=actor,
+        action="safeguarding.decided",
+        target=concern,
+        person_id=concern.person_id,
+        detail={"decision": decision},
+    )
+    return concern
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from tide.coordination.models import (
     NeedsAssessmentRequest,
     Referral,
     ReferralStatus,
+    SafeguardingConcern,
     ServiceInvolvement,
 )
 from tide.core.access import access
@@ -313,6 +314,29 @@ def safeguarding_create(request: HttpRequest, pk: int) -> HttpResponse:
         success="Safeguarding concern raised for {person}.",
         reason="raise a safeguarding concern",
         form_kwargs={"area_id": _area_id(request)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True)
+def safeguarding_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = SafeguardingConcern.objects.filter(pk=pk, person__area_id=_area_id(request)).first()
+    if concern is None:
+        raise Http404("No such safeguarding concern in your area.")
+    person = person_get_for(user=request.user, pk=concern.person_id, reason="record a safeguarding decision")
+    form = f.SafeguardingDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.safeguarding_decide(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Decision recorded: {concern.get_decision_display()}.")
+            return _to_person(person)
+    return render(
+        request,
+        "coordination/form.html",
+        {"form": form, "person": person, "title": "The local authority's decision on the concern", "button": "Save"},
     )
 
 

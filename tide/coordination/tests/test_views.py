@@ -499,3 +499,22 @@ def test_returning_person_is_offered_their_previous_coordinator(
     services.referral_decide(referral=again, meeting=meeting, accept=True, reason="Returning", actor=coordinator)
     response = coordinator_client.get(reverse("coordination:allocate", args=[episode.person_id]))
     assert response.context["form"].initial["coordinator"] == coordinator.pk
+
+
+def test_local_authority_decision_on_a_concern_is_recorded_once(coordinator_client, episode, council, coordinator):
+    concern = services.safeguarding_raise(
+        person=episode.person,
+        to_agency=council,
+        concern="Cuckooing",
+        actor=coordinator,
+        **dict.fromkeys(services.S42_CONDITIONS, True),
+    )
+    url = reverse("coordination:safeguarding-decide", args=[concern.pk])
+    assert coordinator_client.post(url, {"decision": "pending", "decided_on": "x"}).status_code == 200
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert coordinator_client.post(url, {"decision": "s42_enquiry", "decided_on": today}).status_code == 302
+    concern.refresh_from_db()
+    assert concern.decision == "s42_enquiry"
+    response = coordinator_client.post(url, {"decision": "no_further_action", "decided_on": today})
+    assert response.status_code == 200
+    assert "already recorded" in response.content.decode()
