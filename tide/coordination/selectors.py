@@ -21,6 +21,7 @@ from tide.coordination.models import (
     Contact,
     ContactKind,
     CpaRecord,
+    DeathReview,
     Decision,
     DeclineReason,
     Escalation,
@@ -41,6 +42,7 @@ from tide.people.models import Person
 
 DUE_SOON_DAYS = 7
 NEW_ALERT_DAYS = 14
+FORMER_COORDINATOR_DAYS = 90  # closing work after support ends; a return is a new referral
 LONG_WAIT_DAYS = 14  # a request unanswered this long goes on the group's agenda
 TIMELINE_CONTACTS = 200  # the timeline shows 200 entries at most; older contacts stay on the record
 
@@ -403,21 +405,66 @@ def service_response_by_agency(area: Area, *, today: dt.date) -> list[AgencyResp
 # --- Relationships and the timeline --------------------------------------------------------------------------
 
 
+GROUP_ROLES = frozenset({"coordinator", "team_manager"})
+
+
 def relationship(user: Any, person: Any) -> str | None:
-    """The user's legitimate relationship with the person, if coordination knows of one."""
+    """The user's legitimate relationship with the person, if coordination knows of one.
+
+    - the person's current coordinator, and that coordinator's manager;
+    - the operational group's coordinators and managers while the group is considering the person
+      (a referral waiting for a decision, or support agreed but no coordinator named yet);
+    - the referring agency while its referral is live or the support it asked for continues;
+    - the owner of an open action about the person;
+    - staff of an agency asked for, offering or giving a service, with the person's consent on a
+      referral or under a current information-sharing agreement.
+    """
     if not getattr(user, "is_authenticated", False) or getattr(person, "pk", None) is None:
         return None
-    if SupportEpisode.objects.filter(person=person, coordinator=user, ended_on__isnull=True).exists():
+    if getattr(user, "area_id", None) != getattr(person, "area_id", None):
+        return None
+    episode = (
+        SupportEpisode.objects.filter(person=person, ended_on__isnull=True)
+        .select_related("coordinator", "referral")
+        .first()
+    )
+    if episode is not None and episode.coordinator_id == user.pk:
         return "coordinator"
+    if episode is not None and episode.coordinator is not None and episode.coordinator.manager_id == user.pk:
+        return "manager of the person's coordinator"
+    if episode is None:
+        recent = SupportEpisode.objects.filter(
+            person=person,
+            ended_on__gte=timezone.localdate() - dt.timedelta(days=FORMER_COORDINATOR_DAYS),
+        ).filter(Q(coordinator=user) | Q(coordinator__manager=user))
+        if recent.exists():
+            return "coordinated their support, which ended recently"
+        if DeathReview.objects.filter(
+            episode__person=person, completed_on__isnull=True, episode__coordinator__manager=user
+        ).exists():
+            return "death review"
+    role = getattr(user, "role", "")
+    pending = Referral.objects.filter(person=person, status=ReferralStatus.PENDING)
+    if role in GROUP_ROLES and ((episode is not None and episode.coordinator_id is None) or pending.exists()):
+        return "operational group: considering coordinated support"
     agency_id = getattr(user, "agency_id", None)
     if agency_id is None:
         return None
-    involved = ServiceInvolvement.objects.filter(
-        person=person,
-        agency_id=agency_id,
-        status__in=[InvolvementStatus.REQUESTED, InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED],
-    ).select_related("agency")
-    row = involved.first()
+    if pending.filter(from_agency_id=agency_id).exists() or (
+        episode is not None and episode.referral is not None and episode.referral.from_agency_id == agency_id
+    ):
+        return "referring agency"
+    if Action.objects.filter(person=person, owner=user, status=ActionStatus.OPEN).exists():
+        return "owner of an action for this person"
+    row = (
+        ServiceInvolvement.objects.filter(
+            person=person,
+            agency_id=agency_id,
+            status__in=[InvolvementStatus.REQUESTED, InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED],
+        )
+        .select_related("agency")
+        .first()
+    )
     if row is None:
         return None
     if (

@@ -35,6 +35,7 @@ WORK_ROLES = FRONTLINE_ROLES
 VIEW_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
 HOME_ROLES = {Role.COORDINATOR, Role.TEAM_MANAGER}
 OFFICER_ROLES = {Role.ACCOUNTABLE_OFFICER, Role.TEAM_MANAGER}
+NEED_TO_KNOW = "Need-to-know: a relationship with the person (coordination, referral, involvement) or break-glass"
 
 
 def _apply(form: Form, error: ValidationError) -> None:
@@ -75,9 +76,15 @@ def refer_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(
+    roles=WORK_ROLES,
+    note="Shows only the person's name, as search does; the referral gives the referrer a relationship",
+)
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_get_for(user=request.user, pk=pk, reason="refer for coordinated support")
+    # Referring needs no access to the record: the page shows only the name the search already showed.
+    person = person_list_for(user=request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person in your area.")
     initial = {"from_agency": getattr(request.user, "agency_id", None)}
     form = f.ReferralForm(request.POST or None, initial=initial, area_id=_area_id(request))
     if request.method == "POST" and form.is_valid():
@@ -104,7 +111,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 # --- A person's support -----------------------------------------------------------------------------
 
 
-@access(roles=VIEW_ROLES, person_gate=True)
+@access(roles=VIEW_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk)
     support = selectors.person_support(person=person, today=timezone.localdate())
@@ -143,7 +150,7 @@ def _person_form_view(
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.contact_record(person=person, actor=request.user, **data)
@@ -161,7 +168,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def contact_quick(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap from the caseload list: a contact of the given kind, today."""
     person = person_get_for(user=request.user, pk=pk, reason="record a contact")
@@ -183,7 +190,7 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=HOME_ROLES, person_gate=True)
+@access(roles=HOME_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.coordinator_allocate(episode=episode, actor=request.user, **data)
@@ -204,7 +211,7 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk, reason="update the plan")
     latest = selectors.person_support(person=person, today=timezone.localdate()).plan
@@ -243,7 +250,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def service_request(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.service_request(person=person, actor=request.user, **data)
@@ -273,7 +280,7 @@ def _involvement(request: HttpRequest, pk: int) -> ServiceInvolvement:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def service_update(request: HttpRequest, pk: int) -> HttpResponse:
     row = _involvement(request, pk)
     person = person_get_for(user=request.user, pk=row.person_id, reason="update a service")
@@ -299,7 +306,7 @@ def service_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def safeguarding_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.safeguarding_raise(person=person, actor=request.user, **data)
@@ -318,7 +325,7 @@ def safeguarding_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def safeguarding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     concern = SafeguardingConcern.objects.filter(pk=pk, person__area_id=_area_id(request)).first()
     if concern is None:
@@ -341,7 +348,7 @@ def safeguarding_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.needs_assessment_request(person=person, actor=request.user, **data)
@@ -360,7 +367,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def assessment_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     row = NeedsAssessmentRequest.objects.filter(pk=pk, person__area_id=_area_id(request)).first()
     if row is None:
@@ -399,7 +406,7 @@ def assessment_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def cpa_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.cpa_record(person=person, actor=request.user, **data)
@@ -417,7 +424,7 @@ def cpa_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=HOME_ROLES, person_gate=True)
+@access(roles=HOME_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def exit_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.episode_exit(episode=episode, actor=request.user, **data)
@@ -436,7 +443,7 @@ def exit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=HOME_ROLES | {Role.ACCOUNTABLE_OFFICER}, person_gate=True)
+@access(roles=HOME_ROLES | {Role.ACCOUNTABLE_OFFICER}, person_gate=True, note=NEED_TO_KNOW)
 def death_review(request: HttpRequest, pk: int) -> HttpResponse:
     review = (
         DeathReview.objects.select_related("episode__person")

@@ -98,8 +98,14 @@ def test_unknown_ids_are_404(coordinator_client):
         assert coordinator_client.get(reverse(name, args=args)).status_code == 404
 
 
-def test_allocate_to_a_person_not_on_caseload_is_404(coordinator_client, person):
-    assert coordinator_client.get(reverse("coordination:allocate", args=[person.pk])).status_code == 404
+def test_allocate_to_a_person_the_user_has_no_relationship_with_is_refused(coordinator_client, person):
+    # Not referred, not on the caseload: the need-to-know gate refuses (offering break-glass).
+    assert coordinator_client.get(reverse("coordination:allocate", args=[person.pk])).status_code == 403
+
+
+def test_allocate_to_a_person_not_on_caseload_is_404(coordinator_client, referral, meeting, coordinator):
+    # Referred (so the group may see them) but not yet accepted: there is no episode to allocate.
+    assert coordinator_client.get(reverse("coordination:allocate", args=[referral.person_id])).status_code == 404
 
 
 def test_meeting_agenda_builds_itself(coordinator_client, referral, meeting, caseload, coordinator):
@@ -337,6 +343,7 @@ def test_involved_agency_without_consent_needs_a_current_sharing_agreement(area,
 def test_death_review_is_linked_and_completed(coordinator_client, episode, coordinator, officer):
     from tide.coordination.models import DeathReview
 
+    services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=None)
     services.episode_exit(episode=episode, ended_on=timezone.localdate(), destination="died", actor=coordinator)
     review = DeathReview.objects.get()
     page = coordinator_client.get(reverse("coordination:person", args=[episode.person_id])).content.decode()
@@ -518,3 +525,25 @@ def test_local_authority_decision_on_a_concern_is_recorded_once(coordinator_clie
     response = coordinator_client.post(url, {"decision": "no_further_action", "decided_on": today})
     assert response.status_code == 200
     assert "already recorded" in response.content.decode()
+
+
+def test_relationships_cover_the_group_referrer_manager_and_action_owner(
+    area, agency, coordinator, ae, practitioner, hostel, referral, meeting
+):
+    from tide.core.relationships import relationship_of
+
+    outsider = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
+    manager = UserFactory(area=area, agency=agency, role=Role.TEAM_MANAGER)
+    person = referral.person
+    assert relationship_of(coordinator, person).startswith("operational group")
+    assert relationship_of(practitioner, person) == "referring agency"
+    assert relationship_of(outsider, person) is None
+    services.referral_decide(referral=referral, meeting=meeting, accept=True, reason="ok", actor=coordinator)
+    charles = UserFactory(area=area, agency=agency, role=Role.COORDINATOR, manager=manager)
+    services.coordinator_allocate(episode=person.support_episodes.get(), coordinator=charles, actor=None)
+    assert relationship_of(coordinator, person) is None  # the group has decided; Jane is not the coordinator
+    assert relationship_of(manager, person) == "manager of the person's coordinator"
+    services.action_create(
+        area=area, person=person, description="Bed", owner=outsider, due_on=meeting.held_on, actor=None
+    )
+    assert relationship_of(outsider, person) == "owner of an action for this person"
