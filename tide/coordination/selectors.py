@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -402,6 +403,28 @@ def service_response_by_agency(area: Area, *, today: dt.date) -> list[AgencyResp
     return result
 
 
+def declines_and_no_shows(person_ids: Sequence[int], *, today: dt.date | None = None) -> dict[int, int]:
+    """Declines by services and missed appointments per person in the past year (identification's
+    support-gap score reads this through its declines-provider hook)."""
+    since = (today or timezone.localdate()) - dt.timedelta(days=365)
+    totals: dict[int, int] = {}
+    declines = (
+        ServiceInvolvement.objects.filter(person_id__in=person_ids, declined_on__gte=since)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+    no_shows = (
+        Contact.objects.filter(person_id__in=person_ids, kind=ContactKind.NO_SHOW, occurred_on__gte=since)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+    for person_id, n in [*declines, *no_shows]:
+        totals[person_id] = totals.get(person_id, 0) + n
+    return totals
+
+
 # --- Relationships and the timeline --------------------------------------------------------------------------
 
 
@@ -412,67 +435,93 @@ def relationship(user: Any, person: Any) -> str | None:
     """The user's legitimate relationship with the person, if coordination knows of one.
 
     - the person's current coordinator, and that coordinator's manager;
+    - the coordinator (or their manager) of support that ended in the last 90 days, and the
+      manager reviewing a death;
     - the operational group's coordinators and managers while the group is considering the person
       (a referral waiting for a decision, or support agreed but no coordinator named yet);
     - the referring agency while its referral is live or the support it asked for continues;
     - the owner of an open action about the person;
     - staff of an agency asked for, offering or giving a service, with the person's consent on a
       referral or under a current information-sharing agreement.
+
+    One query answers all of it (two when an information-sharing agreement has to be checked).
     """
     if not getattr(user, "is_authenticated", False) or getattr(person, "pk", None) is None:
         return None
     if getattr(user, "area_id", None) != getattr(person, "area_id", None):
         return None
-    episode = (
-        SupportEpisode.objects.filter(person=person, ended_on__isnull=True)
-        .select_related("coordinator", "referral")
-        .first()
-    )
-    if episode is not None and episode.coordinator_id == user.pk:
-        return "coordinator"
-    if episode is not None and episode.coordinator is not None and episode.coordinator.manager_id == user.pk:
-        return "manager of the person's coordinator"
-    if episode is None:
-        recent = SupportEpisode.objects.filter(
-            person=person,
-            ended_on__gte=timezone.localdate() - dt.timedelta(days=FORMER_COORDINATOR_DAYS),
-        ).filter(Q(coordinator=user) | Q(coordinator__manager=user))
-        if recent.exists():
-            return "coordinated their support, which ended recently"
-        if DeathReview.objects.filter(
-            episode__person=person, completed_on__isnull=True, episode__coordinator__manager=user
-        ).exists():
-            return "death review"
-    role = getattr(user, "role", "")
-    pending = Referral.objects.filter(person=person, status=ReferralStatus.PENDING)
-    if role in GROUP_ROLES and ((episode is not None and episode.coordinator_id is None) or pending.exists()):
-        return "operational group: considering coordinated support"
-    agency_id = getattr(user, "agency_id", None)
-    if agency_id is None:
-        return None
-    if pending.filter(from_agency_id=agency_id).exists() or (
-        episode is not None and episode.referral is not None and episode.referral.from_agency_id == agency_id
-    ):
-        return "referring agency"
-    if Action.objects.filter(person=person, owner=user, status=ActionStatus.OPEN).exists():
-        return "owner of an action for this person"
-    row = (
-        ServiceInvolvement.objects.filter(
-            person=person,
-            agency_id=agency_id,
-            status__in=[InvolvementStatus.REQUESTED, InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED],
+    agency_id = getattr(user, "agency_id", None) or 0
+    me = OuterRef("pk")
+    open_ep = SupportEpisode.objects.filter(person=me, ended_on__isnull=True)
+    pending = Referral.objects.filter(person=me, status=ReferralStatus.PENDING)
+    active = [InvolvementStatus.REQUESTED, InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED]
+    since = timezone.localdate() - dt.timedelta(days=FORMER_COORDINATOR_DAYS)
+    facts = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            coordinator=Exists(open_ep.filter(coordinator=user)),
+            manager=Exists(open_ep.filter(coordinator__manager=user)),
+            former=Exists(
+                SupportEpisode.objects.filter(person=me, ended_on__gte=since).filter(
+                    Q(coordinator=user) | Q(coordinator__manager=user)
+                )
+            ),
+            reviewing=Exists(
+                DeathReview.objects.filter(
+                    episode__person=me, completed_on__isnull=True, episode__coordinator__manager=user
+                )
+            ),
+            considering=Exists(open_ep.filter(coordinator__isnull=True)) | Exists(pending),
+            referrer=Exists(pending.filter(from_agency_id=agency_id))
+            | Exists(open_ep.filter(referral__from_agency_id=agency_id)),
+            action_owner=Exists(Action.objects.filter(person=me, owner=user, status=ActionStatus.OPEN)),
+            involved_as=Subquery(
+                ServiceInvolvement.objects.filter(person=me, agency_id=agency_id, status__in=active).values(
+                    "agency__name"
+                )[:1]
+            ),
+            consent=Exists(
+                Referral.objects.filter(person=me, sharing_basis=SharingBasis.CONSENT).exclude(
+                    status=ReferralStatus.WITHDRAWN
+                )
+            ),
         )
-        .select_related("agency")
+        .values(
+            "coordinator",
+            "manager",
+            "former",
+            "reviewing",
+            "considering",
+            "referrer",
+            "action_owner",
+            "involved_as",
+            "consent",
+        )
         .first()
     )
-    if row is None:
+    if facts is None:
         return None
-    if (
-        Referral.objects.filter(person=person, sharing_basis=SharingBasis.CONSENT)
-        .exclude(status=ReferralStatus.WITHDRAWN)
-        .exists()
-    ):
-        return f"agency involved with consent: {row.agency.name}"
+    if facts["coordinator"]:
+        return "coordinator"
+    if facts["manager"]:
+        return "manager of the person's coordinator"
+    if facts["former"]:
+        return "coordinated their support, which ended recently"
+    if facts["reviewing"]:
+        return "death review"
+    if facts["considering"] and getattr(user, "role", "") in GROUP_ROLES:
+        return "operational group: considering coordinated support"
+    if not agency_id:
+        return None
+    if facts["referrer"]:
+        return "referring agency"
+    if facts["action_owner"]:
+        return "owner of an action for this person"
+    agency_name = facts["involved_as"]
+    if not agency_name:
+        return None
+    if facts["consent"]:
+        return f"agency involved with consent: {agency_name}"
     today = timezone.localdate()
     under_agreement = (
         InformationSharingAgreement.objects.filter(agencies__id=agency_id, starts_on__lte=today)
@@ -480,7 +529,7 @@ def relationship(user: Any, person: Any) -> str | None:
         .exists()
     )
     if under_agreement:
-        return f"agency involved under an information-sharing agreement: {row.agency.name}"
+        return f"agency involved under an information-sharing agreement: {agency_name}"
     return None
 
 

@@ -497,3 +497,17 @@ def test_service_response_by_agency_counts_waits_declines_and_answer_times(area,
     assert (row.requests, row.pending, row.longest_pending_days, row.declined) == (3, 1, 20, 1)
     assert row.median_days_to_answer == 3  # answers after 4 and 2 days
     assert row.decline_share == 0.5
+
+
+def test_declines_and_no_shows_feed_identification(person, hostel, coordinator):
+    from tide.coordination.selectors import declines_and_no_shows
+    from tide.identification.services import _declines
+
+    row = services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+    services.service_update(
+        involvement=row, status=InvolvementStatus.DECLINED, decline_reason="risk", actor=coordinator
+    )
+    services.contact_record(person=person, kind=ContactKind.NO_SHOW, actor=coordinator)
+    services.contact_record(person=person, kind=ContactKind.VISIT, actor=coordinator)
+    assert declines_and_no_shows([person.pk]) == {person.pk: 2}
+    assert _declines([person.pk])[person.pk] == 2  # through the hook identification reads
