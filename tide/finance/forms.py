@@ -236,3 +236,32 @@ class SibForm(GovukForm):
     )
     quarters = forms.IntegerField(label="Quarters", min_value=1, max_value=40, initial=12)
     narrow_fields = ("investment", "delivery_cost", "return_cap", "quarters")
+
+
+class RateCardForm(GovukForm):
+    cap_per_person = forms.DecimalField(
+        label="Most one person's outcomes can earn, in pounds", min_value=Decimal(0), max_digits=12, decimal_places=2
+    )
+    ndt_reference = forms.IntegerField(
+        label="Baseline NDT total paid at the plain tariff",
+        min_value=1,
+        max_value=48,
+        help_text="People with a higher baseline are paid more (up to 1.5 times), lower less (down to half).",
+    )
+    narrow_fields = ("cap_per_person", "ndt_reference")
+
+    def __init__(self, *args: Any, rates: list[Any], **kwargs: Any) -> None:
+        fields = _own_fields(self)
+        self.rates = rates
+        for rate in rates:
+            fields[f"tariff_{rate.pk}"] = forms.DecimalField(
+                label=f"{rate.label}: tariff in pounds", min_value=Decimal(0), max_digits=12, decimal_places=2
+            )
+            fields[f"active_{rate.pk}"] = forms.BooleanField(label=f"Pay for {rate.label.lower()}", required=False)
+        super().__init__(*args, **kwargs)
+
+    def tariffs(self) -> dict[int, Decimal]:
+        return {rate.pk: self.cleaned_data[f"tariff_{rate.pk}"] for rate in self.rates}
+
+    def active(self) -> dict[int, bool]:
+        return {rate.pk: self.cleaned_data[f"active_{rate.pk}"] for rate in self.rates}

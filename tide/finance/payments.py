@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 HOUSING_BREAKS = frozenset({"rough_sleeping_contact", "hostel_night", "eviction", "homelessness_application"})
 DAYS_PER_MONTH = Decimal("30.4375")
+# The only event types any evidence rule reads; callers may load just these.
+EVIDENCE_EVENT_TYPES = HOUSING_BREAKS | {"dat_treatment_start", "dat_contact"}
 
 ACCOMMODATION = "accommodation_sustained"
 ROUGH_SLEEPING = "rough_sleeping_reduced"
@@ -54,7 +56,7 @@ def evidence_for(
     as_of: dt.date,
     months: int = 0,
 ) -> Evidence:
-    events = sorted(events, key=lambda e: e[1])
+    events = sorted((e for e in events if e[0] in EVIDENCE_EVENT_TYPES), key=lambda e: e[1])
     if kind == ACCOMMODATION:
         if months < 1:
             raise ValueError("Accommodation sustained needs a number of months.")
@@ -156,3 +158,31 @@ def payable(*, tariff: Decimal, weight: Decimal, cap: Decimal, already_paid: Seq
     weighted = tariff * weight
     amount = max(Decimal(0), min(weighted, cap - paid))
     return Payable(tariff, weight, weighted, paid, cap, amount)
+
+
+@dataclass(frozen=True)
+class ReferralGap:
+    """Referred people never worked with: how many, why (referral status) and their need."""
+
+    referred: int
+    not_worked_with: int
+    by_status: dict[str, int]
+    mean_ndt_worked_with: float | None
+    mean_ndt_not_worked_with: float | None
+
+
+def referral_gap(*, referrals: dict[int, str], supported: set[int], baseline_ndt: dict[int, int]) -> ReferralGap:
+    """``referrals``: person -> status of their latest referral; ``supported``: people with support."""
+    left = {p: status for p, status in referrals.items() if p not in supported}
+    by_status: dict[str, int] = {}
+    for status in left.values():
+        by_status[status] = by_status.get(status, 0) + 1
+    worked = [baseline_ndt[p] for p in referrals if p in supported and p in baseline_ndt]
+    not_worked = [baseline_ndt[p] for p in left if p in baseline_ndt]
+    return ReferralGap(
+        referred=len(referrals),
+        not_worked_with=len(left),
+        by_status=dict(sorted(by_status.items())),
+        mean_ndt_worked_with=sum(worked) / len(worked) if worked else None,
+        mean_ndt_not_worked_with=sum(not_worked) / len(not_worked) if not_worked else None,
+    )

@@ -435,3 +435,43 @@ def outcome_claim_decide(*, claim: OutcomeClaim, approve: bool, note: str, actor
         reason=note.strip(),
     )
     return claim
+
+
+@transaction.atomic
+def rate_card_update(
+    *,
+    area: Area,
+    cap_per_person: Decimal,
+    ndt_reference: int,
+    tariffs: dict[int, Decimal],
+    active: dict[int, bool],
+    actor: Any,
+) -> PaymentTerms:
+    """Change the cap, the NDT reference and the tariffs; claims already made keep their amounts."""
+    if cap_per_person < 0:
+        raise ValidationError({"cap_per_person": "The cap cannot be negative."})
+    if not 1 <= ndt_reference <= 48:
+        raise ValidationError({"ndt_reference": "The reference NDT total is between 1 and 48."})
+    terms, _ = PaymentTerms.objects.get_or_create(area=area)
+    before: dict[str, Any] = {"cap": str(terms.cap_per_person), "ndt_reference": terms.ndt_reference, "tariffs": {}}
+    after: dict[str, Any] = {"cap": str(cap_per_person), "ndt_reference": ndt_reference, "tariffs": {}}
+    terms.cap_per_person, terms.ndt_reference = cap_per_person, ndt_reference
+    terms.save()
+    for rate in OutcomeRate.objects.filter(area=area, pk__in=tariffs):
+        tariff = tariffs[rate.pk]
+        if tariff < 0:
+            raise ValidationError(f"The tariff for {rate.label} cannot be negative.")
+        before["tariffs"][rate.code] = [str(rate.tariff), rate.active]
+        after["tariffs"][rate.code] = [str(tariff), active.get(rate.pk, rate.active)]
+        rate.tariff, rate.active = tariff, active.get(rate.pk, rate.active)
+        rate.save(update_fields=["tariff", "active"])
+    audit_record(
+        actor=actor, action="finance.rate_card_changed", target=terms, detail={"before": before, "after": after}
+    )
+    return terms
+
+
+@transaction.atomic
+def pool_scenario_delete(*, scenario: PoolScenario, actor: Any) -> None:
+    audit_record(actor=actor, action="finance.pool_scenario_deleted", target=scenario, detail={"name": scenario.name})
+    scenario.delete()

@@ -26,6 +26,7 @@ from tide.finance.forms import (
     LocalCostForm,
     PriceRuleForm,
     PriceYearForm,
+    RateCardForm,
     ReportOptionsForm,
     ScenarioForm,
     SibForm,
@@ -534,13 +535,9 @@ def _result_item(scenario: PoolScenario, changes: dict[str, Decimal]) -> dict[st
     return {"scenario": scenario, "result": result, "error": ""}
 
 
-@access(roles=VIEW_ROLES)
-def pooled(request: HttpRequest) -> HttpResponse:
+def _pooled_context(request: HttpRequest) -> dict[str, Any]:
     area = _area(request)
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     scenarios = list(PoolScenario.objects.filter(area=area))
     compare = CompareForm(
         request.GET if "a" in request.GET else None,
@@ -572,7 +569,43 @@ def pooled(request: HttpRequest) -> HttpResponse:
             "form": compare if compare.is_bound else context["options"],
         }
     )
+    return context
+
+
+@access(roles=VIEW_ROLES)
+def pooled(request: HttpRequest) -> HttpResponse:
+    try:
+        context = _pooled_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
     return render(request, "finance/pooled.html", context)
+
+
+@access(roles=VIEW_ROLES)
+def pooled_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        context = _pooled_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tide-pooled-budget.csv"'
+    writer = csv.writer(response)
+    tables = context["tables"]
+    writer.writerow([f"# {tables.people} people; {tables.window_days} days; {context['price_year']} prices"])
+    header = ["bearing_agency", "expected_change_gbp"]
+    for item in context["results"]:
+        header += [f"{item['scenario'].name}: contribution_gbp", f"{item['scenario'].name}: share_pct"]
+    writer.writerow(header)
+    for row in context["rows"]:
+        line = [row["agency"], f"{row['change']:.2f}"]
+        for pos in row["cells"]:
+            line += [f"{pos.contribution:.2f}", f"{pos.share:.2f}"] if pos else ["", ""]
+        writer.writerow(line)
+    writer.writerow([])
+    writer.writerow(["transfer_from", "transfer_to", "amount_gbp"])
+    for t in context["transfers"]:
+        writer.writerow([t.payer, t.payee, f"{t.amount:.2f}"])
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -627,6 +660,49 @@ def outcomes(request: HttpRequest) -> HttpResponse:
             "decision_form": DecisionForm(),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES)
+def rate_card_edit(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    rates = list(OutcomeRate.objects.filter(area=area))
+    terms = selectors.payment_terms(area=area)
+    initial: dict[str, Any] = {"cap_per_person": terms.cap_per_person, "ndt_reference": terms.ndt_reference}
+    for rate in rates:
+        initial[f"tariff_{rate.pk}"] = rate.tariff
+        initial[f"active_{rate.pk}"] = rate.active
+    form = RateCardForm(request.POST or None, initial=initial, rates=rates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_card_update(
+                area=area,
+                cap_per_person=form.cleaned_data["cap_per_person"],
+                ndt_reference=form.cleaned_data["ndt_reference"],
+                tariffs=form.tariffs(),
+                active=form.active(),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The rate card has been changed. Claims already made keep their amounts.")
+            return redirect("finance:outcomes")
+    return render(
+        request,
+        "finance/form.html",
+        {"form": form, "title": "Change the rate card", "button": "Save rate card", "back": "finance:outcomes"},
+    )
+
+
+@require_POST
+@access(roles=EDIT_ROLES)
+def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    area = _area(request)
+    scenario = get_object_or_404(PoolScenario, pk=pk, area=area)
+    services.pool_scenario_delete(scenario=scenario, actor=request.user)
+    messages.success(request, f"Scenario {scenario.name} deleted.")
+    return redirect("finance:pooled")
 
 
 @require_POST

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from tide.areas.models import Role
 from tide.coordination.models import SupportEpisode
-from tide.finance.models import PoolScenario
+from tide.finance.models import PoolScenario, UnitCost
 from tide.testing.browser import axe_violations, screenshot, sign_in
 from tide.testing.factories import TEST_PASSWORD, PersonFactory, ServiceEventFactory
 from tide.testing.fixtures import make_user
@@ -85,8 +85,14 @@ def test_finance_pages_have_no_serious_accessibility_violations(page, commission
         "/finance/board-report/",
         "/finance/pooled-budget/new",
         "/finance/unit-costs/new",
+        "/finance/outcome-payments/rate-card/change",
+        "/finance/price-map/new",
+        "/finance/deflators/",
+        f"/finance/unit-costs/{UnitCost.objects.filter(code='HE4.0').first().pk}/",
+        "/finance/cost-report/?cohort=2023/24&price_year=2010/11",
     ]:
-        page.goto(path)
+        response = page.goto(path)
+        assert response.status == 200, path
         assert axe_violations(page) == [], path
 
 

@@ -5,6 +5,8 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tide.finance.budgets import bearer_label, funder_of
 from tide.finance.costing import Counts, cost_tables, count_events, windows_for
@@ -285,3 +287,49 @@ def test_financial_year_runs_from_april(day, year):
     from tide.finance.costing import financial_year_of
 
     assert financial_year_of(day) == year
+
+
+LINES = {
+    "arrest": ARREST,
+    "ae_attendance": AE,
+    "hostel_night": HOSTEL,
+    "prison_night": PRISON,
+    "dat_contact": DAT,
+}
+
+
+@given(
+    before=st.dictionaries(st.sampled_from(sorted(LINES)), st.integers(0, 500)),
+    during=st.dictionaries(st.sampled_from(sorted(LINES)), st.integers(0, 500)),
+)
+def test_every_agency_keeps_its_own_line_whatever_the_counts(before, during):
+    series = DeflatorSeries.from_mapping({"2006/07": 90, "2010/11": 95, "2011/12": 97, "2013/14": 100, "2014/15": 101})
+    prices = price_list([PriceRule(code, line) for code, line in LINES.items()], series=series, target_year="2014/15")
+    tables = cost_tables(
+        Counts(Counter(before), Counter(during)), prices, people=1, window_days=365, target_year="2014/15"
+    )
+    bearers = [a.bearer for a in tables.agencies]
+    assert len(bearers) == len(set(bearers))  # one line per agency
+    for agency in tables.agencies:
+        own = [s for s in tables.services if s.event_type in agency.services]
+        # only its own services (equal to 20 places: the sums are taken in a different order)
+        assert abs(agency.change - sum((s.cost_change for s in own), D(0))) < D("1e-20")
+    assert tables.total_reductions == sum((-a.change for a in tables.agencies if a.change < 0), D(0))
+    assert tables.total_increases == sum((a.change for a in tables.agencies if a.change > 0), D(0))
+    assert tables.total_reductions >= 0
+    assert tables.total_increases >= 0
+
+
+def test_referral_gap_counts_people_referred_but_never_supported():
+    from tide.finance.payments import referral_gap
+
+    gap = referral_gap(
+        referrals={1: "accepted", 2: "not_accepted", 3: "withdrawn", 4: "not_accepted", 5: "pending"},
+        supported={1, 9},
+        baseline_ndt={1: 20, 2: 40, 4: 36},
+    )
+    assert gap.referred == 5
+    assert gap.not_worked_with == 4
+    assert gap.by_status == {"not_accepted": 2, "pending": 1, "withdrawn": 1}
+    assert gap.mean_ndt_not_worked_with == 38
+    assert gap.mean_ndt_worked_with == 20

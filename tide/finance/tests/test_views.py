@@ -133,6 +133,9 @@ def test_scenarios_are_created_and_compared(commissioner_client, cohort):
     assert "Payback" in body
     police = next(r for r in response.context["rows"] if r["agency"] == "Police")
     assert police["cells"][1].contribution > 0  # the police save, so pay into the savings-based pool
+    exported = commissioner_client.get(reverse("finance:pooled-csv"), {"a": a.pk, "b": b.pk}).content.decode()
+    assert "Equal: contribution_gbp" in exported
+    assert "transfer_from,transfer_to,amount_gbp" in exported
 
 
 def test_price_rule_edit_changes_the_price_and_is_audited(commissioner_client, cohort, area):
@@ -264,3 +267,54 @@ def test_cost_report_for_one_intake(commissioner_client, cohort, area):
     assert first.context["tables"].people == 3
     unknown = commissioner_client.get(reverse("finance:cost-report"), {"cohort": "1999/00"})
     assert "There is a problem" in unknown.content.decode()
+
+
+def test_rate_card_changes_are_audited_and_bad_values_refused(commissioner_client, cohort, area):
+    from tide.core.models import AuditEvent
+
+    rate = OutcomeRate.objects.get(area=area, code="accommodation-3m")
+    url = reverse("finance:rate-card-edit")
+    data = {"cap_per_person": "12000", "ndt_reference": "60"}
+    for r in OutcomeRate.objects.filter(area=area):
+        data[f"tariff_{r.pk}"] = str(r.tariff)
+        data[f"active_{r.pk}"] = "on"
+    bad = commissioner_client.post(url, data)
+    assert "There is a problem" in bad.content.decode()
+    data.update({"ndt_reference": "30", f"tariff_{rate.pk}": "1750"})
+    data.pop(f"active_{rate.pk}")
+    assert commissioner_client.post(url, data).status_code == 302
+    rate.refresh_from_db()
+    assert rate.tariff == 1750
+    assert not rate.active
+    event = AuditEvent.objects.get(action="finance.rate_card_changed")
+    assert Decimal(event.detail["after"]["cap"]) == 12000
+
+
+def test_scenarios_can_be_deleted_by_their_area_only(commissioner_client, cohort, area):
+    scenario = PoolScenario.objects.create(area=area, name="Old", method="savings", budget=Decimal(10))
+    assert commissioner_client.post(reverse("finance:scenario-delete", args=[scenario.pk])).status_code == 302
+    assert not PoolScenario.objects.filter(pk=scenario.pk).exists()
+    assert commissioner_client.post(reverse("finance:scenario-delete", args=[scenario.pk])).status_code == 404
+
+
+def test_outcomes_page_reports_people_referred_but_not_worked_with(commissioner_client, cohort, area, agency):
+    from tide.coordination.models import Referral
+
+    person = PersonFactory(area=area)
+    ndt_assessment(person=person, assessed_on=dt.date(2024, 1, 5), total=40)
+    Referral.objects.create(
+        person=person,
+        referrer_kind="agency",
+        from_agency=agency,
+        offer="Keep the tenancy open",
+        reasons="Rough sleeping",
+        sharing_basis=Referral._meta.get_field("sharing_basis").choices[0][0],
+        status="not_accepted",
+        received_on=dt.date(2024, 1, 1),
+    )
+    response = commissioner_client.get(reverse("finance:outcomes"))
+    gap = response.context["selection"].referrals
+    assert (gap.referred, gap.not_worked_with, gap.mean_ndt_not_worked_with) == (1, 1, 40)
+    body = response.content.decode()
+    assert "1 of 1 people referred have no coordinated support" in body
+    assert "Not accepted: 1" in body
