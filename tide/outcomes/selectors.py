@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Min
@@ -140,8 +141,41 @@ def cohort_people(*, area_id: int) -> pd.DataFrame:
             "age_band": cohort.age_band(age),
             "start_year": str(started.year),
         }
-    columns = ["person", "started_on", "died_on", "moved_out_on", "sex", "ethnic_group", "age_band", "start_year"]
+    met = _definitions_met(area_id=area_id)
+    for pid, row in seen.items():
+        row["definition"] = SEPARATOR.join(sorted(met.get(pid, [])))
+    columns = [
+        "person",
+        "started_on",
+        "died_on",
+        "moved_out_on",
+        "sex",
+        "ethnic_group",
+        "age_band",
+        "start_year",
+        "definition",
+    ]
     return pd.DataFrame(list(seen.values()), columns=columns)
+
+
+SEPARATOR = "|"
+NONE_MET = "None of the definitions"
+
+
+def _definitions_met(*, area_id: int) -> dict[int, list[str]]:
+    """Which definitions of multiple disadvantage each supported person meets, from identification's
+    latest screening. Empty until the identification room records screening results."""
+    try:
+        results = django_apps.get_model("identification", "ScreeningResult")
+    except LookupError:
+        return {}
+    met: dict[int, list[str]] = {}
+    rows = results.objects.filter(
+        meets=True, person_id__in=SupportEpisode.objects.filter(person__area_id=area_id).values("person_id")
+    ).values_list("person_id", "definition__name")
+    for pid, name in rows:
+        met.setdefault(pid, []).append(name)
+    return met
 
 
 def _counts(person_filter: dict[str, Any]) -> pd.DataFrame:
@@ -249,24 +283,45 @@ def cohort_table(*, area: Area, spec: FrameworkSpec, allow_inline: bool = True) 
     return table
 
 
-FILTERS = ("start_year", "sex", "age_band", "ethnic_group")
+FILTERS = ("start_year", "sex", "age_band", "ethnic_group", "definition")
 FILTER_LABELS = {
     "start_year": "Year support started",
     "sex": "Sex",
     "age_band": "Age when support started",
     "ethnic_group": "Ethnic group",
+    "definition": "Definition met",
 }
 
 
 def filter_options(table: cohort.PersonQuarters) -> dict[str, list[str]]:
-    return {f: sorted(table.people[f].dropna().unique().tolist()) for f in FILTERS if f in table.people}
+    options = {}
+    for name in FILTERS:
+        if name not in table.people:
+            continue
+        if name == "definition":
+            names = {d for value in table.people[name].fillna("") for d in value.split(SEPARATOR) if d}
+            if names:  # offered only once identification has screened someone
+                options[name] = [*sorted(names), NONE_MET]
+        else:
+            options[name] = sorted(table.people[name].dropna().unique().tolist())
+    return options
+
+
+def group_mask(table: cohort.PersonQuarters, name: str, value: str) -> np.ndarray:
+    """Who is in a group. A person can meet several definitions, so those groups overlap."""
+    column = table.people[name]
+    if name == "definition":
+        if value == NONE_MET:
+            return (column.fillna("") == "").to_numpy()
+        return column.fillna("").map(lambda v: value in v.split(SEPARATOR)).to_numpy(dtype=bool)
+    return (column == value).to_numpy()
 
 
 def apply_filters(table: cohort.PersonQuarters, filters: dict[str, str]) -> cohort.PersonQuarters:
     keep = np.ones(len(table.people), dtype=bool)
     for name, value in filters.items():
         if value and name in table.people:
-            keep &= (table.people[name] == value).to_numpy()
+            keep &= group_mask(table, name, value)
     return table.subset(np.nonzero(keep)[0])
 
 

@@ -184,7 +184,10 @@ def equity(request: HttpRequest) -> HttpResponse:
     except NeedsPrecompute:
         return _preparing(request, area)
     initial = {"measure": spec.measures[0], "quarter": min(4, spec.window.follow_up_quarters), "group": "sex"}
-    form = equity_form(request.GET or initial, measures=list(spec.measures), follow_up=spec.window.follow_up_quarters)
+    groups = [g for g in FILTERS if g in filter_options(table)] or ["sex"]
+    form = equity_form(
+        request.GET or initial, measures=list(spec.measures), follow_up=spec.window.follow_up_quarters, groups=groups
+    )
     rows: list[dict[str, Any]] = []
     chart = ""
     measure = None
@@ -203,7 +206,7 @@ def equity(request: HttpRequest) -> HttpResponse:
             last_q=table.last_q,
         )
         figures = []
-        for value in sorted(table.people[group].dropna().unique()):
+        for value in filter_options(table).get(group, []):
             part = apply_filters(only, {group: value})
             figures.append((value, cohort.cohort_report(part, quarters=[k], n_boot=BOOTSTRAP).figure(measure.code, k)))
         adjusted = stats.holm_adjust([f.change.p_value for _, f in figures])

@@ -179,3 +179,27 @@ def test_age_bands():
     assert cohort.age_band(19) == "18–24"
     assert cohort.age_band(70) == "65 and over"
     assert cohort.age_band(None) == "Not known"
+
+
+def test_definition_groups_overlap_and_none_met_is_its_own_group():
+    from tide.outcomes.selectors import NONE_MET, apply_filters, filter_options, group_mask
+
+    people = pd.DataFrame(
+        {
+            "person": [1, 2, 3],
+            "started_on": [dt.date(2025, 5, 1)] * 3,
+            "definition": ["Changing Futures|Turning the Tide", "Turning the Tide", ""],
+        }
+    )
+    table = cohort.build_person_quarters(
+        people=people,
+        counts=counts([]),
+        measures=[BY_CODE["arrest"]],
+        window=cohort.Window(1, 1),
+        first_q=Q(dt.date(2024, 1, 1)),
+        last_q=Q(dt.date(2026, 9, 30)),
+    )
+    assert filter_options(table)["definition"] == ["Changing Futures", "Turning the Tide", NONE_MET]
+    assert group_mask(table, "definition", "Turning the Tide").tolist() == [True, True, False]
+    assert group_mask(table, "definition", NONE_MET).tolist() == [False, False, True]
+    assert apply_filters(table, {"definition": "Changing Futures"}).people["person"].tolist() == [1]
