@@ -44,8 +44,18 @@ def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpRespons
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([[_cell(value) for value in row] for row in rows])
     return response
+
+
+def _cell(value: Any) -> Any:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection); numbers pass unchanged."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
 
 
 def _area(request: HttpRequest) -> Any:

@@ -238,3 +238,21 @@ def test_a_large_cohort_is_prepared_in_the_background_then_shown(
 def test_person_picture_runs_in_bounded_queries(coordinator_client, supported_cohort, django_assert_max_num_queries):
     with django_assert_max_num_queries(18):  # PostgreSQL adds the audit chain's advisory lock
         assert coordinator_client.get(f"/outcomes/people/{supported_cohort[0].pk}/").status_code == 200
+
+
+def test_csv_exports_neutralise_formulas_but_keep_negative_numbers(coordinator_client, coordinator, supported_cohort):
+    person = supported_cohort[0]
+    OutcomeStatus.objects.create(
+        person=person,
+        kind="housing",
+        value="hostel",
+        recorded_on=dt.date(2025, 6, 1),
+        in_their_words='=HYPERLINK("http://example.invalid")',
+        recorded_by=coordinator,
+    )
+    csv = coordinator_client.get(
+        f"/outcomes/people/{person.pk}/", {"format": "csv", "table": "statuses"}
+    ).content.decode()
+    assert "'=HYPERLINK" in csv
+    report = coordinator_client.get("/outcomes/", {"format": "csv"}).content.decode()
+    assert ",-0.9166666666666667," in report or ",-0.916666666666667," in report
