@@ -208,7 +208,7 @@ class NeedsPrecompute(Exception):  # noqa: N818 - a signal to the view, not an e
 
 
 def inline_limit() -> int:
-    return int(getattr(settings, "TIDE_OUTCOMES_INLINE_LIMIT", os.environ.get("TIDE_OUTCOMES_INLINE_LIMIT", 5000)))
+    return int(getattr(settings, "TIDE_OUTCOMES_INLINE_LIMIT", os.environ.get("TIDE_OUTCOMES_INLINE_LIMIT", 1000)))
 
 
 def snapshot_dir(*, area_id: int, spec: FrameworkSpec, stamp: str) -> Path:
