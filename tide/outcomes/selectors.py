@@ -229,7 +229,7 @@ def cohort_inputs(*, area_id: int) -> dict[str, Any]:
     }
 
 
-def _table_from(inputs: dict[str, Any], spec: FrameworkSpec) -> cohort.PersonQuarters:
+def table_from(inputs: dict[str, Any], spec: FrameworkSpec) -> cohort.PersonQuarters:
     return cohort.build_person_quarters(
         people=inputs["people"],
         counts=inputs["counts"],
@@ -278,7 +278,7 @@ def cohort_table(*, area: Area, spec: FrameworkSpec, allow_inline: bool = True) 
         if not allow_inline or size > inline_limit():
             raise NeedsPrecompute(stamp)
         inputs = cohort_inputs(area_id=area.pk)
-    table = _table_from(inputs, spec)
+    table = table_from(inputs, spec)
     cache.set(key, table, CACHE_SECONDS)
     return table
 
