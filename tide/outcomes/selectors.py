@@ -353,7 +353,7 @@ def person_picture(*, person: Person) -> PersonPicture:
     )
     first_q, _ = _ledger_bounds(person.area_id)
     last_q = cohort.quarter_of(today)  # show the quarter in progress too (marked as such)
-    window = cohort.Window(4, 8)
+    window = framework_current(area=person.area).window
     table = cohort.build_person_quarters(
         people=people,
         counts=_counts({"person": person}),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -414,6 +415,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 muted=q < start_q,
             )
         )
+    summary = _crisis_summary(picture, crisis_idx)
     crisis_chart = charts.bar_chart(
         chart_id="crisis",
         title="Crisis contacts each quarter: A&E, emergency admissions, ambulance call-outs and arrests",
@@ -431,9 +433,32 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "ndt_chart": mark_safe(ndt_chart),  # noqa: S308 - built from escaped parts
         "crisis_chart": mark_safe(crisis_chart),  # noqa: S308 - built from escaped parts
         "statuses": statuses,
+        "summary": summary,
         "can_record": getattr(request.user, "role", "") in FRONTLINE_ROLES,
     }
     return render(request, "outcomes/person.html", context)
+
+
+def _crisis_summary(picture: Any, crisis_idx: list[int]) -> str:
+    """One plain sentence comparing the latest finished quarter of support with before support."""
+    table = picture.table
+    if picture.started_on is None:
+        return ""
+    start_q = int(table.people["start_q"].iloc[0])
+    b_q = table.window.baseline_quarters
+    before = table.quarterly[0, crisis_idx, :b_q]
+    if not np.isfinite(before).all():
+        return ""
+    finished = [q for q in picture.quarter_numbers if start_q < q < cohort.quarter_of(timezone.localdate())]
+    if not finished:
+        return "Support started recently: the first full quarter of support has not finished yet."
+    latest = finished[-1]
+    now = float(np.nansum(table.quarterly[0, crisis_idx, latest - start_q + b_q]))
+    then = float(before.sum(axis=0).mean())
+    return (
+        f"In {cohort.quarter_label(latest)} there {'was' if now == 1 else 'were'} {now:.0f} crisis "
+        f"contact{'' if now == 1 else 's'}, against an average of {then:.1f} a quarter in the year before support."
+    )
 
 
 @require_http_methods(["GET", "POST"])

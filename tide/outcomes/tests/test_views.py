@@ -141,6 +141,9 @@ def test_person_picture_shows_service_use_ndt_and_statuses(coordinator_client, c
     html = response.content.decode()
     assert response.status_code == 200
     assert "Support with a coordinator started on 10 May 2025" in html
+    # baseline: 2 A&E a quarter (and one arrest in Jan 2024, outside the baseline year); latest
+    # finished quarter of support with a record: Jul–Sep 2026, nothing recorded
+    assert "In Jul–Sep 2026 there were 0 crisis contacts, against an average of 2.0 a quarter" in html
     assert "Hostel or emergency accommodation" in html
     assert "NDT assessment totals over time" in html
     assert AuditEvent.objects.filter(action="person.viewed", person_id=person.pk, reason="outcomes picture").exists()
