@@ -457,7 +457,8 @@ def _crisis_summary(picture: Any, crisis_idx: list[int]) -> str:
     then = float(before.sum(axis=0).mean())
     return (
         f"In {cohort.quarter_label(latest)} there {'was' if now == 1 else 'were'} {now:.0f} crisis "
-        f"contact{'' if now == 1 else 's'}, against an average of {then:.1f} a quarter in the year before support."
+        f"contact{'' if now == 1 else 's'}, against an average of {then:.1f} a quarter in the "
+        f"{b_q} quarter{'' if b_q == 1 else 's'} before support."
     )
 
 
