@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
+from tide.core.access import NeedToKnowRefused, PersonAccess, person_access
 from tide.core.audit import audit_record
 from tide.people import identifiers as ids
 from tide.people.models import NameKey, Person, PersonIdentifier
@@ -28,12 +29,45 @@ def person_list_for(*, user: Any) -> QuerySet[Person]:
 
 
 def person_get_for(*, user: Any, pk: int, reason: str = "") -> Person:
-    """The person's record for ``user``, recording the view in the audit log; 404 when not visible."""
+    """The person's record for ``user`` after the need-to-know gates; every view and refusal is audited.
+
+    Unknown ids and people outside the user's area are a 404. Inside the area, the user needs a
+    legitimate relationship (see tide.core.relationships) or an active break-glass grant, otherwise
+    :class:`NeedToKnowRefused` (a 403 offering break-glass). The returned person carries ``access``
+    (:class:`PersonAccess`): how the user got in and which sensitive categories they may see.
+    """
     person = person_list_for(user=user).prefetch_related("aliases", "identifiers__agency").filter(pk=pk).first()
     if person is None:
         raise Http404("No such person in your area.")
-    audit_record(actor=user, action="person.viewed", target=person, person_id=person.pk, reason=reason)
+    decision = person_gate(user=user, person=person, reason=reason)
+    person.access = decision  # type: ignore[attr-defined]
     return person
+
+
+def person_gate(*, user: Any, person: Person, reason: str = "") -> PersonAccess:
+    """The reusable need-to-know check for any room showing one person's data; audits the outcome.
+
+    Raises :class:`NeedToKnowRefused` when the user has neither a relationship nor break-glass.
+    """
+    decision = person_access(user, person)
+    if not decision.allowed:
+        audit_record(
+            actor=user,
+            action="person.view_refused",
+            target=person,
+            person_id=person.pk,
+            reason=reason or "no relationship",
+        )
+        raise NeedToKnowRefused(person.pk)
+    audit_record(
+        actor=user,
+        action="person.viewed",
+        target=person,
+        person_id=person.pk,
+        reason=reason,
+        detail={"via": decision.via, "relationship": decision.relationship},
+    )
+    return decision
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,8 @@ import pytest
 
 from tide.areas.models import Role
 from tide.coordination.models import SupportEpisode
-from tide.identification.models import NdtAssessment
 from tide.service_use.models import ServiceEvent
-from tide.testing.factories import AgencyFactory, PersonFactory
+from tide.testing.factories import AgencyFactory, PersonFactory, ndt_assessment
 from tide.testing.fixtures import make_user
 
 
@@ -57,8 +56,8 @@ def supported_cohort(area, coordinator):
                     person=person, event_type="rough_sleeping_contact", occurred_on=dt.date(2025, 1, 5), agency=hospital
                 )
             )
-        NdtAssessment.objects.create(person=person, assessed_on=dt.date(2025, 5, 10), total=32)
-        NdtAssessment.objects.create(person=person, assessed_on=dt.date(2025, 8, 10), total=26)
+        ndt_assessment(person=person, assessed_on=dt.date(2025, 5, 10), total=32)
+        ndt_assessment(person=person, assessed_on=dt.date(2025, 8, 10), total=26)
     events.append(ServiceEvent(person=people[0], event_type="arrest", occurred_on=dt.date(2024, 1, 2), agency=hospital))
     ServiceEvent.objects.bulk_create(events)
     return people
