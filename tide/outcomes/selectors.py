@@ -30,7 +30,9 @@ from tide.outcomes import cohort
 from tide.outcomes.catalogue import BY_CODE, DEFAULT_MEASURES, PERSON_SERVICE_USE, Measure
 from tide.outcomes.models import FrameworkVersion, OutcomeStatus
 from tide.people.models import Person, Sex
+from tide.service_use import event_types
 from tide.service_use.models import ServiceEvent
+from tide.service_use.selectors import SENSITIVITY
 
 CACHE_SECONDS = 300
 ETHNIC_GROUPS = {
@@ -339,11 +341,27 @@ class PersonPicture:
         return self.table.measures
 
 
-def person_picture(*, person: Person) -> PersonPicture:
+def measure_sensitivity(measure: Measure) -> str:
+    """ "health" (UK GDPR Art. 9), "criminal" (Art. 10) or "" for a measure's data."""
+    if measure.source == "ndt" or measure.status_kind == "treatment":
+        return "health"
+    if measure.event_types:
+        return SENSITIVITY.get(event_types.get(measure.event_types[0]).domain, "")
+    return ""
+
+
+STATUS_SENSITIVITY = {"treatment": "health"}
+
+
+def person_picture(*, person: Person, allowed: frozenset[str] | None = None) -> PersonPicture:
     """One person's NDT, statuses and quarterly service use before and during support.
 
-    The caller has already passed the people room's gates (``person_get_for``).
+    The caller has already passed the people room's gates (``person_get_for``); ``allowed`` is the
+    sensitive categories that viewer may see (``person.access.sensitive``): measures, assessments and
+    statuses of other categories are left out.
     """
+    if allowed is None:
+        allowed = frozenset({"health", "criminal"})
     episode = SupportEpisode.objects.filter(person=person).order_by("started_on", "id").first()
     today = timezone.localdate()
     started = episode.started_on if episode else None
@@ -357,7 +375,7 @@ def person_picture(*, person: Person) -> PersonPicture:
     table = cohort.build_person_quarters(
         people=people,
         counts=_counts({"person": person}),
-        measures=[BY_CODE[c] for c in PERSON_SERVICE_USE],
+        measures=[BY_CODE[c] for c in PERSON_SERVICE_USE if measure_sensitivity(BY_CODE[c]) in allowed | {""}],
         window=window,
         first_q=first_q,
         last_q=last_q,
@@ -368,13 +386,16 @@ def person_picture(*, person: Person) -> PersonPicture:
     for status in (
         OutcomeStatus.objects.filter(person=person).select_related("recorded_by").order_by("recorded_on", "id")
     ):
-        statuses.setdefault(status.kind, []).append(status)
+        if STATUS_SENSITIVITY.get(status.kind, "") in allowed | {""}:
+            statuses.setdefault(status.kind, []).append(status)
     return PersonPicture(
         person=person,
         started_on=started,
         table=table,
         quarter_numbers=quarter_numbers,
-        ndt=list(NdtAssessment.objects.filter(person=person).order_by("assessed_on", "id")),
+        ndt=list(NdtAssessment.objects.filter(person=person).order_by("assessed_on", "id"))
+        if "health" in allowed
+        else [],
         statuses=statuses,
     )
 

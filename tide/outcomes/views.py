@@ -365,7 +365,8 @@ def _service_use_rows(picture: Any) -> tuple[list[str], list[dict[str, Any]]]:
 @access(roles=PERSON_ROLES, person_gate=True)
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     subject = person_get_for(user=request.user, pk=pk, reason="outcomes picture")
-    picture = person_picture(person=subject)
+    allowed = getattr(getattr(subject, "access", None), "sensitive", frozenset({"health", "criminal"}))
+    picture = person_picture(person=subject, allowed=allowed)
     headers, rows = _service_use_rows(picture)
     table_name = request.GET.get("table")
     if request.GET.get("format") == "csv":
@@ -415,14 +416,18 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 muted=q < start_q,
             )
         )
-    summary = _crisis_summary(picture, crisis_idx)
-    crisis_chart = charts.bar_chart(
-        chart_id="crisis",
-        title="Crisis contacts each quarter: A&E, emergency admissions, ambulance call-outs and arrests",
-        description="; ".join(f"{b.label}: {present.number(b.value, 0)}" for b in bars)
-        + ". Grey bars are before support.",
-        bars=bars,
-        unit="contacts in the quarter (grey: before support; blue: since support started)",
+    summary = _crisis_summary(picture, crisis_idx) if crisis_idx else ""
+    crisis_chart = (
+        ""
+        if not crisis_idx
+        else charts.bar_chart(
+            chart_id="crisis",
+            title="Crisis contacts each quarter: A&E, emergency admissions, ambulance call-outs and arrests",
+            description="; ".join(f"{b.label}: {present.number(b.value, 0)}" for b in bars)
+            + ". Grey bars are before support.",
+            bars=bars,
+            unit="contacts in the quarter (grey: before support; blue: since support started)",
+        )
     )
     statuses = [(STATUS_KINDS[kind][0], items) for kind, items in picture.statuses.items()]
     context = {
@@ -434,6 +439,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "crisis_chart": mark_safe(crisis_chart),  # noqa: S308 - built from escaped parts
         "statuses": statuses,
         "summary": summary,
+        "show_ndt": "health" in allowed,
         "can_record": getattr(request.user, "role", "") in FRONTLINE_ROLES,
     }
     return render(request, "outcomes/person.html", context)
