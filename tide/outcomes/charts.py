@@ -81,6 +81,10 @@ def bar_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar
                     f'<path d="M{cx:.1f} {y(bar.low):.1f}V{y(bar.high):.1f}M{cx - 6:.1f} {y(bar.low):.1f}h12M{cx - 6:.1f} {y(bar.high):.1f}h12" '
                     f'stroke="{BLACK}" stroke-width="2" fill="none"/>'
                 )
+        else:
+            parts.append(
+                f'<text x="{cx:.1f}" y="{y(0) - 6:.1f}" text-anchor="middle" font-size="11" fill="{GREY}">no data</text>'
+            )
         parts.append(
             f'<text x="{cx:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 18}" text-anchor="middle" font-size="12" fill="{BLACK}">{escape(bar.label)}</text>'
         )

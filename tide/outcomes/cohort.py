@@ -244,10 +244,9 @@ def _point_measures(
             frame["day"] = pd.to_datetime(frame["assessed_on"])
             frame = frame.sort_values(["p", "day"])
             offset = (frame["day"].to_numpy() - started[frame["p"].to_numpy()]) / np.timedelta64(1, "D")
-            near = frame[(offset >= -NDT_BEFORE_DAYS) & (offset <= GRACE_DAYS)].assign(
-                gap=np.abs(offset[(offset >= -NDT_BEFORE_DAYS) & (offset <= GRACE_DAYS)])
-            )
-            near = near.sort_values(["p", "gap"]).drop_duplicates("p")
+            in_reach = (offset >= -NDT_BEFORE_DAYS) & (offset <= GRACE_DAYS)
+            near = frame[in_reach].assign(gap=np.abs(offset[in_reach]))
+            near = near.sort_values(["p", "gap"], kind="stable").drop_duplicates("p")
             baseline[near["p"].to_numpy(), m] = near["total"].to_numpy(dtype=float)
             rel = quarters_of(frame["day"]) - start_q[frame["p"].to_numpy()] + b_q
             frame = frame.assign(rel=rel)

@@ -49,8 +49,9 @@ class EquityForm(GovukForm):
     group = forms.ChoiceField(label="Compare by", choices=list(FILTER_LABELS.items()))
 
 
-def equity_form(data: Any, *, measures: list[str], follow_up: int) -> EquityForm:
+def equity_form(data: Any, *, measures: list[str], follow_up: int, groups: list[str]) -> EquityForm:
     fields = {
+        "group": forms.ChoiceField(label="Compare by", choices=[(g, FILTER_LABELS[g]) for g in groups]),
         "measure": forms.ChoiceField(
             label="Measure", choices=[(m.code, m.label) for m in MEASURES if m.code in measures]
         ),

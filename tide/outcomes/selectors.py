@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Min
@@ -29,7 +30,9 @@ from tide.outcomes import cohort
 from tide.outcomes.catalogue import BY_CODE, DEFAULT_MEASURES, PERSON_SERVICE_USE, Measure
 from tide.outcomes.models import FrameworkVersion, OutcomeStatus
 from tide.people.models import Person, Sex
+from tide.service_use import event_types
 from tide.service_use.models import ServiceEvent
+from tide.service_use.selectors import SENSITIVITY
 
 CACHE_SECONDS = 300
 ETHNIC_GROUPS = {
@@ -140,8 +143,41 @@ def cohort_people(*, area_id: int) -> pd.DataFrame:
             "age_band": cohort.age_band(age),
             "start_year": str(started.year),
         }
-    columns = ["person", "started_on", "died_on", "moved_out_on", "sex", "ethnic_group", "age_band", "start_year"]
+    met = _definitions_met(area_id=area_id)
+    for pid, row in seen.items():
+        row["definition"] = SEPARATOR.join(sorted(met.get(pid, [])))
+    columns = [
+        "person",
+        "started_on",
+        "died_on",
+        "moved_out_on",
+        "sex",
+        "ethnic_group",
+        "age_band",
+        "start_year",
+        "definition",
+    ]
     return pd.DataFrame(list(seen.values()), columns=columns)
+
+
+SEPARATOR = "|"
+NONE_MET = "None of the definitions"
+
+
+def _definitions_met(*, area_id: int) -> dict[int, list[str]]:
+    """Which definitions of multiple disadvantage each supported person meets, from identification's
+    latest screening. Empty until the identification room records screening results."""
+    try:
+        results = django_apps.get_model("identification", "ScreeningResult")
+    except LookupError:
+        return {}
+    met: dict[int, list[str]] = {}
+    rows = results.objects.filter(
+        meets=True, person_id__in=SupportEpisode.objects.filter(person__area_id=area_id).values("person_id")
+    ).values_list("person_id", "definition__name")
+    for pid, name in rows:
+        met.setdefault(pid, []).append(name)
+    return met
 
 
 def _counts(person_filter: dict[str, Any]) -> pd.DataFrame:
@@ -174,7 +210,7 @@ class NeedsPrecompute(Exception):  # noqa: N818 - a signal to the view, not an e
 
 
 def inline_limit() -> int:
-    return int(getattr(settings, "TIDE_OUTCOMES_INLINE_LIMIT", os.environ.get("TIDE_OUTCOMES_INLINE_LIMIT", 5000)))
+    return int(getattr(settings, "TIDE_OUTCOMES_INLINE_LIMIT", os.environ.get("TIDE_OUTCOMES_INLINE_LIMIT", 1000)))
 
 
 def snapshot_dir(*, area_id: int, spec: FrameworkSpec, stamp: str) -> Path:
@@ -195,7 +231,7 @@ def cohort_inputs(*, area_id: int) -> dict[str, Any]:
     }
 
 
-def _table_from(inputs: dict[str, Any], spec: FrameworkSpec) -> cohort.PersonQuarters:
+def table_from(inputs: dict[str, Any], spec: FrameworkSpec) -> cohort.PersonQuarters:
     return cohort.build_person_quarters(
         people=inputs["people"],
         counts=inputs["counts"],
@@ -244,29 +280,50 @@ def cohort_table(*, area: Area, spec: FrameworkSpec, allow_inline: bool = True) 
         if not allow_inline or size > inline_limit():
             raise NeedsPrecompute(stamp)
         inputs = cohort_inputs(area_id=area.pk)
-    table = _table_from(inputs, spec)
+    table = table_from(inputs, spec)
     cache.set(key, table, CACHE_SECONDS)
     return table
 
 
-FILTERS = ("start_year", "sex", "age_band", "ethnic_group")
+FILTERS = ("start_year", "sex", "age_band", "ethnic_group", "definition")
 FILTER_LABELS = {
     "start_year": "Year support started",
     "sex": "Sex",
     "age_band": "Age when support started",
     "ethnic_group": "Ethnic group",
+    "definition": "Definition met",
 }
 
 
 def filter_options(table: cohort.PersonQuarters) -> dict[str, list[str]]:
-    return {f: sorted(table.people[f].dropna().unique().tolist()) for f in FILTERS if f in table.people}
+    options = {}
+    for name in FILTERS:
+        if name not in table.people:
+            continue
+        if name == "definition":
+            names = {d for value in table.people[name].fillna("") for d in value.split(SEPARATOR) if d}
+            if names:  # offered only once identification has screened someone
+                options[name] = [*sorted(names), NONE_MET]
+        else:
+            options[name] = sorted(table.people[name].dropna().unique().tolist())
+    return options
+
+
+def group_mask(table: cohort.PersonQuarters, name: str, value: str) -> np.ndarray:
+    """Who is in a group. A person can meet several definitions, so those groups overlap."""
+    column = table.people[name]
+    if name == "definition":
+        if value == NONE_MET:
+            return (column.fillna("") == "").to_numpy()
+        return column.fillna("").map(lambda v: value in v.split(SEPARATOR)).to_numpy(dtype=bool)
+    return (column == value).to_numpy()
 
 
 def apply_filters(table: cohort.PersonQuarters, filters: dict[str, str]) -> cohort.PersonQuarters:
     keep = np.ones(len(table.people), dtype=bool)
     for name, value in filters.items():
         if value and name in table.people:
-            keep &= (table.people[name] == value).to_numpy()
+            keep &= group_mask(table, name, value)
     return table.subset(np.nonzero(keep)[0])
 
 
@@ -284,11 +341,27 @@ class PersonPicture:
         return self.table.measures
 
 
-def person_picture(*, person: Person) -> PersonPicture:
+def measure_sensitivity(measure: Measure) -> str:
+    """ "health" (UK GDPR Art. 9), "criminal" (Art. 10) or "" for a measure's data."""
+    if measure.source == "ndt" or measure.status_kind == "treatment":
+        return "health"
+    if measure.event_types:
+        return SENSITIVITY.get(event_types.get(measure.event_types[0]).domain, "")
+    return ""
+
+
+STATUS_SENSITIVITY = {"treatment": "health"}
+
+
+def person_picture(*, person: Person, allowed: frozenset[str] | None = None) -> PersonPicture:
     """One person's NDT, statuses and quarterly service use before and during support.
 
-    The caller has already passed the people room's gates (``person_get_for``).
+    The caller has already passed the people room's gates (``person_get_for``); ``allowed`` is the
+    sensitive categories that viewer may see (``person.access.sensitive``): measures, assessments and
+    statuses of other categories are left out.
     """
+    if allowed is None:
+        allowed = frozenset({"health", "criminal"})
     episode = SupportEpisode.objects.filter(person=person).order_by("started_on", "id").first()
     today = timezone.localdate()
     started = episode.started_on if episode else None
@@ -298,11 +371,11 @@ def person_picture(*, person: Person) -> PersonPicture:
     )
     first_q, _ = _ledger_bounds(person.area_id)
     last_q = cohort.quarter_of(today)  # show the quarter in progress too (marked as such)
-    window = cohort.Window(4, 8)
+    window = framework_current(area=person.area).window
     table = cohort.build_person_quarters(
         people=people,
         counts=_counts({"person": person}),
-        measures=[BY_CODE[c] for c in PERSON_SERVICE_USE],
+        measures=[BY_CODE[c] for c in PERSON_SERVICE_USE if measure_sensitivity(BY_CODE[c]) in allowed | {""}],
         window=window,
         first_q=first_q,
         last_q=last_q,
@@ -313,13 +386,16 @@ def person_picture(*, person: Person) -> PersonPicture:
     for status in (
         OutcomeStatus.objects.filter(person=person).select_related("recorded_by").order_by("recorded_on", "id")
     ):
-        statuses.setdefault(status.kind, []).append(status)
+        if STATUS_SENSITIVITY.get(status.kind, "") in allowed | {""}:
+            statuses.setdefault(status.kind, []).append(status)
     return PersonPicture(
         person=person,
         started_on=started,
         table=table,
         quarter_numbers=quarter_numbers,
-        ndt=list(NdtAssessment.objects.filter(person=person).order_by("assessed_on", "id")),
+        ndt=list(NdtAssessment.objects.filter(person=person).order_by("assessed_on", "id"))
+        if "health" in allowed
+        else [],
         statuses=statuses,
     )
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -44,8 +45,18 @@ def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpRespons
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([[_cell(value) for value in row] for row in rows])
     return response
+
+
+def _cell(value: Any) -> Any:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection); numbers pass unchanged."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
+    return value
 
 
 def _area(request: HttpRequest) -> Any:
@@ -184,7 +195,10 @@ def equity(request: HttpRequest) -> HttpResponse:
     except NeedsPrecompute:
         return _preparing(request, area)
     initial = {"measure": spec.measures[0], "quarter": min(4, spec.window.follow_up_quarters), "group": "sex"}
-    form = equity_form(request.GET or initial, measures=list(spec.measures), follow_up=spec.window.follow_up_quarters)
+    groups = [g for g in FILTERS if g in filter_options(table)] or ["sex"]
+    form = equity_form(
+        request.GET or initial, measures=list(spec.measures), follow_up=spec.window.follow_up_quarters, groups=groups
+    )
     rows: list[dict[str, Any]] = []
     chart = ""
     measure = None
@@ -203,7 +217,7 @@ def equity(request: HttpRequest) -> HttpResponse:
             last_q=table.last_q,
         )
         figures = []
-        for value in sorted(table.people[group].dropna().unique()):
+        for value in filter_options(table).get(group, []):
             part = apply_filters(only, {group: value})
             figures.append((value, cohort.cohort_report(part, quarters=[k], n_boot=BOOTSTRAP).figure(measure.code, k)))
         adjusted = stats.holm_adjust([f.change.p_value for _, f in figures])
@@ -351,7 +365,8 @@ def _service_use_rows(picture: Any) -> tuple[list[str], list[dict[str, Any]]]:
 @access(roles=PERSON_ROLES, person_gate=True)
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     subject = person_get_for(user=request.user, pk=pk, reason="outcomes picture")
-    picture = person_picture(person=subject)
+    allowed = getattr(getattr(subject, "access", None), "sensitive", frozenset({"health", "criminal"}))
+    picture = person_picture(person=subject, allowed=allowed)
     headers, rows = _service_use_rows(picture)
     table_name = request.GET.get("table")
     if request.GET.get("format") == "csv":
@@ -401,13 +416,18 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 muted=q < start_q,
             )
         )
-    crisis_chart = charts.bar_chart(
-        chart_id="crisis",
-        title="Crisis contacts each quarter: A&E, emergency admissions, ambulance call-outs and arrests",
-        description="; ".join(f"{b.label}: {present.number(b.value, 0)}" for b in bars)
-        + ". Grey bars are before support.",
-        bars=bars,
-        unit="contacts in the quarter (grey: before support; blue: since support started)",
+    summary = _crisis_summary(picture, crisis_idx) if crisis_idx else ""
+    crisis_chart = (
+        ""
+        if not crisis_idx
+        else charts.bar_chart(
+            chart_id="crisis",
+            title="Crisis contacts each quarter: A&E, emergency admissions, ambulance call-outs and arrests",
+            description="; ".join(f"{b.label}: {present.number(b.value, 0)}" for b in bars)
+            + ". Grey bars are before support.",
+            bars=bars,
+            unit="contacts in the quarter (grey: before support; blue: since support started)",
+        )
     )
     statuses = [(STATUS_KINDS[kind][0], items) for kind, items in picture.statuses.items()]
     context = {
@@ -418,9 +438,34 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "ndt_chart": mark_safe(ndt_chart),  # noqa: S308 - built from escaped parts
         "crisis_chart": mark_safe(crisis_chart),  # noqa: S308 - built from escaped parts
         "statuses": statuses,
+        "summary": summary,
+        "show_ndt": "health" in allowed,
         "can_record": getattr(request.user, "role", "") in FRONTLINE_ROLES,
     }
     return render(request, "outcomes/person.html", context)
+
+
+def _crisis_summary(picture: Any, crisis_idx: list[int]) -> str:
+    """One plain sentence comparing the latest finished quarter of support with before support."""
+    table = picture.table
+    if picture.started_on is None:
+        return ""
+    start_q = int(table.people["start_q"].iloc[0])
+    b_q = table.window.baseline_quarters
+    before = table.quarterly[0, crisis_idx, :b_q]
+    if not np.isfinite(before).all():
+        return ""
+    finished = [q for q in picture.quarter_numbers if start_q < q < cohort.quarter_of(timezone.localdate())]
+    if not finished:
+        return "Support started recently: the first full quarter of support has not finished yet."
+    latest = finished[-1]
+    now = float(np.nansum(table.quarterly[0, crisis_idx, latest - start_q + b_q]))
+    then = float(before.sum(axis=0).mean())
+    return (
+        f"In {cohort.quarter_label(latest)} there {'was' if now == 1 else 'were'} {now:.0f} crisis "
+        f"contact{'' if now == 1 else 's'}, against an average of {then:.1f} a quarter in the "
+        f"{b_q} quarter{'' if b_q == 1 else 's'} before support."
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,6 +5,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tide.outcomes import cohort
 from tide.outcomes.catalogue import BY_CODE
@@ -179,3 +181,64 @@ def test_age_bands():
     assert cohort.age_band(19) == "18–24"
     assert cohort.age_band(70) == "65 and over"
     assert cohort.age_band(None) == "Not known"
+
+
+def test_definition_groups_overlap_and_none_met_is_its_own_group():
+    from tide.outcomes.selectors import NONE_MET, apply_filters, filter_options, group_mask
+
+    people = pd.DataFrame(
+        {
+            "person": [1, 2, 3],
+            "started_on": [dt.date(2025, 5, 1)] * 3,
+            "definition": ["Changing Futures|Turning the Tide", "Turning the Tide", ""],
+        }
+    )
+    table = cohort.build_person_quarters(
+        people=people,
+        counts=counts([]),
+        measures=[BY_CODE["arrest"]],
+        window=cohort.Window(1, 1),
+        first_q=Q(dt.date(2024, 1, 1)),
+        last_q=Q(dt.date(2026, 9, 30)),
+    )
+    assert filter_options(table)["definition"] == ["Changing Futures", "Turning the Tide", NONE_MET]
+    assert group_mask(table, "definition", "Turning the Tide").tolist() == [True, True, False]
+    assert group_mask(table, "definition", NONE_MET).tolist() == [False, False, True]
+    assert apply_filters(table, {"definition": "Changing Futures"}).people["person"].tolist() == [1]
+
+
+FIRST = Q(dt.date(2023, 10, 1))
+LAST = Q(dt.date(2026, 9, 30))
+
+
+@st.composite
+def cohorts(draw):
+    n = draw(st.integers(1, 12))
+    people, ledger = [], []
+    for pid in range(n):
+        start = dt.date(2023, 10, 1) + dt.timedelta(days=draw(st.integers(0, 1090)))
+        died = draw(st.one_of(st.none(), st.integers(1, 600)))
+        people.append(
+            {"person": pid, "started_on": start, "died_on": start + dt.timedelta(days=died) if died else None}
+        )
+        for _ in range(draw(st.integers(0, 6))):
+            ledger.append((pid, "arrest", draw(st.integers(FIRST, LAST)), draw(st.integers(1, 4))))
+    return pd.DataFrame(people), counts(ledger)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cohorts(), st.integers(1, 4), st.integers(1, 6))
+def test_everyone_is_either_counted_or_excluded_with_a_reason(data, baseline, follow_up):
+    people, ledger = data
+    table = cohort.build_person_quarters(
+        people=people,
+        counts=ledger,
+        measures=[BY_CODE["arrest"], BY_CODE["rough_sleeping"]],
+        window=cohort.Window(baseline, follow_up),
+        first_q=FIRST,
+        last_q=LAST,
+    )
+    report = cohort.cohort_report(table, n_boot=20)
+    for (_, _k), figure in report.figures.items():
+        assert figure.change.n + sum(figure.excluded.values()) == len(people)
+        assert figure.change.n == 0 or figure.change.mean_before >= 0

@@ -84,7 +84,8 @@ def test_bar_chart_is_labelled_and_escapes_text():
     assert 'aria-labelledby="c1-title c1-desc"' in svg
     assert "A&amp;E &lt;visits&gt;" in svg
     assert "<visits>" not in svg
-    assert svg.count("<rect") == 2  # no bar for a quarter without a value
+    assert svg.count("<rect") == 2  # no bar for a quarter without a value, but it says so
+    assert svg.count(">no data<") == 1
 
 
 def test_line_chart_draws_every_point():

@@ -77,3 +77,21 @@ def test_statuses_appear_on_the_persons_timeline(area, coordinator):
     entries = [e for e in timeline_for(person, coordinator) if e.kind == "outcome status"]
     assert entries[0].title == "Contact with family: Regular contact"
     assert entries[0].url == f"/outcomes/people/{person.pk}/"
+
+
+def test_outcomes_report_command_prints_and_exports(area, supported_cohort, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("outcomes_report", "--area", area.code, "--quarter", "1", stdout=out)
+    assert "12 people started support" in out.getvalue()
+    assert "A&E attendances" in out.getvalue()
+    path = tmp_path / "figures.csv"
+    call_command("outcomes_report", "--area", area.code, "--csv", str(path), stdout=StringIO())
+    assert path.read_text().startswith("measure,label,domain")
+    with pytest.raises(CommandError, match="No area"):
+        call_command("outcomes_report", "--area", "nowhere")
+    with pytest.raises(CommandError, match="--quarter"):
+        call_command("outcomes_report", "--area", area.code, "--quarter", "99")

@@ -141,6 +141,9 @@ def test_person_picture_shows_service_use_ndt_and_statuses(coordinator_client, c
     html = response.content.decode()
     assert response.status_code == 200
     assert "Support with a coordinator started on 10 May 2025" in html
+    # baseline: 2 A&E a quarter (and one arrest in Jan 2024, outside the baseline year); latest
+    # finished quarter of support with a record: Jul–Sep 2026, nothing recorded
+    assert "In Jul–Sep 2026 there were 0 crisis contacts, against an average of 2.0 a quarter" in html
     assert "Hostel or emergency accommodation" in html
     assert "NDT assessment totals over time" in html
     assert AuditEvent.objects.filter(action="person.viewed", person_id=person.pk, reason="outcomes picture").exists()
@@ -195,11 +198,41 @@ def test_pages_work_for_an_area_with_nobody_supported_yet(commissioner_client, a
     assert commissioner_client.get("/outcomes/?format=csv").status_code == 200
 
 
-def test_person_without_support_or_events_has_a_plain_picture(coordinator_client, area):
+@pytest.fixture
+def related_to_everyone(monkeypatch):
+    """A relationship for every user and person in the area (as a referral or an agreement would give)."""
+    from tide.core import relationships
+
+    monkeypatch.setitem(relationships._providers, "test-everyone", lambda user, person: "test relationship")
+
+
+def test_person_without_support_or_events_has_a_plain_picture(coordinator_client, area, related_to_everyone):
     person = PersonFactory(area=area)
     html = coordinator_client.get(f"/outcomes/people/{person.pk}/").content.decode()
     assert "No coordinated support has started yet" in html
     assert "No NDT assessment has been recorded." in html
+
+
+def test_person_picture_needs_a_relationship(coordinator_client, area):
+    person = PersonFactory(area=area)
+    assert coordinator_client.get(f"/outcomes/people/{person.pk}/").status_code == 403
+    assert AuditEvent.objects.filter(action="person.view_refused", person_id=person.pk).exists()
+
+
+def test_a_housing_practitioner_sees_no_health_or_criminal_measures(
+    client, area, supported_cohort, related_to_everyone
+):
+    from tide.areas.models import Sector
+    from tide.testing.factories import AgencyFactory
+
+    housing = AgencyFactory(area=area, name="Tideford Housing", code="housing", sector=Sector.HOUSING)
+    client.force_login(make_user(area, Role.PRACTITIONER, agency=housing))
+    html = client.get(f"/outcomes/people/{supported_cohort[0].pk}/").content.decode()
+    assert "Nights seen sleeping rough" in html
+    assert "Evictions" in html
+    assert "A&amp;E attendances" not in html
+    assert "Arrests" not in html
+    assert "NDT assessment" not in html
 
 
 def test_equity_with_a_measure_that_does_not_exist_explains_the_problem(coordinator_client, supported_cohort):
@@ -236,5 +269,23 @@ def test_a_large_cohort_is_prepared_in_the_background_then_shown(
 
 
 def test_person_picture_runs_in_bounded_queries(coordinator_client, supported_cohort, django_assert_max_num_queries):
-    with django_assert_max_num_queries(18):  # PostgreSQL adds the audit chain's advisory lock
+    with django_assert_max_num_queries(22):  # need-to-know gates; PostgreSQL adds the audit chain's lock
         assert coordinator_client.get(f"/outcomes/people/{supported_cohort[0].pk}/").status_code == 200
+
+
+def test_csv_exports_neutralise_formulas_but_keep_negative_numbers(coordinator_client, coordinator, supported_cohort):
+    person = supported_cohort[0]
+    OutcomeStatus.objects.create(
+        person=person,
+        kind="housing",
+        value="hostel",
+        recorded_on=dt.date(2025, 6, 1),
+        in_their_words='=HYPERLINK("http://example.invalid")',
+        recorded_by=coordinator,
+    )
+    csv = coordinator_client.get(
+        f"/outcomes/people/{person.pk}/", {"format": "csv", "table": "statuses"}
+    ).content.decode()
+    assert "'=HYPERLINK" in csv
+    report = coordinator_client.get("/outcomes/", {"format": "csv"}).content.decode()
+    assert ",-0.9166666666666667," in report or ",-0.916666666666667," in report
