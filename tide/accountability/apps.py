@@ -13,6 +13,7 @@ class AccountabilityConfig(AppConfig):
 
         relationships.register("accountability.oversight", selectors.relationship_oversight)
         relationships.register("accountability.agency_involved", selectors.relationship_agency_involved)
+        relationships.register("accountability.coordination_service", selectors.relationship_coordination_service)
         access.register_break_glass_checker(selectors.break_glass_active)
 
         navigation.register("Accountability", "accountability:overview", roles={Role.ACCOUNTABLE_OFFICER}, order=60)

@@ -68,6 +68,35 @@ def relationship_agency_involved(user: Any, person: Person) -> str | None:
     return "agency involved, under an information-sharing agreement" if under_isa else None
 
 
+def relationship_coordination_service(user: Any, person: Person) -> str | None:
+    """Coordinators work the by-name list: they may open people identified but not yet allocated.
+
+    Once someone else coordinates the person, only that coordinator (coordination's provider) keeps
+    the relationship; other coordinators need break-glass.
+    """
+    if getattr(user, "role", "") != Role.COORDINATOR or user.area_id != person.area_id:
+        return None
+    from tide.coordination.models import SupportEpisode
+    from tide.identification.models import Alert, NdtAssessment
+
+    if SupportEpisode.objects.filter(person=person, ended_on__isnull=True).exists():
+        return None
+    identified = Alert.objects.filter(person=person).exists() or NdtAssessment.objects.filter(person=person).exists()
+    return "coordination service: identified, not yet allocated" if identified else None
+
+
+def unrelated_views(*, user: Any, days: int = 30) -> QuerySet[AuditEvent]:
+    """Records opened without a relationship while the area runs need-to-know in audit mode."""
+    since = timezone.now() - dt.timedelta(days=days)
+    area_people = Person.objects.filter(area_id=user.area_id).values("pk")
+    return (
+        AuditEvent.objects.filter(action="person.viewed", detail__via="unrelated", at__gte=since)
+        .filter(person_id__in=area_people)
+        .select_related("actor__agency")
+        .order_by("-at")[:200]
+    )
+
+
 def break_glass_active(user: Any, person: Person) -> str | None:
     grant = (
         BreakGlass.objects.filter(user_id=user.pk, person=person, expires_at__gt=timezone.now())
