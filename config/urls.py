@@ -5,7 +5,13 @@ urlpatterns = [
     path("", include("tide.core.urls")),
     path("", include("tide.areas.urls")),
     path("people/", include("tide.people.urls")),
+    path("identification/", include("tide.identification.urls")),
+    path("coordination/", include("tide.coordination.urls")),
+    path("outcomes/", include("tide.outcomes.urls")),
+    path("finance/", include("tide.finance.urls")),
     path("", include("tide.accountability.urls")),
+    path("intake/", include("tide.intake.urls")),
+    path("linkage/", include("tide.linkage.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,3 +5,11 @@ class IntakeConfig(AppConfig):
     name = "tide.intake"
     label = "intake"
     verbose_name = "Agency data intake"
+
+    def ready(self) -> None:
+        from tide.areas.models import Role
+        from tide.core import jobs, navigation
+        from tide.intake.jobs import KIND, import_handler
+
+        jobs.register(KIND, import_handler)
+        navigation.register("Data intake", "intake:index", roles={Role.ADMINISTRATOR, Role.TEAM_MANAGER}, order=60)

@@ -15,6 +15,14 @@ class ServiceEvent(models.Model):
     occurred_on = models.DateField()
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="service_events")
     source_ref = models.CharField(max_length=100, blank=True, help_text="The agency's own record reference.")
+    source_record = models.ForeignKey(
+        "linkage.SourceRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        help_text="The agency record the event came in on: events follow it when links change.",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -22,6 +30,7 @@ class ServiceEvent(models.Model):
         indexes = [
             models.Index(fields=["person", "occurred_on"]),
             models.Index(fields=["event_type", "occurred_on"]),
+            models.Index(fields=["agency", "source_ref"]),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,298 @@
+"""Writes of the intake room: extract formats, accepted files (all or nothing), agency API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tide.areas.models import Agency
+from tide.core.audit import audit_record
+from tide.intake import validation
+from tide.intake.models import AgencyToken, Channel, ExtractFile, ExtractFormat
+from tide.linkage import services as linkage
+from tide.service_use.models import ServiceEvent
+from tide.service_use.services import events_record
+
+SHIPPED_FORMATS = Path(__file__).parent / "formats"
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, message: str = "") -> None:
+    return None
+
+
+# --- formats ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def format_save(*, spec: dict[str, Any], actor: Any) -> ExtractFormat:
+    """Create or update a format from its declaration; a changed declaration gets the next version."""
+    try:
+        validation.check_format(spec)
+    except validation.FormatError as exc:
+        raise ValidationError({"spec": str(exc)}) from exc
+    current = ExtractFormat.objects.filter(code=spec["code"]).first()
+    user = actor if getattr(actor, "pk", None) else None
+    if current is None:
+        fmt = ExtractFormat.objects.create(
+            code=spec["code"], name=spec["name"], version=int(spec.get("version", 1)), spec=spec, updated_by=user
+        )
+    elif current.spec == spec:
+        return current
+    else:
+        current.version += 1
+        current.name, current.spec, current.updated_by = spec["name"], {**spec, "version": current.version}, user
+        current.save()
+        fmt = current
+    audit_record(
+        actor=actor, action="intake.format_saved", target=fmt, detail={"code": fmt.code, "version": fmt.version}
+    )
+    return fmt
+
+
+def formats_load_shipped(*, actor: Any) -> list[ExtractFormat]:
+    """Load (or refresh) the formats shipped in ``tide/intake/formats/``."""
+    return [
+        format_save(spec=json.loads(path.read_text()), actor=actor) for path in sorted(SHIPPED_FORMATS.glob("*.json"))
+    ]
+
+
+# --- imports ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    file: ExtractFile | None = None
+    problems: list[validation.Problem] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        return self.file is not None
+
+    def problems_json(self) -> list[dict[str, Any]]:
+        return [{"row": p.row, "column": p.column, "message": p.message} for p in self.problems]
+
+
+def _refuse(*, agency: Agency, filename: str, actor: Any, outcome: ImportOutcome, sha: str) -> ImportOutcome:
+    audit_record(
+        actor=actor,
+        action="intake.file_refused",
+        target=agency,
+        detail={"filename": filename[:200], "sha256": sha, "problems": len(outcome.problems)},
+    )
+    return outcome
+
+
+def _already_received(agency: Agency, event_ids: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(event_ids), 5000):
+        chunk = event_ids[start : start + 5000]
+        found.update(
+            ServiceEvent.objects.filter(agency=agency, source_ref__in=chunk).values_list("source_ref", "source_ref")
+        )
+    return found
+
+
+def extract_import(
+    *,
+    agency: Agency,
+    content: bytes,
+    filename: str,
+    channel: str,
+    actor: Any,
+    progress: Progress = _no_progress,
+) -> ImportOutcome:
+    """Validate an extract and, only when every row is good, take all of it in; else write nothing."""
+    sha = hashlib.sha256(content).hexdigest()
+    fmt = ExtractFormat.objects.filter(code=agency.code).first()
+    if fmt is None:
+        outcome = ImportOutcome(problems=[validation.Problem(None, "", f"No extract format is declared for {agency}.")])
+        return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
+    earlier = ExtractFile.objects.filter(agency=agency, sha256=sha).first()
+    if earlier is not None:
+        message = (
+            f"This file was already accepted on {timezone.localtime(earlier.received_at):%d %B %Y at %H:%M} "
+            f"as “{earlier.filename}”: the same file is not taken twice."
+        )
+        outcome = ImportOutcome(problems=[validation.Problem(None, "", message)])
+        return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
+    progress(0.02, "Checking the file")
+    spec = fmt.spec
+    result = validation.validate(
+        content,
+        filename=filename,
+        spec=spec,
+        today=timezone.localdate(),
+        stop=lambda n: progress(min(0.35, 0.02 + n / 3_000_000), f"Checked {n:,} rows"),
+    )
+    event_col, ref_col, date_col = spec.get("event_id"), spec["record_ref"], spec["event_date"]
+    if result.ok and event_col:
+        repeats = _already_received(agency, [row[event_col] for row in result.rows])
+        for row in result.rows:
+            if row[event_col] in repeats:
+                result.problems.append(
+                    validation.Problem(
+                        row["_line"], event_col, f"Event {row[event_col]} was already received in an earlier file."
+                    )
+                )
+                if len(result.problems) >= validation.MAX_ERRORS:
+                    result.truncated = True
+                    break
+    if not result.ok:
+        outcome = ImportOutcome(problems=result.problems, truncated=result.truncated)
+        return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
+    rows = result.rows
+    identity_of = {c["name"]: c["identity"] for c in spec["columns"] if c.get("identity")}
+    mapping = spec["event_type"]["map"]
+    type_col = spec["event_type"]["column"]
+    with transaction.atomic():
+        file = ExtractFile.objects.create(
+            area=agency.area,
+            agency=agency,
+            format=fmt,
+            format_version=fmt.version,
+            filename=filename[:255],
+            sha256=sha,
+            size_bytes=len(content),
+            channel=channel,
+            received_by=actor if getattr(actor, "pk", None) else None,
+            row_count=len(rows),
+        )
+        identities: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            ref = row[ref_col]
+            if ref not in identities:
+                identities[ref] = {identity_of[name]: row[name] for name in identity_of}
+        progress(0.4, f"Linking {len(identities):,} agency records")
+        records, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities, file=file)
+        linkage.records_link(
+            area=agency.area,
+            records=new,
+            actor=actor,
+            progress=lambda f, m: progress(0.4 + 0.4 * f, m),
+        )
+        person_of = linkage.current_person_ids(r.pk for r in records.values())
+        progress(0.85, f"Recording {len(rows):,} events in the ledger")
+        events = [
+            ServiceEvent(
+                person_id=person_of[records[row[ref_col]].pk],
+                event_type=mapping[row[type_col]],
+                occurred_on=row[date_col],
+                agency=agency,
+                source_ref=row[event_col] if event_col else "",
+                source_record=records[row[ref_col]],
+            )
+            for row in rows
+        ]
+        events_record(events=events, actor=actor, reason=f"extract {file.pk} from {agency.code}")
+        file.record_count, file.new_record_count, file.event_count = len(records), len(new), len(events)
+        file.save(update_fields=["record_count", "new_record_count", "event_count"])
+        audit_record(
+            actor=actor,
+            action="intake.file_accepted",
+            target=file,
+            detail={"agency": agency.code, "rows": len(rows), "sha256": sha, "channel": channel},
+        )
+    progress(1.0, "Accepted")
+    return ImportOutcome(file=file)
+
+
+# --- agency API tokens --------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, agency: Agency, label: str, actor: Any) -> tuple[AgencyToken, str]:
+    """Issue a token for an agency system; the secret is returned once and only its hash is kept."""
+    if not label.strip():
+        raise ValidationError({"label": "Give the token a label, such as the system that will use it."})
+    secret = f"tide_{secrets.token_urlsafe(32)}"
+    token = AgencyToken.objects.create(
+        agency=agency, label=label.strip()[:200], token_hash=token_hash(secret), created_by=actor
+    )
+    audit_record(actor=actor, action="intake.token_created", target=token, detail={"agency": agency.code})
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, token: AgencyToken, actor: Any) -> AgencyToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="intake.token_revoked", target=token)
+    return token
+
+
+def token_agency(secret: str) -> Agency | None:
+    """The agency a presented token belongs to, or ``None`` when it is unknown or revoked."""
+    if not secret:
+        return None
+    token = (
+        AgencyToken.objects.select_related("agency__area")
+        .filter(token_hash=token_hash(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        return None
+    AgencyToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.agency
+
+
+__all__ = ["Channel", "ImportOutcome", "extract_import", "format_save", "formats_load_shipped"]
+
+
+# --- the demo area ------------------------------------------------------------------------------
+
+
+def demo_area_import(
+    *, area: Any, extracts_dir: Path | str, actor: Any, progress: Progress = _no_progress
+) -> dict[str, int]:
+    """Take the simulated area's extracts (``<extracts_dir>/<agency>.csv``) in through intake and linkage.
+
+    Loads the shipped formats, creates any agency the area lacks (code and sector from the format),
+    then imports each agency's file exactly as an upload would: all or nothing, linked incrementally.
+    Returns events recorded per agency code; raises ``ValidationError`` listing the first problems of
+    a refused file.
+    """
+    from tide.areas.services import agency_create
+
+    formats = formats_load_shipped(actor=actor)
+    folder = Path(extracts_dir)
+    present = [f for f in formats if (folder / f"{f.code}.csv").is_file()]
+    if not present:
+        raise ValidationError(f"No extract files named after a declared format were found in {folder}.")
+    counts: dict[str, int] = {}
+    for index, fmt in enumerate(present):
+        agency = Agency.objects.filter(area=area, code=fmt.code).first()
+        if agency is None:
+            agency = agency_create(
+                area=area, name=fmt.name, code=fmt.code, sector=fmt.spec.get("sector", "other"), actor=actor
+            )
+        path = folder / f"{fmt.code}.csv"
+        share = 1 / len(present)
+        outcome = extract_import(
+            agency=agency,
+            content=path.read_bytes(),
+            filename=path.name,
+            channel=Channel.COMMAND,
+            actor=actor,
+            progress=lambda f, m, i=index, s=share, n=fmt.name: progress(i * s + f * s, f"{n}: {m}"),
+        )
+        if outcome.file is None:
+            first = "; ".join(str(p) for p in outcome.problems[:5])
+            raise ValidationError(f"{path.name} was refused: {first}")
+        counts[fmt.code] = outcome.file.event_count
+    return counts

@@ -1,0 +1,83 @@
+import pytest
+
+from tide.areas.models import Role
+from tide.intake.tests.extracts import POLICE_ROWS, acute_csv, police_csv
+from tide.testing.browser import PHONE, axe_violations, screenshot, sign_in
+from tide.testing.factories import TEST_PASSWORD
+from tide.testing.fixtures import make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def data_lead(area, police, acute):
+    return make_user(area, Role.TEAM_MANAGER, first_name="Dana", last_name="Lead")
+
+
+def _upload(page, agency: str, path) -> None:
+    page.goto("/intake/")
+    page.get_by_label("Agency").select_option(label=agency)
+    page.get_by_label("Extract file").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_load_state()
+
+
+def test_analyst_fixes_a_refused_extract_reviews_a_pair_and_sees_one_timeline(page, data_lead, tmp_path):
+    sign_in(page, data_lead.username, TEST_PASSWORD)
+    bad = tmp_path / "custody.csv"
+    bad.write_bytes(police_csv([POLICE_ROWS[0].replace("2026-01-10", "2026-01-40"), *POLICE_ROWS[1:]]))
+    _upload(page, "Tideford Police", bad)
+    assert page.get_by_role("heading", name="File refused: nothing was recorded").is_visible()
+    assert page.get_by_role("cell", name="“2026-01-40” is not a date in the form YYYY-MM-DD.").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "intake-01-refused")
+
+    good = tmp_path / "custody-fixed.csv"
+    good.write_bytes(police_csv())
+    _upload(page, "Tideford Police", good)
+    assert page.get_by_role("heading", name="File accepted").is_visible()
+    hospital = tmp_path / "hospital.csv"
+    hospital.write_bytes(acute_csv())
+    _upload(page, "Tideford Hospital", hospital)
+    assert page.get_by_role("heading", name="File accepted").is_visible()
+    screenshot(page, "intake-02-accepted")
+
+    page.get_by_role("link", name="review queue").click()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Bernadette Holloway and Bernadette Holloway").click()
+    assert page.get_by_role("heading", name="Are these the same person?").is_visible()
+    assert page.get_by_role("row", name="Date of birth").get_by_text("Differs").is_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "intake-03-pair")
+    page.get_by_label("Yes, the same person: link them").check()
+    page.get_by_role("button", name="Save decision").click()
+    page.wait_for_load_state()
+
+    assert page.get_by_text("Linked: the two records are now one person.").is_visible()
+    timeline = page.locator("main")
+    assert timeline.get_by_text("Tideford Police").first.is_visible()
+    assert timeline.get_by_text("Tideford Hospital").first.is_visible()
+    assert timeline.get_by_text("A&E attendance").first.is_visible()
+    assert timeline.get_by_text("Arrest").first.is_visible()
+    screenshot(page, "intake-04-linked-person")
+
+
+def test_intake_and_linkage_pages_work_on_a_phone_without_serious_accessibility_problems(
+    browser, live_server, data_lead
+):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, bypass_csp=True)
+    phone_page = context.new_page()
+    sign_in(phone_page, data_lead.username, TEST_PASSWORD)
+    for path in [
+        "/intake/",
+        "/intake/formats/",
+        "/intake/formats/police/",
+        "/linkage/review/",
+        "/linkage/model/",
+        "/linkage/known/?family_name=Okafor",
+    ]:
+        phone_page.goto(path)
+        assert axe_violations(phone_page) == [], path
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, path
+    context.close()

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tide.core.jobs import JobCancelledError
+from tide.core.models import Job
+from tide.core.timeline import timeline_for
+from tide.intake.jobs import KIND, import_handler, incoming_save
+from tide.intake.models import ExtractFile
+from tide.intake.services import extract_import
+from tide.intake.tests.extracts import ACUTE_ROWS, POLICE_HEADER, POLICE_ROWS, acute_csv, csv_bytes, police_csv
+from tide.linkage.models import MatchCandidate, ModelVersion, PersonLink, SourceRecord
+from tide.people.models import Person
+from tide.service_use.models import ServiceEvent
+
+
+def test_accepted_file_keeps_its_provenance_and_its_events_reach_the_ledger(police, analyst):
+    outcome = extract_import(
+        agency=police, content=police_csv(), filename="custody.csv", channel="upload", actor=analyst
+    )
+    assert outcome.accepted, outcome.problems
+    file = ExtractFile.objects.get()
+    assert (file.agency, file.received_by, file.row_count, file.record_count, file.event_count) == (
+        police,
+        analyst,
+        4,
+        3,
+        4,
+    )
+    assert len(file.sha256) == 64
+    event = ServiceEvent.objects.get(source_ref="CU00000000002")
+    assert (event.event_type, event.occurred_on, event.agency) == ("custody_night", dt.date(2026, 1, 10), police)
+    assert event.source_record.record_ref == "PP00000001"
+    assert event.person.family_name == "Okafor"  # capitals from the police system are tidied for the register
+    assert Person.objects.count() == 3
+
+
+def test_the_same_file_sent_twice_is_refused_as_a_repeat(police, analyst):
+    extract_import(agency=police, content=police_csv(), filename="a.csv", channel="upload", actor=analyst)
+    outcome = extract_import(agency=police, content=police_csv(), filename="b.csv", channel="api", actor=analyst)
+    assert not outcome.accepted
+    assert "already accepted" in outcome.problems[0].message
+    assert ExtractFile.objects.count() == 1
+    assert ServiceEvent.objects.count() == 4
+
+
+def test_an_event_already_received_in_another_file_is_refused(police, analyst):
+    extract_import(
+        agency=police, content=police_csv(POLICE_ROWS[:2]), filename="a.csv", channel="upload", actor=analyst
+    )
+    outcome = extract_import(
+        agency=police, content=police_csv(POLICE_ROWS[1:]), filename="b.csv", channel="upload", actor=analyst
+    )
+    assert [(p.row, p.column) for p in outcome.problems] == [(2, "event_id")]
+    assert "already received" in outcome.problems[0].message
+    assert ServiceEvent.objects.count() == 2
+
+
+def test_records_from_two_agencies_link_to_one_person_whose_timeline_shows_both(police, acute, analyst, coordinator):
+    extract_import(agency=police, content=police_csv(), filename="p.csv", channel="upload", actor=analyst)
+    extract_import(agency=acute, content=acute_csv(), filename="a.csv", channel="upload", actor=analyst)
+    police_record = SourceRecord.objects.get(record_ref="PP00000001")
+    acute_record = SourceRecord.objects.get(record_ref="RTX0000001")  # "Danny" with an NHS number, no PNC
+    person = police_record.links.get(ended_at__isnull=True).person
+    assert acute_record.links.get(ended_at__isnull=True).person == person
+    sources = {e.source for e in timeline_for(person, coordinator) if e.kind == "service event"}
+    assert sources == {"Tideford Police", "Tideford Hospital"}
+    assert ModelVersion.objects.count() == 1  # the second file linked without retraining
+
+
+def test_uncertain_pair_goes_to_review_and_the_decision_can_be_undone(police, acute, analyst):
+    from tide.linkage.services import candidate_decide, link_undo
+
+    extract_import(agency=police, content=police_csv(), filename="p.csv", channel="upload", actor=analyst)
+    extract_import(agency=acute, content=acute_csv(), filename="a.csv", channel="upload", actor=analyst)
+    candidate = MatchCandidate.objects.get()
+    assert {candidate.record_a.record_ref, candidate.record_b.record_ref} == {"PP00000002", "RTX0000002"}
+    assert 0.8 <= candidate.probability < 0.99
+    acute_record = SourceRecord.objects.get(record_ref="RTX0000002")
+    before = acute_record.links.get(ended_at__isnull=True).person
+    candidate_decide(candidate=candidate, decision="link", note="same address history", actor=analyst)
+    police_person = SourceRecord.objects.get(record_ref="PP00000002").links.get(ended_at__isnull=True).person
+    assert acute_record.links.get(ended_at__isnull=True).person == police_person
+    assert ServiceEvent.objects.get(source_ref="AE00000000003").person == police_person  # events follow the record
+    assert Person.objects.filter(pk=before.pk).exists()  # soft: nobody is deleted
+    link_undo(link=acute_record.links.get(ended_at__isnull=True), actor=analyst)
+    assert acute_record.links.get(ended_at__isnull=True).person == before
+    assert ServiceEvent.objects.get(source_ref="AE00000000003").person == before
+    assert acute_record.links.count() == 3  # full history: new, review, undo
+
+
+def test_a_rejected_pair_is_never_proposed_again_and_a_split_stays_split(police, acute, analyst):
+    from tide.linkage.services import candidate_decide, record_split
+
+    extract_import(agency=police, content=police_csv(), filename="p.csv", channel="upload", actor=analyst)
+    extract_import(agency=acute, content=acute_csv(ACUTE_ROWS[:3]), filename="a1.csv", channel="upload", actor=analyst)
+    candidate_decide(candidate=MatchCandidate.objects.get(), decision="no_match", note="", actor=analyst)
+    danny = SourceRecord.objects.get(record_ref="RTX0000001")
+    person = record_split(record=danny, actor=analyst, reason="different mother's name in A&E notes")
+    # A later file with more events for both records: nothing is re-proposed or re-joined.
+    more = [
+        '"AE00000000005","RTX0000002",,"Holloway","Bernadette",1979-12-03,,"ae_attendance",2026-06-14',
+        '"AE00000000006","RTX0000001","9434765919","Okafor","Danny",1984-06-12,"TX1 2AB","ae_attendance",2026-06-20',
+    ]
+    assert extract_import(
+        agency=acute, content=acute_csv(more), filename="a2.csv", channel="upload", actor=analyst
+    ).accepted
+    assert MatchCandidate.objects.filter(status="open").count() == 0
+    assert danny.links.get(ended_at__isnull=True).person == person
+    assert ServiceEvent.objects.get(source_ref="AE00000000006").person == person
+
+
+def test_new_records_link_incrementally_without_moving_known_ones(police, analyst):
+    extract_import(
+        agency=police, content=police_csv(POLICE_ROWS[:3]), filename="a.csv", channel="upload", actor=analyst
+    )
+    links_before = set(PersonLink.objects.values_list("pk", "record_id", "person_id"))
+    extra = '"CU00000000009","PP00000009",,"OKAFOR","Daniel",1984-06-12,"12 Quay Street, Tidemouth","TX1 2AB","arrest",2026-05-01'
+    extract_import(
+        agency=police, content=csv_bytes(POLICE_HEADER, [extra]), filename="b.csv", channel="upload", actor=analyst
+    )
+    assert links_before <= set(PersonLink.objects.values_list("pk", "record_id", "person_id"))
+    new = SourceRecord.objects.get(record_ref="PP00000009").links.get()
+    assert new.person == SourceRecord.objects.get(record_ref="PP00000001").links.get().person
+    assert new.method == "model"
+    assert new.probability >= 0.99
+
+
+def test_import_job_cancelled_midway_writes_nothing(police, analyst):
+    job = Job.objects.create(
+        kind=KIND,
+        params={"agency": police.pk, "filename": "p.csv", "incoming": incoming_save(police_csv()), "channel": "upload"},
+        created_by=analyst,
+    )
+
+    def progress(fraction, message=""):
+        if fraction > 0.5:
+            raise JobCancelledError
+
+    with pytest.raises(JobCancelledError):
+        import_handler(job, progress)
+    assert ExtractFile.objects.count() == SourceRecord.objects.count() == ServiceEvent.objects.count() == 0
+
+
+def test_import_command_accepts_a_good_file_and_refuses_a_bad_one(police, tmp_path, capsys):
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_bytes(police_csv(POLICE_ROWS[:1]))
+    bad.write_bytes(police_csv([POLICE_ROWS[1].replace("custody_night", "picnic")]))
+    call_command("import", str(good), agency="police")
+    assert "accepted, 1 events" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="1 file"):
+        call_command("import", str(bad), agency="police")
+    assert "“picnic” is not an allowed value" in capsys.readouterr().out
+    assert ServiceEvent.objects.count() == 1

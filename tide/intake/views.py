@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tide.areas.models import Role
+from tide.core.access import PUBLIC, access
+from tide.core.jobs import job_enqueue
+from tide.core.models import Job
+from tide.intake import api, selectors
+from tide.intake.forms import TokenForm, UploadForm
+from tide.intake.jobs import KIND, incoming_save
+from tide.intake.models import AgencyToken, Channel
+from tide.intake.services import formats_load_shipped, token_create, token_revoke
+
+INTAKE_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER}
+ADMIN_ROLES = {Role.ADMINISTRATOR}
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=INTAKE_ROLES)
+def index(request: HttpRequest) -> HttpResponse:
+    area = request.user.area  # type: ignore[union-attr]
+    form = UploadForm(request.POST or None, request.FILES or None, area=area)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = job_enqueue(
+            kind=KIND,
+            params={
+                "agency": form.cleaned_data["agency"].pk,
+                "filename": upload.name,
+                "incoming": incoming_save(upload.read()),
+                "channel": Channel.UPLOAD,
+            },
+            actor=request.user,
+        )
+        return redirect("intake:upload-result", pk=job.pk)
+    files = selectors.files_for(user=request.user)[:50]
+    return render(request, "intake/index.html", {"form": form, "files": files})
+
+
+@require_GET
+@access(roles=INTAKE_ROLES)
+def upload_result(request: HttpRequest, pk: int) -> HttpResponse:
+    job = selectors.import_job_for(user=request.user, pk=pk)
+    file = None
+    if job.status == Job.Status.SUCCEEDED and job.result.get("file"):
+        file = selectors.files_for(user=request.user).filter(pk=job.result["file"]).first()
+    return render(request, "intake/upload_result.html", {"job": job, "result": job.result, "file": file})
+
+
+@require_GET
+@access(roles=INTAKE_ROLES)
+def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    file = selectors.file_get_for(user=request.user, pk=pk)
+    return render(request, "intake/file_detail.html", {"file": file})
+
+
+@require_GET
+@access(roles=INTAKE_ROLES)
+def formats(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/formats.html", {"formats": selectors.formats_all()})
+
+
+@require_GET
+@access(roles=INTAKE_ROLES)
+def format_detail(request: HttpRequest, code: str) -> HttpResponse:
+    fmt = selectors.format_get(code=code)
+    return render(request, "intake/format_detail.html", {"format": fmt, "spec_json": json.dumps(fmt.spec, indent=2)})
+
+
+@require_POST
+@access(roles=ADMIN_ROLES)
+def formats_load(request: HttpRequest) -> HttpResponse:
+    loaded = formats_load_shipped(actor=request.user)
+    messages.success(request, f"{len(loaded)} shipped formats are loaded.")
+    return redirect("intake:formats")
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=ADMIN_ROLES)
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None, area=request.user.area)  # type: ignore[union-attr]
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        _token, secret = token_create(
+            agency=form.cleaned_data["agency"], label=form.cleaned_data["label"], actor=request.user
+        )
+        form = TokenForm(area=request.user.area)  # type: ignore[union-attr]
+    return render(
+        request,
+        "intake/tokens.html",
+        {"form": form, "tokens": selectors.tokens_for(user=request.user), "secret": secret},
+    )
+
+
+@require_POST
+@access(roles=ADMIN_ROLES)
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    token = selectors.tokens_for(user=request.user).filter(pk=pk).first()
+    if token is None:
+        raise Http404("No such token.")
+    token_revoke(token=token, actor=request.user)
+    messages.success(request, f"The token “{token.label}” is revoked.")
+    return redirect("intake:tokens")
+
+
+# --- JSON API for agency systems ----------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+@access(roles={PUBLIC}, note="Agency systems: bearer token issued per agency")
+def api_extracts(request: HttpRequest) -> HttpResponse:
+    agency = api.agency_from(request)
+    if agency is None:
+        return api.error(401, "Send a valid agency token: Authorization: Bearer <token>.")
+    content, filename, problem = api.extract_from(request)
+    if problem:
+        return api.error(400, problem)
+    job = job_enqueue(
+        kind=KIND,
+        params={"agency": agency.pk, "filename": filename, "incoming": incoming_save(content), "channel": Channel.API},
+        actor=None,
+    )
+    return JsonResponse(
+        {
+            "job": job.pk,
+            "status": job.status,
+            "status_url": request.build_absolute_uri(reverse("intake:api-job", args=[job.pk])),
+        },
+        status=202,
+    )
+
+
+@require_GET
+@access(roles={PUBLIC}, note="Agency systems: bearer token issued per agency; only their own jobs")
+def api_job(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = api.agency_from(request)
+    if agency is None:
+        return api.error(401, "Send a valid agency token: Authorization: Bearer <token>.")
+    job = Job.objects.filter(pk=pk, kind=KIND).first()
+    if job is None or job.params.get("agency") != agency.pk:
+        return api.error(404, "No such job for this agency.")
+    body: dict[str, Any] = {"job": job.pk, "status": job.status, "progress": job.progress, "message": job.message}
+    if job.status == Job.Status.SUCCEEDED:
+        body.update({k: v for k, v in job.result.items() if k != "next_url"})
+    return JsonResponse(body)
+
+
+@require_GET
+@access(roles={PUBLIC}, note="The published API description")
+def api_openapi(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(api.openapi(request))
+
+
+__all__ = ["AgencyToken"]

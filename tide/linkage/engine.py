@@ -1,0 +1,159 @@
+"""Run Tide's linkage model on DuckDB: train, score pairs (all, or new against known), cluster, search.
+
+Works on pandas frames of the columns in :data:`tide.linkage.normalise.COLUMNS`; knows nothing of
+Django. Results are fully fetched before the next query (DuckDB 2 requires it).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from splink import DuckDBAPI, Linker
+
+from tide.linkage import model
+from tide.linkage.normalise import COLUMNS
+
+PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
+
+
+def placeholder_dobs(dobs: pd.Series, *, factor: float = 8.0, floor: int = 20) -> set[str]:
+    """Dates of birth shared by implausibly many records: system defaults, not birthdays.
+
+    A date is a placeholder when it occurs more than ``factor`` times as often as the average date
+    (and more than ``floor`` times). Such dates join strangers, so they are blanked before linkage.
+    """
+    counts = dobs.dropna().value_counts()
+    if counts.empty:
+        return set()
+    limit = max(floor, factor * float(counts.mean()))
+    return set(counts[counts > limit].index)
+
+
+def blank_placeholders(df: pd.DataFrame, placeholders: set[str]) -> pd.DataFrame:
+    if not placeholders:
+        return df
+    df = df.copy()
+    hit = df["dob"].isin(placeholders)
+    df.loc[hit, ["dob", "dob_swapped"]] = None
+    return df
+
+
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """The linkage columns with fixed dtypes, so that frames concatenate and register predictably."""
+    out = df.loc[:, list(COLUMNS)].copy()
+    for column in COLUMNS:
+        if column not in ("unique_id", "birth_year"):
+            out[column] = out[column].astype("object")
+    out["unique_id"] = out["unique_id"].astype("int64")
+    out["birth_year"] = pd.to_numeric(out["birth_year"], errors="coerce").astype("Int64")
+    return out
+
+
+_frame = typed
+
+
+def _api() -> DuckDBAPI:
+    con = duckdb.connect(":memory:")
+    con.execute("SET preserve_insertion_order = false")
+    return DuckDBAPI(connection=con)
+
+
+def _linker(
+    api: DuckDBAPI, frames: list[pd.DataFrame], settings: Any, names: list[str], *, validate: bool = False
+) -> tuple[Linker, list[Any]]:
+    sdfs = [api.register(_frame(f), dataset_display_name=n) for f, n in zip(frames, names, strict=True)]
+    # Settings are validated when the model is trained; a trained model is not re-validated per batch.
+    linker = Linker(
+        sdfs[0] if len(sdfs) == 1 else sdfs, settings, log_level=logging.WARNING, validate_settings=validate
+    )
+    return linker, sdfs
+
+
+def _pairs(sdf: Any) -> pd.DataFrame:
+    df = sdf.as_pandas_dataframe()
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in PAIR_COLUMNS})
+    return df
+
+
+def train(df: pd.DataFrame, *, seed: int = 42, max_pairs: float = 2e6) -> dict[str, Any]:
+    """Estimate the prior, u (random sampling) and m (EM on two blockings) from the records."""
+    api = _api()
+    linker, _ = _linker(api, [df], model.settings(), ["records"], validate=True)
+    linker.training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES, recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    proportion = min(1.0, max(0.05, 200_000 / max(len(df), 1)))
+    for rule in ("l.dob = r.dob", "l.surname = r.surname and l.first_name_canon = r.first_name_canon"):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=proportion)
+    return dict(linker.misc.save_model_to_json())
+
+
+def predict_all(df: pd.DataFrame, trained: dict[str, Any], *, threshold: float) -> pd.DataFrame:
+    """Every blocked pair within ``df`` scoring at least ``threshold``."""
+    api = _api()
+    linker, _ = _linker(api, [df], trained, ["records"])
+    return _pairs(linker.inference.predict(threshold_match_probability=threshold))[PAIR_COLUMNS]
+
+
+def predict_new(new: pd.DataFrame, known: pd.DataFrame, trained: dict[str, Any], *, threshold: float) -> pd.DataFrame:
+    """Pairs among the new records and between new and known records; never among known ones."""
+    if new.empty:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    parts = [predict_all(new, trained, threshold=threshold)] if len(new) > 1 else []
+    if not known.empty:
+        api = _api()
+        linker, _ = _linker(api, [new, known], {**trained, "link_type": "link_only"}, ["new", "known"])
+        parts.append(_pairs(linker.inference.predict(threshold_match_probability=threshold))[PAIR_COLUMNS])
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in PAIR_COLUMNS})
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+
+
+def score_candidates(query: pd.DataFrame, candidates: pd.DataFrame, trained: dict[str, Any]) -> pd.DataFrame:
+    """Score one query record against a few candidate records (every pair, no blocking)."""
+    if candidates.empty:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    api = _api()
+    settings = {
+        **trained,
+        "link_type": "link_only",
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": "1=1"}],
+    }
+    linker, _ = _linker(api, [query, candidates], settings, ["query", "candidates"])
+    return _pairs(linker.inference.predict())[PAIR_COLUMNS]
+
+
+def clusters(ids: np.ndarray, pairs: pd.DataFrame, *, threshold: float) -> np.ndarray:
+    """Connected components of the pairs at or above ``threshold``: a cluster label per id."""
+    ids = np.asarray(ids, dtype="int64")
+    index = pd.Index(ids)
+    strong = pairs[pairs["match_probability"] >= threshold]
+    left = index.get_indexer(strong["unique_id_l"].astype("int64"))
+    right = index.get_indexer(strong["unique_id_r"].astype("int64"))
+    keep = (left >= 0) & (right >= 0)
+    n = len(ids)
+    graph = coo_matrix((np.ones(int(keep.sum())), (left[keep], right[keep])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return labels
+
+
+@dataclass(frozen=True)
+class BlockingCount:
+    rule: str
+    pairs: int
+
+
+def blocked_pair_count(df: pd.DataFrame, trained: dict[str, Any]) -> int:
+    api = _api()
+    linker, _ = _linker(api, [df], trained, ["records"])
+    sdf = linker.inference.compute_blocked_pairs_for_predict()
+    count = sdf.as_pandas_dataframe().shape[0]
+    return int(count)

@@ -1,0 +1,165 @@
+"""Tide's linkage model, declared in code: how two agency records are compared and blocked.
+
+Only library comparison levels and plain SQL conditions that sqlglot can translate are used, so that
+the same declaration runs on DuckDB and on Spark (see docs/how-to/run-linkage-on-spark.md). Trained
+m and u values are carried separately (:func:`apply_trained_parameters`), never a backend's JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+MODEL_NAME = "tide-person-v1"
+
+# Thresholds on the match probability: at or above UPPER two records are linked automatically;
+# between LOWER and UPPER a person decides in the review queue; below LOWER they stay apart.
+DEFAULT_UPPER = 0.99
+DEFAULT_LOWER = 0.80
+
+
+def _first_name() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="first_name",
+        comparison_description="First name: exact, same after nicknames, sounds alike, close spelling",
+        comparison_levels=[
+            cll.NullLevel("first_name"),
+            cll.ExactMatchLevel("first_name"),
+            cll.ExactMatchLevel("first_name_canon").configure(label_for_charts="Same formal name (nickname)"),
+            cll.ExactMatchLevel("first_name_sound").configure(label_for_charts="Sounds alike"),
+            cll.JaroWinklerLevel("first_name", 0.88),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _surname() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="surname",
+        comparison_description="Surname: exact, sounds alike, close spelling",
+        comparison_levels=[
+            cll.NullLevel("surname"),
+            cll.ExactMatchLevel("surname"),
+            cll.ExactMatchLevel("surname_sound").configure(label_for_charts="Sounds alike"),
+            cll.JaroWinklerLevel("surname", 0.92),
+            cll.JaroWinklerLevel("surname", 0.80),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _birth() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="birth",
+        comparison_description="Date of birth (placeholders blanked) or stated birth year",
+        comparison_levels=[
+            cll.And(cll.NullLevel("dob"), cll.NullLevel("birth_year")).configure(is_null_level=True),
+            cll.ExactMatchLevel("dob"),
+            cll.CustomLevel('"dob_l" = "dob_swapped_r"', label_for_charts="Day and month transposed"),
+            cll.DamerauLevenshteinLevel("dob", 1),
+            cll.ExactMatchLevel("birth_year").configure(label_for_charts="Same birth year"),
+            cll.CustomLevel('abs("birth_year_l" - "birth_year_r") <= 2', label_for_charts="Birth years within 2"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _postcode() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="Home postcode: exact, same district",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            cll.ExactMatchLevel("postcode"),
+            cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same district"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _identifier() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="identifier",
+        comparison_description="NHS number, PNC ID or prison number where both records hold one",
+        comparison_levels=[
+            cll.And(cll.NullLevel("nhs_number"), cll.NullLevel("pnc_id"), cll.NullLevel("prison_number")).configure(
+                is_null_level=True
+            ),
+            cll.Or(
+                cll.ExactMatchLevel("nhs_number"), cll.ExactMatchLevel("pnc_id"), cll.ExactMatchLevel("prison_number")
+            ).configure(label_for_charts="Same national identifier"),
+            cll.ElseLevel().configure(label_for_charts="Different identifier"),
+        ],
+    )
+
+
+BLOCKING_RULES = [
+    block_on("nhs_number"),
+    block_on("pnc_id"),
+    block_on("prison_number"),
+    block_on("dob"),
+    block_on("surname_sound", "birth_year"),
+    block_on("first_name_canon", "surname_sound"),
+    block_on("postcode", "first_name_sound"),
+    "l.dob = r.dob_swapped",
+    block_on("first_name_canon", "birth_year"),
+]
+
+# Rules believed to catch most true matches with almost no false ones: used to estimate the prior.
+DETERMINISTIC_RULES = [
+    block_on("nhs_number"),
+    block_on("pnc_id"),
+    block_on("first_name", "surname", "dob"),
+]
+
+
+def settings(*, link_type: str = "dedupe_only") -> SettingsCreator:
+    """The declared model (untrained)."""
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="unique_id",
+        comparisons=[_first_name(), _surname(), _birth(), _postcode(), _identifier()],
+        blocking_rules_to_generate_predictions=BLOCKING_RULES,
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=True,
+        additional_columns_to_retain=[],
+    )
+
+
+def comparison_parameters(trained: dict[str, Any]) -> list[dict[str, Any]]:
+    """The trained m and u value of every comparison level, by comparison name and level position."""
+    result = []
+    for comparison in trained.get("comparisons", []):
+        levels = []
+        for level in comparison.get("comparison_levels", []):
+            levels.append(
+                {
+                    "label": level.get("label_for_charts", ""),
+                    "null": bool(level.get("is_null_level")),
+                    "m": level.get("m_probability"),
+                    "u": level.get("u_probability"),
+                }
+            )
+        result.append({"name": comparison.get("output_column_name", ""), "levels": levels})
+    return result
+
+
+def apply_trained_parameters(settings_dict: dict[str, Any], trained: dict[str, Any]) -> dict[str, Any]:
+    """Copy trained m/u values and the prior onto a freshly declared (backend-specific) settings dict."""
+    by_name = {c["output_column_name"]: c for c in trained.get("comparisons", [])}
+    for comparison in settings_dict["comparisons"]:
+        source = by_name.get(comparison["output_column_name"])
+        if source is None:
+            continue
+        for target_level, source_level in zip(
+            comparison["comparison_levels"], source["comparison_levels"], strict=True
+        ):
+            for key in ("m_probability", "u_probability"):
+                if key in source_level:
+                    target_level[key] = source_level[key]
+    if "probability_two_random_records_match" in trained:
+        settings_dict["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
+    return settings_dict

@@ -1,0 +1,178 @@
+"""Turn identity fields as received into the columns the linkage model compares. Pure Python.
+
+Placeholder dates of birth (1900-01-01 and the like) become blanks: left in, they join strangers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import jellyfish
+
+# Common English short forms and the formal name they stand for (lower case).
+NICKNAMES: dict[str, str] = {
+    "bill": "william", "billy": "william", "will": "william", "liam": "william", "willie": "william",
+    "bob": "robert", "bobby": "robert", "rob": "robert", "robbie": "robert", "bert": "robert",
+    "jim": "james", "jimmy": "james", "jamie": "james",
+    "mike": "michael", "mick": "michael", "micky": "michael", "mickey": "michael",
+    "dave": "david", "davy": "david", "tony": "anthony", "ant": "anthony",
+    "chris": "christopher", "kit": "christopher", "tom": "thomas", "tommy": "thomas",
+    "steve": "stephen", "stevie": "stephen", "dan": "daniel", "danny": "daniel",
+    "joe": "joseph", "joey": "joseph", "ben": "benjamin", "matt": "matthew",
+    "pete": "peter", "andy": "andrew", "drew": "andrew", "nick": "nicholas",
+    "rick": "richard", "ricky": "richard", "dick": "richard", "rich": "richard",
+    "ed": "edward", "eddie": "edward", "ted": "edward", "ron": "ronald", "ronnie": "ronald",
+    "sam": "samuel", "alex": "alexander", "al": "alan", "ken": "kenneth", "kenny": "kenneth",
+    "tim": "timothy", "jon": "jonathan", "johnny": "john", "jack": "john", "jonny": "john",
+    "greg": "gregory", "fred": "frederick", "freddie": "frederick", "harry": "henry", "hal": "henry",
+    "charlie": "charles", "chas": "charles", "chuck": "charles", "frank": "francis", "frankie": "francis",
+    "gerry": "gerald", "jerry": "gerald", "larry": "lawrence", "len": "leonard", "lenny": "leonard",
+    "phil": "philip", "ray": "raymond", "reg": "reginald", "stan": "stanley", "terry": "terence",
+    "vic": "victor", "wally": "walter", "don": "donald", "doug": "douglas", "gaz": "gary",
+    "mo": "mohammed", "mohammad": "mohammed", "muhammad": "mohammed", "mohamed": "mohammed",
+    "kate": "katherine", "katie": "katherine", "kathy": "katherine", "cathy": "catherine", "kath": "katherine",
+    "liz": "elizabeth", "lizzie": "elizabeth", "beth": "elizabeth", "betty": "elizabeth", "libby": "elizabeth",
+    "sue": "susan", "suzy": "susan", "jen": "jennifer", "jenny": "jennifer", "jess": "jessica",
+    "maggie": "margaret", "meg": "margaret", "peggy": "margaret", "mandy": "amanda", "becky": "rebecca",
+    "vicky": "victoria", "tori": "victoria", "debbie": "deborah", "deb": "deborah", "sandy": "sandra",
+    "pat": "patricia", "trish": "patricia", "patty": "patricia", "chrissie": "christine", "tina": "christina",
+    "nikki": "nicola", "nicky": "nicola", "jo": "joanne", "annie": "anne",
+    "bella": "isabella", "izzy": "isabel", "abby": "abigail", "ellie": "eleanor", "nell": "eleanor",
+    "dot": "dorothy", "dottie": "dorothy", "val": "valerie", "gill": "gillian", "jackie": "jacqueline",
+    "steph": "stephanie", "sophie": "sophia", "lou": "louise", "em": "emma", "emmy": "emily",
+    "manny": "emmanuel", "sid": "sidney", "alf": "alfred", "alfie": "alfred", "archie": "archibald",
+    "bart": "bartholomew", "zak": "zachary", "zac": "zachary", "josh": "joshua", "nat": "nathan",
+    "nate": "nathan", "ollie": "oliver", "olly": "oliver", "seb": "sebastian", "theo": "theodore",
+    "toby": "tobias", "wes": "wesley", "shaz": "sharon", "kaz": "karen", "baz": "barry",
+    "bernie": "bernadette", "rosie": "rosemary", "babs": "barbara", "lil": "lilian", "connie": "constance",
+}  # fmt: skip
+
+PLACEHOLDER_DOBS = frozenset({dt.date(1900, 1, 1), dt.date(1901, 1, 1), dt.date(1800, 1, 1)})
+COLUMNS = (
+    "unique_id",
+    "first_name",
+    "first_name_canon",
+    "first_name_sound",
+    "surname",
+    "surname_sound",
+    "dob",
+    "dob_swapped",
+    "birth_year",
+    "postcode",
+    "postcode_district",
+    "nhs_number",
+    "pnc_id",
+    "prison_number",
+)
+
+
+def present(value: Any) -> bool:
+    """False for None, empty strings and the missing-value markers of pandas/NumPy."""
+    if value is None:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return str(value).strip() not in {"", "nan", "NaN", "NaT", "<NA>", "None"}
+
+
+def clean_name(value: Any) -> str | None:
+    if not present(value):
+        return None
+    text = re.sub(r"[^a-z' -]", "", str(value).strip().lower())
+    text = re.sub(r"[\s'-]+", " ", text).strip()
+    return text or None
+
+
+def first_token(name: str | None) -> str | None:
+    return name.split(" ")[0] if name else None
+
+
+def canonical_first_name(name: str | None) -> str | None:
+    token = first_token(name)
+    return NICKNAMES.get(token, token) if token else None
+
+
+def sound(name: str | None) -> str | None:
+    token = first_token(name)
+    return jellyfish.metaphone(token) or None if token else None
+
+
+def clean_dob(value: Any, *, today: dt.date) -> dt.date | None:
+    if not present(value):
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return None
+    if value in PLACEHOLDER_DOBS or value.year < 1901 or value > today:
+        return None
+    return value
+
+
+def swapped(dob: dt.date | None) -> str | None:
+    if dob is None or dob.day > 12 or dob.day == dob.month:
+        return None
+    try:
+        return dt.date(dob.year, dob.day, dob.month).isoformat()
+    except ValueError:
+        return None
+
+
+def clean_postcode(value: Any) -> str | None:
+    if not present(value):
+        return None
+    text = re.sub(r"\s+", "", str(value).upper())
+    if len(text) < 5:
+        return None
+    return f"{text[:-3]} {text[-3:]}"
+
+
+def clean_identifier(value: Any) -> str | None:
+    if not present(value):
+        return None
+    text = re.sub(r"[\s-]", "", str(value)).upper()
+    return text or None
+
+
+def linkage_row(unique_id: int, fields: Mapping[str, Any], *, today: dt.date) -> dict[str, Any]:
+    """One record's comparison columns from its identity fields (names as the intake stores them).
+
+    ``fields`` keys: given_name, family_name, date_of_birth, birth_year, estimated_age, postcode,
+    nhs_number, pnc_id, prison_number.
+    """
+    first = clean_name(fields.get("given_name"))
+    surname = clean_name(fields.get("family_name"))
+    dob = clean_dob(fields.get("date_of_birth"), today=today)
+    birth_year: int | None = dob.year if dob else None
+    if birth_year is None and present(fields.get("birth_year")):
+        birth_year = int(float(fields["birth_year"]))
+    if birth_year is None and present(fields.get("estimated_age")):
+        birth_year = today.year - int(float(fields["estimated_age"]))
+    postcode = clean_postcode(fields.get("postcode"))
+    return {
+        "unique_id": unique_id,
+        "first_name": first_token(first),
+        "first_name_canon": canonical_first_name(first),
+        "first_name_sound": sound(canonical_first_name(first)),
+        "surname": surname,
+        "surname_sound": sound(surname.replace(" ", "") if surname else None),
+        "dob": dob.isoformat() if dob else None,
+        "dob_swapped": swapped(dob),
+        "birth_year": birth_year,
+        "postcode": postcode,
+        "postcode_district": postcode.split(" ")[0] if postcode else None,
+        "nhs_number": clean_identifier(fields.get("nhs_number")),
+        "pnc_id": clean_identifier(fields.get("pnc_id")),
+        "prison_number": clean_identifier(fields.get("prison_number")),
+    }
+
+
+def linkage_rows(items: Iterable[tuple[int, Mapping[str, Any]]], *, today: dt.date) -> list[dict[str, Any]]:
+    return [linkage_row(uid, fields, today=today) for uid, fields in items]

@@ -1,0 +1,190 @@
+"""Reads of the linkage room: the review queue, a record's link history, the model, known-person search."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from tide.core.audit import audit_record
+from tide.core.timeline import Entry
+from tide.linkage import engine
+from tide.linkage import model as linkage_model
+from tide.linkage.models import MatchCandidate, ModelVersion, PairDecision, PersonLink, SourceRecord
+from tide.linkage.normalise import clean_identifier, linkage_row
+from tide.people.models import Person
+
+SEARCH_CANDIDATES = 200
+
+
+def candidates_open(*, user: Any) -> QuerySet[MatchCandidate]:
+    return (
+        MatchCandidate.objects.filter(
+            area_id=user.area_id, status__in=[MatchCandidate.Status.OPEN, MatchCandidate.Status.UNSURE]
+        )
+        .select_related("record_a__agency", "record_b__agency")
+        .order_by("status", "-probability", "id")
+    )
+
+
+def candidate_get(*, user: Any, pk: int) -> MatchCandidate:
+    candidate = (
+        MatchCandidate.objects.filter(area_id=user.area_id, pk=pk)
+        .select_related("record_a__agency", "record_b__agency", "model")
+        .first()
+    )
+    if candidate is None:
+        raise Http404("No such pair.")
+    audit_record(actor=user, action="linkage.pair_viewed", target=candidate)
+    return candidate
+
+
+def current_link(record: SourceRecord) -> PersonLink | None:
+    return PersonLink.objects.filter(record=record, ended_at__isnull=True).select_related("person").first()
+
+
+def pair_decisions(candidate: MatchCandidate) -> list[PairDecision]:
+    return list(
+        PairDecision.objects.filter(record_a=candidate.record_a, record_b=candidate.record_b).select_related(
+            "decided_by"
+        )
+    )
+
+
+def record_get(*, user: Any, pk: int) -> SourceRecord:
+    record = SourceRecord.objects.filter(area_id=user.area_id, pk=pk).select_related("agency", "first_file").first()
+    if record is None:
+        raise Http404("No such record.")
+    link = current_link(record)
+    audit_record(actor=user, action="linkage.record_viewed", target=record, person_id=link.person_id if link else None)
+    return record
+
+
+def record_history(record: SourceRecord) -> list[PersonLink]:
+    return list(record.links.select_related("person", "created_by", "ended_by", "model").order_by("-created_at", "-id"))
+
+
+def person_records(person: Person) -> list[PersonLink]:
+    return list(
+        PersonLink.objects.filter(person=person, ended_at__isnull=True)
+        .select_related("record__agency")
+        .order_by("record__agency__name")
+    )
+
+
+def model_current(*, user: Any) -> ModelVersion | None:
+    return ModelVersion.objects.filter(area_id=user.area_id, active=True).first()
+
+
+def model_history(*, user: Any) -> QuerySet[ModelVersion]:
+    return ModelVersion.objects.filter(area_id=user.area_id).select_related("created_by")
+
+
+def model_description(version: ModelVersion) -> dict[str, Any]:
+    return {
+        "comparisons": linkage_model.comparison_parameters(version.trained),
+        "prior": version.trained.get("probability_two_random_records_match"),
+        "blocking_rules": [
+            r.get("blocking_rule", r) for r in version.trained.get("blocking_rules_to_generate_predictions", [])
+        ],
+    }
+
+
+def queue_counts(*, user: Any) -> dict[str, int]:
+    qs = MatchCandidate.objects.filter(area_id=user.area_id)
+    return {
+        "open": qs.filter(status=MatchCandidate.Status.OPEN).count(),
+        "unsure": qs.filter(status=MatchCandidate.Status.UNSURE).count(),
+        "decided": qs.filter(status=MatchCandidate.Status.DECIDED).count(),
+        "records": SourceRecord.objects.filter(area_id=user.area_id).count(),
+    }
+
+
+# --- "is this person already known?" --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownHit:
+    person: Person
+    probability: float
+    record: SourceRecord
+
+
+def known_search(*, user: Any, query: dict[str, Any]) -> list[KnownHit]:
+    """People whose agency records may be the person described, best first (scored by the model)."""
+    today = timezone.localdate()
+    row = linkage_row(0, query, today=today)
+    area_records = SourceRecord.objects.filter(area_id=user.area_id)
+    conditions = Q()
+    for field in ("nhs_number", "pnc_id", "prison_number"):
+        value = clean_identifier(query.get(field))
+        if value:
+            conditions |= Q(**{field: value})
+    dob = query.get("date_of_birth")
+    if isinstance(dob, dt.date):
+        conditions |= Q(date_of_birth=dob)
+        if dob.day <= 12:
+            with contextlib.suppress(ValueError):
+                conditions |= Q(date_of_birth=dob.replace(month=dob.day, day=dob.month))
+    family = (query.get("family_name") or "").strip()
+    if family:
+        conditions |= Q(family_name__iexact=family)
+        if row["birth_year"]:
+            conditions |= Q(family_name__istartswith=family[:2], date_of_birth__year=row["birth_year"])
+    if not conditions:
+        return []
+    candidates = list(area_records.filter(conditions)[:SEARCH_CANDIDATES])
+    if not candidates:
+        return []
+    links = dict(
+        PersonLink.objects.filter(record__in=candidates, ended_at__isnull=True).values_list("record_id", "person_id")
+    )
+    candidates = [c for c in candidates if c.pk in links]
+    version = ModelVersion.objects.filter(area_id=user.area_id, active=True).first()
+    if version is None or not candidates:
+        return []
+    frame = pd.DataFrame([linkage_row(c.pk, c.identity(), today=today) for c in candidates])
+    scored = engine.score_candidates(pd.DataFrame([row]), frame, version.trained)
+    best: dict[int, tuple[float, int]] = {}
+    for a, b, p in zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True):
+        record_id = int(b) if int(a) == 0 else int(a)
+        person_id = links[record_id]
+        if p >= version.lower * 0.5 and p > best.get(person_id, (-1.0, 0))[0]:
+            best[person_id] = (float(p), record_id)
+    people = Person.objects.in_bulk(list(best))
+    by_id = {c.pk: c for c in candidates}
+    hits = [KnownHit(people[pid], p, by_id[rid]) for pid, (p, rid) in best.items() if pid in people]
+    hits.sort(key=lambda h: h.probability, reverse=True)
+    audit_record(actor=user, action="linkage.known_search", detail={"hits": len(hits)})
+    return hits[:10]
+
+
+# --- person timeline ----------------------------------------------------------------------------
+
+
+def timeline_entries(person: Any, user: Any) -> list[Entry]:
+    """When each agency record was linked to the person, and how."""
+    entries = []
+    for link in PersonLink.objects.filter(person=person).select_related("record__agency"):
+        how = link.get_method_display()
+        if link.probability is not None:
+            how += f", match probability {link.probability:.3f}"
+        state = "" if link.ended_at is None else f" (ended {timezone.localtime(link.ended_at):%d %b %Y})"
+        entries.append(
+            Entry(
+                on=timezone.localtime(link.created_at).date(),
+                title=f"{link.record.agency.name} record {link.record.record_ref} linked{state}",
+                kind="record link",
+                source="Linkage",
+                detail=how,
+                url=reverse("linkage:record", args=[link.record_id]),
+            )
+        )
+    return entries

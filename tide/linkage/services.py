@@ -1,0 +1,608 @@
+"""Writes of the linkage room: source records, soft links to people, review decisions, model versions.
+
+Linking is incremental: new records are scored against each other and against records already
+linked, with the area's active model, and never move a record that is already linked. People decide
+the uncertain band; their decisions are remembered (a rejected pair is never proposed again, a split
+stays split) and every change of a link ends one row and starts another, so it can be undone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tide.areas.models import Agency, Area
+from tide.core.audit import audit_record
+from tide.linkage import engine, model
+from tide.linkage.models import (
+    Decision,
+    LinkMethod,
+    MatchCandidate,
+    ModelVersion,
+    PairDecision,
+    PersonLink,
+    SourceRecord,
+)
+from tide.linkage.normalise import linkage_row, present
+from tide.people.models import DobPrecision, IdentifierKind, Person, PersonIdentifier
+from tide.people.services import PersonInput, people_bulk_create, person_create
+from tide.service_use.models import ServiceEvent
+
+DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "default_model.json"
+IDENTITY_FIELDS = (
+    "given_name",
+    "family_name",
+    "initials",
+    "date_of_birth",
+    "birth_year",
+    "estimated_age",
+    "sex",
+    "address",
+    "postcode",
+    "nhs_number",
+    "pnc_id",
+    "prison_number",
+)
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, message: str = "") -> None:
+    return None
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+# --- source records -----------------------------------------------------------------------------
+
+
+def _record_from(area: Area, agency: Agency, ref: str, identity: dict[str, Any], file: Any) -> SourceRecord:
+    def text(key: str, limit: int) -> str:
+        value = identity.get(key)
+        return str(value).strip()[:limit] if present(value) else ""
+
+    def number(key: str) -> int | None:
+        value = identity.get(key)
+        return int(value) if present(value) else None
+
+    dob = identity.get("date_of_birth")
+    return SourceRecord(
+        area=area,
+        agency=agency,
+        record_ref=ref,
+        given_name=text("given_name", 100),
+        family_name=text("family_name", 100),
+        initials=text("initials", 5),
+        date_of_birth=dob if isinstance(dob, dt.date) else None,
+        birth_year=number("birth_year"),
+        estimated_age=number("estimated_age"),
+        sex=text("sex", 1),
+        address=text("address", 200),
+        postcode=text("postcode", 10).upper(),
+        nhs_number=text("nhs_number", 10),
+        pnc_id=text("pnc_id", 20).upper(),
+        prison_number=text("prison_number", 10).upper(),
+        first_file=file,
+    )
+
+
+def records_upsert(
+    *, area: Area, agency: Agency, identities: dict[str, dict[str, Any]], file: Any = None
+) -> tuple[dict[str, SourceRecord], list[SourceRecord]]:
+    """Return every record of ``identities`` by ref (existing or new) and the list of new ones.
+
+    A record already known keeps the identity it first arrived with: a later file describing it
+    differently does not rewrite history (the agency's record is the same record).
+    """
+    refs = list(identities)
+    existing: dict[str, SourceRecord] = {}
+    for start in range(0, len(refs), 5000):
+        chunk = refs[start : start + 5000]
+        existing.update({r.record_ref: r for r in SourceRecord.objects.filter(agency=agency, record_ref__in=chunk)})
+    new = [_record_from(area, agency, ref, identities[ref], file) for ref in refs if ref not in existing]
+    created = SourceRecord.objects.bulk_create(new, batch_size=5000)
+    if created and created[0].pk is None:  # a backend without RETURNING: read the ids back
+        fetched = SourceRecord.objects.filter(agency=agency, record_ref__in=[r.record_ref for r in created])
+        created = list(fetched)
+    existing.update({r.record_ref: r for r in created})
+    return existing, created
+
+
+# --- model versions -----------------------------------------------------------------------------
+
+
+def model_active(*, area: Area) -> ModelVersion:
+    """The area's active model; the first time, the shipped model trained on the synthetic area."""
+    current = ModelVersion.objects.filter(area=area, active=True).first()
+    if current is not None:
+        return current
+    shipped = json.loads(DEFAULT_MODEL_PATH.read_text())
+    return ModelVersion.objects.create(
+        area=area,
+        name=model.MODEL_NAME,
+        trained=shipped["trained"],
+        upper=model.DEFAULT_UPPER,
+        lower=model.DEFAULT_LOWER,
+        trained_on=shipped.get("trained_on", 0),
+        note="Shipped starting parameters, estimated from Tide's synthetic demo area. Retrain on the area's own records.",
+        active=True,
+    )
+
+
+@transaction.atomic
+def model_thresholds_set(*, version: ModelVersion, upper: float, lower: float, actor: Any) -> ModelVersion:
+    if not (0.5 <= lower <= upper < 1.0):
+        raise ValidationError("Thresholds need 0.5 ≤ lower ≤ upper < 1.")
+    old = {"upper": version.upper, "lower": version.lower}
+    version.upper, version.lower = upper, lower
+    version.save(update_fields=["upper", "lower"])
+    audit_record(
+        actor=actor,
+        action="linkage.thresholds_set",
+        target=version,
+        detail={"old": old, "upper": upper, "lower": lower},
+    )
+    return version
+
+
+def _frame(records: Iterable[SourceRecord | dict[str, Any]], today: dt.date) -> pd.DataFrame:
+    rows = []
+    for record in records:
+        if isinstance(record, SourceRecord):
+            rows.append(linkage_row(record.pk, record.identity(), today=today))
+        else:
+            rows.append(linkage_row(record["id"], record, today=today))
+    return engine.typed(pd.DataFrame(rows, columns=list(engine.COLUMNS)))
+
+
+# The known records of an area as a linkage frame, kept between runs in this process and
+# rebuilt when the links have changed (signature: number of current links and the newest link id).
+_known_cache: dict[int, tuple[tuple[int, int, str], pd.DataFrame, dict[int, int]]] = {}
+
+
+def _links_signature(area: Area) -> tuple[int, int, str]:
+    current = PersonLink.objects.filter(record__area=area, ended_at__isnull=True)
+    newest = PersonLink.objects.filter(record__area=area).order_by("-id").values_list("id", "created_at").first()
+    return current.count(), newest[0] if newest else 0, newest[1].isoformat() if newest else ""
+
+
+def known_frame(*, area: Area) -> tuple[pd.DataFrame, dict[int, int]]:
+    """Every currently linked record of the area as a linkage frame, and record id → person id."""
+    signature = _links_signature(area)
+    cached = _known_cache.get(area.pk)
+    if cached is not None and cached[0] == signature:
+        return cached[1], cached[2]
+    fields = ["id", *[f for f in IDENTITY_FIELDS if f not in ("initials", "sex", "address")]]
+    links = dict(
+        PersonLink.objects.filter(record__area=area, ended_at__isnull=True).values_list("record_id", "person_id")
+    )
+    rows = [
+        r for r in SourceRecord.objects.filter(area=area).values(*fields).iterator(chunk_size=20000) if r["id"] in links
+    ]
+    frame = _frame(rows, timezone.localdate())
+    transaction.on_commit(lambda: _known_cache.__setitem__(area.pk, (signature, frame, links)))
+    return frame, links
+
+
+def _known_cache_extend(
+    area: Area, new: pd.DataFrame, assignment: dict[int, int], before: tuple[pd.DataFrame, dict[int, int]]
+) -> None:
+    """After a run that only added links, grow the cache by the new records instead of rebuilding it.
+
+    Only when nobody else changed links meanwhile (the count is exactly what this run explains).
+    """
+    frame, links = before
+    signature = _links_signature(area)
+    if signature[0] != len(links) + len(assignment):
+        _known_cache.pop(area.pk, None)
+        return
+    added = new[new["unique_id"].isin(assignment)]
+    both = pd.concat([frame, added], ignore_index=True) if not frame.empty else added.reset_index(drop=True)
+    grown = (signature, both, {**links, **assignment})
+    transaction.on_commit(lambda: _known_cache.__setitem__(area.pk, grown))
+
+
+@transaction.atomic
+def model_train(*, area: Area, actor: Any, progress: Progress = _no_progress) -> ModelVersion:
+    """Estimate the model's parameters from the area's records and make it the active version."""
+    frame, _ = known_frame(area=area)
+    if len(frame) < 500:
+        raise ValidationError("At least 500 linked records are needed to estimate the model's parameters.")
+    progress(0.2, f"Estimating parameters from {len(frame):,} records")
+    placeholders = engine.placeholder_dobs(frame["dob"])
+    trained = engine.train(engine.blank_placeholders(frame, placeholders))
+    previous = ModelVersion.objects.filter(area=area, active=True).first()
+    ModelVersion.objects.filter(area=area, active=True).update(active=False)
+    version = ModelVersion.objects.create(
+        area=area,
+        name=model.MODEL_NAME,
+        trained=trained,
+        upper=previous.upper if previous else model.DEFAULT_UPPER,
+        lower=previous.lower if previous else model.DEFAULT_LOWER,
+        placeholder_dobs=sorted(placeholders),
+        trained_on=len(frame),
+        note="Estimated from the area's linked records.",
+        active=True,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(actor=actor, action="linkage.model_trained", target=version, detail={"records": len(frame)})
+    progress(1.0, "Model trained")
+    return version
+
+
+# --- linking ------------------------------------------------------------------------------------
+
+
+@dataclass
+class LinkSummary:
+    records: int = 0
+    to_known: int = 0
+    new_people: int = 0
+    queued_for_review: int = 0
+    mapping: dict[int, int] = field(default_factory=dict)  # record id → person id
+
+
+def _blocked_pairs(record_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """Pairs whose latest human decision is 'not the same person'."""
+    ids = list(record_ids)
+    blocked: set[tuple[int, int]] = set()
+    latest: dict[tuple[int, int], str] = {}
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        for a, b, decision in (
+            PairDecision.objects.filter(Q(record_a__in=chunk) | Q(record_b__in=chunk))
+            .order_by("decided_at", "id")
+            .values_list("record_a_id", "record_b_id", "decision")
+        ):
+            latest[(a, b)] = decision
+    blocked = {pair for pair, decision in latest.items() if decision == Decision.NO_MATCH}
+    return blocked
+
+
+def _person_input(record: SourceRecord, today: dt.date) -> PersonInput:
+    dob = record.date_of_birth
+    precision = DobPrecision.EXACT
+    if dob is not None and (dob.year < 1901 or dob > today):
+        dob = None
+    if dob is None and record.birth_year:
+        dob, precision = dt.date(record.birth_year, 7, 1), DobPrecision.YEAR
+    elif dob is None and record.estimated_age:
+        dob, precision = dt.date(today.year - record.estimated_age, 7, 1), DobPrecision.ESTIMATED
+    given = record.given_name or record.initials
+    family = record.family_name
+    return PersonInput(
+        given_name=given.title() if given.isupper() else given,
+        family_name=family.title() if family.isupper() else family,
+        known_as="" if given or family else record.record_ref,
+        date_of_birth=dob,
+        dob_precision=precision,
+        sex=record.sex if record.sex in ("F", "M") else "U",
+        postcode=record.postcode,
+    )
+
+
+def _completeness(record: SourceRecord) -> int:
+    return sum(
+        bool(v)
+        for v in (record.given_name, record.family_name, record.date_of_birth, record.postcode, record.nhs_number)
+    )
+
+
+def _identifiers_for(records: list[SourceRecord], taken: set[tuple[str, str]]) -> list[tuple[str, str, None]]:
+    found: list[tuple[str, str, None]] = []
+    for record in records:
+        for kind, value in (
+            (IdentifierKind.NHS, record.nhs_number),
+            (IdentifierKind.PNC, record.pnc_id),
+            (IdentifierKind.PRISON, record.prison_number),
+        ):
+            if value and (kind, value) not in taken:
+                taken.add((kind, value))
+                found.append((kind, value, None))
+    return found
+
+
+@transaction.atomic
+def records_link(
+    *, area: Area, records: Sequence[SourceRecord], actor: Any, progress: Progress = _no_progress
+) -> LinkSummary:
+    """Link records that have no current link: to a known person, to each other, or to a new person."""
+    summary = LinkSummary()
+    linked_already = set(
+        PersonLink.objects.filter(record__in=[r.pk for r in records], ended_at__isnull=True).values_list(
+            "record_id", flat=True
+        )
+    )
+    new_records = {r.pk: r for r in records if r.pk not in linked_already}
+    summary.records = len(new_records)
+    if not new_records:
+        return summary
+    today = timezone.localdate()
+    version = model_active(area=area)
+    progress(0.05, "Reading the people already known")
+    known_before = known_frame(area=area)
+    known, known_person = known_before
+    new = _frame(new_records.values(), today)
+    new_raw = new
+    placeholders = set(version.placeholder_dobs) | engine.placeholder_dobs(
+        pd.concat([known["dob"], new["dob"]]) if not known.empty else new["dob"]
+    )
+    known, new = engine.blank_placeholders(known, placeholders), engine.blank_placeholders(new, placeholders)
+    progress(0.2, f"Scoring {len(new):,} new records against {len(known):,} known")
+    pairs = engine.predict_new(new, known, version.trained, threshold=version.lower)
+    blocked = _blocked_pairs(new_records)
+    if blocked and not pairs.empty:
+        keep = [
+            _pair(int(a), int(b)) not in blocked
+            for a, b in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
+        ]
+        pairs = pairs[keep]
+    progress(0.5, "Grouping records into people")
+    # Components over the new records, joined by strong new-new pairs.
+    new_ids = list(new_records)
+    strong = pairs[pairs["match_probability"] >= version.upper]
+    is_new_l = strong["unique_id_l"].isin(new_records)
+    is_new_r = strong["unique_id_r"].isin(new_records)
+    within = strong[is_new_l & is_new_r]
+    labels = engine.clusters(pd.Series(new_ids).to_numpy(), within, threshold=version.upper)
+    components: dict[int, list[int]] = defaultdict(list)
+    for record_id, label in zip(new_ids, labels, strict=True):
+        components[int(label)].append(record_id)
+    # Votes for known people from strong new-known pairs.
+    votes: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    label_of = dict(zip(new_ids, (int(x) for x in labels), strict=True))
+    for a, b, p in zip(strong["unique_id_l"], strong["unique_id_r"], strong["match_probability"], strict=True):
+        a, b = int(a), int(b)
+        if a in new_records and b in known_person:
+            votes[label_of[a]][known_person[b]] += float(p)
+        elif b in new_records and a in known_person:
+            votes[label_of[b]][known_person[a]] += float(p)
+    progress(0.6, "Writing links")
+    assignment: dict[int, int] = {}  # record id → person id
+    to_create: list[tuple[int, list[SourceRecord]]] = []
+    for label, members in components.items():
+        if votes.get(label):
+            person_id = max(votes[label].items(), key=lambda kv: kv[1])[0]
+            for record_id in members:
+                assignment[record_id] = person_id
+            summary.to_known += len(members)
+        else:
+            to_create.append((label, [new_records[i] for i in members]))
+    taken = set(
+        PersonIdentifier.objects.filter(
+            kind__in=[IdentifierKind.NHS, IdentifierKind.PNC, IdentifierKind.PRISON],
+            value__in=[v for r in new_records.values() for v in (r.nhs_number, r.pnc_id, r.prison_number) if v],
+        ).values_list("kind", "value")
+    )
+    inputs = []
+    for _, members in to_create:
+        best = max(members, key=_completeness)
+        data = _person_input(best, today)
+        data.identifiers = _identifiers_for(members, taken)
+        inputs.append(data)
+    people = people_bulk_create(area=area, rows=inputs, actor=actor, reason="linkage: new people from agency records")
+    for (_, members), person in zip(to_create, people, strict=True):
+        for record in members:
+            assignment[record.pk] = person.pk
+    summary.new_people = len(people)
+    created_by = actor if getattr(actor, "pk", None) else None
+    probability_of: dict[int, float] = {}
+    for a, b, p in zip(strong["unique_id_l"], strong["unique_id_r"], strong["match_probability"], strict=True):
+        for rid in (int(a), int(b)):
+            if rid in new_records:
+                probability_of[rid] = max(probability_of.get(rid, 0.0), float(p))
+    PersonLink.objects.bulk_create(
+        [
+            PersonLink(
+                record_id=record_id,
+                person_id=person_id,
+                method=LinkMethod.MODEL if record_id in probability_of else LinkMethod.NEW,
+                probability=probability_of.get(record_id),
+                model=version,
+                created_by=created_by,
+            )
+            for record_id, person_id in assignment.items()
+        ],
+        batch_size=5000,
+    )
+    # The uncertain band (and strong pairs that the grouping left apart) go to review.
+    everyone = {**known_person, **assignment}
+    candidates: dict[tuple[int, int], float] = {}
+    for a, b, p in zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True):
+        a, b = int(a), int(b)
+        if everyone.get(a) is None or everyone.get(a) == everyone.get(b):
+            continue
+        key = _pair(a, b)
+        candidates[key] = max(candidates.get(key, 0.0), float(p))
+    existing = set(
+        MatchCandidate.objects.filter(record_a__in=[k[0] for k in candidates]).values_list("record_a_id", "record_b_id")
+    )
+    new_candidates = [
+        MatchCandidate(area=area, record_a_id=a, record_b_id=b, probability=p, model=version)
+        for (a, b), p in candidates.items()
+        if (a, b) not in existing
+    ]
+    MatchCandidate.objects.bulk_create(new_candidates, batch_size=5000)
+    summary.queued_for_review = len(new_candidates)
+    summary.mapping = assignment
+    _known_cache_extend(area, new_raw, assignment, known_before)
+    audit_record(
+        actor=actor,
+        action="linkage.records_linked",
+        detail={
+            "records": summary.records,
+            "to_known": summary.to_known,
+            "new_people": summary.new_people,
+            "queued_for_review": summary.queued_for_review,
+            "model": version.pk,
+        },
+    )
+    progress(1.0, "Linked")
+    return summary
+
+
+def current_person_ids(record_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(record_ids)
+    result: dict[int, int] = {}
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        result.update(
+            PersonLink.objects.filter(record_id__in=chunk, ended_at__isnull=True).values_list("record_id", "person_id")
+        )
+    return result
+
+
+# --- human decisions ----------------------------------------------------------------------------
+
+
+def _relink(*, record: SourceRecord, person: Person, method: str, actor: Any, reason: str, pinned: bool) -> PersonLink:
+    """End the record's current link and start a new one; its events follow it."""
+    current = PersonLink.objects.select_for_update().filter(record=record, ended_at__isnull=True).first()
+    user = actor if getattr(actor, "pk", None) else None
+    if current is not None:
+        current.ended_at, current.ended_by, current.end_reason = timezone.now(), user, reason[:200]
+        current.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    link = PersonLink.objects.create(
+        record=record, person=person, method=method, pinned=pinned, replaces=current, created_by=user
+    )
+    ServiceEvent.objects.filter(source_record=record).update(person=person)
+    return link
+
+
+@transaction.atomic
+def candidate_decide(*, candidate: MatchCandidate, decision: str, note: str, actor: Any) -> MatchCandidate:
+    """Record a reviewer's decision; 'link' brings the second record's person's records to the first."""
+    if decision not in Decision.values:
+        raise ValidationError({"decision": "Choose link, not a match or unsure."})
+    candidate = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.status == MatchCandidate.Status.DECIDED:
+        raise ValidationError("This pair has already been decided.")
+    PairDecision.objects.create(
+        record_a=candidate.record_a,
+        record_b=candidate.record_b,
+        decision=decision,
+        note=note,
+        decided_by=actor if getattr(actor, "pk", None) else None,
+    )
+    persons = current_person_ids([candidate.record_a_id, candidate.record_b_id])
+    moved = 0
+    if decision == Decision.LINK:
+        keep, leave = persons.get(candidate.record_a_id), persons.get(candidate.record_b_id)
+        if keep is None or leave is None:
+            raise ValidationError("One of these records is not linked to anybody.")
+        if keep != leave:
+            target = Person.objects.get(pk=keep)
+            for link in PersonLink.objects.filter(person_id=leave, ended_at__isnull=True).select_related("record"):
+                _relink(
+                    record=link.record,
+                    person=target,
+                    method=LinkMethod.REVIEW,
+                    actor=actor,
+                    reason=f"linked on review of pair {candidate.pk}",
+                    pinned=True,
+                )
+                moved += 1
+    candidate.status = MatchCandidate.Status.UNSURE if decision == Decision.UNSURE else MatchCandidate.Status.DECIDED
+    candidate.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="linkage.pair_decided",
+        target=candidate,
+        person_id=persons.get(candidate.record_a_id),
+        detail={"decision": decision, "records_moved": moved},
+    )
+    return candidate
+
+
+@transaction.atomic
+def link_undo(*, link: PersonLink, actor: Any) -> PersonLink:
+    """Put a record back with the person it was linked to before this link."""
+    link = PersonLink.objects.select_for_update().get(pk=link.pk)
+    if link.ended_at is not None:
+        raise ValidationError("Only a current link can be undone.")
+    if link.replaces is None:
+        raise ValidationError("This is the record's first link: there is nothing to go back to.")
+    previous = link.replaces
+    restored = _relink(
+        record=link.record,
+        person=previous.person,
+        method=LinkMethod.UNDO,
+        actor=actor,
+        reason="undone",
+        pinned=True,
+    )
+    if link.method == LinkMethod.REVIEW:
+        # The reviewer's link no longer stands: remember that these records are kept apart.
+        a = link.record_id
+        for other in PersonLink.objects.filter(person=link.person, ended_at__isnull=True).values_list(
+            "record_id", flat=True
+        ):
+            x, y = _pair(a, other)
+            PairDecision.objects.create(
+                record_a_id=x,
+                record_b_id=y,
+                decision=Decision.NO_MATCH,
+                note="link undone",
+                decided_by=restored.created_by,
+            )
+    audit_record(
+        actor=actor,
+        action="linkage.link_undone",
+        target=restored,
+        person_id=previous.person_id,
+        detail={"record": link.record_id, "from_person": link.person_id, "to_person": previous.person_id},
+    )
+    return restored
+
+
+@transaction.atomic
+def record_split(*, record: SourceRecord, actor: Any, reason: str) -> Person:
+    """Take a record away from its person into a person of its own; it stays split."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this record is not the same person."})
+    current = PersonLink.objects.filter(record=record, ended_at__isnull=True).first()
+    if current is None:
+        raise ValidationError("This record is not linked to anybody.")
+    others = list(
+        PersonLink.objects.filter(person_id=current.person_id, ended_at__isnull=True)
+        .exclude(record=record)
+        .values_list("record_id", flat=True)
+    )
+    if not others:
+        raise ValidationError("This is the person's only record: there is nothing to split it from.")
+    person = person_create(area=record.area, data=_person_input(record, timezone.localdate()), actor=actor)
+    _relink(record=record, person=person, method=LinkMethod.SPLIT, actor=actor, reason=reason, pinned=True)
+    user = actor if getattr(actor, "pk", None) else None
+    PairDecision.objects.bulk_create(
+        [
+            PairDecision(
+                record_a_id=_pair(record.pk, o)[0],
+                record_b_id=_pair(record.pk, o)[1],
+                decision=Decision.NO_MATCH,
+                note=f"split: {reason}"[:500],
+                decided_by=user,
+            )
+            for o in others
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="linkage.record_split",
+        target=record,
+        person_id=current.person_id,
+        reason=reason,
+        detail={"new_person": person.pk},
+    )
+    return person

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tide.linkage import engine
+from tide.linkage.normalise import canonical_first_name, clean_dob, clean_postcode, linkage_row, swapped
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_placeholder_and_future_dates_of_birth_become_blank():
+    assert clean_dob("1900-01-01", today=TODAY) is None
+    assert clean_dob("2030-01-01", today=TODAY) is None
+    assert clean_dob("1984-06-12", today=TODAY) == dt.date(1984, 6, 12)
+
+
+def test_dates_shared_by_implausibly_many_records_are_treated_as_placeholders():
+    dobs = pd.Series(["2005-08-24"] * 60 + [f"1980-01-{d:02d}" for d in range(1, 29)] * 2)
+    assert engine.placeholder_dobs(dobs) == {"2005-08-24"}
+
+
+def test_nicknames_share_the_formal_name():
+    assert canonical_first_name("bill") == canonical_first_name("william") == "william"
+    assert canonical_first_name("danny") == "daniel"
+
+
+def test_day_and_month_transposed_is_offered_only_when_it_is_a_real_date():
+    assert swapped(dt.date(1979, 11, 3)) == "1979-03-11"
+    assert swapped(dt.date(1979, 3, 25)) is None
+
+
+def test_postcodes_are_normalised():
+    assert clean_postcode("tx12ab") == "TX1 2AB"
+    assert clean_postcode("") is None
+
+
+def test_outreach_records_without_a_date_get_a_birth_year_from_the_estimated_age():
+    row = linkage_row(1, {"given_name": "Mick", "estimated_age": 40}, today=TODAY)
+    assert (row["birth_year"], row["dob"], row["surname"]) == (1986, None, None)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["given_name", "family_name", "date_of_birth", "postcode", "nhs_number", "birth_year"]),
+        st.text(max_size=12),
+    )
+)
+def test_any_identity_text_normalises_without_error(fields):
+    fields.pop("birth_year", None)
+    row = linkage_row(7, fields, today=TODAY)
+    assert row["unique_id"] == 7

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tide.areas.models import Role
+from tide.intake.services import extract_import
+from tide.intake.tests.extracts import acute_csv, police_csv
+from tide.linkage.models import MatchCandidate, ModelVersion, SourceRecord
+from tide.testing.fixtures import make_user
+
+
+@pytest.fixture
+def linked(police, acute, analyst):
+    extract_import(agency=police, content=police_csv(), filename="p.csv", channel="upload", actor=analyst)
+    extract_import(agency=acute, content=acute_csv(), filename="a.csv", channel="upload", actor=analyst)
+    return MatchCandidate.objects.get()
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+def test_review_pair_shows_both_records_side_by_side_and_link_decision_joins_them(analyst_client, linked):
+    page = analyst_client.get(reverse("linkage:pair", args=[linked.pk])).content.decode()
+    assert "1979-11-03" in page or "3 Nov 1979" in page or "Nov. 3, 1979" in page
+    assert "Differs" in page
+    response = analyst_client.post(reverse("linkage:pair", args=[linked.pk]), {"decision": "link", "note": ""})
+    assert response.status_code == 302
+    a = SourceRecord.objects.get(record_ref="PP00000002").links.get(ended_at__isnull=True)
+    b = SourceRecord.objects.get(record_ref="RTX0000002").links.get(ended_at__isnull=True)
+    assert a.person_id == b.person_id
+    assert response["Location"] == reverse("people:detail", args=[a.person_id])
+
+
+def test_review_needs_a_decision(analyst_client, linked):
+    response = analyst_client.post(reverse("linkage:pair", args=[linked.pk]), {"decision": ""})
+    assert "Choose whether these are the same person." in response.content.decode()
+
+
+def test_record_page_undo_and_split(analyst_client, linked, analyst):
+    record = SourceRecord.objects.get(record_ref="RTX0000001")
+    page = analyst_client.get(reverse("linkage:record", args=[record.pk])).content.decode()
+    assert "Link history" in page
+    response = analyst_client.post(reverse("linkage:record", args=[record.pk]), {"reason": ""})
+    assert "Say why this record is not the same person." in response.content.decode()
+    response = analyst_client.post(reverse("linkage:record", args=[record.pk]), {"reason": "different person"})
+    assert response.status_code == 302
+    response = analyst_client.post(reverse("linkage:undo", args=[record.pk]))
+    assert response.status_code == 302
+    assert record.links.count() == 3
+
+
+def test_model_page_shows_version_parameters_and_thresholds_and_admin_can_change_them(analyst_client, linked):
+    body = analyst_client.get(reverse("linkage:model")).content.decode()
+    assert "tide-person-v1" in body
+    assert "Comparison: birth" in body
+    response = analyst_client.post(reverse("linkage:model"), {"upper": "0.8", "lower": "0.9"})
+    assert "must not be above" in response.content.decode()
+    analyst_client.post(reverse("linkage:model"), {"upper": "0.995", "lower": "0.85"})
+    version = ModelVersion.objects.get(active=True)
+    assert (version.upper, version.lower) == (0.995, 0.85)
+
+
+def test_training_needs_enough_records(analyst_client, linked, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = analyst_client.post(reverse("linkage:model-train"))
+    body = analyst_client.get(response["Location"]).content.decode()
+    assert "Failed" in body
+    assert "At least 500 linked records" in body
+    assert ModelVersion.objects.count() == 1
+
+
+def test_known_person_search_finds_a_person_despite_a_nickname(client, area, linked):
+    coordinator = make_user(area, Role.COORDINATOR)
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("linkage:known"), {"given_name": "Danny", "family_name": "Okafor", "date_of_birth": "12/06/1984"}
+    )
+    hits = response.context["hits"]
+    assert hits
+    assert hits[0].person.family_name == "Okafor"
+    assert hits[0].probability > 0.9
+    assert client.get(reverse("linkage:known"), {"given_name": "x"}).context["hits"] is None
+
+
+def test_person_timeline_shows_how_each_record_was_linked(client, area, linked):
+    from tide.core.timeline import timeline_for
+
+    person = SourceRecord.objects.get(record_ref="PP00000001").links.get().person
+    titles = [e.title for e in timeline_for(person, None) if e.kind == "record link"]
+    assert any("PP00000001" in t for t in titles)
+    assert any(e.on == dt.date.today() for e in timeline_for(person, None))
+
+
+def test_unknown_pairs_and_records_are_not_found_and_coordinators_cannot_review(analyst_client, client, area, linked):
+    assert analyst_client.get(reverse("linkage:pair", args=[999])).status_code == 404
+    assert analyst_client.get(reverse("linkage:record", args=[999])).status_code == 404
+    client.force_login(make_user(area, Role.COORDINATOR))
+    assert client.get(reverse("linkage:review")).status_code == 403

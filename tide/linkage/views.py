@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tide.areas.models import FRONTLINE_ROLES, Role
+from tide.core.access import access
+from tide.core.jobs import job_enqueue
+from tide.linkage import selectors
+from tide.linkage.forms import DecisionForm, KnownSearchForm, SplitForm, ThresholdForm
+from tide.linkage.jobs import TRAIN
+from tide.linkage.models import Decision, PersonLink
+from tide.linkage.services import candidate_decide, link_undo, model_thresholds_set, record_split
+
+REVIEW_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER}
+MODEL_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER, Role.COMMISSIONER, Role.AUDITOR, Role.PRIVACY_OFFICER}
+SEARCH_ROLES = FRONTLINE_ROLES | {Role.ADMINISTRATOR}
+
+
+def _errors_to(form: DecisionForm | SplitForm | ThresholdForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _agreement(label: str, a: object, b: object) -> str:
+    if label in ("Agency", "Agency's record"):
+        return ""
+    if not a or not b:
+        return "blank"
+    return "same" if str(a).strip().casefold() == str(b).strip().casefold() else "differs"
+
+
+@require_GET
+@access(roles=REVIEW_ROLES)
+def review(request: HttpRequest) -> HttpResponse:
+    candidates = list(selectors.candidates_open(user=request.user)[:100])
+    counts = selectors.queue_counts(user=request.user)
+    return render(request, "linkage/review.html", {"candidates": candidates, "counts": counts})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=REVIEW_ROLES, person_gate=True)
+def pair(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = selectors.candidate_get(user=request.user, pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate_decide(
+                candidate=candidate,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _errors_to(form, error)
+        else:
+            decision = form.cleaned_data["decision"]
+            text = {
+                Decision.LINK: "Linked: the two records are now one person.",
+                Decision.NO_MATCH: "Kept apart: this pair will not be proposed again.",
+                Decision.UNSURE: "Marked unsure: the records stay apart and the pair stays in the queue.",
+            }[decision]
+            messages.success(request, text)
+            if decision == Decision.LINK:
+                link = selectors.current_link(candidate.record_a)
+                if link is not None:
+                    return redirect("people:detail", pk=link.person_id)
+            return redirect("linkage:review")
+    links = {"a": selectors.current_link(candidate.record_a), "b": selectors.current_link(candidate.record_b)}
+    rows = [
+        ("Agency", candidate.record_a.agency.name, candidate.record_b.agency.name),
+        ("Agency's record", candidate.record_a.record_ref, candidate.record_b.record_ref),
+        ("Given name", candidate.record_a.given_name, candidate.record_b.given_name),
+        ("Family name", candidate.record_a.family_name, candidate.record_b.family_name),
+        ("Initials", candidate.record_a.initials, candidate.record_b.initials),
+        ("Date of birth", candidate.record_a.date_of_birth, candidate.record_b.date_of_birth),
+        ("Birth year", candidate.record_a.birth_year, candidate.record_b.birth_year),
+        ("Sex", candidate.record_a.sex, candidate.record_b.sex),
+        ("Postcode", candidate.record_a.postcode, candidate.record_b.postcode),
+        ("Address", candidate.record_a.address, candidate.record_b.address),
+        ("NHS number", candidate.record_a.nhs_number, candidate.record_b.nhs_number),
+        ("PNC ID", candidate.record_a.pnc_id, candidate.record_b.pnc_id),
+        ("Prison number", candidate.record_a.prison_number, candidate.record_b.prison_number),
+    ]
+    rows = [(label, a or "", b or "", _agreement(label, a, b)) for label, a, b in rows if a or b]
+    return render(
+        request,
+        "linkage/pair.html",
+        {
+            "candidate": candidate,
+            "form": form,
+            "rows": rows,
+            "links": links,
+            "decisions": selectors.pair_decisions(candidate),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=REVIEW_ROLES, person_gate=True)
+def record(request: HttpRequest, pk: int) -> HttpResponse:
+    source = selectors.record_get(user=request.user, pk=pk)
+    form = SplitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = record_split(record=source, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _errors_to(form, error)
+        else:
+            messages.success(request, "The record is split into a person of its own and will stay split.")
+            return redirect("people:detail", pk=person.pk)
+    history = selectors.record_history(source)
+    current = next((link for link in history if link.ended_at is None), None)
+    return render(
+        request, "linkage/record.html", {"record": source, "history": history, "current": current, "form": form}
+    )
+
+
+@require_POST
+@access(roles=REVIEW_ROLES, person_gate=True)
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    source = selectors.record_get(user=request.user, pk=pk)
+    link = PersonLink.objects.filter(record=source, ended_at__isnull=True).first()
+    if link is None:
+        messages.info(request, "This record has no current link to undo.")
+        return redirect("linkage:record", pk=source.pk)
+    try:
+        restored = link_undo(link=link, actor=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("linkage:record", pk=source.pk)
+    messages.success(request, "Undone: the record is back with the person it was linked to before.")
+    return redirect("people:detail", pk=restored.person_id)
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=MODEL_ROLES)
+def model_page(request: HttpRequest) -> HttpResponse:
+    version = selectors.model_current(user=request.user)
+    can_change = getattr(request.user, "role", "") == Role.ADMINISTRATOR
+    initial = {"upper": version.upper, "lower": version.lower} if version else None
+    form = ThresholdForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_change or version is None:
+            messages.info(request, "Only an administrator can change the thresholds.")
+            return redirect("linkage:model")
+        if form.is_valid():
+            try:
+                model_thresholds_set(
+                    version=version,
+                    upper=form.cleaned_data["upper"],
+                    lower=form.cleaned_data["lower"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                _errors_to(form, error)
+            else:
+                messages.success(request, "Thresholds saved. They apply to records linked from now on.")
+                return redirect("linkage:model")
+    return render(
+        request,
+        "linkage/model.html",
+        {
+            "version": version,
+            "description": selectors.model_description(version) if version else None,
+            "history": selectors.model_history(user=request.user)[:20],
+            "counts": selectors.queue_counts(user=request.user),
+            "form": form if can_change else None,
+            "can_change": can_change,
+        },
+    )
+
+
+@require_POST
+@access(roles={Role.ADMINISTRATOR})
+def model_train_view(request: HttpRequest) -> HttpResponse:
+    job = job_enqueue(kind=TRAIN, params={"area": request.user.area_id}, actor=request.user)  # type: ignore[union-attr]
+    return redirect("job-detail", pk=job.pk)
+
+
+@require_GET
+@access(roles=SEARCH_ROLES)
+def known(request: HttpRequest) -> HttpResponse:
+    form = KnownSearchForm(request.GET or None)
+    hits = None
+    if form.is_bound and form.is_valid():
+        hits = selectors.known_search(user=request.user, query=form.cleaned_data)
+    return render(request, "linkage/known.html", {"form": form, "hits": hits})
