@@ -289,6 +289,10 @@ class OfficerOverview:
     overdue_inquiries: int
     open_sars: list[SubjectAccessRequest]
     unreviewed_break_glass: int
+    declines: list[dict[str, Any]]
+    pending_referrals: list[tuple[Any, int]]
+    pending_requests: list[tuple[Any, int]]
+    overdue_actions: list[Any]
 
 
 def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
@@ -364,4 +368,28 @@ def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
             .order_by("due_on")
         ),
         unreviewed_break_glass=BreakGlass.objects.filter(person__area_id=area_id, reviewed_at__isnull=True).count(),
+        **_coordination_figures(user.area, today),
     )
+
+
+def _coordination_figures(area: Any, today: dt.date) -> dict[str, Any]:
+    """Declines, requests pending longest and overdue actions, from the coordination room's records."""
+    from tide.coordination.models import InvolvementStatus, Referral, ReferralStatus, ServiceInvolvement
+    from tide.coordination.selectors import declines_by_agency, overdue_actions_for_area
+
+    referrals = (
+        Referral.objects.filter(person__area=area, status=ReferralStatus.PENDING)
+        .select_related("person", "from_agency")
+        .order_by("received_on", "pk")[:10]
+    )
+    requests = (
+        ServiceInvolvement.objects.filter(person__area=area, status=InvolvementStatus.REQUESTED)
+        .select_related("person", "agency")
+        .order_by("requested_on", "pk")[:10]
+    )
+    return {
+        "declines": declines_by_agency(area),
+        "pending_referrals": [(r, (today - r.received_on).days) for r in referrals],
+        "pending_requests": [(r, (today - r.requested_on).days) for r in requests],
+        "overdue_actions": list(overdue_actions_for_area(area, today=today)[:50]),
+    }

@@ -59,3 +59,38 @@ def test_officer_view_lists_everyone_identified_with_status(client, area, coordi
     page = client.get("/accountability/").content.decode()
     assert "Identified, not on the caseload" in page
     assert "no inquiry or review recorded" in page
+
+
+def test_officer_view_shows_declines_waiting_requests_and_overdue_actions(client, area, coordinator):
+    from tide.areas.models import Role
+    from tide.coordination.models import Action, ServiceInvolvement
+    from tide.testing.factories import AgencyFactory
+    from tide.testing.fixtures import make_user
+
+    housing = AgencyFactory(area=area, name="Housing Options", code="housing", sector="housing")
+    person = PersonFactory(area=area)
+    ServiceInvolvement.objects.create(
+        person=person,
+        agency=housing,
+        service="hostel",
+        status="declined",
+        requested_on=dt.date(2026, 1, 1),
+        declined_on=dt.date(2026, 1, 9),
+        decline_reason="behaviour",
+    )
+    ServiceInvolvement.objects.create(
+        person=person, agency=housing, service="housing_application", requested_on=dt.date(2026, 2, 1)
+    )
+    Action.objects.create(
+        area=area,
+        person=person,
+        description="Find a GP place",
+        owner_agency=housing,
+        owner=coordinator,
+        due_on=dt.date(2026, 3, 1),
+    )
+    client.force_login(make_user(area, Role.ACCOUNTABLE_OFFICER))
+    page = client.get("/accountability/").content.decode()
+    assert "Excluded for behaviour" in page
+    assert "Housing application asked of Housing Options" in page
+    assert "Find a GP place" in page
