@@ -308,10 +308,10 @@ def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
     today = timezone.localdate()
     labels = dict(ExitDestination.choices)
     episodes: dict[int, SupportEpisode] = {}
-    for episode in SupportEpisode.objects.filter(person__area_id=area_id).order_by("started_on", "pk"):
-        current = episodes.get(episode.person_id)
+    for each in SupportEpisode.objects.filter(person__area_id=area_id).order_by("started_on", "pk"):
+        current = episodes.get(each.person_id)
         if current is None or current.ended_on is not None:  # an open episode wins; else the latest
-            episodes[episode.person_id] = episode
+            episodes[each.person_id] = each
     identified_ids = (
         set(NdtAssessment.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
         | set(Alert.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
