@@ -24,6 +24,27 @@ def test_published_figures_pass_disclosure_control(client, area):
     assert ">*<" in page
 
 
+def test_published_figures_show_declines_by_agency_and_reason(client, area):
+    from tide.coordination.models import ServiceInvolvement
+    from tide.testing.factories import AgencyFactory
+
+    housing = AgencyFactory(area=area, name="Housing Options", code="housing", sector="housing")
+    for i in range(12):
+        ServiceInvolvement.objects.create(
+            person=PersonFactory(area=area),
+            agency=housing,
+            service="hostel",
+            status="declined",
+            requested_on=dt.date(2026, 1, 1),
+            declined_on=dt.date(2026, 1, 2 + i % 3),
+            decline_reason="behaviour",
+        )
+    page = client.get("/statistics/").content.decode()
+    assert "Declined: Excluded for behaviour" in page
+    assert ">10<" in page  # 12 rounded to the nearest 5
+    assert ">12<" not in page
+
+
 def test_statistics_page_with_no_area_is_404(client, db):
     assert client.get("/statistics/").status_code == 404
 
