@@ -181,6 +181,12 @@ SECURE_HSTS_PRELOAD = SECURE
 if env_bool("TIDE_TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Need-to-know on person records: "strict" refuses staff without a relationship or break-glass;
+# "audit" (roll-out only) allows, records the view as unrelated and lists it for the privacy officer.
+TIDE_NEED_TO_KNOW = os.environ.get("TIDE_NEED_TO_KNOW", "strict")
+if TIDE_NEED_TO_KNOW not in {"strict", "audit"}:
+    raise ImproperlyConfigured("TIDE_NEED_TO_KNOW must be 'strict' or 'audit'.")
+
 # Accountability: break-glass lasts this long; inquiries are due this many working days after receipt;
 # published figures pass this disclosure policy ("suppress=1-7,round=5,symbol=*,secondary=yes" by default).
 TIDE_BREAK_GLASS_MINUTES = int(os.environ.get("TIDE_BREAK_GLASS_MINUTES", "60"))

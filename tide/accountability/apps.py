@@ -11,8 +11,15 @@ class AccountabilityConfig(AppConfig):
         from tide.areas.models import Role
         from tide.core import access, navigation, relationships
 
+        # Oversight needs no query, so it goes first; the providers of rooms registered earlier
+        # (coordination: the coordinator) come next; the agency and coordination-service ones last.
+        others = list(relationships._providers.items())
+        relationships._providers.clear()
         relationships.register("accountability.oversight", selectors.relationship_oversight)
+        for name, provider in others:
+            relationships.register(name, provider)
         relationships.register("accountability.agency_involved", selectors.relationship_agency_involved)
+        relationships.register("accountability.coordination_service", selectors.relationship_coordination_service)
         access.register_break_glass_checker(selectors.break_glass_active)
 
         navigation.register("Accountability", "accountability:overview", roles={Role.ACCOUNTABLE_OFFICER}, order=60)

@@ -68,6 +68,35 @@ def relationship_agency_involved(user: Any, person: Person) -> str | None:
     return "agency involved, under an information-sharing agreement" if under_isa else None
 
 
+def relationship_coordination_service(user: Any, person: Person) -> str | None:
+    """Coordinators work the by-name list: they may open people identified but not yet allocated.
+
+    Once someone else coordinates the person, only that coordinator (coordination's provider) keeps
+    the relationship; other coordinators need break-glass.
+    """
+    if getattr(user, "role", "") != Role.COORDINATOR or user.area_id != person.area_id:
+        return None
+    from tide.coordination.models import SupportEpisode
+    from tide.identification.models import Alert, NdtAssessment
+
+    if SupportEpisode.objects.filter(person=person, ended_on__isnull=True).exists():
+        return None
+    identified = Alert.objects.filter(person=person).exists() or NdtAssessment.objects.filter(person=person).exists()
+    return "coordination service: identified, not yet allocated" if identified else None
+
+
+def unrelated_views(*, user: Any, days: int = 30) -> QuerySet[AuditEvent]:
+    """Records opened without a relationship while the area runs need-to-know in audit mode."""
+    since = timezone.now() - dt.timedelta(days=days)
+    area_people = Person.objects.filter(area_id=user.area_id).values("pk")
+    return (
+        AuditEvent.objects.filter(action="person.viewed", detail__via="unrelated", at__gte=since)
+        .filter(person_id__in=area_people)
+        .select_related("actor__agency")
+        .order_by("-at")[:200]
+    )
+
+
 def break_glass_active(user: Any, person: Person) -> str | None:
     grant = (
         BreakGlass.objects.filter(user_id=user.pk, person=person, expires_at__gt=timezone.now())
@@ -260,6 +289,10 @@ class OfficerOverview:
     overdue_inquiries: int
     open_sars: list[SubjectAccessRequest]
     unreviewed_break_glass: int
+    declines: list[dict[str, Any]]
+    pending_referrals: list[tuple[Any, int]]
+    pending_requests: list[tuple[Any, int]]
+    overdue_actions: list[Any]
 
 
 def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
@@ -275,10 +308,10 @@ def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
     today = timezone.localdate()
     labels = dict(ExitDestination.choices)
     episodes: dict[int, SupportEpisode] = {}
-    for episode in SupportEpisode.objects.filter(person__area_id=area_id).order_by("started_on", "pk"):
-        current = episodes.get(episode.person_id)
+    for each in SupportEpisode.objects.filter(person__area_id=area_id).order_by("started_on", "pk"):
+        current = episodes.get(each.person_id)
         if current is None or current.ended_on is not None:  # an open episode wins; else the latest
-            episodes[episode.person_id] = episode
+            episodes[each.person_id] = each
     identified_ids = (
         set(NdtAssessment.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
         | set(Alert.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
@@ -335,4 +368,28 @@ def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
             .order_by("due_on")
         ),
         unreviewed_break_glass=BreakGlass.objects.filter(person__area_id=area_id, reviewed_at__isnull=True).count(),
+        **_coordination_figures(user.area, today),
     )
+
+
+def _coordination_figures(area: Any, today: dt.date) -> dict[str, Any]:
+    """Declines, requests pending longest and overdue actions, from the coordination room's records."""
+    from tide.coordination.models import InvolvementStatus, Referral, ReferralStatus, ServiceInvolvement
+    from tide.coordination.selectors import declines_by_agency, overdue_actions_for_area
+
+    referrals = (
+        Referral.objects.filter(person__area=area, status=ReferralStatus.PENDING)
+        .select_related("person", "from_agency")
+        .order_by("received_on", "pk")[:10]
+    )
+    requests = (
+        ServiceInvolvement.objects.filter(person__area=area, status=InvolvementStatus.REQUESTED)
+        .select_related("person", "agency")
+        .order_by("requested_on", "pk")[:10]
+    )
+    return {
+        "declines": declines_by_agency(area),
+        "pending_referrals": [(r, (today - r.received_on).days) for r in referrals],
+        "pending_requests": [(r, (today - r.requested_on).days) for r in requests],
+        "overdue_actions": list(overdue_actions_for_area(area, today=today)[:50]),
+    }

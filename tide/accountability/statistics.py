@@ -75,9 +75,43 @@ def inquiries_by_year(area_id: int) -> tuple[list[str], list[list[int]]]:
     return [str(y) for y in years], [counts[y] for y in years]
 
 
+def requests_by_agency(area_id: int) -> tuple[list[str], list[str], list[list[int]]]:
+    """Service requests made for people supported, by agency and answer (declines by coded reason)."""
+    from tide.coordination.models import DeclineReason, ServiceInvolvement
+
+    rows = (
+        ServiceInvolvement.objects.filter(agency__area_id=area_id)
+        .values("agency__name", "status", "decline_reason")
+        .annotate(n=Count("id"))
+    )
+    reasons = [code for code, _ in DeclineReason.choices]
+    labels = dict(DeclineReason.choices)
+    agencies = sorted({r["agency__name"] for r in rows})
+    used = sorted({r["decline_reason"] for r in rows if r["status"] == "declined"}, key=reasons.index)
+    columns = ["Waiting for an answer", "Offered or involved", *[f"Declined: {labels[c]}" for c in used]]
+    counts = {a: [0] * len(columns) for a in agencies}
+    for r in rows:
+        if r["status"] == "requested":
+            counts[r["agency__name"]][0] += r["n"]
+        elif r["status"] in {"offered", "involved", "ended"}:
+            counts[r["agency__name"]][1] += r["n"]
+        elif r["status"] == "declined":
+            counts[r["agency__name"]][2 + used.index(r["decline_reason"])] += r["n"]
+    return agencies, columns, [counts[a] for a in agencies]
+
+
 def published_tables(*, area_id: int) -> list[PublishedTable]:
     policy = disclosure_policy()
     tables = []
+    agencies, columns, counts = requests_by_agency(area_id)
+    if counts:
+        tables.append(
+            PublishedTable(
+                "Services asked to help people supported",
+                "By agency: requests waiting, accepted, and declined by reason",
+                protect(counts, row_labels=agencies, column_labels=columns, policy=policy),
+            )
+        )
     years, counts = support_by_year(area_id)
     if counts:
         tables.append(

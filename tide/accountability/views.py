@@ -246,7 +246,12 @@ def break_glass(request: HttpRequest, person_pk: int) -> HttpResponse:
 @access(roles=PRIVACY)
 def break_glass_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "accountability/break_glass_list.html", {"alerts": selectors.break_glass_alerts(user=request.user)}
+        request,
+        "accountability/break_glass_list.html",
+        {
+            "alerts": selectors.break_glass_alerts(user=request.user),
+            "unrelated": selectors.unrelated_views(user=request.user),
+        },
     )
 
 

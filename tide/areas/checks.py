@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -14,6 +14,19 @@ def sign_in_codes_hidden(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 "TIDE_SHOW_SIGN_IN_CODES is on: sign-in pages show the authenticator code.",
                 hint="Unset TIDE_SHOW_SIGN_IN_CODES and TIDE_LOCAL in production.",
                 id="tide.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def need_to_know_is_strict(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if getattr(settings, "TIDE_NEED_TO_KNOW", "strict") != "strict":
+        return [
+            Warning(
+                "TIDE_NEED_TO_KNOW is not 'strict': staff can open records without a relationship.",
+                hint="Use 'audit' only while relationships are being recorded; then set 'strict'.",
+                id="tide.W002",
             )
         ]
     return []

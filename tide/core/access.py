@@ -172,7 +172,18 @@ def person_access(user: Any, person: Any) -> PersonAccess:
         reason = checker(user, person)
         if reason:
             return PersonAccess(True, "break_glass", reason, sensitive_categories_for(user, break_glass=True))
+    if need_to_know_mode() == "audit":
+        # Roll-out mode: relationships are not all recorded in Tide yet. The view is allowed, recorded
+        # as unrelated and listed for the privacy officer; sensitive categories still follow the sector.
+        return PersonAccess(True, "unrelated", "no relationship recorded", sensitive_categories_for(user))
     return PersonAccess(allowed=False, via="")
+
+
+def need_to_know_mode() -> str:
+    """``strict`` (refuse without a relationship or break-glass) or ``audit`` (allow, record, alert)."""
+    from django.conf import settings
+
+    return getattr(settings, "TIDE_NEED_TO_KNOW", "strict")
 
 
 def filter_sensitive(entries: Iterable[Any], allowed: frozenset[str]) -> list[Any]:

@@ -9,6 +9,11 @@ from tide.testing.factories import AgencyFactory
 from tide.testing.fixtures import make_user
 
 
+@pytest.fixture(autouse=True)
+def _strict_need_to_know(settings):
+    settings.TIDE_NEED_TO_KNOW = "strict"
+
+
 @pytest.fixture
 def officer(area):
     return make_user(area, Role.ACCOUNTABLE_OFFICER, first_name="Olu", last_name="Officer")

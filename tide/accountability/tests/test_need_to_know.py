@@ -153,3 +153,34 @@ def test_person_sees_who_viewed_their_record_and_sets_sharing_choices(client, ar
     )
     assert response.status_code == 302
     assert SharingChoice.objects.get(agency=practitioner.agency).share is False
+
+
+def test_coordinators_may_open_identified_people_not_yet_allocated(area, coordinator, tina):
+    from tide.areas.models import Role
+    from tide.coordination.models import SupportEpisode
+    from tide.identification.models import Alert
+    from tide.testing.factories import PersonFactory
+    from tide.testing.fixtures import make_user
+
+    other = make_user(area, Role.COORDINATOR)
+    waiting = PersonFactory(area=area)
+    with pytest.raises(NeedToKnowRefused):
+        person_get_for(user=other, pk=waiting.pk)
+    Alert.objects.create(person=waiting, kind="pattern", message="Meets the pattern")
+    assert "not yet allocated" in person_get_for(user=other, pk=waiting.pk).access.relationship
+    SupportEpisode.objects.create(person=waiting, coordinator=coordinator, started_on=dt.date(2026, 1, 5))
+    with pytest.raises(NeedToKnowRefused):
+        person_get_for(user=other, pk=waiting.pk)
+
+
+def test_audit_mode_allows_unrelated_views_and_lists_them_for_the_privacy_officer(
+    client, settings, practitioner, privacy_officer, tina
+):
+    settings.TIDE_NEED_TO_KNOW = "audit"
+    person = person_get_for(user=practitioner, pk=tina.pk)
+    assert person.access.via == "unrelated"
+    assert person.access.sensitive == frozenset({"criminal"})  # police: still only what the sector needs
+    client.force_login(privacy_officer)
+    page = client.get("/accountability/break-glass/").content.decode()
+    assert "Opened without a recorded relationship" in page
+    assert "Pat Constable" in page

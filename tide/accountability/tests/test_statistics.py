@@ -24,6 +24,27 @@ def test_published_figures_pass_disclosure_control(client, area):
     assert ">*<" in page
 
 
+def test_published_figures_show_declines_by_agency_and_reason(client, area):
+    from tide.coordination.models import ServiceInvolvement
+    from tide.testing.factories import AgencyFactory
+
+    housing = AgencyFactory(area=area, name="Housing Options", code="housing", sector="housing")
+    for i in range(12):
+        ServiceInvolvement.objects.create(
+            person=PersonFactory(area=area),
+            agency=housing,
+            service="hostel",
+            status="declined",
+            requested_on=dt.date(2026, 1, 1),
+            declined_on=dt.date(2026, 1, 2 + i % 3),
+            decline_reason="behaviour",
+        )
+    page = client.get("/statistics/").content.decode()
+    assert "Declined: Excluded for behaviour" in page
+    assert ">10<" in page  # 12 rounded to the nearest 5
+    assert ">12<" not in page
+
+
 def test_statistics_page_with_no_area_is_404(client, db):
     assert client.get("/statistics/").status_code == 404
 
@@ -59,3 +80,38 @@ def test_officer_view_lists_everyone_identified_with_status(client, area, coordi
     page = client.get("/accountability/").content.decode()
     assert "Identified, not on the caseload" in page
     assert "no inquiry or review recorded" in page
+
+
+def test_officer_view_shows_declines_waiting_requests_and_overdue_actions(client, area, coordinator):
+    from tide.areas.models import Role
+    from tide.coordination.models import Action, ServiceInvolvement
+    from tide.testing.factories import AgencyFactory
+    from tide.testing.fixtures import make_user
+
+    housing = AgencyFactory(area=area, name="Housing Options", code="housing", sector="housing")
+    person = PersonFactory(area=area)
+    ServiceInvolvement.objects.create(
+        person=person,
+        agency=housing,
+        service="hostel",
+        status="declined",
+        requested_on=dt.date(2026, 1, 1),
+        declined_on=dt.date(2026, 1, 9),
+        decline_reason="behaviour",
+    )
+    ServiceInvolvement.objects.create(
+        person=person, agency=housing, service="housing_application", requested_on=dt.date(2026, 2, 1)
+    )
+    Action.objects.create(
+        area=area,
+        person=person,
+        description="Find a GP place",
+        owner_agency=housing,
+        owner=coordinator,
+        due_on=dt.date(2026, 3, 1),
+    )
+    client.force_login(make_user(area, Role.ACCOUNTABLE_OFFICER))
+    page = client.get("/accountability/").content.decode()
+    assert "Excluded for behaviour" in page
+    assert "Housing application asked of Housing Options" in page
+    assert "Find a GP place" in page
