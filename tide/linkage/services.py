@@ -218,6 +218,12 @@ def _known_cache_extend(
 def model_train(*, area: Area, actor: Any, progress: Progress = _no_progress) -> ModelVersion:
     """Estimate the model's parameters from the area's records and make it the active version."""
     frame, _ = known_frame(area=area)
+    return model_train_on(area=area, frame=frame, actor=actor, progress=progress)
+
+
+@transaction.atomic
+def model_train_on(*, area: Area, frame: pd.DataFrame, actor: Any, progress: Progress = _no_progress) -> ModelVersion:
+    """Estimate the parameters from the given linkage frame (a first load trains on its own records)."""
     if len(frame) < 500:
         raise ValidationError("At least 500 linked records are needed to estimate the model's parameters.")
     progress(0.2, f"Estimating parameters from {len(frame):,} records")
@@ -233,7 +239,7 @@ def model_train(*, area: Area, actor: Any, progress: Progress = _no_progress) ->
         lower=previous.lower if previous else model.DEFAULT_LOWER,
         placeholder_dobs=sorted(placeholders),
         trained_on=len(frame),
-        note="Estimated from the area's linked records.",
+        note="Estimated from the area's own records.",
         active=True,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
