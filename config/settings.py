@@ -67,8 +67,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tide.core.middleware.SessionTimeoutMiddleware",
     "tide.core.middleware.RequestContextMiddleware",
     "tide.core.middleware.SecurityHeadersMiddleware",
+    "tide.accountability.middleware.NeedToKnowMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -160,7 +162,15 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = int(os.environ.get("TIDE_SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60)))
+# Absolute limit: a session ends this long after sign-in whatever its activity; idle limit: after this
+# long without a request (both enforced by tide.core.middleware.SessionTimeoutMiddleware).
+TIDE_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("TIDE_SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60)))
+TIDE_SESSION_IDLE_SECONDS = int(os.environ.get("TIDE_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_COOKIE_AGE = TIDE_SESSION_ABSOLUTE_SECONDS
+# Demo only: show the current authenticator code on the sign-in code pages, so the demo personas can
+# sign in without an app. On by default only with TIDE_LOCAL; `check --deploy` fails if it is on.
+TIDE_SHOW_SIGN_IN_CODES = env_bool("TIDE_SHOW_SIGN_IN_CODES", env_bool("TIDE_LOCAL"))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -170,6 +180,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 if env_bool("TIDE_TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Accountability: break-glass lasts this long; inquiries are due this many working days after receipt;
+# published figures pass this disclosure policy ("suppress=1-7,round=5,symbol=*,secondary=yes" by default).
+TIDE_BREAK_GLASS_MINUTES = int(os.environ.get("TIDE_BREAK_GLASS_MINUTES", "60"))
+TIDE_INQUIRY_WORKING_DAYS = int(os.environ.get("TIDE_INQUIRY_WORKING_DAYS", "20"))
+TIDE_INQUIRIES_PER_ADDRESS_PER_HOUR = int(os.environ.get("TIDE_INQUIRIES_PER_ADDRESS_PER_HOUR", "5"))
+TIDE_DISCLOSURE_POLICY = os.environ.get("TIDE_DISCLOSURE_POLICY", "")
 
 # Background jobs: "thread" runs each job in a thread after commit (one-machine use), "eager" runs it
 # inline (tests), "worker" leaves it for `tide worker`.

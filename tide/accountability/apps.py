@@ -5,3 +5,31 @@ class AccountabilityConfig(AppConfig):
     name = "tide.accountability"
     label = "accountability"
     verbose_name = "Accountability"
+
+    def ready(self) -> None:
+        from tide.accountability import selectors
+        from tide.areas.models import Role
+        from tide.core import access, navigation, relationships
+
+        relationships.register("accountability.oversight", selectors.relationship_oversight)
+        relationships.register("accountability.agency_involved", selectors.relationship_agency_involved)
+        access.register_break_glass_checker(selectors.break_glass_active)
+
+        navigation.register("Accountability", "accountability:overview", roles={Role.ACCOUNTABLE_OFFICER}, order=60)
+        navigation.register("Inquiries", "accountability:inquiry-list", roles={Role.ACCOUNTABLE_OFFICER}, order=61)
+        navigation.register(
+            "Break-glass alerts", "accountability:break-glass-list", roles={Role.PRIVACY_OFFICER}, order=62
+        )
+        navigation.register(
+            "Subject access",
+            "accountability:sar-list",
+            roles={Role.PRIVACY_OFFICER, Role.ACCOUNTABLE_OFFICER},
+            order=63,
+        )
+        navigation.register(
+            "Access policy",
+            "accountability:access-policy",
+            roles={Role.PRIVACY_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR, Role.ACCOUNTABLE_OFFICER},
+            order=64,
+        )
+        navigation.register("Your record", "accountability:my-record", roles={Role.PERSON}, order=5)

@@ -1,7 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _start_session_clock(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """Start the idle and absolute session clocks (see tide.core.middleware.SessionTimeoutMiddleware)."""
+    import time
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        now = time.time()
+        session["tide_auth_at"] = now
+        session["tide_seen_at"] = now
 
 
 class AreasConfig(AppConfig):
     name = "tide.areas"
     label = "areas"
     verbose_name = "Areas, agencies and staff"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from tide.areas import checks  # noqa: F401 - registers the deploy check
+
+        user_logged_in.connect(_start_session_clock, dispatch_uid="tide.areas.session_clock")

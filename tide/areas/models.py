@@ -103,6 +103,13 @@ class User(AbstractUser):
         help_text="Who overdue actions escalate to first.",
     )
     phone = models.CharField(max_length=40, blank=True)
+    totp_secret = models.CharField(
+        max_length=64, blank=True, help_text="Base32 secret of the authenticator app (second sign-in factor)."
+    )
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_counter = models.BigIntegerField(
+        null=True, blank=True, help_text="Time step of the last code accepted: a code is never accepted twice."
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -119,6 +126,28 @@ class User(AbstractUser):
     @property
     def is_person_supported(self) -> bool:
         return self.role == Role.PERSON
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Every member of staff signs in with an authenticator code; people supported may choose to."""
+        return self.role != Role.PERSON or bool(self.totp_confirmed_at)
+
+
+class SignInAttempt(models.Model):
+    """One attempt to sign in (password or code), the facts the throttle counts."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    stage = models.CharField(max_length=10, choices=[("password", "Password"), ("code", "Authenticator code")])
+    succeeded = models.BooleanField()
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["ip_address", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'ok' if self.succeeded else 'failed'} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class InformationSharingAgreement(models.Model):

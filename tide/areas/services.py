@@ -79,3 +79,61 @@ def area_set_accountable_officer(*, area: Area, officer: User, actor: Any) -> Ar
     area.save(update_fields=["accountable_officer"])
     audit_record(actor=actor, action="area.accountable_officer_set", target=area, detail={"officer": officer.pk})
     return area
+
+
+# --- Sign-in security -------------------------------------------------------------------------------
+
+
+def sign_in_attempt_record(*, username: str, ip_address: str | None, stage: str, succeeded: bool) -> None:
+    from django.utils import timezone
+
+    from tide.areas.models import SignInAttempt
+
+    SignInAttempt.objects.create(
+        username=username.strip()[:150], ip_address=ip_address, stage=stage, succeeded=succeeded, at=timezone.now()
+    )
+
+
+def totp_new_secret() -> str:
+    import pyotp
+
+    return pyotp.random_base32(length=32)
+
+
+def totp_check(*, user: User, code: str, secret: str | None = None) -> int | None:
+    """The time step of ``code`` if it is valid now (±1 step) and newer than the last one accepted."""
+    import pyotp
+
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    secret = secret or user.totp_secret
+    if len(code) != 6 or not secret:
+        return None
+    totp = pyotp.TOTP(secret)
+    from django.utils import timezone
+
+    now = timezone.now()
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if totp.at(step * totp.interval) == code and (user.totp_last_counter is None or step > user.totp_last_counter):
+            return step
+    return None
+
+
+@transaction.atomic
+def user_verify_second_factor(*, user: User, code: str, enrol_secret: str = "") -> bool:
+    """Accept an authenticator code (enrolling ``enrol_secret`` if given); never the same code twice."""
+    from django.utils import timezone
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    step = totp_check(user=user, code=code, secret=enrol_secret or None)
+    if step is None:
+        return False
+    fields = ["totp_last_counter"]
+    user.totp_last_counter = step
+    if enrol_secret:
+        user.totp_secret = enrol_secret
+        user.totp_confirmed_at = timezone.now()
+        fields += ["totp_secret", "totp_confirmed_at"]
+        audit_record(actor=user, action="user.second_factor_enrolled", target=user)
+    user.save(update_fields=fields)
+    return True

@@ -5,3 +5,25 @@ class CoordinationConfig(AppConfig):
     name = "tide.coordination"
     label = "coordination"
     verbose_name = "Coordinated support"
+
+    def ready(self) -> None:
+        from tide.areas.models import FRONTLINE_ROLES, Role
+        from tide.coordination import jobs, selectors
+        from tide.core import jobs as core_jobs
+        from tide.core import navigation, relationships, timeline
+
+        navigation.register("My caseload", "coordination:home", roles={Role.COORDINATOR, Role.TEAM_MANAGER}, order=5)
+        navigation.register("Refer someone", "coordination:refer-start", roles=FRONTLINE_ROLES, order=20)
+        navigation.register("Asked of us", "coordination:requests", roles=FRONTLINE_ROLES, order=25)
+        navigation.register(
+            "Meetings", "coordination:meetings", roles=FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}, order=30
+        )
+        navigation.register(
+            "Overdue actions",
+            "coordination:overdue",
+            roles={Role.ACCOUNTABLE_OFFICER, Role.TEAM_MANAGER},
+            order=40,
+        )
+        relationships.register("coordination", selectors.relationship)
+        timeline.register("coordination", selectors.timeline_entries)
+        core_jobs.register(jobs.ESCALATE, jobs.escalate_handler)

@@ -30,7 +30,9 @@ class AccessRule:
 
     def describe(self) -> str:
         who = ", ".join(sorted(self.roles))
-        return f"{who} (person record: need-to-know)" if self.person_gate else who
+        if self.person_gate:
+            who += " (person record: need-to-know)"
+        return f"{who}; {self.note}" if self.note else who
 
 
 def user_has_role(user: Any, roles: Iterable[str]) -> bool:
@@ -97,3 +99,82 @@ def policy_table() -> list[tuple[str, str, str]]:
     for route in iter_routes():
         rows.append((route.pattern, route.name, route.rule.describe() if route.rule else "UNDECLARED"))
     return sorted(rows)
+
+
+# --- Need-to-know: the person-level gates -------------------------------------------------------
+#
+# Gate 1 is the role rule above. Gate 2 asks the relationship providers (tide.core.relationships).
+# Gate 3 is break-glass: a time-limited, reasoned access that the privacy officer reviews; the room
+# that stores break-glass grants registers a checker here (rooms to the left cannot import it).
+
+SENSITIVE_HEALTH = "health"  # UK GDPR Art. 9 special category
+SENSITIVE_CRIMINAL = "criminal"  # UK GDPR Art. 10 / DPA 2018 s.11(2)
+
+# Which agency sectors need which sensitive categories for their work with a person.
+SECTORS_NEEDING: dict[str, frozenset[str]] = {
+    SENSITIVE_HEALTH: frozenset({"nhs_acute", "ambulance", "mental_health", "drug_alcohol", "adult_social_care"}),
+    SENSITIVE_CRIMINAL: frozenset({"police", "probation", "prison"}),
+}
+# Roles that see every category once the relationship gate is passed (coordination and oversight).
+ROLES_SEEING_ALL_CATEGORIES = frozenset({"coordinator", "accountable_officer", "privacy_officer"})
+
+BreakGlassChecker = Callable[[Any, Any], str | None]  # (user, person) -> reason of an active grant
+_break_glass_checkers: list[BreakGlassChecker] = []
+
+
+def register_break_glass_checker(checker: BreakGlassChecker) -> None:
+    if checker not in _break_glass_checkers:
+        _break_glass_checkers.append(checker)
+
+
+@dataclass(frozen=True)
+class PersonAccess:
+    """The outcome of the three gates for one user and one person."""
+
+    allowed: bool
+    via: str  # "relationship", "break_glass" or "" when refused
+    relationship: str = ""  # the relationship description or the break-glass reason
+    sensitive: frozenset[str] = frozenset()  # the sensitive categories this user may see
+
+    @property
+    def is_break_glass(self) -> bool:
+        return self.via == "break_glass"
+
+
+class NeedToKnowRefused(PermissionDenied):
+    """The user's role allows the page but they have no relationship with this person."""
+
+    def __init__(self, person_id: int) -> None:
+        super().__init__(
+            "You do not have a working relationship with this person. If you need to see the record "
+            "urgently, you can break the glass: give your reason; the privacy officer is told."
+        )
+        self.person_id = person_id
+
+
+def sensitive_categories_for(user: Any, *, break_glass: bool = False) -> frozenset[str]:
+    if break_glass or getattr(user, "role", None) in ROLES_SEEING_ALL_CATEGORIES:
+        return frozenset(SECTORS_NEEDING)
+    sector = getattr(getattr(user, "agency", None), "sector", None)
+    return frozenset(category for category, sectors in SECTORS_NEEDING.items() if sector in sectors)
+
+
+def person_access(user: Any, person: Any) -> PersonAccess:
+    """Gates 2 and 3 for a user whose role already allows the page (gate 1)."""
+    from tide.core.relationships import relationship_of
+
+    if not getattr(user, "is_authenticated", False) or getattr(user, "area_id", None) != person.area_id:
+        return PersonAccess(allowed=False, via="")
+    relationship = relationship_of(user, person)
+    if relationship:
+        return PersonAccess(True, "relationship", relationship, sensitive_categories_for(user))
+    for checker in _break_glass_checkers:
+        reason = checker(user, person)
+        if reason:
+            return PersonAccess(True, "break_glass", reason, sensitive_categories_for(user, break_glass=True))
+    return PersonAccess(allowed=False, via="")
+
+
+def filter_sensitive(entries: Iterable[Any], allowed: frozenset[str]) -> list[Any]:
+    """Keep entries that are not sensitive, or whose category the viewer needs."""
+    return [entry for entry in entries if not getattr(entry, "sensitive", "") or entry.sensitive in allowed]

@@ -33,12 +33,23 @@ class GovukForm(forms.Form):
         for name, field in self.fields.items():
             widget = field.widget
             css = next((c for t, c in _WIDGET_CLASSES.items() if isinstance(widget, t)), "govuk-input")
-            if self.is_bound and name in self.errors and css in {"govuk-input", "govuk-select", "govuk-textarea"}:
-                css += f" {css}--error"
             if css:
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
             if name in getattr(self, "narrow_fields", ()):
                 widget.attrs["class"] += " govuk-input--width-10"
+
+    def full_clean(self) -> None:
+        """Validate, then mark the widgets of fields in error (after subclasses have set up choices)."""
+        super().full_clean()
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            classes = field.widget.attrs.get("class", "").split()
+            for css in ("govuk-input", "govuk-select", "govuk-textarea"):
+                if css in classes and f"{css}--error" not in classes:
+                    classes.append(f"{css}--error")
+            field.widget.attrs["class"] = " ".join(classes)
 
     def error_summary(self) -> list[dict[str, str]]:
         items = []

@@ -55,3 +55,42 @@ class SecurityHeadersMiddleware:
         if request.user.is_authenticated if hasattr(request, "user") else False:
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class SessionTimeoutMiddleware:
+    """Sign out a session idle for too long, or older than the absolute limit, whatever its activity.
+
+    Put after AuthenticationMiddleware and MessageMiddleware. Settings: TIDE_SESSION_IDLE_SECONDS and
+    TIDE_SESSION_ABSOLUTE_SECONDS. The last-seen time is written at most once a minute.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.conf import settings
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.contrib.auth.views import redirect_to_login
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            session = request.session
+            started = session.setdefault("tide_auth_at", now)
+            seen = session.get("tide_seen_at", started)
+            idle_limit = settings.TIDE_SESSION_IDLE_SECONDS
+            absolute_limit = settings.TIDE_SESSION_ABSOLUTE_SECONDS
+            if now - seen > idle_limit or now - started > absolute_limit:
+                from tide.core.audit import audit_record
+
+                reason = "idle" if now - seen > idle_limit else "absolute"
+                audit_record(actor=user, action="user.session_expired", detail={"reason": reason})
+                logout(request)
+                messages.info(request, "You were signed out to keep people's information safe. Sign in again.")
+                return redirect_to_login(request.get_full_path())
+            if now - seen > 60 or "tide_seen_at" not in session:
+                session["tide_seen_at"] = now
+        return self.get_response(request)

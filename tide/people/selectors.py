@@ -6,17 +6,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
+from tide.core.access import NeedToKnowRefused, PersonAccess, person_access
 from tide.core.audit import audit_record
 from tide.people import identifiers as ids
 from tide.people.models import NameKey, Person, PersonIdentifier
-from tide.people.names import normalise, similarity, token_keys, tokens
+from tide.people.names import similarity, token_keys, tokens
 
 CANDIDATE_LIMIT = 400
 MIN_SCORE = 0.78
+TRIGRAM_THRESHOLD = 0.5
 
 
 def person_list_for(*, user: Any) -> QuerySet[Person]:
@@ -27,12 +29,45 @@ def person_list_for(*, user: Any) -> QuerySet[Person]:
 
 
 def person_get_for(*, user: Any, pk: int, reason: str = "") -> Person:
-    """The person's record for ``user``, recording the view in the audit log; 404 when not visible."""
+    """The person's record for ``user`` after the need-to-know gates; every view and refusal is audited.
+
+    Unknown ids and people outside the user's area are a 404. Inside the area, the user needs a
+    legitimate relationship (see tide.core.relationships) or an active break-glass grant, otherwise
+    :class:`NeedToKnowRefused` (a 403 offering break-glass). The returned person carries ``access``
+    (:class:`PersonAccess`): how the user got in and which sensitive categories they may see.
+    """
     person = person_list_for(user=user).prefetch_related("aliases", "identifiers__agency").filter(pk=pk).first()
     if person is None:
         raise Http404("No such person in your area.")
-    audit_record(actor=user, action="person.viewed", target=person, person_id=person.pk, reason=reason)
+    decision = person_gate(user=user, person=person, reason=reason)
+    person.access = decision  # type: ignore[attr-defined]
     return person
+
+
+def person_gate(*, user: Any, person: Person, reason: str = "") -> PersonAccess:
+    """The reusable need-to-know check for any room showing one person's data; audits the outcome.
+
+    Raises :class:`NeedToKnowRefused` when the user has neither a relationship nor break-glass.
+    """
+    decision = person_access(user, person)
+    if not decision.allowed:
+        audit_record(
+            actor=user,
+            action="person.view_refused",
+            target=person,
+            person_id=person.pk,
+            reason=reason or "no relationship",
+        )
+        raise NeedToKnowRefused(person.pk)
+    audit_record(
+        actor=user,
+        action="person.viewed",
+        target=person,
+        person_id=person.pk,
+        reason=reason,
+        detail={"via": decision.via, "relationship": decision.relationship},
+    )
+    return decision
 
 
 @dataclass(frozen=True)
@@ -54,6 +89,20 @@ def _identifier_query(query: str) -> str | None:
     return None
 
 
+def _token_candidates(token: str, area_id: int) -> set[int]:
+    """People with a name that sounds like ``token`` (phonetic keys) or, on PostgreSQL, shares its trigrams."""
+    ids = set(
+        NameKey.objects.filter(key__in=token_keys(token)).values_list("person_id", flat=True)[: CANDIDATE_LIMIT * 10]
+    )
+    if connection.vendor == "postgresql" and len(token) >= 3:
+        ids |= set(
+            Person.objects.filter(area_id=area_id, search_name__trigram_word_similar=token).values_list(
+                "pk", flat=True
+            )[:CANDIDATE_LIMIT]
+        )
+    return ids
+
+
 def person_search(*, user: Any, query: str, limit: int = 25) -> list[SearchHit]:
     """Find people by identifier, or by name tolerating misspellings (phonetic keys, trigrams on PostgreSQL)."""
     query = (query or "").strip()[:200]
@@ -69,37 +118,19 @@ def person_search(*, user: Any, query: str, limit: int = 25) -> list[SearchHit]:
     query_tokens = tokens(query)[:6]
     if not query_tokens:
         return []
-    candidate_ids: set[int] | None = None
-    for token in query_tokens:
-        token_ids = set(
-            NameKey.objects.filter(key__in=token_keys(token), person__area_id=user.area_id).values_list(
-                "person_id", flat=True
-            )[: CANDIDATE_LIMIT * 10]
-        )
-        candidate_ids = token_ids if candidate_ids is None else candidate_ids & token_ids
-    candidate_ids = candidate_ids or set()
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        trigram_ids = (
-            visible.annotate(sim=TrigramWordSimilarity(normalise(query), "search_name"))
-            .filter(sim__gte=0.5)
-            .order_by("-sim")
-            .values_list("pk", flat=True)[:CANDIDATE_LIMIT]
-        )
-        candidate_ids |= set(trigram_ids)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)]
+                )
+        per_token = [_token_candidates(token, user.area_id) for token in query_tokens]
+    # Everyone matching every token; when one token is too garbled to match, rank on the others.
+    candidate_ids = set.intersection(*per_token) or set.union(*per_token)
     if not candidate_ids:
         return []
-    people = visible.filter(pk__in=list(candidate_ids)[: CANDIDATE_LIMIT * 2]).only(
-        "pk",
-        "given_name",
-        "family_name",
-        "known_as",
-        "date_of_birth",
-        "dob_precision",
-        "postcode",
-        "search_name",
-        "sex",
+    people = visible.filter(pk__in=sorted(candidate_ids)[: CANDIDATE_LIMIT * 2]).only(
+        "pk", "given_name", "family_name", "known_as", "date_of_birth", "dob_precision", "postcode", "search_name"
     )
     hits = []
     for person in people:

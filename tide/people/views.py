@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tide.areas.models import FRONTLINE_ROLES, Role
-from tide.core.access import access
+from tide.core.access import access, filter_sensitive
 from tide.core.timeline import timeline_for
 from tide.people.forms import IdentifierForm, PersonForm, PersonSearchForm
 from tide.people.models import IdentifierKind
@@ -39,7 +39,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @access(roles=RECORD_ROLES, person_gate=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk)
-    timeline = timeline_for(person, request.user)
+    timeline = filter_sensitive(timeline_for(person, request.user), person.access.sensitive)  # type: ignore[attr-defined]
     return render(request, "people/detail.html", {"person": person, "timeline": timeline})
 
 

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tide.core.forms import GovukForm
+
+
+class InquiryForm(GovukForm):
+    requester_name = forms.CharField(label="Your name", max_length=200)
+    requester_email = forms.EmailField(
+        label="Your email address", help_text="We send the response here. It is never published."
+    )
+    requester_connection = forms.CharField(
+        label="Your connection to the person (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example: sister, friend, neighbour, councillor, journalist.",
+    )
+    subject_name = forms.CharField(label="The person's name", max_length=200)
+    subject_details = forms.CharField(
+        label="What else helps us find the person",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="For example, their age or date of birth, where they lived or stayed, when you last saw them.",
+    )
+    question = forms.CharField(
+        label="What do you want to know",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text="For example: what support was offered to them in the last year, and by whom.",
+    )
+    # Honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
+    website = forms.CharField(label="Leave this blank", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["requester_email"].widget.attrs["autocomplete"] = "email"
+        self.fields["requester_name"].widget.attrs["autocomplete"] = "name"
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class TriageForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("accept", "Accept: answer it from the record"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+    )
+    person = forms.ChoiceField(
+        label="Which person in the register is this about",
+        required=False,
+        help_text="Needed to accept. Search results for the name given are listed.",
+    )
+    note = forms.CharField(
+        label="Note (needed to decline: the reason is sent to the requester)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [("", "Choose a person")] + [(str(pk), label) for pk, label in candidates]
+        self._errors = None  # GovukForm validated while styling the widgets, before the choices were set
+
+
+class AnswerForm(GovukForm):
+    response = forms.CharField(
+        label="Full response to the requester",
+        widget=forms.Textarea(attrs={"rows": 14}),
+        max_length=50_000,
+        help_text="Assembled from the record. Edit it to explain decisions, delays and what will change.",
+    )
+    public_summary = forms.CharField(
+        label="Public version for the register",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=50_000,
+        help_text="Nothing that identifies the person: no name, date of birth, address or identifier.",
+    )
+
+
+class BreakGlassForm(GovukForm):
+    reason = forms.CharField(
+        label="Why do you need to see this record now?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text="The privacy officer is told straight away and reviews every use.",
+    )
+
+
+class BreakGlassReviewForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="Was the access justified?",
+        choices=[("justified", "Yes, justified"), ("not_justified", "No: I am following it up")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+
+
+class SharingChoicesForm(GovukForm):
+    def __init__(self, *args: Any, agencies: list[Any], current: dict[int, bool], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for agency in agencies:
+            initial = {True: "yes", False: "no"}.get(current.get(agency.pk), "default")  # type: ignore[call-overload]
+            self.fields[f"agency_{agency.pk}"] = forms.ChoiceField(
+                label=agency.name,
+                choices=[
+                    ("default", "As the information-sharing agreement allows"),
+                    ("yes", "Yes, they may see my record"),
+                    ("no", "No, they may not"),
+                ],
+                initial=initial,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        self._errors = None  # validate again now the fields exist
+
+
+class SarLogForm(GovukForm):
+    person = forms.CharField(
+        label="Who is asking",
+        max_length=200,
+        help_text="Their name, NHS number or Tide record number.",
+    )
+    received_on = forms.DateField(
+        label="Date the request was received",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="For example, 27/3/2026",
+    )

@@ -1,0 +1,338 @@
+"""Reads of the accountability room: gates, alerts, inquiries, subject access and the officer's view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from tide.accountability import rules
+from tide.accountability.models import BreakGlass, Inquiry, InquiryStatus, SharingChoice, SubjectAccessRequest
+from tide.areas.models import InformationSharingAgreement, Role
+from tide.core.models import AuditEvent
+from tide.core.timeline import timeline_for
+from tide.people.models import Person
+
+VIEW_ACTIONS = ("person.viewed", "person.break_glass")
+OVERSIGHT_ROLES: dict[str, str] = {
+    Role.ACCOUNTABLE_OFFICER.value: "accountable officer",
+    Role.PRIVACY_OFFICER.value: "privacy officer",
+}
+
+
+# --- Gates 2 and 3: providers registered in AppConfig.ready ----------------------------------------
+
+
+def relationship_oversight(user: Any, person: Person) -> str | None:
+    """The accountable officer and privacy officer oversee every record in their area (always audited)."""
+    label = OVERSIGHT_ROLES.get(getattr(user, "role", ""))
+    return f"oversight ({label})" if label and user.area_id == person.area_id else None
+
+
+def _choice(person: Person, agency_id: int) -> bool | None:
+    choice = SharingChoice.objects.filter(person=person, agency_id=agency_id).values_list("share", flat=True).first()
+    return choice
+
+
+def relationship_agency_involved(user: Any, person: Person) -> str | None:
+    """The user's agency recorded the person, or holds service records about them and may share them.
+
+    An agency that registered the person holds its own record of them. An agency whose records are
+    in the ledger is involved; it may see the shared record with the person's consent, or under an
+    information-sharing agreement in force, unless the person has said no to that agency.
+    """
+    agency_id = getattr(user, "agency_id", None)
+    if not agency_id or getattr(user, "role", "") == Role.PERSON:
+        return None
+    registered = AuditEvent.objects.filter(
+        person_id=person.pk, action="person.created", actor__agency_id=agency_id
+    ).exists()
+    if registered:
+        return "your agency registered this person"
+    from tide.service_use.models import ServiceEvent
+
+    if not ServiceEvent.objects.filter(person=person, agency_id=agency_id).exists():
+        return None
+    choice = _choice(person, agency_id)
+    if choice is False:
+        return None
+    if choice is True:
+        return "agency involved, with the person's consent"
+    today = timezone.localdate()
+    under_isa = InformationSharingAgreement.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today), agencies=agency_id, starts_on__lte=today
+    ).exists()
+    return "agency involved, under an information-sharing agreement" if under_isa else None
+
+
+def break_glass_active(user: Any, person: Person) -> str | None:
+    grant = (
+        BreakGlass.objects.filter(user_id=user.pk, person=person, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+    return f"break-glass until {timezone.localtime(grant.expires_at):%H:%M}: {grant.reason}" if grant else None
+
+
+def break_glass_alerts(*, user: Any) -> QuerySet[BreakGlass]:
+    """Break-glass uses in the privacy officer's area waiting for review, oldest first."""
+    return (
+        BreakGlass.objects.filter(person__area_id=user.area_id, reviewed_at__isnull=True)
+        .select_related("user__agency", "person")
+        .order_by("created_at")
+    )
+
+
+def break_glass_get(*, user: Any, pk: int) -> BreakGlass | None:
+    return (
+        BreakGlass.objects.select_related("user__agency", "person").filter(pk=pk, person__area_id=user.area_id).first()
+    )
+
+
+# --- What the person sees --------------------------------------------------------------------------
+
+
+def person_for_account(*, user: Any) -> Person | None:
+    account = getattr(user, "person_account", None) if user.role == Role.PERSON else None
+    return account.person if account else None
+
+
+def person_viewers(*, person: Person, limit: int = 200) -> QuerySet[AuditEvent]:
+    """Who opened the person's record, with when, how and why (the audit log is the source)."""
+    return (
+        AuditEvent.objects.filter(person_id=person.pk, action__in=VIEW_ACTIONS)
+        .select_related("actor__agency")
+        .order_by("-at")[:limit]
+    )
+
+
+def sharing_choices(*, person: Person) -> dict[int, bool]:
+    return dict(SharingChoice.objects.filter(person=person).values_list("agency_id", "share"))
+
+
+# --- Inquiries --------------------------------------------------------------------------------------
+
+
+def identifying_terms_for(person: Person, inquiry: Inquiry | None = None) -> list[str]:
+    names = [person.given_name, person.family_name, person.known_as, f"{person.given_name} {person.family_name}"]
+    names += [f"{a.given_name} {a.family_name}" for a in person.aliases.all()]
+    names += [a.given_name for a in person.aliases.all()] + [a.family_name for a in person.aliases.all()]
+    other = [person.postcode, person.address_line, person.phone, person.email]
+    if inquiry is not None:
+        other += [inquiry.subject_name, inquiry.requester_name, inquiry.requester_email]
+    return rules.identifying_terms(
+        names=names,
+        date_of_birth=person.date_of_birth,
+        identifiers=list(person.identifiers.values_list("value", flat=True)),
+        other=other,
+    )
+
+
+def inquiry_list_for(*, user: Any) -> QuerySet[Inquiry]:
+    return Inquiry.objects.filter(area_id=user.area_id).select_related("person").order_by("status", "due_on")
+
+
+def inquiry_get_for(*, user: Any, pk: int) -> Inquiry | None:
+    return Inquiry.objects.filter(area_id=user.area_id, pk=pk).select_related("person").first()
+
+
+def inquiry_register(*, area_id: int | None = None) -> QuerySet[Inquiry]:
+    qs = Inquiry.objects.filter(status=InquiryStatus.PUBLISHED).select_related("area").order_by("-published_at")
+    return qs.filter(area_id=area_id) if area_id else qs
+
+
+@dataclass(frozen=True)
+class InquiryDraft:
+    response: str
+    public_summary: str
+    entries: int
+
+
+def inquiry_draft(*, inquiry: Inquiry, user: Any) -> InquiryDraft:
+    """Assemble the response from the record: the person's timeline and support episodes.
+
+    The full response keeps dates and details. The public draft keeps only the month, the kind of
+    event and the service, and is passed through redaction; the officer edits it before publishing.
+    """
+    person = inquiry.person
+    if person is None:
+        return InquiryDraft("", "", 0)
+    from tide.coordination.models import SupportEpisode
+
+    entries = timeline_for(person, user, limit=500)
+    episodes = list(SupportEpisode.objects.filter(person=person).order_by("started_on"))
+    full = [f"Response to inquiry {inquiry.reference} about {person.display_name}.", "", "What the record shows:"]
+    public = [f"Response to inquiry {inquiry.reference}.", "", "What the record shows, by month:"]
+    for episode in episodes:
+        end = (
+            f" to {episode.ended_on:%d %B %Y} ({episode.get_exit_destination_display()})"
+            if episode.ended_on
+            else " (still open)"
+        )
+        full.append(f"- Coordinated support from {episode.started_on:%d %B %Y}{end}.")
+        public_end = f" to {episode.ended_on:%B %Y}" if episode.ended_on else ", still open"
+        public.append(f"- Coordinated support from {episode.started_on:%B %Y}{public_end}.")
+    for entry in sorted(entries, key=lambda e: e.on):
+        source = f" ({entry.source})" if entry.source else ""
+        detail = f": {entry.detail}" if entry.detail else ""
+        full.append(f"- {entry.on:%d %B %Y}: {entry.title}{source}{detail}")
+        public.append(f"- {entry.on:%B %Y}: {entry.title}{source}")
+    if not entries and not episodes:
+        full.append("- Nothing is recorded.")
+        public.append("- Nothing is recorded.")
+    terms = identifying_terms_for(person, inquiry)
+    names = [t for t in terms if not any(ch.isdigit() for ch in t)]
+    public_text = rules.redact("\n".join(public), names=names, terms=terms)
+    return InquiryDraft("\n".join(full), public_text, len(entries) + len(episodes))
+
+
+# --- Subject access ---------------------------------------------------------------------------------
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        value = getattr(obj, f.attname)
+        data[f.name] = value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+    return data
+
+
+def subject_access_export(*, person: Person) -> dict[str, Any]:
+    """Everything Tide holds about the person, from every room's tables, and who viewed their record."""
+    export: dict[str, Any] = {"person": _row(person), "held": {}, "viewed_by": []}
+    for relation in person._meta.related_objects:
+        if relation.one_to_one or relation.many_to_many or relation.related_model is Inquiry:
+            continue  # inquiries hold the requester's (a third party's) data
+        model: Any = relation.related_model
+        rows = model._default_manager.filter(**{relation.field.name: person})
+        export["held"][str(model._meta.verbose_name_plural).capitalize()] = [_row(r) for r in rows]
+    for event in person_viewers(person=person, limit=10_000):
+        export["viewed_by"].append(
+            {
+                "at": event.at.isoformat(),
+                "who": event.actor_label,
+                "agency": event.actor.agency.name if event.actor and event.actor.agency else "",
+                "how": event.detail.get("via", "break-glass" if event.action == "person.break_glass" else ""),
+                "reason": event.reason,
+            }
+        )
+    return export
+
+
+def sar_list_for(*, user: Any) -> QuerySet[SubjectAccessRequest]:
+    return (
+        SubjectAccessRequest.objects.filter(person__area_id=user.area_id)
+        .select_related("person", "prepared_by", "approved_by")
+        .order_by("status", "due_on")
+    )
+
+
+# --- The accountable officer's view ----------------------------------------------------------------
+
+
+STATUS_NOT_ON = "Identified, not on the caseload"
+STATUS_ON = "On the caseload"
+STATUS_ENDED = "Support ended"
+STATUS_DIED = "Died"
+STATUS_ORDER = [STATUS_NOT_ON, STATUS_ON, STATUS_ENDED, STATUS_DIED]
+
+
+@dataclass(frozen=True)
+class IdentifiedPerson:
+    person: Person
+    status: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class OfficerOverview:
+    people_registered: int
+    identified: int
+    on_caseload: int
+    by_status: list[tuple[str, int]]
+    identified_people: list[IdentifiedPerson]
+    exits_by_destination: list[tuple[str, int]]
+    deaths: list[dict[str, Any]]
+    open_inquiries: list[Inquiry]
+    overdue_inquiries: int
+    open_sars: list[SubjectAccessRequest]
+    unreviewed_break_glass: int
+
+
+def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
+    """Everyone identified in the area with their status, and what the accountable officer must act on.
+
+    "Identified" means an identification record (an NDT assessment or an alert) or coordinated support.
+    """
+    from tide.coordination.models import ExitDestination, SupportEpisode
+    from tide.identification.models import Alert, NdtAssessment
+
+    area_id = user.area_id
+    people = Person.objects.filter(area_id=area_id)
+    today = timezone.localdate()
+    labels = dict(ExitDestination.choices)
+    episodes: dict[int, SupportEpisode] = {}
+    for episode in SupportEpisode.objects.filter(person__area_id=area_id).order_by("started_on", "pk"):
+        current = episodes.get(episode.person_id)
+        if current is None or current.ended_on is not None:  # an open episode wins; else the latest
+            episodes[episode.person_id] = episode
+    identified_ids = (
+        set(NdtAssessment.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
+        | set(Alert.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
+        | set(episodes)
+    )
+    rows: list[IdentifiedPerson] = []
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for person in people.filter(pk__in=identified_ids).only("pk", "given_name", "family_name", "known_as", "died_on"):
+        episode = episodes.get(person.pk)
+        if person.died_on or (episode and episode.exit_destination == "died"):
+            died_on = person.died_on or (episode.ended_on if episode else None)
+            status, detail = STATUS_DIED, f"{died_on:%d %b %Y}" if died_on else ""
+        elif episode and episode.ended_on is None:
+            coordinator = episode.coordinator.get_full_name() if episode.coordinator else "no coordinator named"
+            status, detail = STATUS_ON, f"since {episode.started_on:%d %b %Y}, {coordinator}"
+        elif episode:
+            status = STATUS_ENDED
+            detail = f"{episode.ended_on:%d %b %Y}: {labels.get(episode.exit_destination, episode.exit_destination)}"
+        else:
+            status, detail = STATUS_NOT_ON, ""
+        counts[status] += 1
+        rows.append(IdentifiedPerson(person, status, detail))
+    rows.sort(key=lambda r: (STATUS_ORDER.index(r.status), r.person.family_name, r.person.given_name))
+    exits = (
+        SupportEpisode.objects.filter(person__area_id=area_id, ended_on__isnull=False)
+        .values("exit_destination")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    died_ids = [r.person.pk for r in rows if r.status == STATUS_DIED]
+    died_ids += list(people.filter(died_on__isnull=False).exclude(pk__in=died_ids).values_list("pk", flat=True))
+    deaths = [
+        {"person": person, "inquiries": list(person.inquiries.all())}
+        for person in people.filter(pk__in=died_ids[:100]).prefetch_related("inquiries")
+    ]
+    open_inquiries = list(
+        Inquiry.objects.filter(area_id=area_id, status__in=[InquiryStatus.RECEIVED, InquiryStatus.ACCEPTED]).order_by(
+            "due_on"
+        )
+    )
+    return OfficerOverview(
+        people_registered=people.count(),
+        identified=len(identified_ids),
+        on_caseload=counts[STATUS_ON],
+        by_status=[(status, counts[status]) for status in STATUS_ORDER],
+        identified_people=rows[:limit],
+        exits_by_destination=[(labels.get(r["exit_destination"], r["exit_destination"]), r["n"]) for r in exits],
+        deaths=deaths,
+        open_inquiries=open_inquiries,
+        overdue_inquiries=sum(1 for i in open_inquiries if i.due_on < today),
+        open_sars=list(
+            SubjectAccessRequest.objects.filter(person__area_id=area_id, released_at__isnull=True)
+            .select_related("person")
+            .order_by("due_on")
+        ),
+        unreviewed_break_glass=BreakGlass.objects.filter(person__area_id=area_id, reviewed_at__isnull=True).count(),
+    )

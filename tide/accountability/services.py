@@ -1,0 +1,329 @@
+"""Writes of the accountability room. Each is atomic and records its audit row in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tide.accountability import rules
+from tide.accountability.models import (
+    BreakGlass,
+    Inquiry,
+    InquiryStatus,
+    SarStatus,
+    SharingChoice,
+    SubjectAccessRequest,
+)
+from tide.areas.models import Agency, Area, Role
+from tide.core.audit import audit_record
+from tide.people.models import Person
+
+BREAK_GLASS_MINUTES = int(getattr(settings, "TIDE_BREAK_GLASS_MINUTES", 60))
+INQUIRY_WORKING_DAYS = int(getattr(settings, "TIDE_INQUIRY_WORKING_DAYS", 20))
+INQUIRIES_PER_ADDRESS_PER_HOUR = int(getattr(settings, "TIDE_INQUIRIES_PER_ADDRESS_PER_HOUR", 5))
+MIN_REASON_LENGTH = 15
+
+
+# --- Break-glass -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def break_glass_open(*, person: Person, reason: str, actor: Any) -> BreakGlass:
+    """Grant ``actor`` time-limited access to ``person`` for the reason given; alerts the privacy officer."""
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError(
+            {"reason": f"Explain why you need to see this record now, in at least {MIN_REASON_LENGTH} characters."}
+        )
+    if actor.role not in {Role.COORDINATOR, Role.PRACTITIONER, Role.TEAM_MANAGER} or actor.area_id != person.area_id:
+        raise PermissionDenied("Your role cannot break the glass on this record.")
+    now = timezone.now()
+    grant = BreakGlass.objects.create(
+        user=actor,
+        person=person,
+        reason=reason,
+        created_at=now,
+        expires_at=now + dt.timedelta(minutes=BREAK_GLASS_MINUTES),
+    )
+    audit_record(
+        actor=actor,
+        action="person.break_glass",
+        target=grant,
+        person_id=person.pk,
+        reason=reason,
+        detail={"expires_at": grant.expires_at.isoformat()},
+    )
+    transaction.on_commit(lambda: _tell_privacy_officers(grant))
+    return grant
+
+
+def _tell_privacy_officers(grant: BreakGlass) -> None:
+    """Email the area's privacy officers (the alert page lists the grant whether or not mail works)."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from tide.areas.models import User
+
+    recipients = list(
+        User.objects.filter(area_id=grant.person.area_id, role=Role.PRIVACY_OFFICER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    who = grant.user.get_full_name() or grant.user.get_username()
+    agency = f", {grant.user.agency}" if grant.user.agency_id else ""
+    send_mail(
+        subject="Tide: break-glass access to a record",
+        message=(
+            f"{who}{agency} opened record {grant.person_id} without a working relationship at "
+            f"{timezone.localtime(grant.created_at):%d %B %Y %H:%M}.\n\nReason given: {grant.reason}\n\n"
+            f"Review it: {reverse('accountability:break-glass-review', args=[grant.pk])}"
+        ),
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
+
+
+@transaction.atomic
+def break_glass_review(*, grant: BreakGlass, outcome: str, note: str, actor: Any) -> BreakGlass:
+    if actor.role != Role.PRIVACY_OFFICER or actor.area_id != grant.person.area_id:
+        raise PermissionDenied("Only the area's privacy officer reviews break-glass access.")
+    if grant.reviewed_at is not None:
+        raise ValidationError("This break-glass access has already been reviewed.")
+    if outcome not in {"justified", "not_justified"}:
+        raise ValidationError({"outcome": "Choose whether the access was justified."})
+    if outcome == "not_justified" and not note.strip():
+        raise ValidationError({"note": "Say what follow-up you are taking."})
+    grant.reviewed_by = actor
+    grant.reviewed_at = timezone.now()
+    grant.review_outcome = outcome
+    grant.review_note = note.strip()
+    grant.save(update_fields=["reviewed_by", "reviewed_at", "review_outcome", "review_note"])
+    audit_record(
+        actor=actor,
+        action="break_glass.reviewed",
+        target=grant,
+        person_id=grant.person_id,
+        reason=grant.review_note,
+        detail={"outcome": outcome},
+    )
+    return grant
+
+
+# --- Sharing choices -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sharing_choice_set(*, person: Person, agency: Agency, share: bool, actor: Any) -> SharingChoice:
+    if agency.area_id != person.area_id:
+        raise ValidationError("That agency is not part of this area.")
+    choice, _ = SharingChoice.objects.update_or_create(
+        person=person, agency=agency, defaults={"share": share, "set_by": actor, "set_at": timezone.now()}
+    )
+    audit_record(
+        actor=actor,
+        action="person.sharing_choice_set",
+        target=choice,
+        person_id=person.pk,
+        detail={"agency": agency.pk, "share": share},
+    )
+    return choice
+
+
+# --- Right of inquiry ------------------------------------------------------------------------------
+
+
+class TooManyRequestsError(Exception):
+    """The same address has sent too many inquiries recently."""
+
+
+def _inquiry_reference() -> str:
+    return "INQ-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
+
+
+@transaction.atomic
+def inquiry_submit(
+    *,
+    area: Area,
+    requester_name: str,
+    requester_email: str,
+    requester_connection: str,
+    subject_name: str,
+    subject_details: str,
+    question: str,
+    ip_address: str | None,
+) -> Inquiry:
+    """Receive a public inquiry. No account: abuse is limited by address (and a honeypot in the form)."""
+    from tide.core.models import AuditEvent
+
+    if ip_address:
+        recent = AuditEvent.objects.filter(
+            action="inquiry.submitted", ip_address=ip_address, at__gte=timezone.now() - dt.timedelta(hours=1)
+        ).count()
+        if recent >= INQUIRIES_PER_ADDRESS_PER_HOUR:
+            raise TooManyRequestsError
+    now = timezone.now()
+    inquiry = Inquiry(
+        area=area,
+        reference=_inquiry_reference(),
+        requester_name=requester_name.strip(),
+        requester_email=requester_email.strip(),
+        requester_connection=requester_connection.strip(),
+        subject_name=subject_name.strip(),
+        subject_details=subject_details.strip(),
+        question=question.strip(),
+        received_at=now,
+        due_on=rules.add_working_days(timezone.localdate(now), INQUIRY_WORKING_DAYS),
+    )
+    inquiry.full_clean()
+    inquiry.save()
+    audit_record(actor=None, action="inquiry.submitted", target=inquiry, detail={"reference": inquiry.reference})
+    return inquiry
+
+
+def _require_officer(actor: Any, inquiry: Inquiry) -> None:
+    if actor.role != Role.ACCOUNTABLE_OFFICER or actor.area_id != inquiry.area_id:
+        raise PermissionDenied("Only the area's accountable officer handles inquiries.")
+
+
+@transaction.atomic
+def inquiry_triage(*, inquiry: Inquiry, accept: bool, person: Person | None, note: str, actor: Any) -> Inquiry:
+    _require_officer(actor, inquiry)
+    if inquiry.status != InquiryStatus.RECEIVED:
+        raise ValidationError("This inquiry has already been triaged.")
+    if accept and person is None:
+        raise ValidationError({"person": "Choose the person this inquiry is about before accepting it."})
+    if person is not None and person.area_id != inquiry.area_id:
+        raise ValidationError({"person": "That person is not in this area."})
+    if not accept and not note.strip():
+        raise ValidationError({"note": "Give the reason for declining; it is sent to the requester."})
+    inquiry.status = InquiryStatus.ACCEPTED if accept else InquiryStatus.DECLINED
+    inquiry.person = person if accept else None
+    inquiry.triaged_by = actor
+    inquiry.triaged_at = timezone.now()
+    inquiry.triage_note = note.strip()
+    inquiry.save(update_fields=["status", "person", "triaged_by", "triaged_at", "triage_note"])
+    audit_record(
+        actor=actor,
+        action="inquiry.accepted" if accept else "inquiry.declined",
+        target=inquiry,
+        person_id=person.pk if person else None,
+        reason=inquiry.triage_note,
+    )
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_answer(*, inquiry: Inquiry, response: str, public_summary: str, actor: Any) -> Inquiry:
+    """Record the full response from the record and the redacted public version; checks the redaction."""
+    from tide.accountability.selectors import identifying_terms_for
+
+    _require_officer(actor, inquiry)
+    if inquiry.status not in {InquiryStatus.ACCEPTED, InquiryStatus.ANSWERED}:
+        raise ValidationError("Only an accepted inquiry can be answered.")
+    if not response.strip():
+        raise ValidationError({"response": "Enter the response."})
+    if not public_summary.strip():
+        raise ValidationError({"public_summary": "Enter the public version of the response."})
+    assert inquiry.person is not None  # accepted inquiries always have a person
+    found = rules.find_identifying(public_summary, identifying_terms_for(inquiry.person, inquiry))
+    if found:
+        raise ValidationError(
+            {"public_summary": "The public version still identifies the person: remove " + ", ".join(found) + "."}
+        )
+    inquiry.response = response.strip()
+    inquiry.public_summary = public_summary.strip()
+    inquiry.status = InquiryStatus.ANSWERED
+    inquiry.answered_at = timezone.now()
+    inquiry.save(update_fields=["response", "public_summary", "status", "answered_at"])
+    audit_record(actor=actor, action="inquiry.answered", target=inquiry, person_id=inquiry.person_id)
+    return inquiry
+
+
+@transaction.atomic
+def inquiry_publish(*, inquiry: Inquiry, actor: Any) -> Inquiry:
+    from tide.accountability.selectors import identifying_terms_for
+
+    _require_officer(actor, inquiry)
+    if inquiry.status != InquiryStatus.ANSWERED:
+        raise ValidationError("Answer the inquiry before publishing it.")
+    assert inquiry.person is not None
+    if rules.find_identifying(inquiry.public_summary, identifying_terms_for(inquiry.person, inquiry)):
+        raise ValidationError("The public version still identifies the person.")
+    inquiry.status = InquiryStatus.PUBLISHED
+    inquiry.published_at = timezone.now()
+    inquiry.published_by = actor
+    inquiry.save(update_fields=["status", "published_at", "published_by"])
+    audit_record(actor=actor, action="inquiry.published", target=inquiry, person_id=inquiry.person_id)
+    return inquiry
+
+
+# --- Subject access --------------------------------------------------------------------------------
+
+SAR_ROLES = frozenset({Role.PRIVACY_OFFICER, Role.ACCOUNTABLE_OFFICER})
+
+
+def _require_sar_role(actor: Any, person: Person) -> None:
+    if actor.role not in SAR_ROLES or actor.area_id != person.area_id:
+        raise PermissionDenied("Only the privacy officer or the accountable officer handles subject access.")
+
+
+@transaction.atomic
+def sar_log(*, person: Person, received_on: dt.date, actor: Any) -> SubjectAccessRequest:
+    _require_sar_role(actor, person)
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The date received cannot be in the future."})
+    sar = SubjectAccessRequest.objects.create(
+        person=person, received_on=received_on, due_on=rules.add_calendar_month(received_on), logged_by=actor
+    )
+    audit_record(actor=actor, action="sar.logged", target=sar, person_id=person.pk, detail={"due_on": sar.due_on})
+    return sar
+
+
+@transaction.atomic
+def sar_prepare(*, sar: SubjectAccessRequest, actor: Any) -> SubjectAccessRequest:
+    from tide.accountability.selectors import subject_access_export
+
+    _require_sar_role(actor, sar.person)
+    if sar.status == SarStatus.RELEASED:
+        raise ValidationError("This request has already been released.")
+    sar.export = subject_access_export(person=sar.person)
+    sar.prepared_by = actor
+    sar.prepared_at = timezone.now()
+    sar.status = SarStatus.PREPARED
+    sar.save(update_fields=["export", "prepared_by", "prepared_at", "status"])
+    audit_record(actor=actor, action="sar.prepared", target=sar, person_id=sar.person_id)
+    return sar
+
+
+@transaction.atomic
+def sar_approve(*, sar: SubjectAccessRequest, actor: Any) -> SubjectAccessRequest:
+    _require_sar_role(actor, sar.person)
+    if sar.status != SarStatus.PREPARED:
+        raise ValidationError("Prepare the export before approving it.")
+    if sar.prepared_by_id == actor.pk:
+        raise ValidationError("A second member of staff must approve the release; you prepared it.")
+    sar.approved_by = actor
+    sar.released_at = timezone.now()
+    sar.status = SarStatus.RELEASED
+    sar.save(update_fields=["approved_by", "released_at", "status"])
+    audit_record(actor=actor, action="sar.released", target=sar, person_id=sar.person_id)
+    return sar
+
+
+@transaction.atomic
+def sar_export_issue(*, sar: SubjectAccessRequest, actor: Any) -> dict[str, Any]:
+    """The released export, recording who downloaded it."""
+    _require_sar_role(actor, sar.person)
+    if sar.status != SarStatus.RELEASED:
+        raise PermissionDenied("The export can be downloaded only after a second member of staff approves it.")
+    audit_record(actor=actor, action="sar.downloaded", target=sar, person_id=sar.person_id)
+    return sar.export

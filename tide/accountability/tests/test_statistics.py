@@ -1,0 +1,61 @@
+import datetime as dt
+
+from tide.coordination.models import SupportEpisode
+from tide.testing.factories import PersonFactory
+
+
+def test_published_figures_pass_disclosure_control(client, area):
+    for i in range(23):
+        SupportEpisode.objects.create(
+            person=PersonFactory(area=area), started_on=dt.date(2025, 1, 1) + dt.timedelta(days=i)
+        )
+    for _ in range(3):
+        SupportEpisode.objects.create(
+            person=PersonFactory(area=area),
+            started_on=dt.date(2025, 2, 1),
+            ended_on=dt.date(2025, 6, 1),
+            exit_destination="died",
+        )
+    page = client.get("/statistics/").content.decode()
+    assert "People given coordinated support" in page
+    assert ">25<" in page  # 23 still supported rounded to 25
+    assert ">3<" not in page
+    assert ">23<" not in page
+    assert ">*<" in page
+
+
+def test_statistics_page_with_no_area_is_404(client, db):
+    assert client.get("/statistics/").status_code == 404
+
+
+def test_officer_view_lists_everyone_identified_with_status(client, area, coordinator):
+    from tide.accountability.selectors import officer_overview
+    from tide.areas.models import Role
+    from tide.identification.models import Alert, NdtAssessment
+    from tide.testing.fixtures import make_user
+
+    waiting = PersonFactory(area=area, family_name="Waiting")
+    NdtAssessment.objects.create(person=waiting, assessed_on=dt.date(2026, 1, 1))
+    supported = PersonFactory(area=area, family_name="Supported")
+    SupportEpisode.objects.create(person=supported, coordinator=coordinator, started_on=dt.date(2026, 2, 1))
+    ended = PersonFactory(area=area, family_name="Ended")
+    SupportEpisode.objects.create(
+        person=ended, started_on=dt.date(2025, 2, 1), ended_on=dt.date(2025, 9, 1), exit_destination="prison"
+    )
+    died = PersonFactory(area=area, family_name="Died", died_on=dt.date(2026, 3, 3))
+    Alert.objects.create(person=died, kind="pattern", message="Meets the pattern")
+    PersonFactory(area=area, family_name="Unknown")  # in the register, never identified
+    officer = make_user(area, Role.ACCOUNTABLE_OFFICER)
+    overview = officer_overview(user=officer)
+    statuses = {r.person.family_name: r.status for r in overview.identified_people}
+    assert statuses == {
+        "Waiting": "Identified, not on the caseload",
+        "Supported": "On the caseload",
+        "Ended": "Support ended",
+        "Died": "Died",
+    }
+    assert [d["person"].family_name for d in overview.deaths] == ["Died"]
+    client.force_login(officer)
+    page = client.get("/accountability/").content.decode()
+    assert "Identified, not on the caseload" in page
+    assert "no inquiry or review recorded" in page

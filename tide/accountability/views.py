@@ -1,0 +1,381 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tide.accountability import selectors, services
+from tide.accountability.forms import (
+    AnswerForm,
+    BreakGlassForm,
+    BreakGlassReviewForm,
+    InquiryForm,
+    SarLogForm,
+    SharingChoicesForm,
+    TriageForm,
+)
+from tide.accountability.models import InquiryStatus, SarStatus
+from tide.accountability.statistics import published_tables
+from tide.areas.models import Agency, Area, Role
+from tide.core.access import PUBLIC, access, policy_table
+from tide.core.forms import GovukForm
+from tide.people.models import Person
+from tide.people.selectors import person_get_for, person_list_for, person_search
+
+OFFICER = {Role.ACCOUNTABLE_OFFICER}
+PRIVACY = {Role.PRIVACY_OFFICER}
+SAR_ROLES = {Role.PRIVACY_OFFICER, Role.ACCOUNTABLE_OFFICER}
+POLICY_ROLES = {Role.PRIVACY_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR, Role.ACCOUNTABLE_OFFICER}
+BREAK_GLASS_ROLES = {Role.COORDINATOR, Role.PRACTITIONER, Role.TEAM_MANAGER}
+
+
+def _apply_errors(form: GovukForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _public_area(request: HttpRequest) -> Area:
+    """The area a public page is about: ?area=code, or the only area of this deployment."""
+    code = request.GET.get("area", "")
+    areas = Area.objects.filter(code=code) if code else Area.objects.all()
+    area = areas.order_by("pk").first()
+    if area is None:
+        raise Http404("No such area.")
+    return area
+
+
+# --- Public pages ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={PUBLIC}, note="Anyone: the right of inquiry needs no account; rate limited by address")
+def inquiry_ask(request: HttpRequest) -> HttpResponse:
+    area = _public_area(request)
+    form = InquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.is_bot:
+            return redirect("accountability:inquiry-sent")
+        data = form.cleaned_data
+        try:
+            inquiry = services.inquiry_submit(
+                area=area,
+                requester_name=data["requester_name"],
+                requester_email=data["requester_email"],
+                requester_connection=data["requester_connection"],
+                subject_name=data["subject_name"],
+                subject_details=data["subject_details"],
+                question=data["question"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except services.TooManyRequestsError:
+            form.add_error(None, "Too many inquiries have been sent from your connection in the last hour. Try later.")
+            return render(request, "accountability/inquiry_ask.html", {"form": form, "area": area}, status=429)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            request.session["inquiry_sent"] = {"reference": inquiry.reference, "due_on": inquiry.due_on.isoformat()}
+            return redirect("accountability:inquiry-sent")
+    return render(request, "accountability/inquiry_ask.html", {"form": form, "area": area})
+
+
+@access(roles={PUBLIC})
+def inquiry_sent(request: HttpRequest) -> HttpResponse:
+    sent = request.session.pop("inquiry_sent", None)
+    return render(request, "accountability/inquiry_sent.html", {"sent": sent})
+
+
+@access(roles={PUBLIC})
+def inquiry_register(request: HttpRequest) -> HttpResponse:
+    return render(request, "accountability/register.html", {"inquiries": selectors.inquiry_register()})
+
+
+@access(roles={PUBLIC})
+def inquiry_published(request: HttpRequest, reference: str) -> HttpResponse:
+    inquiry = selectors.inquiry_register().filter(reference=reference).first()
+    if inquiry is None:
+        raise Http404("No published inquiry with that reference.")
+    return render(request, "accountability/published.html", {"inquiry": inquiry})
+
+
+@access(roles={PUBLIC}, note="Anyone: figures pass disclosure control")
+def statistics(request: HttpRequest) -> HttpResponse:
+    area = _public_area(request)
+    return render(
+        request, "accountability/statistics.html", {"area": area, "tables": published_tables(area_id=area.pk)}
+    )
+
+
+# --- Accountable officer --------------------------------------------------------------------------
+
+
+@access(roles=OFFICER)
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "accountability/overview.html", {"o": selectors.officer_overview(user=request.user)})
+
+
+@access(roles=OFFICER)
+def inquiry_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accountability/inquiry_list.html",
+        {"inquiries": selectors.inquiry_list_for(user=request.user), "today": timezone.localdate()},
+    )
+
+
+def _inquiry(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    inquiry = selectors.inquiry_get_for(user=request.user, pk=pk)
+    if inquiry is None:
+        raise Http404("No such inquiry.")
+    return inquiry
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=OFFICER)
+def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _inquiry(request, pk)
+    hits = person_search(user=request.user, query=inquiry.subject_name, limit=10)
+    candidates = [
+        (
+            h.person.pk,
+            f"{h.person.display_name}, born {h.person.date_of_birth:%d/%m/%Y}"
+            if h.person.date_of_birth
+            else h.person.display_name,
+        )
+        for h in hits
+    ]
+    form = TriageForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and inquiry.status == InquiryStatus.RECEIVED and form.is_valid():
+        person = None
+        if form.cleaned_data["person"]:
+            person = person_list_for(user=request.user).filter(pk=int(form.cleaned_data["person"])).first()
+        try:
+            services.inquiry_triage(
+                inquiry=inquiry,
+                accept=form.cleaned_data["decision"] == "accept",
+                person=person,
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Inquiry {inquiry.reference} triaged.")
+            return redirect("accountability:inquiry-detail", pk=inquiry.pk)
+    days_left = inquiry.days_left(timezone.localdate()) if inquiry.is_open else None
+    return render(
+        request, "accountability/inquiry_detail.html", {"inquiry": inquiry, "form": form, "days_left": days_left}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=OFFICER, person_gate=True, note="The inquiry's person: oversight relationship, audited")
+def inquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _inquiry(request, pk)
+    if inquiry.person is None or inquiry.status not in {InquiryStatus.ACCEPTED, InquiryStatus.ANSWERED}:
+        messages.info(request, "Accept the inquiry and choose the person before answering it.")
+        return redirect("accountability:inquiry-detail", pk=inquiry.pk)
+    person = person_get_for(user=request.user, pk=inquiry.person.pk, reason=f"answering inquiry {inquiry.reference}")
+    draft = selectors.inquiry_draft(inquiry=inquiry, user=request.user)
+    initial = {
+        "response": inquiry.response or draft.response,
+        "public_summary": inquiry.public_summary or draft.public_summary,
+    }
+    form = AnswerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inquiry_answer(
+                inquiry=inquiry,
+                response=form.cleaned_data["response"],
+                public_summary=form.cleaned_data["public_summary"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Response saved. Check the public version, then publish it.")
+            return redirect("accountability:inquiry-detail", pk=inquiry.pk)
+    return render(
+        request,
+        "accountability/inquiry_answer.html",
+        {"inquiry": inquiry, "person": person, "form": form, "draft": draft},
+    )
+
+
+@require_POST
+@access(roles=OFFICER)
+def inquiry_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = _inquiry(request, pk)
+    try:
+        services.inquiry_publish(inquiry=inquiry, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("accountability:inquiry-detail", pk=inquiry.pk)
+    messages.success(request, f"Inquiry {inquiry.reference} is published in the register.")
+    return redirect("accountability:inquiry-published", reference=inquiry.reference)
+
+
+# --- Break-glass ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=BREAK_GLASS_ROLES, note="Gate 3: the person must be in the user's area")
+def break_glass(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = person_list_for(user=request.user).filter(pk=person_pk).first()
+    if person is None:
+        raise Http404("No such person in your area.")
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_open(person=person, reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.info(request, "You have broken the glass. The privacy officer has been told.")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "accountability/break_glass.html", {"form": form, "person_pk": person.pk})
+
+
+@access(roles=PRIVACY)
+def break_glass_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accountability/break_glass_list.html", {"alerts": selectors.break_glass_alerts(user=request.user)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=PRIVACY)
+def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = selectors.break_glass_get(user=request.user, pk=pk)
+    if grant is None:
+        raise Http404("No such break-glass access.")
+    form = BreakGlassReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_review(
+                grant=grant, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"], actor=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Review recorded.")
+            return redirect("accountability:break-glass-list")
+    return render(request, "accountability/break_glass_review.html", {"grant": grant, "form": form})
+
+
+# --- The person's own record -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.PERSON}, note="Only their own record")
+def my_record(request: HttpRequest) -> HttpResponse:
+    person = selectors.person_for_account(user=request.user)
+    if person is None:
+        raise PermissionDenied("Your sign-in is not linked to a record. Ask your coordinator.")
+    agencies = list(Agency.objects.filter(area_id=person.area_id, active=True).order_by("name"))
+    current = selectors.sharing_choices(person=person)
+    form = SharingChoicesForm(request.POST or None, agencies=agencies, current=current)
+    if request.method == "POST" and form.is_valid():
+        for agency in agencies:
+            value = form.cleaned_data[f"agency_{agency.pk}"]
+            wanted = {"yes": True, "no": False}.get(value)
+            if wanted is not None and current.get(agency.pk) != wanted:
+                services.sharing_choice_set(person=person, agency=agency, share=wanted, actor=request.user)
+        messages.success(request, "Your sharing choices are saved.")
+        return redirect("accountability:my-record")
+    return render(
+        request,
+        "accountability/my_record.html",
+        {"person": person, "viewers": selectors.person_viewers(person=person, limit=100), "form": form},
+    )
+
+
+# --- Subject access -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=SAR_ROLES)
+def sar_list(request: HttpRequest) -> HttpResponse:
+    form = SarLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person, problem = _find_one_person(request, form.cleaned_data["person"])
+        if person is None:
+            form.add_error("person", problem)
+        else:
+            try:
+                sar = services.sar_log(person=person, received_on=form.cleaned_data["received_on"], actor=request.user)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"Request logged. It is due by {sar.due_on:%d %B %Y}.")
+                return redirect("accountability:sar-detail", pk=sar.pk)
+    return render(
+        request, "accountability/sar_list.html", {"sars": selectors.sar_list_for(user=request.user), "form": form}
+    )
+
+
+def _find_one_person(request: HttpRequest, query: str) -> tuple[Person | None, str]:
+    query = query.strip()
+    if query.isdigit() and len(query) < 10:
+        person = person_list_for(user=request.user).filter(pk=int(query)).first()
+        return person, "" if person else "There is no person with that record number in your area."
+    hits = person_search(user=request.user, query=query, limit=6)
+    if len(hits) == 1:
+        return hits[0].person, ""
+    if not hits:
+        return None, "Nobody in the register matches. Check the spelling or use the NHS number."
+    listed = "; ".join(f"{h.person.display_name} (record {h.person.pk})" for h in hits[:5])
+    return None, f"More than one person matches: {listed}. Enter the record number."
+
+
+def _sar(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    sar = selectors.sar_list_for(user=request.user).filter(pk=pk).first()
+    if sar is None:
+        raise Http404("No such request.")
+    return sar
+
+
+@access(roles=SAR_ROLES)
+def sar_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sar = _sar(request, pk)
+    return render(request, "accountability/sar_detail.html", {"sar": sar, "SarStatus": SarStatus})
+
+
+@require_POST
+@access(roles=SAR_ROLES)
+def sar_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    sar = _sar(request, pk)
+    action = {"prepare": services.sar_prepare, "approve": services.sar_approve}.get(step)
+    if action is None:
+        raise Http404("No such step.")
+    try:
+        action(sar=sar, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Export prepared." if step == "prepare" else "Approved and released.")
+    return redirect("accountability:sar-detail", pk=sar.pk)
+
+
+@access(roles=SAR_ROLES, note="Only once released (second approval)")
+def sar_download(request: HttpRequest, pk: int) -> HttpResponse:
+    sar = _sar(request, pk)
+    export = services.sar_export_issue(sar=sar, actor=request.user)
+    response = HttpResponse(json.dumps(export, indent=2, default=str), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.pk}.json"'
+    return response
+
+
+# --- Access policy --------------------------------------------------------------------------------
+
+
+@access(roles=POLICY_ROLES)
+def access_policy(request: HttpRequest) -> HttpResponse:
+    return render(request, "accountability/access_policy.html", {"rows": policy_table()})

@@ -1,0 +1,711 @@
+"""Writes for coordinated support. Each service is atomic and writes its audit row in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from tide.areas.models import Agency, Area, Role, User
+from tide.coordination import eligibility
+from tide.coordination import escalation as rules
+from tide.coordination.models import (
+    Action,
+    ActionStatus,
+    Allocation,
+    AssessmentOutcome,
+    Attendance,
+    Contact,
+    ContactKind,
+    CpaRecord,
+    DeathReview,
+    Decision,
+    DeclineReason,
+    Escalation,
+    ExitDestination,
+    InvolvementStatus,
+    Meeting,
+    MeetingKind,
+    NeedsAssessmentRequest,
+    PlanDomain,
+    PlanGoal,
+    PlanVersion,
+    Referral,
+    ReferralStatus,
+    ReferrerKind,
+    SafeguardingConcern,
+    ServiceInvolvement,
+    SupportEpisode,
+)
+from tide.core.audit import audit_record
+from tide.people.models import Person
+
+OFFER_REQUIRED = (
+    "A referral from an agency must say what the agency will itself keep doing for the person (its offer). "
+    "Referrals without an offer are not accepted."
+)
+DEATH_REVIEW_DAYS = 28
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _same_area(person: Person, *things: Any) -> None:
+    for thing in things:
+        area_id = getattr(thing, "area_id", None)
+        if thing is not None and area_id is not None and area_id != person.area_id:
+            raise ValidationError(f"{thing} is not in {person.area}.")
+
+
+def _not_future(day: dt.date, label: str) -> None:
+    if day > _today():
+        raise ValidationError({label: "The date cannot be in the future."})
+
+
+def open_episode(person: Person) -> SupportEpisode | None:
+    return SupportEpisode.objects.filter(person=person, ended_on__isnull=True).first()
+
+
+# --- Referrals ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    person: Person,
+    referrer_kind: str,
+    reasons: str,
+    sharing_basis: str,
+    from_agency: Agency | None = None,
+    referrer_name: str = "",
+    offer: str = "",
+    strengths: str = "",
+    hopes: str = "",
+    received_on: dt.date | None = None,
+    actor: Any,
+) -> Referral:
+    """Refer a person for coordinated support. An agency's referral without an offer is refused."""
+    offer = (offer or "").strip()
+    if referrer_kind == ReferrerKind.AGENCY:
+        if from_agency is None:
+            raise ValidationError({"from_agency": "Choose the agency that is referring."})
+        if not offer:
+            raise ValidationError({"offer": OFFER_REQUIRED})
+    elif referrer_kind == ReferrerKind.CLOSE and not referrer_name.strip():
+        raise ValidationError({"referrer_name": "Enter the name of the person making the referral."})
+    _same_area(person, from_agency)
+    if open_episode(person) is not None:
+        raise ValidationError(f"{person.display_name} is already on the coordinated caseload.")
+    if Referral.objects.filter(person=person, status=ReferralStatus.PENDING).exists():
+        raise ValidationError(f"{person.display_name} already has a referral waiting for the group.")
+    referral = Referral(
+        person=person,
+        referrer_kind=referrer_kind,
+        from_agency=from_agency if referrer_kind == ReferrerKind.AGENCY else None,
+        referrer_name=referrer_name.strip(),
+        offer=offer,
+        reasons=(reasons or "").strip(),
+        strengths=(strengths or "").strip(),
+        hopes=(hopes or "").strip(),
+        sharing_basis=sharing_basis,
+        received_on=received_on or _today(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _not_future(referral.received_on, "received_on")
+    referral.full_clean()
+    referral.save()
+    audit_record(actor=actor, action="referral.created", target=referral, person_id=person.pk)
+    return referral
+
+
+# --- Meetings ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(
+    *, area: Area, held_on: dt.date, kind: str = MeetingKind.OPERATIONAL, chair: User | None = None, actor: Any
+) -> Meeting:
+    meeting = Meeting(area=area, held_on=held_on, kind=kind, chair=chair)
+    meeting.full_clean()
+    meeting.save()
+    audit_record(actor=actor, action="meeting.created", target=meeting)
+    return meeting
+
+
+@transaction.atomic
+def attendance_record(
+    *, meeting: Meeting, agency: Agency, attendee_name: str = "", present: bool = True, actor: Any
+) -> Attendance:
+    if agency.area_id != meeting.area_id:
+        raise ValidationError("That agency is not part of this area.")
+    row, _ = Attendance.objects.update_or_create(
+        meeting=meeting, agency=agency, defaults={"attendee_name": attendee_name.strip(), "present": present}
+    )
+    audit_record(actor=actor, action="meeting.attendance_recorded", target=meeting, detail={"agency": agency.pk})
+    return row
+
+
+@transaction.atomic
+def decision_record(*, meeting: Meeting, text: str, person: Person | None = None, actor: Any) -> Decision:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Enter the decision."})
+    if person is not None and person.area_id != meeting.area_id:
+        raise ValidationError("That person is not in this area.")
+    decision = Decision.objects.create(meeting=meeting, person=person, text=text, recorded_by=_user(actor))
+    audit_record(actor=actor, action="decision.recorded", target=decision, person_id=person.pk if person else None)
+    return decision
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+@transaction.atomic
+def referral_decide(*, referral: Referral, meeting: Meeting, accept: bool, reason: str, actor: Any) -> Decision:
+    """The operational group decides, at a meeting and with a reason, whether the person joins the caseload."""
+    referral = Referral.objects.select_for_update().select_related("person").get(pk=referral.pk)
+    person = referral.person
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Record the group's reason for the decision."})
+    if meeting.kind != MeetingKind.OPERATIONAL:
+        raise ValidationError("The caseload is agreed by the operational multi-agency group.")
+    if meeting.area_id != person.area_id:
+        raise ValidationError("This meeting is for another area.")
+    if referral.status != ReferralStatus.PENDING:
+        raise ValidationError("The group has already decided on this referral.")
+    referral.status = ReferralStatus.ACCEPTED if accept else ReferralStatus.NOT_ACCEPTED
+    referral.decided_at = meeting
+    referral.decision_reason = reason
+    referral.save(update_fields=["status", "decided_at", "decision_reason"])
+    verb = "Agreed to offer coordinated support to" if accept else "Did not accept onto the caseload:"
+    decision = Decision.objects.create(
+        meeting=meeting,
+        person=person,
+        referral=referral,
+        text=f"{verb} {person.display_name}. Reason: {reason}",
+        recorded_by=_user(actor),
+    )
+    if accept:
+        if open_episode(person) is not None:
+            raise ValidationError(f"{person.display_name} is already on the coordinated caseload.")
+        episode = SupportEpisode.objects.create(
+            person=person, started_on=meeting.held_on, referral=referral, agreed_at=meeting
+        )
+        audit_record(actor=actor, action="episode.started", target=episode, person_id=person.pk)
+    audit_record(
+        actor=actor,
+        action="referral.accepted" if accept else "referral.not_accepted",
+        target=referral,
+        person_id=person.pk,
+        reason=reason,
+    )
+    return decision
+
+
+# --- Coordinator allocation -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    allocation: Allocation
+    caseload: int
+    limit: int
+    warning: str
+
+
+def caseload_of(coordinator: Any) -> int:
+    return SupportEpisode.objects.filter(coordinator=coordinator, ended_on__isnull=True).count()
+
+
+@transaction.atomic
+def coordinator_allocate(
+    *, episode: SupportEpisode, coordinator: User, handover_note: str = "", on: dt.date | None = None, actor: Any
+) -> AllocationResult:
+    """Name the person's coordinator, closing the previous allocation (a handover), within the caseload limit."""
+    episode = SupportEpisode.objects.select_for_update().select_related("person__area").get(pk=episode.pk)
+    area = episode.person.area
+    on = on or _today()
+    if not episode.is_open:
+        raise ValidationError("This period of support has ended; the person must be referred again.")
+    if coordinator.role != Role.COORDINATOR or coordinator.area_id != area.pk or not coordinator.is_active:
+        raise ValidationError({"coordinator": "Choose an active coordinator in this area."})
+    if episode.coordinator_id == coordinator.pk:
+        raise ValidationError({"coordinator": f"{coordinator.get_full_name()} is already the coordinator."})
+    if on < episode.started_on:
+        raise ValidationError({"on": "The allocation cannot start before the support started."})
+    after = caseload_of(coordinator) + 1
+    name = coordinator.get_full_name() or coordinator.get_username()
+    warning = ""
+    if after > area.caseload_limit:
+        if area.caseload_limit_is_hard:
+            raise ValidationError(
+                {
+                    "coordinator": f"{name} already holds {after - 1} people, the area's limit of "
+                    f"{area.caseload_limit}. Choose another coordinator."
+                }
+            )
+        warning = f"{name} now holds {after} people, over the area's limit of {area.caseload_limit}."
+    elif after == area.caseload_limit:
+        warning = f"{name} now holds {after} people, the area's limit."
+    previous = episode.allocations.filter(ended_on__isnull=True).first()
+    if previous is None and episode.coordinator is not None:
+        # Named before allocations were recorded (an import or the demo): keep them in the history.
+        previous = Allocation(episode=episode, coordinator=episode.coordinator, started_on=episode.started_on)
+    if previous is not None:
+        previous.ended_on = on
+        previous.save()
+    allocation = Allocation.objects.create(
+        episode=episode,
+        coordinator=coordinator,
+        started_on=on,
+        handover_note=handover_note.strip(),
+        allocated_by=_user(actor),
+    )
+    episode.coordinator = coordinator
+    episode.save(update_fields=["coordinator"])
+    audit_record(
+        actor=actor,
+        action="coordinator.handover" if previous else "coordinator.allocated",
+        target=allocation,
+        person_id=episode.person_id,
+        detail={"coordinator": coordinator.pk, "caseload": after, "warning": warning},
+    )
+    return AllocationResult(allocation, after, area.caseload_limit, warning)
+
+
+# --- Actions and their escalation ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_create(
+    *,
+    area: Area,
+    description: str,
+    owner: User,
+    due_on: dt.date,
+    owner_agency: Agency | None = None,
+    meeting: Meeting | None = None,
+    person: Person | None = None,
+    actor: Any,
+) -> Action:
+    description = (description or "").strip()
+    owner_agency = owner_agency or owner.agency
+    if not description:
+        raise ValidationError({"description": "Describe the action."})
+    if owner_agency is None or owner_agency.area_id != area.pk or owner.area_id != area.pk:
+        raise ValidationError({"owner": "Choose an owner who works for an agency in this area."})
+    if person is not None and person.area_id != area.pk:
+        raise ValidationError("That person is not in this area.")
+    action = Action.objects.create(
+        area=area,
+        description=description,
+        owner=owner,
+        owner_agency=owner_agency,
+        due_on=due_on,
+        meeting=meeting,
+        person=person,
+        created_by=_user(actor),
+    )
+    audit_record(actor=actor, action="action.created", target=action, person_id=person.pk if person else None)
+    return action
+
+
+@transaction.atomic
+def action_complete(*, action: Action, actor: Any, on: dt.date | None = None) -> Action:
+    if action.status == ActionStatus.DONE:
+        raise ValidationError("This action is already done.")
+    action.status = ActionStatus.DONE
+    action.completed_on = on or _today()
+    action.save(update_fields=["status", "completed_on"])
+    audit_record(actor=actor, action="action.completed", target=action, person_id=action.person_id)
+    return action
+
+
+def actions_escalate(
+    *,
+    today: dt.date,
+    area: Area | None = None,
+    policy: rules.EscalationPolicy = rules.DEFAULT_POLICY,
+    actor: Any = None,
+) -> list[Escalation]:
+    """Escalate every open overdue action as far as ``policy`` says by ``today``; safe to run repeatedly."""
+    made: list[Escalation] = []
+    overdue = Action.objects.filter(status=ActionStatus.OPEN, due_on__lt=today, escalation_level__lt=rules.OFFICER)
+    if area is not None:
+        overdue = overdue.filter(area=area)
+    for action_id in list(overdue.values_list("pk", flat=True)):
+        made.extend(_escalate_one(action_id, today, policy, actor))
+    return made
+
+
+@transaction.atomic
+def _escalate_one(action_id: int, today: dt.date, policy: rules.EscalationPolicy, actor: Any) -> list[Escalation]:
+    action = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("owner__manager", "area__accountable_officer")
+        .get(pk=action_id)
+    )
+    made = []
+    for level in rules.levels_to_record(action.escalation_level, action.due_on, today, policy):
+        to_user = action.owner.manager if level == rules.MANAGER else action.area.accountable_officer
+        if to_user is None and level == rules.MANAGER:
+            to_user = action.area.accountable_officer  # nobody in between: straight to the officer
+        if to_user is None:
+            break
+        made.append(Escalation.objects.create(action=action, level=level, to_user=to_user, escalated_on=today))
+        action.escalation_level = level
+        audit_record(
+            actor=actor,
+            action="action.escalated",
+            target=action,
+            person_id=action.person_id,
+            detail={"level": level, "to": to_user.pk, "days_overdue": rules.days_overdue(action.due_on, today)},
+        )
+    if made:
+        action.save(update_fields=["escalation_level"])
+    return made
+
+
+# --- Contacts and the plan ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_record(
+    *, person: Person, kind: str, occurred_on: dt.date | None = None, note: str = "", actor: Any
+) -> Contact:
+    if kind not in ContactKind.values:
+        raise ValidationError({"kind": "Choose the kind of contact."})
+    occurred_on = occurred_on or _today()
+    _not_future(occurred_on, "occurred_on")
+    contact = Contact.objects.create(
+        person=person, kind=kind, occurred_on=occurred_on, note=(note or "").strip(), recorded_by=_user(actor)
+    )
+    audit_record(actor=actor, action="contact.recorded", target=contact, person_id=person.pk)
+    return contact
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    domain: str
+    goal: str
+    steps: str = ""
+
+
+@transaction.atomic
+def plan_version_create(
+    *,
+    person: Person,
+    in_their_words: str,
+    goals: Sequence[GoalInput],
+    review_due_on: dt.date,
+    agreed_with_person: bool,
+    actor: Any,
+) -> PlanVersion:
+    """Save a new version of the person's plan; earlier versions stay exactly as they were."""
+    if not (in_their_words or "").strip():
+        raise ValidationError({"in_their_words": "Write down what matters to the person, in their words."})
+    goals = [g for g in goals if g.goal.strip()]
+    if not goals:
+        raise ValidationError({"goals": "Add at least one goal."})
+    for goal in goals:
+        if goal.domain not in PlanDomain.values:
+            raise ValidationError({"goals": f"Unknown plan domain {goal.domain!r}."})
+    if review_due_on <= _today():
+        raise ValidationError({"review_due_on": "The review date must be in the future."})
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # serialise version numbers
+    number = (PlanVersion.objects.filter(person=person).aggregate(n=Max("number"))["n"] or 0) + 1
+    version = PlanVersion.objects.create(
+        person=person,
+        number=number,
+        in_their_words=in_their_words,  # kept as they said it: not trimmed or reworded
+        review_due_on=review_due_on,
+        agreed_with_person=agreed_with_person,
+        created_by=_user(actor),
+        created_on=_today(),
+    )
+    PlanGoal.objects.bulk_create(
+        PlanGoal(version=version, domain=g.domain, goal=g.goal.strip(), steps=g.steps.strip()) for g in goals
+    )
+    audit_record(actor=actor, action="plan.version_created", target=version, person_id=person.pk)
+    return version
+
+
+# --- Services involved and declines ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def service_request(
+    *,
+    person: Person,
+    agency: Agency,
+    service: str,
+    detail: str = "",
+    requested_on: dt.date | None = None,
+    actor: Any,
+) -> ServiceInvolvement:
+    _same_area(person, agency)
+    requested_on = requested_on or _today()
+    _not_future(requested_on, "requested_on")
+    row = ServiceInvolvement(
+        person=person,
+        agency=agency,
+        service=service,
+        detail=(detail or "").strip(),
+        requested_on=requested_on,
+        requested_by=_user(actor),
+    )
+    row.full_clean()
+    row.save()
+    audit_record(actor=actor, action="service.requested", target=row, person_id=person.pk)
+    return row
+
+
+_NEXT = {
+    InvolvementStatus.REQUESTED: {InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED, InvolvementStatus.DECLINED},
+    InvolvementStatus.OFFERED: {InvolvementStatus.INVOLVED, InvolvementStatus.DECLINED},
+    InvolvementStatus.INVOLVED: {InvolvementStatus.ENDED},
+    InvolvementStatus.DECLINED: set(),
+    InvolvementStatus.ENDED: set(),
+}
+
+
+@transaction.atomic
+def service_update(
+    *,
+    involvement: ServiceInvolvement,
+    status: str,
+    on: dt.date | None = None,
+    decline_reason: str = "",
+    decline_detail: str = "",
+    actor: Any,
+) -> ServiceInvolvement:
+    """Move a service along requested → offered → involved → ended, or to declined with a coded reason."""
+    row = ServiceInvolvement.objects.select_for_update().get(pk=involvement.pk)
+    on = on or _today()
+    _not_future(on, "on")
+    if status not in _NEXT[InvolvementStatus(row.status)]:
+        raise ValidationError(
+            {"status": f"A service that is {row.get_status_display().lower()} cannot become {status}."}
+        )
+    if on < row.requested_on:
+        raise ValidationError({"on": "The date cannot be before the request."})
+    if status == InvolvementStatus.DECLINED:
+        if decline_reason not in DeclineReason.values:
+            raise ValidationError({"decline_reason": "Choose the reason the service gave for declining."})
+        if decline_reason == DeclineReason.OTHER and not decline_detail.strip():
+            raise ValidationError({"decline_detail": "Describe the reason when it is 'Other'."})
+        row.decline_reason, row.decline_detail, row.declined_on = decline_reason, decline_detail.strip(), on
+    elif status == InvolvementStatus.OFFERED:
+        row.offered_on = on
+    elif status == InvolvementStatus.INVOLVED:
+        row.involved_on = on
+    elif status == InvolvementStatus.ENDED:
+        row.ended_on = on
+    row.status = status
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        action=f"service.{status}",
+        target=row,
+        person_id=row.person_id,
+        detail={"reason": decline_reason} if decline_reason else None,
+    )
+    return row
+
+
+@transaction.atomic
+def decline_resolve(*, involvement: ServiceInvolvement, meeting: Meeting, actor: Any) -> ServiceInvolvement:
+    """The group has dealt with a decline: it leaves the agenda and the minutes say so."""
+    if involvement.status != InvolvementStatus.DECLINED:
+        raise ValidationError("Only a declined service can be marked as dealt with.")
+    if involvement.decline_resolved:
+        raise ValidationError("This decline has already been dealt with.")
+    involvement.decline_resolved = True
+    involvement.save(update_fields=["decline_resolved"])
+    decision_record(
+        meeting=meeting,
+        person=involvement.person,
+        text=f"Decline of {involvement.get_service_display().lower()} by {involvement.agency} dealt with.",
+        actor=actor,
+    )
+    audit_record(actor=actor, action="service.decline_resolved", target=involvement, person_id=involvement.person_id)
+    return involvement
+
+
+# --- Safeguarding, s.9, CPA --------------------------------------------------------------------------------
+
+S42_CONDITIONS = {
+    "has_care_and_support_needs": "has needs for care and support",
+    "experiencing_or_at_risk_of_abuse": "is experiencing, or is at risk of, abuse or neglect",
+    "unable_to_protect_self": "as a result of those needs is unable to protect themself",
+}
+
+
+@transaction.atomic
+def safeguarding_raise(
+    *,
+    person: Person,
+    to_agency: Agency,
+    concern: str,
+    has_care_and_support_needs: bool,
+    experiencing_or_at_risk_of_abuse: bool,
+    unable_to_protect_self: bool,
+    actor: Any,
+) -> SafeguardingConcern:
+    """Raise a Care Act s.42 concern: refused unless all three conditions are recorded."""
+    given = {
+        "has_care_and_support_needs": has_care_and_support_needs,
+        "experiencing_or_at_risk_of_abuse": experiencing_or_at_risk_of_abuse,
+        "unable_to_protect_self": unable_to_protect_self,
+    }
+    missing = {field: text for field, text in S42_CONDITIONS.items() if not given[field]}
+    if missing:
+        raise ValidationError(
+            {
+                field: f"A s.42 concern needs reasonable cause to suspect that the adult {text}."
+                for field, text in missing.items()
+            }
+        )
+    if not (concern or "").strip():
+        raise ValidationError({"concern": "Describe the concern."})
+    _same_area(person, to_agency)
+    row = SafeguardingConcern.objects.create(
+        person=person,
+        to_agency=to_agency,
+        concern=concern.strip(),
+        raised_on=_today(),
+        raised_by=_user(actor),
+        **given,
+    )
+    audit_record(actor=actor, action="safeguarding.raised", target=row, person_id=person.pk)
+    return row
+
+
+@transaction.atomic
+def needs_assessment_request(
+    *, person: Person, to_agency: Agency, notes: str = "", actor: Any
+) -> NeedsAssessmentRequest:
+    _same_area(person, to_agency)
+    row = NeedsAssessmentRequest.objects.create(
+        person=person, to_agency=to_agency, requested_on=_today(), requested_by=_user(actor), notes=notes.strip()
+    )
+    audit_record(actor=actor, action="needs_assessment.requested", target=row, person_id=person.pk)
+    return row
+
+
+@transaction.atomic
+def needs_assessment_outcome(
+    *,
+    request: NeedsAssessmentRequest,
+    outcomes_not_achieved: Iterable[str],
+    significant_impact: bool,
+    assessed_on: dt.date,
+    refused: bool = False,
+    actor: Any,
+) -> NeedsAssessmentRequest:
+    """Record the assessment: eligibility follows from the ten outcomes, not from a free choice."""
+    codes = sorted(set(outcomes_not_achieved))
+    if unknown := eligibility.unknown_outcomes(codes):
+        raise ValidationError({"outcomes_not_achieved": f"Unknown outcomes: {', '.join(unknown)}."})
+    if request.outcome != AssessmentOutcome.PENDING:
+        raise ValidationError("The outcome of this request is already recorded.")
+    _not_future(assessed_on, "assessed_on")
+    if assessed_on < request.requested_on:
+        raise ValidationError({"assessed_on": "The assessment cannot be before the request."})
+    if refused:
+        request.outcome = AssessmentOutcome.REFUSED
+    else:
+        eligible = eligibility.is_eligible(codes, significant_impact=significant_impact)
+        request.outcome = AssessmentOutcome.ELIGIBLE if eligible else AssessmentOutcome.NOT_ELIGIBLE
+    request.outcomes_not_achieved = codes
+    request.significant_impact_on_wellbeing = significant_impact
+    request.assessed_on = assessed_on
+    request.save()
+    audit_record(
+        actor=actor,
+        action="needs_assessment.outcome",
+        target=request,
+        person_id=request.person_id,
+        detail={"outcome": request.outcome},
+    )
+    return request
+
+
+@transaction.atomic
+def cpa_record(*, person: Person, status: str, care_coordinator: str = "", actor: Any) -> CpaRecord:
+    row = CpaRecord(
+        person=person,
+        status=status,
+        care_coordinator=care_coordinator.strip(),
+        recorded_on=_today(),
+        recorded_by=_user(actor),
+    )
+    row.full_clean()
+    row.save()
+    audit_record(actor=actor, action="cpa.recorded", target=row, person_id=person.pk)
+    return row
+
+
+# --- Exits and returns ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def episode_exit(
+    *, episode: SupportEpisode, ended_on: dt.date, destination: str, note: str = "", actor: Any
+) -> SupportEpisode:
+    """End a period of support with its destination. A death opens a review and an action to carry it out."""
+    episode = SupportEpisode.objects.select_for_update().select_related("person__area").get(pk=episode.pk)
+    if not episode.is_open:
+        raise ValidationError("This period of support has already ended.")
+    if destination not in ExitDestination.values:
+        raise ValidationError({"destination": "Choose where the person went."})
+    if ended_on < episode.started_on:
+        raise ValidationError({"ended_on": "The end cannot be before the support started."})
+    _not_future(ended_on, "ended_on")
+    episode.ended_on, episode.exit_destination, episode.exit_note = ended_on, destination, note.strip()
+    episode.save(update_fields=["ended_on", "exit_destination", "exit_note"])
+    episode.allocations.filter(ended_on__isnull=True).update(ended_on=ended_on)
+    person = episode.person
+    if destination == ExitDestination.DIED:
+        if person.died_on is None:
+            Person.objects.filter(pk=person.pk).update(died_on=ended_on)
+        DeathReview.objects.create(episode=episode, died_on=person.died_on or ended_on, opened_on=_today())
+        officer = person.area.accountable_officer
+        owner = officer if officer is not None and officer.agency_id else episode.coordinator
+        if owner is not None and owner.agency_id:
+            action_create(
+                area=person.area,
+                description=f"Review the death of {person.display_name}: what services did and what should change.",
+                owner=owner,
+                due_on=_today() + dt.timedelta(days=DEATH_REVIEW_DAYS),
+                person=person,
+                actor=actor,
+            )
+    audit_record(
+        actor=actor, action="episode.ended", target=episode, person_id=person.pk, detail={"destination": destination}
+    )
+    return episode
+
+
+@transaction.atomic
+def death_review_complete(*, review: DeathReview, findings: str, actor: Any) -> DeathReview:
+    """Record what the review found: what services did, what should change."""
+    findings = (findings or "").strip()
+    if not findings:
+        raise ValidationError({"findings": "Record what the review found."})
+    if review.completed_on is not None:
+        raise ValidationError("This review is already complete.")
+    review.findings, review.completed_on = findings, _today()
+    review.save(update_fields=["findings", "completed_on"])
+    audit_record(actor=actor, action="death_review.completed", target=review, person_id=review.episode.person_id)
+    return review

@@ -1,0 +1,366 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tide.areas.models import Role
+from tide.coordination import services
+from tide.coordination.models import (
+    Contact,
+    ContactKind,
+    InvolvementStatus,
+    Referral,
+    ReferralStatus,
+    ServiceKind,
+    SupportEpisode,
+)
+from tide.identification.models import Alert
+from tide.testing.factories import PersonFactory, UserFactory
+
+
+@pytest.fixture
+def caseload(area, coordinator, meeting, hostel):
+    people = []
+    for i in range(5):
+        person = PersonFactory(area=area)
+        episode = SupportEpisode.objects.create(person=person, started_on=meeting.held_on)
+        services.coordinator_allocate(episode=episode, coordinator=coordinator, on=meeting.held_on, actor=None)
+        services.contact_record(person=person, kind=ContactKind.VISIT, actor=coordinator)
+        services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+        services.action_create(
+            area=area,
+            description=f"Action {i}",
+            owner=coordinator,
+            person=person,
+            due_on=timezone.localdate() - dt.timedelta(days=i),
+            actor=None,
+        )
+        Alert.objects.create(person=person, kind="trigger", message="Arrested twice this month")
+        people.append(person)
+    return people
+
+
+def test_coordinator_home_lists_people_due_overdue_and_alerts(
+    coordinator_client, caseload, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(15):
+        response = coordinator_client.get(reverse("coordination:home"))
+    assert response.status_code == 200
+    home = response.context["home"]
+    assert home.caseload == 5
+    assert len(home.overdue) == 4
+    assert len(home.due) == 1
+    assert len(home.alerts) == 5
+    assert b"Arrested twice this month" in response.content
+
+
+def test_person_page_has_bounded_queries(coordinator_client, caseload, django_assert_max_num_queries):
+    with django_assert_max_num_queries(25):
+        response = coordinator_client.get(reverse("coordination:person", args=[caseload[0].pk]))
+    assert response.status_code == 200
+    assert b"Pending 0 days" in response.content
+
+
+def test_contact_in_three_fields_from_the_phone_form(coordinator_client, caseload):
+    person = caseload[0]
+    response = coordinator_client.post(reverse("coordination:contact-create", args=[person.pk]), {"kind": "call"})
+    assert response.status_code == 302
+    assert Contact.objects.filter(person=person, kind="call").count() == 1
+    form = coordinator_client.get(reverse("coordination:contact-create", args=[person.pk])).context["form"]
+    assert len(form.fields) <= 3
+
+
+def test_referral_without_offer_shows_the_reason_and_writes_nothing(area, ae, practitioner, client, person):
+    client.force_login(practitioner)
+    response = client.post(
+        reverse("coordination:refer", args=[person.pk]),
+        {
+            "referrer_kind": "agency",
+            "from_agency": ae.pk,
+            "offer": "",
+            "reasons": "Sleeping rough",
+            "sharing_basis": "consent",
+        },
+    )
+    assert response.status_code == 200
+    assert "its offer" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_unknown_ids_are_404(coordinator_client):
+    for name, args in [
+        ("coordination:person", [999999]),
+        ("coordination:meeting", [999999]),
+        ("coordination:service-update", [999999]),
+        ("coordination:allocate", [999999]),
+    ]:
+        assert coordinator_client.get(reverse(name, args=args)).status_code == 404
+
+
+def test_allocate_to_a_person_not_on_caseload_is_404(coordinator_client, person):
+    assert coordinator_client.get(reverse("coordination:allocate", args=[person.pk])).status_code == 404
+
+
+def test_meeting_agenda_builds_itself(coordinator_client, referral, meeting, caseload, coordinator):
+    row = caseload[0].service_involvements.get()
+    services.service_update(
+        involvement=row, status=InvolvementStatus.DECLINED, decline_reason="no_capacity", actor=coordinator
+    )
+    late = services.meeting_create(
+        area=meeting.area, held_on=timezone.localdate() + dt.timedelta(days=1), actor=coordinator
+    )
+    response = coordinator_client.get(reverse("coordination:meeting", args=[late.pk]))
+    agenda = response.context["agenda"]
+    assert [r.pk for r in agenda.new_referrals] == [referral.pk]
+    assert len(agenda.new_alerts) == 5
+    assert len(agenda.overdue_actions) == 5
+    assert [d.pk for d in agenda.open_declines] == [row.pk]
+
+
+def test_group_decision_through_the_page_starts_support(coordinator_client, referral, meeting):
+    url = reverse("coordination:decide", args=[meeting.pk, referral.pk])
+    assert coordinator_client.post(url, {"accept": "yes", "reason": ""}).status_code == 200
+    response = coordinator_client.post(url, {"accept": "yes", "reason": "Two or more needs; nobody holding."})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
+    assert SupportEpisode.objects.filter(person=referral.person, ended_on__isnull=True).exists()
+
+
+def test_minutes_export_as_html_and_csv(coordinator_client, meeting, coordinator, ae):
+    services.attendance_record(meeting=meeting, agency=ae, attendee_name="Priya", actor=coordinator)
+    services.decision_record(meeting=meeting, text="=HYPERLINK(evil)", actor=coordinator)
+    services.action_create(
+        area=meeting.area,
+        meeting=meeting,
+        description="Find a bed",
+        owner=coordinator,
+        due_on=dt.date(2026, 12, 1),
+        actor=coordinator,
+    )
+    html = coordinator_client.get(reverse("coordination:minutes", args=[meeting.pk])).content.decode()
+    assert "Find a bed" in html
+    assert "Tideford A&amp;E" in html
+    response = coordinator_client.get(reverse("coordination:minutes-csv", args=[meeting.pk]))
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=HYPERLINK(evil)" in body
+    assert "Find a bed" in body
+    assert "2026-12-01" in body
+
+
+def test_overdue_page_for_accountable_officer(client, officer, area, coordinator):
+    services.action_create(
+        area=area,
+        description="Chase GP registration",
+        owner=coordinator,
+        due_on=timezone.localdate() - dt.timedelta(days=3),
+        actor=None,
+    )
+    client.force_login(officer)
+    response = client.get(reverse("coordination:overdue"))
+    assert response.status_code == 200
+    assert "Chase GP registration" in response.content.decode()
+
+
+def test_coordinator_cannot_see_the_officer_page(coordinator_client):
+    assert coordinator_client.get(reverse("coordination:overdue")).status_code == 403
+
+
+def test_practitioner_cannot_allocate(client, practitioner, episode):
+    client.force_login(practitioner)
+    assert client.get(reverse("coordination:allocate", args=[episode.person_id])).status_code == 403
+
+
+def test_relationship_provider_names_coordinator_and_involved_agency(episode, coordinator, hostel, area):
+    from tide.core.relationships import relationship_of
+
+    services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=None)
+    assert relationship_of(coordinator, episode.person) == "coordinator"
+    hostel_worker = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
+    assert relationship_of(hostel_worker, episode.person) is None
+    services.service_request(person=episode.person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+    assert "consent" in relationship_of(hostel_worker, episode.person)
+
+
+def test_timeline_shows_referral_contact_and_decision(coordinator_client, episode, coordinator):
+    services.contact_record(person=episode.person, kind=ContactKind.ACCOMPANIED, note="To the GP", actor=coordinator)
+    response = coordinator_client.get(reverse("people:detail", args=[episode.person_id]))
+    kinds = {e.kind for e in response.context["timeline"]}
+    assert {"referral", "contact", "decision"} <= kinds
+
+
+def test_plan_form_saves_a_version_with_goals_and_words_verbatim(coordinator_client, episode):
+    url = reverse("coordination:plan-create", args=[episode.person_id])
+    words = "Me own door key. That's it."
+    response = coordinator_client.post(
+        url,
+        {
+            "in_their_words": words,
+            "review_due_on": (timezone.localdate() + dt.timedelta(days=60)).strftime("%d/%m/%Y"),
+            "agreed_with_person": "on",
+            "goal_1_domain": "housing",
+            "goal_1_goal": "A flat",
+            "goal_1_steps": "Jane: bid",
+            "goal_2_domain": "health",
+            "goal_2_goal": "",
+        },
+    )
+    assert response.status_code == 302
+    version = episode.person.plan_versions.get()
+    assert version.in_their_words == words
+    assert [(g.domain, g.goal) for g in version.goals.all()] == [("housing", "A flat")]
+    page = coordinator_client.get(reverse("coordination:person", args=[episode.person_id])).content.decode()
+    assert "Me own door key. That&#x27;s it." in page
+
+
+def test_bad_date_is_a_form_error_not_a_500(coordinator_client, episode):
+    url = reverse("coordination:contact-create", args=[episode.person_id])
+    response = coordinator_client.post(url, {"kind": "visit", "occurred_on": "31/02/2026"})
+    assert response.status_code == 200
+    assert "Enter a real date" in response.content.decode()
+
+
+def test_s42_page_refuses_missing_condition(coordinator_client, episode, council):
+    from tide.coordination.models import SafeguardingConcern
+
+    url = reverse("coordination:safeguarding-create", args=[episode.person_id])
+    response = coordinator_client.post(
+        url,
+        {
+            "to_agency": council.pk,
+            "has_care_and_support_needs": "on",
+            "experiencing_or_at_risk_of_abuse": "on",
+            "concern": "Being financially exploited",
+        },
+    )
+    assert response.status_code == 200
+    assert "unable to protect themself" in response.content.decode()
+    assert not SafeguardingConcern.objects.exists()
+
+
+def test_exit_then_person_page_shows_history_and_referral_link(coordinator_client, episode, coordinator):
+    services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=None)
+    response = coordinator_client.post(
+        reverse("coordination:exit", args=[episode.person_id]),
+        {
+            "destination": "prison",
+            "ended_on": timezone.localdate().strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 302
+    page = coordinator_client.get(reverse("coordination:person", args=[episode.person_id])).content.decode()
+    assert "Refer for coordinated support" in page
+    assert "(Prison)" in page
+
+
+def test_visited_today_is_one_tap(coordinator_client, caseload):
+    person = caseload[1]
+    response = coordinator_client.post(reverse("coordination:contact-quick", args=[person.pk]), {"kind": "visit"})
+    assert response.status_code == 302
+    assert Contact.objects.filter(person=person, kind="visit", occurred_on=timezone.localdate()).count() == 2
+    response = coordinator_client.post(reverse("coordination:contact-quick", args=[person.pk]), {"kind": "dance"})
+    assert Contact.objects.filter(person=person).count() == 2
+
+
+def test_agency_sees_what_it_is_asked_to_do(client, area, hostel, caseload):
+    hostel_worker = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
+    client.force_login(hostel_worker)
+    response = client.get(reverse("coordination:requests"))
+    assert response.status_code == 200
+    assert len(response.context["data"].services) == 5
+    assert "Pending 0 days" in response.content.decode()
+
+
+def test_action_marked_done_from_the_list(coordinator_client, caseload):
+    from tide.coordination.models import Action
+
+    action = Action.objects.filter(person=caseload[2]).get()
+    response = coordinator_client.post(
+        reverse("coordination:action-done", args=[action.pk]), {"next": "//evil.example"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("coordination:home")
+    action.refresh_from_db()
+    assert action.status == "done"
+
+
+def test_group_marks_a_decline_as_dealt_with(coordinator_client, caseload, meeting, coordinator):
+    row = caseload[0].service_involvements.get()
+    services.service_update(
+        involvement=row, status=InvolvementStatus.DECLINED, decline_reason="risk", actor=coordinator
+    )
+    url = reverse("coordination:decline-resolve", args=[meeting.pk, row.pk])
+    assert coordinator_client.post(url).status_code == 302
+    row.refresh_from_db()
+    assert row.decline_resolved
+    assert meeting.decisions.filter(person=caseload[0]).exists()
+
+
+def test_involved_agency_without_consent_needs_a_current_sharing_agreement(area, coordinator, hostel, person):
+    from tide.areas.models import InformationSharingAgreement
+    from tide.coordination.models import ReferrerKind, SharingBasis
+    from tide.core.relationships import relationship_of
+
+    services.referral_create(
+        person=person,
+        referrer_kind=ReferrerKind.SELF,
+        reasons="Asked for help",
+        sharing_basis=SharingBasis.AGREEMENT,
+        actor=coordinator,
+    )
+    services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+    worker = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
+    assert relationship_of(worker, person) is None
+    isa = InformationSharingAgreement.objects.create(
+        area=area,
+        name="MEAM ISA",
+        purpose="Coordinated support",
+        lawful_basis="Art 6(1)(e); Sch 1 para 18",
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+    )
+    isa.agencies.add(hostel)
+    assert "information-sharing agreement" in relationship_of(worker, person)
+
+
+def test_death_review_is_linked_and_completed(coordinator_client, episode, coordinator, officer):
+    from tide.coordination.models import DeathReview
+
+    services.episode_exit(episode=episode, ended_on=timezone.localdate(), destination="died", actor=coordinator)
+    review = DeathReview.objects.get()
+    page = coordinator_client.get(reverse("coordination:person", args=[episode.person_id])).content.decode()
+    assert reverse("coordination:death-review", args=[review.pk]) in page
+    url = reverse("coordination:death-review", args=[review.pk])
+    assert coordinator_client.post(url, {"findings": ""}).status_code == 200
+    assert coordinator_client.post(url, {"findings": "Hostel exclusion left him outside."}).status_code == 302
+    review.refresh_from_db()
+    assert review.completed_on == timezone.localdate()
+
+
+def test_s9_outcome_page_derives_eligibility(coordinator_client, episode, council, coordinator):
+    from tide.coordination.models import NeedsAssessmentRequest
+
+    url = reverse("coordination:assessment-create", args=[episode.person_id])
+    assert coordinator_client.post(url, {"to_agency": council.pk}).status_code == 302
+    request = NeedsAssessmentRequest.objects.get()
+    url = reverse("coordination:assessment-outcome", args=[request.pk])
+    response = coordinator_client.post(
+        url,
+        {
+            "outcomes_not_achieved": ["nutrition", "hygiene", "habitable_home"],
+            "significant_impact": "on",
+            "assessed_on": timezone.localdate().strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.outcome == "eligible"
+    assert request.outcomes_not_achieved == ["habitable_home", "hygiene", "nutrition"]
+
+
+def test_accountable_officer_cannot_schedule_meetings(client, officer):
+    client.force_login(officer)
+    assert client.get(reverse("coordination:meetings")).status_code == 200
+    response = client.post(reverse("coordination:meetings"), {"held_on": "01/12/2026", "kind": "operational"})
+    assert response.status_code == 403

@@ -1,0 +1,671 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tide.areas.models import FRONTLINE_ROLES, Role
+from tide.coordination import forms as f
+from tide.coordination import selectors, services
+from tide.coordination.models import (
+    Action,
+    ActionStatus,
+    AssessmentOutcome,
+    DeathReview,
+    NeedsAssessmentRequest,
+    Referral,
+    ReferralStatus,
+    ServiceInvolvement,
+)
+from tide.core.access import access
+from tide.people.models import Person
+from tide.people.selectors import person_get_for, person_list_for, person_search
+
+WORK_ROLES = FRONTLINE_ROLES
+VIEW_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
+HOME_ROLES = {Role.COORDINATOR, Role.TEAM_MANAGER}
+OFFICER_ROLES = {Role.ACCOUNTABLE_OFFICER, Role.TEAM_MANAGER}
+
+
+def _apply(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _area_id(request: HttpRequest) -> int | None:
+    return getattr(request.user, "area_id", None)
+
+
+def _to_person(person: Person) -> HttpResponse:
+    return redirect("coordination:person", pk=person.pk)
+
+
+# --- Coordinator home -------------------------------------------------------------------------------
+
+
+@access(roles=HOME_ROLES)
+def home(request: HttpRequest) -> HttpResponse:
+    data = selectors.coordinator_home(user=request.user, today=timezone.localdate())
+    return render(request, "coordination/home.html", {"home": data})
+
+
+# --- Referral ---------------------------------------------------------------------------------------
+
+
+@access(roles=WORK_ROLES)
+def refer_start(request: HttpRequest) -> HttpResponse:
+    form = f.FindPersonForm(request.GET or None)
+    hits = None
+    if form.is_bound and form.is_valid():
+        hits = person_search(user=request.user, query=form.cleaned_data["q"])
+    return render(request, "coordination/refer_start.html", {"form": form, "hits": hits})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True)
+def refer(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk, reason="refer for coordinated support")
+    initial = {"from_agency": getattr(request.user, "agency_id", None)}
+    form = f.ReferralForm(request.POST or None, initial=initial, area_id=_area_id(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.referral_create(person=person, actor=request.user, **data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Referral of {person.display_name} sent to the multi-agency group.")
+            return _to_person(person)
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Refer for coordinated support",
+            "button": "Send referral",
+        },
+    )
+
+
+# --- A person's support -----------------------------------------------------------------------------
+
+
+@access(roles=VIEW_ROLES, person_gate=True)
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk)
+    support = selectors.person_support(person=person, today=timezone.localdate())
+    return render(request, "coordination/person.html", {"person": person, "support": support})
+
+
+def _person_form_view(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[Form],
+    title: str,
+    button: str,
+    save: Any,
+    success: str,
+    reason: str,
+    form_kwargs: dict[str, Any] | None = None,
+    needs_episode: bool = False,
+    template: str = "coordination/form.html",
+) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk, reason=reason)
+    episode = selectors.episode_get(person=person) if needs_episode else None
+    form = form_class(request.POST or None, **(form_kwargs or {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(person=person, episode=episode, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            warning = getattr(result, "warning", "")
+            messages.success(request, success.format(person=person.display_name))
+            if warning:
+                messages.warning(request, warning)
+            return _to_person(person)
+    return render(request, template, {"form": form, "person": person, "title": title, "button": button})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True)
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
+        return services.contact_record(person=person, actor=request.user, **data)
+
+    return _person_form_view(
+        request,
+        pk,
+        form_class=f.ContactForm,
+        title="Record a contact",
+        button="Save contact",
+        save=save,
+        success="Contact with {person} recorded.",
+        reason="record a contact",
+    )
+
+
+@require_POST
+@access(roles=WORK_ROLES, person_gate=True)
+def contact_quick(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap from the caseload list: a contact of the given kind, today."""
+    person = person_get_for(user=request.user, pk=pk, reason="record a contact")
+    kind = request.POST.get("kind", "")
+    try:
+        contact = services.contact_record(person=person, kind=kind, actor=request.user)
+    except ValidationError:
+        messages.warning(request, "Choose the kind of contact.")
+    else:
+        messages.success(request, f"{contact.get_kind_display()} with {person.display_name} recorded for today.")
+    return redirect("coordination:home")
+
+
+@access(roles=WORK_ROLES)
+def requests(request: HttpRequest) -> HttpResponse:
+    """What the user's agency is asked to do: service requests waiting for an answer and actions it owns."""
+    data = selectors.agency_requests(user=request.user, today=timezone.localdate())
+    return render(request, "coordination/requests.html", {"data": data})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=HOME_ROLES, person_gate=True)
+def allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
+        return services.coordinator_allocate(episode=episode, actor=request.user, **data)
+
+    return _person_form_view(
+        request,
+        pk,
+        form_class=f.AllocateForm,
+        title="Name the coordinator",
+        button="Allocate",
+        save=save,
+        success="Coordinator allocated for {person}.",
+        reason="allocate a coordinator",
+        form_kwargs={"area_id": _area_id(request)},
+        needs_episode=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True)
+def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk, reason="update the plan")
+    latest = selectors.person_support(person=person, today=timezone.localdate()).plan
+    initial: dict[str, Any] = {}
+    if latest is not None:
+        initial = {"in_their_words": latest.in_their_words, "agreed_with_person": latest.agreed_with_person}
+        for i, goal in enumerate(list(latest.goals.all())[: f.GOAL_SLOTS], start=1):
+            initial |= {f"goal_{i}_domain": goal.domain, f"goal_{i}_goal": goal.goal, f"goal_{i}_steps": goal.steps}
+    form = f.PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_version_create(
+                person=person,
+                in_their_words=data["in_their_words"],
+                goals=[services.GoalInput(d, g, s) for d, g, s in form.goals()],
+                review_due_on=data["review_due_on"],
+                agreed_with_person=data["agreed_with_person"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "A new version of the plan has been saved; earlier versions are kept.")
+            return _to_person(person)
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Plan in their words",
+            "button": "Save a new version",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True)
+def service_request(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
+        return services.service_request(person=person, actor=request.user, **data)
+
+    return _person_form_view(
+        request,
+        pk,
+        form_class=f.ServiceRequestForm,
+        title="Request a service",
+        button="Record the request",
+        save=save,
+        success="Request recorded; the days-pending clock has started.",
+        reason="request a service",
+        form_kwargs={"area_id": _area_id(request)},
+    )
+
+
+def _involvement(request: HttpRequest, pk: int) -> ServiceInvolvement:
+    row = (
+        ServiceInvolvement.objects.select_related("person", "agency")
+        .filter(pk=pk, person__area_id=_area_id(request))
+        .first()
+    )
+    if row is None:
+        raise Http404("No such service request in your area.")
+    return row
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True)
+def service_update(request: HttpRequest, pk: int) -> HttpResponse:
+    row = _involvement(request, pk)
+    person = person_get_for(user=request.user, pk=row.person_id, reason="update a service")
+    form = f.ServiceUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_update(involvement=row, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"{row.get_service_display()} updated.")
+            return _to_person(person)
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": f"{row.get_service_display()}: {row.agency}",
+            "button": "Save",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True)
+def safeguarding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
+        return services.safeguarding_raise(person=person, actor=request.user, **data)
+
+    return _person_form_view(
+        request,
+        pk,
+        form_class=f.SafeguardingForm,
+        title="Raise a safeguarding concern (Care Act s.42)",
+        button="Raise the concern",
+        save=save,
+        success="Safeguarding concern raised for {person}.",
+        reason="raise a safeguarding concern",
+        form_kwargs={"area_id": _area_id(request)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True)
+def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
+        return services.needs_assessment_request(person=person, actor=request.user, **data)
+
+    return _person_form_view(
+        request,
+        pk,
+        form_class=f.NeedsAssessmentForm,
+        title="Request a needs assessment (Care Act s.9)",
+        button="Request the assessment",
+        save=save,
+        success="Needs assessment requested for {person}.",
+        reason="request a needs assessment",
+        form_kwargs={"area_id": _area_id(request)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True)
+def assessment_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    row = NeedsAssessmentRequest.objects.filter(pk=pk, person__area_id=_area_id(request)).first()
+    if row is None:
+        raise Http404("No such assessment request in your area.")
+    person = person_get_for(user=request.user, pk=row.person_id, reason="record an assessment outcome")
+    if row.outcome != AssessmentOutcome.PENDING:
+        messages.info(request, "The outcome of this assessment is already recorded.")
+        return _to_person(person)
+    form = f.NeedsOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.needs_assessment_outcome(
+                request=row,
+                outcomes_not_achieved=data["outcomes_not_achieved"],
+                significant_impact=data["significant_impact"],
+                assessed_on=data["assessed_on"],
+                refused=data["refused"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Assessment outcome: {row.get_outcome_display()}.")
+            return _to_person(person)
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": "Needs assessment outcome",
+            "button": "Save the outcome",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True)
+def cpa_create(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
+        return services.cpa_record(person=person, actor=request.user, **data)
+
+    return _person_form_view(
+        request,
+        pk,
+        form_class=f.CpaForm,
+        title="Care Programme Approach status",
+        button="Save",
+        save=save,
+        success="CPA status recorded.",
+        reason="record CPA status",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=HOME_ROLES, person_gate=True)
+def exit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
+        return services.episode_exit(episode=episode, actor=request.user, **data)
+
+    return _person_form_view(
+        request,
+        pk,
+        form_class=f.ExitForm,
+        title="End coordinated support",
+        button="End support",
+        save=save,
+        success="Coordinated support for {person} has ended. Their history stays if they return.",
+        reason="end coordinated support",
+        needs_episode=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=HOME_ROLES | {Role.ACCOUNTABLE_OFFICER}, person_gate=True)
+def death_review(request: HttpRequest, pk: int) -> HttpResponse:
+    review = (
+        DeathReview.objects.select_related("episode__person")
+        .filter(pk=pk, episode__person__area_id=_area_id(request))
+        .first()
+    )
+    if review is None:
+        raise Http404("No such review in your area.")
+    person = person_get_for(user=request.user, pk=review.episode.person_id, reason="death review")
+    form = f.DeathReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.death_review_complete(review=review, findings=form.cleaned_data["findings"], actor=request.user)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "The review is complete.")
+            return _to_person(person)
+    return render(request, "coordination/death_review.html", {"form": form, "person": person, "review": review})
+
+
+# --- Meetings ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=VIEW_ROLES)
+def meetings(request: HttpRequest) -> HttpResponse:
+    form = f.MeetingForm(request.POST or None)
+    if request.method == "POST":
+        if request.user.role not in WORK_ROLES:  # type: ignore[union-attr]
+            raise PermissionDenied("Meetings are scheduled by coordinators, practitioners and managers.")
+        if form.is_valid():
+            meeting = services.meeting_create(
+                area=request.user.area,
+                chair=request.user,
+                actor=request.user,  # type: ignore[union-attr]
+                **form.cleaned_data,
+            )
+            messages.success(request, "Meeting scheduled; its agenda builds itself.")
+            return redirect("coordination:meeting", pk=meeting.pk)
+    rows = selectors.meeting_list_for(user=request.user)[:50]
+    return render(request, "coordination/meetings.html", {"form": form, "meetings": rows})
+
+
+@access(roles=VIEW_ROLES)
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    agenda = selectors.meeting_agenda(meeting=meeting)
+    return render(
+        request,
+        "coordination/meeting.html",
+        {
+            "meeting": meeting,
+            "agenda": agenda,
+            "attendance": meeting.attendance.select_related("agency"),
+            "decisions": meeting.decisions.select_related("person"),
+            "actions": meeting.actions.select_related("owner", "owner_agency", "person"),
+            "attendance_form": f.AttendanceForm(area_id=meeting.area_id),
+            "decision_form": f.DecisionForm(),
+        },
+    )
+
+
+@require_POST
+@access(roles=WORK_ROLES)
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    form = f.AttendanceForm(request.POST, area_id=meeting.area_id)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.attendance_record(
+            meeting=meeting,
+            agency=data["agency"],
+            attendee_name=data["attendee_name"],
+            present=data["present"] == "yes",
+            actor=request.user,
+        )
+        messages.success(request, f"Attendance recorded for {data['agency']}.")
+    else:
+        messages.warning(request, "Choose an agency to record attendance.")
+    return redirect("coordination:meeting", pk=meeting.pk)
+
+
+@require_POST
+@access(roles=WORK_ROLES)
+def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    form = f.DecisionForm(request.POST)
+    if form.is_valid():
+        services.decision_record(meeting=meeting, text=form.cleaned_data["text"], actor=request.user)
+        messages.success(request, "Decision recorded.")
+    else:
+        messages.warning(request, "Enter the decision.")
+    return redirect("coordination:meeting", pk=meeting.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES)
+def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    referral = (
+        Referral.objects.select_related("person", "from_agency")
+        .filter(pk=referral_pk, person__area_id=meeting.area_id)
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral in this area.")
+    form = f.DecideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_decide(
+                referral=referral,
+                meeting=meeting,
+                accept=form.cleaned_data["accept"] == "yes",
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Decision on {referral.person.display_name} recorded.")
+            return redirect("coordination:meeting", pk=meeting.pk)
+    return render(request, "coordination/decide.html", {"form": form, "meeting": meeting, "referral": referral})
+
+
+@require_POST
+@access(roles=WORK_ROLES)
+def decline_resolve(request: HttpRequest, pk: int, involvement_pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    row = _involvement(request, involvement_pk)
+    try:
+        services.decline_resolve(involvement=row, meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Decline marked as dealt with.")
+    return redirect("coordination:meeting", pk=meeting.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES)
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    people = (
+        person_list_for(user=request.user)
+        .filter(
+            Q(support_episodes__ended_on__isnull=True, support_episodes__isnull=False)
+            | Q(referrals__status=ReferralStatus.PENDING)
+        )
+        .distinct()
+    )
+    form = f.ActionForm(request.POST or None, area_id=meeting.area_id, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_create(area=meeting.area, meeting=meeting, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Action recorded.")
+            return redirect("coordination:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "title": "Add an action",
+            "button": "Add action",
+        },
+    )
+
+
+@access(roles=VIEW_ROLES)
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    return render(
+        request,
+        "coordination/minutes.html",
+        {
+            "meeting": meeting,
+            "attendance": meeting.attendance.select_related("agency"),
+            "decisions": meeting.decisions.select_related("person"),
+            "actions": meeting.actions.select_related("owner", "owner_agency", "person"),
+        },
+    )
+
+
+def _csv_safe(value: Any) -> str:
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # no formula injection in spreadsheets
+
+
+@access(roles=VIEW_ROLES)
+def minutes_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.held_on:%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["section", "item", "agency", "owner", "due", "status"])
+    for row in meeting.attendance.select_related("agency"):
+        writer.writerow(
+            [
+                "attendance",
+                _csv_safe(row.attendee_name or ""),
+                _csv_safe(row.agency.name),
+                "",
+                "",
+                "present" if row.present else "apologies",
+            ]
+        )
+    for decision in meeting.decisions.all():
+        writer.writerow(["decision", _csv_safe(decision.text), "", "", "", ""])
+    for action in meeting.actions.select_related("owner", "owner_agency"):
+        writer.writerow(
+            [
+                "action",
+                _csv_safe(action.description),
+                _csv_safe(action.owner_agency.name),
+                _csv_safe(action.owner.get_full_name()),
+                action.due_on.isoformat(),
+                action.status,
+            ]
+        )
+    return response
+
+
+@require_POST
+@access(roles=WORK_ROLES | {Role.ACCOUNTABLE_OFFICER})
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    action = Action.objects.filter(pk=pk, area_id=_area_id(request)).first()
+    if action is None:
+        raise Http404("No such action in your area.")
+    if action.status == ActionStatus.OPEN:
+        services.action_complete(action=action, actor=request.user)
+        messages.success(request, "Action marked as done.")
+    nxt = request.POST.get("next", "")
+    return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "coordination:home")
+
+
+# --- Accountable officer ------------------------------------------------------------------------------
+
+
+@access(roles=OFFICER_ROLES)
+def overdue(request: HttpRequest) -> HttpResponse:
+    area = request.user.area  # type: ignore[union-attr]
+    if area is None:
+        raise Http404("Your account is not linked to an area.")
+    today = timezone.localdate()
+    rows = list(selectors.overdue_actions_for_area(area, today=today))
+    return render(
+        request,
+        "coordination/overdue.html",
+        {
+            "actions": rows,
+            "today": today,
+            "declines": selectors.declines_by_agency(area),
+        },
+    )

@@ -1,0 +1,874 @@
+"""Finance pages for commissioners. Views check access, bind a form, call one service or selector."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tide.areas.models import Area, Role
+from tide.core.access import access
+from tide.finance import pooling, selectors, services, sib
+from tide.finance.forms import (
+    CompareForm,
+    DecisionForm,
+    LibrarySearchForm,
+    LocalCostForm,
+    PriceRuleForm,
+    PriceYearForm,
+    RateCardForm,
+    ReportOptionsForm,
+    ScenarioForm,
+    SibForm,
+    UploadForm,
+)
+from tide.finance.models import CostEdition, OutcomeClaim, OutcomeRate, PoolScenario, PriceRule, UnitCost
+from tide.finance.selectors import NoReferenceDataError
+from tide.people.models import Person
+from tide.service_use import event_types
+
+VIEW_ROLES = {Role.COMMISSIONER, Role.ACCOUNTABLE_OFFICER}
+EDIT_ROLES = {Role.COMMISSIONER}
+REFERENCE_ROLES = {Role.COMMISSIONER, Role.ADMINISTRATOR}
+GMCA_ATTRIBUTION = "Unit Cost Database v1.4, New Economy (GMCA), CC BY 4.0"
+
+
+def _area(request: HttpRequest) -> Area:
+    area = request.user.area  # type: ignore[union-attr]
+    if area is None:
+        raise Http404("Your account is not linked to an area.")
+    return area
+
+
+def _not_loaded(request: HttpRequest) -> HttpResponse:
+    return render(request, "finance/not_loaded.html", status=503)
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@dataclass(frozen=True)
+class Options:
+    form: ReportOptionsForm
+    price_year: str
+    window: int
+    cohort: str
+
+
+def _options(request: HttpRequest, area: Area, years: list[str], default_year: str) -> Options:
+    keys = {"price_year", "window", "cohort"}
+    data = request.GET if keys & set(request.GET) else None
+    form = ReportOptionsForm(
+        data,
+        years=years,
+        cohorts=selectors.cohort_years(area=area),
+        initial={"price_year": default_year, "window": "365", "cohort": ""},
+    )
+    if data is not None and form.is_valid():
+        data = form.cleaned_data
+        return Options(form, data["price_year"] or default_year, data["window"], data["cohort"])
+    return Options(form, default_year, 365, "")
+
+
+def _report_context(request: HttpRequest) -> dict[str, Any]:
+    area = _area(request)
+    series = selectors.active_series()
+    options = _options(request, area, series.years, selectors.default_price_year(series))
+    year, window = options.price_year, options.window
+    report = selectors.cost_report(area=area, target_year=year, window_days=window, cohort=options.cohort)
+    return {
+        "area": area,
+        "series": series,
+        "options": options.form,
+        "price_year": year,
+        "window": window,
+        "report": report,
+        "tables": report.tables,
+        "labels": dict(event_types.CHOICES),
+        "attribution": GMCA_ATTRIBUTION,
+        "deflators": selectors.active_series_record(),
+        "query": request.GET.urlencode(),
+        "carry": urlencode({"price_year": year, "window": window, "cohort": options.cohort}),
+        "cohort": options.cohort,
+    }
+
+
+@access(roles=VIEW_ROLES | REFERENCE_ROLES)
+def index(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    return render(
+        request,
+        "finance/index.html",
+        {
+            "editions": CostEdition.objects.filter(Q(area__isnull=True) | Q(area=area)),
+            "deflators": selectors.active_series_record(),
+            "rules": PriceRule.objects.filter(area=area).count(),
+            "scenarios": PoolScenario.objects.filter(area=area).count(),
+            "attribution": GMCA_ATTRIBUTION,
+        },
+    )
+
+
+# --- Unit cost library ---------------------------------------------------------------------------
+
+
+@access(roles=VIEW_ROLES | REFERENCE_ROLES)
+def library(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    try:
+        series = selectors.active_series()
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    costs = UnitCost.objects.filter(Q(edition__area__isnull=True) | Q(edition__area=area)).select_related("edition")
+    themes = sorted({t for t in costs.values_list("theme", flat=True).distinct() if t})
+    default_year = selectors.default_price_year(series)
+    form = LibrarySearchForm(
+        request.GET or None, themes=themes, years=series.years, initial={"price_year": default_year}
+    )
+    year = default_year
+    if form.is_bound and form.is_valid():
+        q, theme = form.cleaned_data["q"].strip(), form.cleaned_data["theme"]
+        year = form.cleaned_data["price_year"] or default_year
+        if q:
+            costs = costs.filter(Q(code__iexact=q) | Q(detail__icontains=q) | Q(agency_level_1__icontains=q))
+        if theme:
+            costs = costs.filter(theme=theme)
+    page = Paginator(costs.order_by("edition__is_local", "edition_id", "id"), 50).get_page(request.GET.get("page"))
+    rows = []
+    for cost in page:
+        uprated = None
+        if cost.fiscal_cost is not None and cost.fiscal_price_year in series.points:
+            uprated = series.uprate(cost.fiscal_cost, price_year=cost.fiscal_price_year, target_year=year)
+        rows.append({"cost": cost, "uprated": uprated})
+    return render(
+        request,
+        "finance/library.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "price_year": year,
+            "attribution": GMCA_ATTRIBUTION,
+            "total": paginator_count(costs),
+        },
+    )
+
+
+def paginator_count(qs: Any) -> int:
+    return int(qs.count())
+
+
+@access(roles=VIEW_ROLES | REFERENCE_ROLES)
+def unit_cost_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    area = _area(request)
+    cost = get_object_or_404(
+        UnitCost.objects.select_related("edition").filter(Q(edition__area__isnull=True) | Q(edition__area=area)), pk=pk
+    )
+    try:
+        series = selectors.active_series()
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    form = PriceYearForm(request.GET or None, years=series.years, initial={"price_year": series.latest_actual})
+    year = form.cleaned_data["price_year"] if form.is_bound and form.is_valid() else series.latest_actual
+    values = []
+    for label, amount, price_year in (
+        ("Fiscal cost", cost.fiscal_cost, cost.fiscal_price_year),
+        ("Economic value", cost.economic_value, cost.economic_price_year),
+        ("Social value", cost.social_value, cost.social_price_year),
+    ):
+        uprated = None
+        if amount is not None and price_year in series.points:
+            uprated = series.uprate(amount, price_year=price_year, target_year=year)
+        values.append({"label": label, "amount": amount, "price_year": price_year, "uprated": uprated})
+    rules = PriceRule.objects.filter(area=area, unit_cost=cost)
+    return render(
+        request,
+        "finance/unit_cost_detail.html",
+        {
+            "cost": cost,
+            "values": values,
+            "form": form,
+            "price_year": year,
+            "rules": rules,
+            "labels": dict(event_types.CHOICES),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES)
+def unit_cost_create(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    form = LocalCostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cost = services.unit_cost_create_local(area=area, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Local cost {cost.code} added.")
+            return redirect("finance:unit-cost", pk=cost.pk)
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "title": "Add a local unit cost",
+            "multipart": False,
+            "button": "Add cost",
+            "back": "finance:library",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=REFERENCE_ROLES)
+def edition_import(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            edition = services.cost_edition_import(
+                name=data["name"],
+                text=data["file"],
+                licence=data["licence"],
+                attribution=data["attribution"],
+                source=request.FILES["file"].name,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{edition.name}: {edition.costs.count()} cost lines imported.")
+            return redirect("finance:library")
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "title": "Import an edition of unit costs",
+            "multipart": True,
+            "button": "Import",
+            "back": "finance:library",
+        },
+    )
+
+
+@access(roles=VIEW_ROLES | REFERENCE_ROLES)
+def deflators(request: HttpRequest) -> HttpResponse:
+    record = selectors.active_series_record()
+    years = list(record.years.all()) if record else []
+    return render(request, "finance/deflators.html", {"series": record, "years": years})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=REFERENCE_ROLES)
+def deflators_import(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"licence": "Open Government Licence v3.0"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            series = services.deflator_series_import(
+                name=data["name"],
+                text=data["file"],
+                source=request.FILES["file"].name,
+                attribution=data["attribution"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{series.name} is now used for uprating.")
+            return redirect("finance:deflators")
+    return render(
+        request,
+        "finance/form.html",
+        {
+            "form": form,
+            "title": "Import a deflator series",
+            "multipart": True,
+            "button": "Import",
+            "back": "finance:deflators",
+            "hint": "Columns: financial_year, index (or index_1989_90_eq_100), forecast (yes/no). The new series replaces the one in use.",
+        },
+    )
+
+
+# --- Price map -----------------------------------------------------------------------------------
+
+
+@access(roles=VIEW_ROLES | REFERENCE_ROLES)
+def price_map(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    try:
+        series = selectors.active_series()
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    form = PriceYearForm(request.GET or None, years=series.years, initial={"price_year": series.latest_actual})
+    year = form.cleaned_data["price_year"] if form.is_bound and form.is_valid() else series.latest_actual
+    prices = selectors.price_list(area=area, target_year=year)
+    records = selectors.price_rule_records(area=area)
+    rows = []
+    for t in event_types.EVENT_TYPES:
+        priced = prices.get(t.code, [])
+        rules = [r for r in records if r.event_type == t.code and r.unit_cost.fiscal_cost is not None]
+        rows.append(
+            {
+                "type": t,
+                "priced": list(zip(rules, priced, strict=False)),
+                "total": sum((p.unit_cost for p in priced), Decimal(0)),
+            }
+        )
+    return render(
+        request,
+        "finance/price_map.html",
+        {
+            "rows": rows,
+            "form": form,
+            "price_year": year,
+            "attribution": GMCA_ATTRIBUTION,
+            "standard": selectors.uses_standard_price_map(area=area),
+        },
+    )
+
+
+@require_POST
+@access(roles=EDIT_ROLES)
+def price_map_adopt(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    edition = selectors.shipped_edition()
+    if edition is None:
+        return _not_loaded(request)
+    try:
+        added = services.price_map_seed(area=area, edition=edition, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{area.name} now has its own price map ({added} lines) that you can change.")
+    return redirect("finance:price-map")
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES)
+def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    area = _area(request)
+    rule = get_object_or_404(PriceRule.objects.select_related("unit_cost"), pk=pk, area=area) if pk else None
+    initial = (
+        {
+            "event_type": rule.event_type,
+            "unit_cost": rule.unit_cost.code,
+            "multiplier": rule.multiplier,
+            "divisor": rule.divisor,
+            "note": rule.note,
+            "bearer_level_1": rule.bearer_level_1,
+            "bearer_level_2": rule.bearer_level_2,
+        }
+        if rule
+        else {}
+    )
+    form = PriceRuleForm(request.POST or None, initial=initial, area_id=area.pk, lock_event_type=rule is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if rule:
+                services.price_rule_update(
+                    rule=rule,
+                    unit_cost=data["unit_cost"],
+                    multiplier=data["multiplier"],
+                    divisor=data["divisor"],
+                    note=data["note"],
+                    actor=request.user,
+                    bearer_level_1=data["bearer_level_1"],
+                    bearer_level_2=data["bearer_level_2"],
+                )
+            else:
+                services.price_rule_create(
+                    area=area,
+                    event_type=data["event_type"],
+                    unit_cost=data["unit_cost"],
+                    multiplier=data["multiplier"],
+                    divisor=data["divisor"],
+                    note=data["note"],
+                    actor=request.user,
+                    bearer_level_1=data["bearer_level_1"],
+                    bearer_level_2=data["bearer_level_2"],
+                )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The price map has been updated.")
+            return redirect("finance:price-map")
+    title = (
+        f"Change the price of {dict(event_types.CHOICES)[rule.event_type]}" if rule else "Add a line to the price map"
+    )
+    return render(
+        request, "finance/form.html", {"form": form, "title": title, "button": "Save", "back": "finance:price-map"}
+    )
+
+
+# --- Cost report ---------------------------------------------------------------------------------
+
+
+@access(roles=VIEW_ROLES)
+def cost_report(request: HttpRequest) -> HttpResponse:
+    try:
+        context = _report_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    context["form"] = context["options"]
+    return render(request, "finance/cost_report.html", context)
+
+
+@access(roles=VIEW_ROLES, note="Shows one person's costs under a reference number, without their name")
+def person_cost(request: HttpRequest, pk: int) -> HttpResponse:
+    area = _area(request)
+    person = get_object_or_404(Person, pk=pk, area=area)
+    try:
+        series = selectors.active_series()
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    options = _options(request, area, series.years, selectors.default_price_year(series))
+    form, year, window = options.form, options.price_year, options.window
+    report = selectors.cost_report(area=area, target_year=year, window_days=window, person_id=person.pk)
+    return render(
+        request,
+        "finance/person_cost.html",
+        {
+            "ref": selectors.person_ref(person.pk),
+            "report": report,
+            "tables": report.tables,
+            "options": form,
+            "form": form,
+            "price_year": year,
+            "window": window,
+            "labels": dict(event_types.CHOICES),
+            "attribution": GMCA_ATTRIBUTION,
+        },
+    )
+
+
+@access(roles=VIEW_ROLES)
+def cost_report_csv(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in {"services", "agencies", "people"}:
+        raise Http404("No such export.")
+    try:
+        context = _report_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    tables, year = context["tables"], context["price_year"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tide-cost-{kind}-{year.replace("/", "-")}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            f"# {tables.people} people; {tables.window_days} days before and after support started; {year} prices; {GMCA_ATTRIBUTION}"
+        ]
+    )
+    if kind == "services":
+        writer.writerow(
+            ["event_type", "events_before", "events_during", "difference", "unit_cost_gbp", "cost_change_gbp"]
+        )
+        for s in tables.services:
+            writer.writerow(
+                [s.event_type, s.before, s.during, s.difference, f"{s.unit_cost:.2f}", f"{s.cost_change:.2f}"]
+            )
+    elif kind == "agencies":
+        writer.writerow(
+            ["bearing_agency", "budget", "national", "cost_before_gbp", "cost_during_gbp", "change_gbp", "verdict"]
+        )
+        for a in tables.agencies:
+            writer.writerow(
+                [
+                    a.bearer,
+                    a.funder,
+                    "yes" if a.national else "no",
+                    f"{a.cost_before:.2f}",
+                    f"{a.cost_during:.2f}",
+                    f"{a.change:.2f}",
+                    a.verdict,
+                ]
+            )
+    else:
+        writer.writerow(["person_ref", "support_started", "cost_before_gbp", "cost_during_gbp", "change_gbp"])
+        for p in context["report"].people:
+            writer.writerow(
+                [p.ref, p.support_from.isoformat(), f"{p.cost_before:.2f}", f"{p.cost_during:.2f}", f"{p.change:.2f}"]
+            )
+    return response
+
+
+# --- Pooled budget -------------------------------------------------------------------------------
+
+
+def _evaluate(scenario: PoolScenario, changes: dict[str, Decimal]) -> pooling.ScenarioResult | str:
+    try:
+        return pooling.scenario_evaluate(
+            name=scenario.name,
+            method=scenario.method,
+            budget=scenario.budget,
+            changes=changes,
+            shares={k: Decimal(v) for k, v in scenario.shares.items()},
+        )
+    except pooling.ScenarioError as error:
+        return str(error)
+
+
+def _result_item(scenario: PoolScenario, changes: dict[str, Decimal]) -> dict[str, Any]:
+    result = _evaluate(scenario, changes)
+    if isinstance(result, str):
+        return {"scenario": scenario, "result": None, "error": result}
+    return {"scenario": scenario, "result": result, "error": ""}
+
+
+def _pooled_context(request: HttpRequest) -> dict[str, Any]:
+    area = _area(request)
+    context = _report_context(request)
+    scenarios = list(PoolScenario.objects.filter(area=area))
+    compare = CompareForm(
+        request.GET if "a" in request.GET else None,
+        scenarios=[(s.pk, s.name) for s in scenarios],
+        initial={"a": scenarios[0].pk if scenarios else None, "b": scenarios[1].pk if len(scenarios) > 1 else None},
+    )
+    changes = selectors.expected_changes(context["report"])
+    chosen = scenarios[:2]
+    if compare.is_bound and compare.is_valid():
+        by_pk = {s.pk: s for s in scenarios}
+        chosen = [by_pk[int(compare.cleaned_data["a"])], by_pk[int(compare.cleaned_data["b"])]]
+    results = [_result_item(s, changes) for s in chosen]
+    agencies = sorted(set(changes) | {p.agency for item in results if item["result"] for p in item["result"].positions})
+    rows = []
+    for agency in agencies:
+        cells = []
+        for item in results:
+            result = item["result"]
+            cells.append(next((p for p in result.positions if p.agency == agency), None) if result else None)
+        rows.append({"agency": agency, "change": changes.get(agency, Decimal(0)), "cells": cells})
+    transfers, _ = pooling.in_year_transfers(changes)
+    context.update(
+        {
+            "scenarios": scenarios,
+            "compare": compare,
+            "results": results,
+            "rows": rows,
+            "transfers": transfers,
+            "form": compare if compare.is_bound else context["options"],
+        }
+    )
+    return context
+
+
+@access(roles=VIEW_ROLES)
+def pooled(request: HttpRequest) -> HttpResponse:
+    try:
+        context = _pooled_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    return render(request, "finance/pooled.html", context)
+
+
+@access(roles=VIEW_ROLES)
+def pooled_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        context = _pooled_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tide-pooled-budget.csv"'
+    writer = csv.writer(response)
+    tables = context["tables"]
+    writer.writerow([f"# {tables.people} people; {tables.window_days} days; {context['price_year']} prices"])
+    header = ["bearing_agency", "expected_change_gbp"]
+    for item in context["results"]:
+        header += [f"{item['scenario'].name}: contribution_gbp", f"{item['scenario'].name}: share_pct"]
+    writer.writerow(header)
+    for row in context["rows"]:
+        line = [row["agency"], f"{row['change']:.2f}"]
+        for pos in row["cells"]:
+            line += [f"{pos.contribution:.2f}", f"{pos.share:.2f}"] if pos else ["", ""]
+        writer.writerow(line)
+    writer.writerow([])
+    writer.writerow(["transfer_from", "transfer_to", "amount_gbp"])
+    for t in context["transfers"]:
+        writer.writerow([t.payer, t.payee, f"{t.amount:.2f}"])
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES)
+def scenario_create(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    try:
+        context = _report_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    changes = selectors.expected_changes(context["report"])
+    form = ScenarioForm(request.POST or None, agencies=sorted(changes))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scenario = services.pool_scenario_create(
+                area=area,
+                name=data["name"],
+                method=data["method"],
+                budget=data["budget"],
+                shares=form.shares(),
+                changes=changes,
+                notes=data["notes"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"Scenario {scenario.name} saved.")
+            return redirect("finance:pooled")
+    context.update({"form": form})
+    return render(request, "finance/scenario_form.html", context)
+
+
+# --- Outcome payments ----------------------------------------------------------------------------
+
+
+@access(roles=VIEW_ROLES)
+def outcomes(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    as_of = selectors.data_as_of(area=area)
+    return render(
+        request,
+        "finance/outcomes.html",
+        {
+            "rates": OutcomeRate.objects.filter(area=area),
+            "terms": selectors.payment_terms(area=area),
+            "claimable": selectors.claimable_outcomes(area=area, as_of=as_of, limit=50),
+            "claims": selectors.claims_for(area=area),
+            "selection": selectors.selection_report(area=area),
+            "as_of": as_of,
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES)
+def rate_card_edit(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    rates = list(OutcomeRate.objects.filter(area=area))
+    terms = selectors.payment_terms(area=area)
+    initial: dict[str, Any] = {"cap_per_person": terms.cap_per_person, "ndt_reference": terms.ndt_reference}
+    for rate in rates:
+        initial[f"tariff_{rate.pk}"] = rate.tariff
+        initial[f"active_{rate.pk}"] = rate.active
+    form = RateCardForm(request.POST or None, initial=initial, rates=rates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_card_update(
+                area=area,
+                cap_per_person=form.cleaned_data["cap_per_person"],
+                ndt_reference=form.cleaned_data["ndt_reference"],
+                tariffs=form.tariffs(),
+                active=form.active(),
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The rate card has been changed. Claims already made keep their amounts.")
+            return redirect("finance:outcomes")
+    return render(
+        request,
+        "finance/form.html",
+        {"form": form, "title": "Change the rate card", "button": "Save rate card", "back": "finance:outcomes"},
+    )
+
+
+@require_POST
+@access(roles=EDIT_ROLES)
+def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    area = _area(request)
+    scenario = get_object_or_404(PoolScenario, pk=pk, area=area)
+    services.pool_scenario_delete(scenario=scenario, actor=request.user)
+    messages.success(request, f"Scenario {scenario.name} deleted.")
+    return redirect("finance:pooled")
+
+
+@require_POST
+@access(roles=EDIT_ROLES)
+def rate_card_adopt(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    added = services.outcome_rate_card_seed(area=area, actor=request.user)
+    if added:
+        messages.success(request, f"The standard rate card ({added} outcomes) has been set up for {area.name}.")
+    return redirect("finance:outcomes")
+
+
+@require_POST
+@access(roles=EDIT_ROLES)
+def claim_create(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    try:
+        person = get_object_or_404(Person, pk=int(request.POST.get("person", "")), area=area)
+        rate = get_object_or_404(OutcomeRate, pk=int(request.POST.get("rate", "")), area=area)
+    except ValueError:
+        raise Http404("No such person or outcome.") from None
+    try:
+        claim = services.outcome_claim_create(
+            person=person, rate=rate, as_of=selectors.data_as_of(area=area), actor=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"Claim for {claim.rate.label} ({selectors.person_ref(person.pk)}) submitted for verification."
+        )
+    return redirect("finance:outcomes")
+
+
+@access(roles=VIEW_ROLES)
+def claims_csv(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tide-outcome-claims.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "claim",
+            "person_ref",
+            "outcome",
+            "achieved_on",
+            "baseline_ndt",
+            "weight",
+            "amount_gbp",
+            "status",
+            "submitted_by",
+            "submitted_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "evidence",
+            "derivation",
+        ]
+    )
+    for c in selectors.claims_for(area=area):
+        writer.writerow(
+            [
+                c.pk,
+                selectors.person_ref(c.person_id),
+                c.rate.code,
+                c.achieved_on.isoformat(),
+                c.baseline_ndt if c.baseline_ndt is not None else "",
+                f"{c.weight:.4f}",
+                f"{c.amount:.2f}",
+                c.status,
+                c.submitted_by.get_username(),
+                c.submitted_at.isoformat(),
+                c.decided_by.get_username() if c.decided_by else "",
+                c.decided_at.isoformat() if c.decided_at else "",
+                c.decision_note,
+                c.evidence,
+                c.derivation,
+            ]
+        )
+    return response
+
+
+@require_POST
+@access(roles=EDIT_ROLES)
+def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    area = _area(request)
+    claim = get_object_or_404(OutcomeClaim, pk=pk, area=area)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.outcome_claim_decide(
+                claim=claim,
+                approve=form.cleaned_data["decision"] == "verify",
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Decision recorded.")
+    else:
+        messages.error(request, "Choose verify or reject.")
+    return redirect("finance:outcomes")
+
+
+# --- Reinvestment, SIB and the board report ------------------------------------------------------
+
+
+@access(roles=VIEW_ROLES)
+def reinvestment(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    try:
+        context = _report_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    sib_form = SibForm(
+        request.GET if "investment" in request.GET else None,
+        initial={"investment": 500000, "delivery_cost": 60000, "return_cap": "1.5", "quarters": 12},
+    )
+    data = (
+        sib_form.cleaned_data
+        if sib_form.is_bound and sib_form.is_valid()
+        else {
+            "investment": Decimal(500000),
+            "delivery_cost": Decimal(60000),
+            "return_cap": Decimal("1.5"),
+            "quarters": 12,
+        }
+    )
+    first = context["report"].first_start or selectors.data_as_of(area=area)
+    source = request.GET.get("payments", "expected")
+    if source == "claims":
+        payments = selectors.quarterly_outcome_payments(area=area, start=first, quarters=data["quarters"])
+    else:
+        source = "expected"
+        payments = selectors.expected_outcome_payments(
+            area=area, start=first, quarters=data["quarters"], as_of=selectors.data_as_of(area=area)
+        )
+    cash = sib.sib_cashflow(
+        investment=data["investment"],
+        delivery_cost_per_quarter=data["delivery_cost"],
+        outcome_payments=payments,
+        return_cap=data["return_cap"],
+    )
+    context.update(
+        {
+            "sib_form": sib_form,
+            "cash": cash,
+            "payments_source": source,
+            "sib_start": first,
+            "form": sib_form if sib_form.is_bound else context["options"],
+        }
+    )
+    return render(request, "finance/reinvestment.html", context)
+
+
+@access(roles=VIEW_ROLES)
+def board_report(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    try:
+        context = _report_context(request)
+    except NoReferenceDataError:
+        return _not_loaded(request)
+    changes = selectors.expected_changes(context["report"])
+    context["scenarios"] = [_result_item(s, changes) for s in PoolScenario.objects.filter(area=area)]
+    context["selection"] = selectors.selection_report(area=area)
+    context["claims"] = selectors.claims_for(area=area)
+    context["claims_total"] = sum((c.amount for c in context["claims"] if c.status == "verified"), Decimal(0))
+    return render(request, "finance/board_report.html", context)

@@ -1,0 +1,311 @@
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tide.areas.models import FRONTLINE_ROLES, Role
+from tide.core.access import access
+from tide.core.audit import audit_record
+from tide.core.jobs import job_enqueue
+from tide.identification import ndt as ndt_rules
+from tide.identification.forms import (
+    EquityForm,
+    ListFilterForm,
+    NdtForm,
+    WordingUploadForm,
+    definition_changes,
+    definition_form_class,
+    definition_initial,
+)
+from tide.identification.models import Definition
+from tide.identification.rules import RuleError
+from tide.identification.selectors import (
+    alert_get_for,
+    alerts_for,
+    by_name_list,
+    definitions_enabled,
+    equity_report,
+    list_entry_of,
+    list_summary,
+    ndt_advisory_threshold,
+    ndt_history_for,
+    ndt_item_changes,
+    person_explanations,
+    screening_never_ran,
+)
+from tide.identification.services import alert_mark_seen, definition_update, ndt_record, ndt_wording_load
+from tide.people.selectors import person_get_for
+
+LIST_ROLES = {Role.COORDINATOR, Role.TEAM_MANAGER, Role.ACCOUNTABLE_OFFICER}
+RECORD_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.PRIVACY_OFFICER}
+ALERT_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
+EQUITY_ROLES = LIST_ROLES | {Role.COMMISSIONER}
+ADMIN_ROLES = {Role.ADMINISTRATOR, Role.ACCOUNTABLE_OFFICER}
+PAGE_SIZE = 50
+
+
+def _definition_choices() -> list[tuple[str, str]]:
+    return [(d.code, d.name) for d in definitions_enabled()]
+
+
+@access(roles=LIST_ROLES)
+def by_name_list_view(request: HttpRequest) -> HttpResponse:
+    definitions = _definition_choices()
+    form = ListFilterForm(request.GET or None, definitions=definitions)
+    filters = {"status": "", "definition": "", "q": "", "sort": "gap"}
+    if form.is_bound and form.is_valid():
+        filters.update({k: v for k, v in form.cleaned_data.items() if v})
+    entries = by_name_list(user=request.user, **filters)
+    if request.GET.get("format") == "csv":
+        return _csv(request, entries, filters)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = dict(definitions)
+    for entry in page.object_list:
+        entry.definition_names = [names.get(code, code) for code in entry.definition_codes]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "identification/list.html",
+        {
+            "form": form if form.is_bound and form.errors else None,
+            "filter_form": form,
+            "page": page,
+            "summary": list_summary(user=request.user),
+            "definition_names": dict(definitions),
+            "query": query.urlencode(),
+            "never_screened": page.paginator.count == 0 and not filters["q"] and screening_never_ran(user=request.user),
+            "can_screen": request.user.role in ADMIN_ROLES,  # type: ignore[union-attr]
+            "copyright": ndt_rules.COPYRIGHT,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(request: HttpRequest, entries, filters: dict[str, str]) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
+    audit_record(actor=request.user, action="identification.list_exported", reason="by-name list CSV", detail=filters)
+    writer = csv.writer(_Echo())
+    header = [
+        "person_id",
+        "name",
+        "date_of_birth",
+        "status",
+        "status_since",
+        "first_identified_on",
+        "last_event_on",
+        "definitions",
+        "domains_with_evidence",
+        "ndt_total",
+        "support_gap",
+    ]
+
+    def rows():  # type: ignore[no-untyped-def]
+        yield writer.writerow(header)
+        for e in entries.iterator(chunk_size=2000):
+            name = e.person.display_name
+            if name[:1] in "=+-@":
+                name = "'" + name  # no formula injection in spreadsheets
+            yield writer.writerow(
+                [
+                    e.person_id,
+                    name,
+                    e.person.date_of_birth or "",
+                    e.status_label,
+                    e.status_since,
+                    e.first_identified_on,
+                    e.last_event_on or "",
+                    e.definitions.replace(",", " "),
+                    e.domains_met,
+                    "" if e.ndt_total is None else e.ndt_total,
+                    e.gap_score,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="by-name-list-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@access(roles=LIST_ROLES)
+def support_gap_view(request: HttpRequest) -> HttpResponse:
+    entries = by_name_list(user=request.user, sort="gap")[:PAGE_SIZE]
+    return render(request, "identification/support_gap.html", {"entries": entries, "copyright": ndt_rules.COPYRIGHT})
+
+
+@access(roles=RECORD_ROLES, person_gate=True)
+def person_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk, reason="identification: why on the list")
+    explanations = person_explanations(person=person)
+    history = ndt_history_for(person=person)
+    return render(
+        request,
+        "identification/person.html",
+        {
+            "person": person,
+            "explanations": explanations,
+            "entry": list_entry_of(person),
+            "latest_ndt": history[-1] if history else None,
+            "ndt_threshold": ndt_advisory_threshold(area_id=person.area_id),
+            "copyright": ndt_rules.COPYRIGHT,
+            "advisory": ndt_rules.ADVISORY,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=RECORD_ROLES, person_gate=True)
+def ndt_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk, reason="NDT assessments")
+    can_record = request.user.role in FRONTLINE_ROLES  # type: ignore[union-attr]
+    form = NdtForm(request.POST or None) if can_record else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("Only frontline staff record NDT assessments.")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ndt_record(
+                    person=person,
+                    assessed_on=data["assessed_on"],
+                    values={code: data.get(code) for code in ndt_rules.CODES},
+                    notes=data["notes"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                for field, errors in (
+                    error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+                ):
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, "NDT assessment recorded.")
+                return redirect("identification:ndt", pk=person.pk)
+    history = ndt_history_for(person=person)
+    return render(
+        request,
+        "identification/ndt.html",
+        {
+            "person": person,
+            "form": form,
+            "history": list(reversed(history)),
+            "changes": ndt_item_changes(history),
+            "copyright": ndt_rules.COPYRIGHT,
+            "advisory": ndt_rules.ADVISORY,
+            "items": ndt_rules.ITEMS,
+        },
+    )
+
+
+@access(roles=ALERT_ROLES)
+def alerts_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "identification/alerts.html", {"alerts": alerts_for(request.user, limit=200)})
+
+
+@require_POST
+@access(roles=ALERT_ROLES)
+def alert_open(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = alert_get_for(user=request.user, pk=pk)
+    if alert is None:
+        raise Http404("No such alert for you.")
+    alert_mark_seen(alert=alert, actor=request.user)
+    return redirect("identification:person", pk=alert.person_id)
+
+
+@access(roles=EQUITY_ROLES)
+def equity_view(request: HttpRequest) -> HttpResponse:
+    definitions = _definition_choices()
+    form = EquityForm(request.GET or None, definitions=definitions)
+    by, definition = "ethnicity", ""
+    if form.is_bound and form.is_valid():
+        by = form.cleaned_data["by"] or "ethnicity"
+        definition = form.cleaned_data["definition"]
+    report = equity_report(user=request.user, by=by, definition=definition)
+    return render(
+        request,
+        "identification/equity.html",
+        {
+            "form": form if form.errors else None,
+            "filter_form": form,
+            "report": report,
+            "definition_name": dict(definitions).get(definition, "any definition"),
+        },
+    )
+
+
+@require_POST
+@access(roles=ADMIN_ROLES)
+def screening_start(request: HttpRequest) -> HttpResponse:
+    job = job_enqueue(
+        kind="identification.screen",
+        params={"area_id": request.user.area_id},
+        actor=request.user,  # type: ignore[union-attr]
+    )
+    messages.success(request, "Screening of the whole ledger has started.")
+    return redirect("job-detail", pk=job.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.ADMINISTRATOR})
+def ndt_wording_view(request: HttpRequest) -> HttpResponse:
+    form = WordingUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = upload.read(1_000_000).decode("utf-8-sig")
+            rows = ndt_wording_load(text=text, filename=upload.name, actor=request.user)
+        except UnicodeDecodeError:
+            form.add_error("file", "The file must be UTF-8 text (CSV or JSON).")
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            messages.success(request, f"Loaded {rows} wording rows.")
+            return redirect("identification:ndt-wording")
+    return render(request, "identification/ndt_wording.html", {"form": form, "copyright": ndt_rules.COPYRIGHT})
+
+
+@access(roles=LIST_ROLES | ADMIN_ROLES | {Role.COMMISSIONER})
+def definitions_view(request: HttpRequest) -> HttpResponse:
+    definitions = list(Definition.objects.all())
+    specs = []
+    for d in definitions:
+        try:
+            specs.append((d, d.spec))
+        except RuleError:
+            specs.append((d, None))
+    return render(
+        request,
+        "identification/definitions.html",
+        {"definitions": specs, "can_edit": request.user.role == Role.ADMINISTRATOR},  # type: ignore[union-attr]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.ADMINISTRATOR})
+def definition_edit(request: HttpRequest, code: str) -> HttpResponse:
+    definition = get_object_or_404(Definition, code=code)
+    form_class = definition_form_class(definition)
+    form = form_class(request.POST or None, initial=definition_initial(definition))
+    if request.method == "POST" and form.is_valid():
+        try:
+            definition_update(
+                definition=definition, changes=definition_changes(definition, form.cleaned_data), actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                f"{definition.name} saved. Run screening to apply it to everyone now; new events use it at once.",
+            )
+            return redirect("identification:definitions")
+    return render(request, "identification/definition_edit.html", {"form": form, "definition": definition})

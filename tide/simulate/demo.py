@@ -1,0 +1,273 @@
+"""The demo area: Tidemouth, its partnership and agencies, one persona per role, and a synthetic
+population produced by :mod:`tide.simulate` loaded into the register and the ledger.
+
+Everyone here is synthetic. The personas' names echo *Turning the Tide* (Jane, Charles) and are
+invented; the population comes from the generator, never from real records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+
+from tide.areas.models import Agency, Area, Role, Sector, User
+from tide.areas.services import agency_create, area_create, area_set_accountable_officer, staff_create
+from tide.coordination.models import SupportEpisode
+from tide.core.audit import audit_record
+from tide.identification.models import NDT_ITEMS, NdtAssessment
+from tide.people.models import AliasKind, IdentifierKind, Person
+from tide.people.services import PersonInput, people_bulk_create
+from tide.service_use.models import ServiceEvent
+from tide.service_use.services import events_record
+
+from .area import SyntheticArea, generate
+from .config import SimConfig
+
+AREA_CODE = "tidemouth"
+DEMO_PASSWORD = "tide-demo-2026"  # noqa: S105 - printed for the demo; never used outside it
+
+AGENCIES: dict[str, tuple[str, str]] = {
+    # code: (name, sector). The simulator's agencies first, then the partnership's others.
+    "police": ("Tidemouth Police", Sector.POLICE),
+    "probation": ("Probation Service, Tidemouth", Sector.PROBATION),
+    "prison": ("HMP Tidemouth", Sector.PRISON),
+    "acute": ("Tidemouth General Hospital A&E", Sector.NHS_ACUTE),
+    "ambulance": ("Coastal Ambulance Service", Sector.AMBULANCE),
+    "mental_health": ("Tidemouth Mental Health Trust", Sector.MENTAL_HEALTH),
+    "dat": ("Tidemouth Drug and Alcohol Service", Sector.DRUG_ALCOHOL),
+    "outreach": ("Street Outreach Team", Sector.HOUSING),
+    "housing": ("Tidemouth Council Housing Options", Sector.HOUSING),
+    "da_service": ("Tidemouth Domestic Abuse Service", Sector.VOLUNTARY),
+    "link": ("Tidemouth Link Service", Sector.VOLUNTARY),
+    "asc": ("Tidemouth Adult Social Care", Sector.ADULT_SOCIAL_CARE),
+    "dwp": ("Jobcentre Plus Tidemouth", Sector.DWP),
+    "council": ("Tidemouth Council", Sector.OTHER),
+}
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    agency: str | None
+    job_title: str
+
+
+PERSONAS: tuple[Persona, ...] = (
+    Persona("charles", "Charles", "Mensah", Role.COORDINATOR, "link", "Coordinator"),
+    Persona("jane", "Jane", "Whitfield", Role.COORDINATOR, "link", "Coordinator"),
+    Persona("priya", "Priya", "Shah", Role.PRACTITIONER, "acute", "A&E liaison nurse"),
+    Persona("morgan", "Morgan", "Reid", Role.TEAM_MANAGER, "link", "Link Service manager"),
+    Persona("helen", "Helen", "Carter", Role.ACCOUNTABLE_OFFICER, "council", "Director of Adult Social Services"),
+    Persona("owen", "Owen", "Price", Role.COMMISSIONER, "council", "Commissioning lead"),
+    Persona("ruth", "Ruth", "Adeyemi", Role.PRIVACY_OFFICER, "council", "Data protection officer"),
+    Persona("dev", "Dev", "Kaur", Role.AUDITOR, "council", "Internal auditor"),
+    Persona("admin", "Alex", "Morgan", Role.ADMINISTRATOR, "council", "Tide administrator"),
+)
+
+EXTRA_COORDINATORS = (
+    "Sam Ellison",
+    "Grace Achterberg",
+    "Tom Nwosu",
+    "Hannah Birch",
+    "Ravi Menon",
+    "Kate Doyle",
+    "Ibrahim Sesay",
+    "Lucy Farrant",
+    "Megan Price",
+    "Joel Hart",
+    "Aisha Khan",
+    "Ben Tranter",
+    "Carys Lloyd",
+    "Dan Mercer",
+    "Esme Taylor",
+    "Femi Ade",
+    "Gwen Holt",
+    "Harry Quinn",
+    "Iris Vale",
+    "Jon Stroud",
+)
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _person_input(row: Any) -> PersonInput:
+    identifiers: list[tuple[str, str, Agency | None]] = []
+    for kind, column in (
+        (IdentifierKind.NHS, "nhs_number"),
+        (IdentifierKind.PNC, "pnc_id"),
+        (IdentifierKind.PRISON, "prison_number"),
+    ):
+        if _text(getattr(row, column)):
+            identifiers.append((kind, _text(getattr(row, column)), None))
+    known_as = _text(row.known_as)
+    return PersonInput(
+        given_name=_text(row.given_name),
+        family_name=_text(row.family_name),
+        known_as=known_as,
+        date_of_birth=_date(row.date_of_birth),
+        sex=_text(row.sex) or "U",
+        gender=_text(row.gender),
+        ethnicity=_text(row.ethnicity) or "Z",
+        address_line=_text(row.address_line),
+        town=_text(row.town),
+        postcode=_text(row.postcode),
+        identifiers=identifiers,
+        aliases=[(known_as, "", AliasKind.NICKNAME)] if known_as else [],
+    )
+
+
+def demo_exists() -> bool:
+    return Area.objects.filter(code=AREA_CODE).exists()
+
+
+@transaction.atomic
+def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None] = print) -> Area:
+    """Create the demo area with personas and a simulated population. Refuses if it already exists."""
+    if demo_exists():
+        raise ValueError("The demo area already exists; reset the database first (tide demo --reset).")
+    say(f"Generating the synthetic area (preset {preset!r}, seed {seed})")
+    sim = generate(SimConfig.preset(preset, seed=seed))
+    actor = None
+    area = area_create(
+        name="Tidemouth",
+        code=AREA_CODE,
+        actor=actor,
+        partnership_name="Tidemouth Multiple Disadvantage Partnership",
+        vision="Everyone facing multiple disadvantage in Tidemouth has one trusted coordinator and services that say yes.",
+    )
+    agencies = {
+        code: agency_create(area=area, name=name, code=code, sector=sector, actor=actor)
+        for code, (name, sector) in AGENCIES.items()
+    }
+    staff = _create_staff(area, agencies)
+    area_set_accountable_officer(area=area, officer=staff["helen"], actor=actor)
+    say(f"Loading {len(sim.people):,} people, {len(sim.events):,} service events and {len(sim.ndt):,} NDT assessments")
+    people = _load_people(area, sim)
+    _load_events(sim, people, agencies)
+    _load_ndt(sim, people)
+    _load_support(sim, people, staff)
+    audit_record(actor=actor, action="demo.loaded", target=area, detail={"seed": seed, "preset": preset})
+    return area
+
+
+def _create_staff(area: Area, agencies: dict[str, Agency]) -> dict[str, User]:
+    staff: dict[str, User] = {}
+    for persona in PERSONAS:
+        staff[persona.username] = staff_create(
+            area=area,
+            username=persona.username,
+            first_name=persona.first_name,
+            last_name=persona.last_name,
+            role=persona.role,
+            password=DEMO_PASSWORD,
+            actor=None,
+            agency=agencies[persona.agency] if persona.agency else None,
+            email=f"{persona.username}@tidemouth.example",
+            job_title=persona.job_title,
+        )
+    manager = staff["morgan"]
+    manager.manager = staff["helen"]
+    manager.save(update_fields=["manager"])
+    for i, name in enumerate(EXTRA_COORDINATORS, start=1):
+        first, last = name.split(" ", 1)
+        staff[f"coordinator{i:02d}"] = staff_create(
+            area=area,
+            username=f"coordinator{i:02d}",
+            first_name=first,
+            last_name=last,
+            role=Role.COORDINATOR,
+            password=DEMO_PASSWORD,
+            actor=None,
+            agency=agencies["link"],
+            job_title="Coordinator",
+            manager=manager,
+        )
+    for username in ("charles", "jane"):
+        staff[username].manager = manager
+        staff[username].save(update_fields=["manager"])
+    return staff
+
+
+def _load_people(area: Area, sim: SyntheticArea) -> dict[str, Person]:
+    rows = list(sim.people.itertuples(index=False))
+    created = people_bulk_create(area=area, rows=[_person_input(r) for r in rows], actor=None, reason="demo area")
+    by_id = {r.person_id: p for r, p in zip(rows, created, strict=True)}
+    died = [(by_id[r.person_id], _date(r.died_on)) for r in rows if _date(r.died_on)]
+    for person, died_on in died:
+        person.died_on = died_on
+    Person.objects.bulk_update([p for p, _ in died], ["died_on"], batch_size=2000)
+    return by_id
+
+
+def _load_events(sim: SyntheticArea, people: dict[str, Person], agencies: dict[str, Agency]) -> None:
+    events = [
+        ServiceEvent(
+            person=people[r.person_id],
+            event_type=r.event_type,
+            occurred_on=_date(r.event_date),
+            agency=agencies[r.agency],
+            source_ref=_text(r.record_ref),
+        )
+        for r in sim.events.itertuples(index=False)
+    ]
+    events_record(events=events, actor=None, reason="demo area", notify=False)
+
+
+def _load_ndt(sim: SyntheticArea, people: dict[str, Person]) -> None:
+    NdtAssessment.objects.bulk_create(
+        [
+            NdtAssessment(
+                person=people[r.person_id],
+                assessed_on=_date(r.assessed_on),
+                total=int(r.total),
+                **{item: int(getattr(r, item)) for item in NDT_ITEMS},
+            )
+            for r in sim.ndt.itertuples(index=False)
+        ],
+        batch_size=5000,
+    )
+
+
+def _load_support(sim: SyntheticArea, people: dict[str, Person], staff: dict[str, User]) -> None:
+    coordinators = [u for u in staff.values() if u.role == Role.COORDINATOR]
+    supported = sim.people[sim.people["support_start"].notna()].sort_values(["support_start", "person_id"])
+    episodes = []
+    open_counts = {u.pk: 0 for u in coordinators}
+    limit = coordinators[0].area.caseload_limit if coordinators else 15
+    for i, row in enumerate(supported.itertuples(index=False)):
+        ended_on = _date(row.exit_on)
+        coordinator = coordinators[i % len(coordinators)]
+        if ended_on is None:
+            # Fill caseloads in turn without passing the area's limit.
+            candidates = [u for u in coordinators if open_counts[u.pk] < limit]
+            coordinator = candidates[i % len(candidates)] if candidates else None
+            if coordinator is not None:
+                open_counts[coordinator.pk] += 1
+        episodes.append(
+            SupportEpisode(
+                person=people[row.person_id],
+                coordinator=coordinator,
+                started_on=_date(row.support_start),
+                ended_on=ended_on,
+                exit_destination=_text(row.exit_reason) if ended_on else "",
+            )
+        )
+    SupportEpisode.objects.bulk_create(episodes, batch_size=2000)
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    return [(p.username, p.role.label if hasattr(p.role, "label") else p.role, p.job_title) for p in PERSONAS]
