@@ -22,7 +22,7 @@ DEFAULT_LOWER = 0.80
 
 # Starting values for levels a data set may never show (training then keeps them): rare among
 # different people, occasional among records of the same person. Data that show them re-estimate them.
-_RARE = {"m_probability": 0.01, "u_probability": 0.00001}
+_RARE: dict[str, Any] = {"m_probability": 0.01, "u_probability": 0.00001}
 
 
 def _first_name() -> cl.CustomComparison:
@@ -114,7 +114,7 @@ def _identifier() -> cl.CustomComparison:
     )
 
 
-BLOCKING_RULES = [
+BLOCKING_RULES: list[Any] = [
     block_on("nhs_number"),
     block_on("pnc_id"),
     block_on("prison_number"),
@@ -127,14 +127,14 @@ BLOCKING_RULES = [
 ]
 
 # Rules believed to catch most true matches with almost no false ones: used to estimate the prior.
-DETERMINISTIC_RULES = [
+DETERMINISTIC_RULES: list[Any] = [
     block_on("nhs_number"),
     block_on("pnc_id"),
     block_on("first_name", "surname", "dob"),
 ]
 
 
-def settings(*, link_type: str = "dedupe_only") -> SettingsCreator:
+def settings(*, link_type: Any = "dedupe_only") -> SettingsCreator:
     """The declared model (untrained)."""
     return SettingsCreator(
         link_type=link_type,

@@ -74,8 +74,8 @@ def _record_from(area: Area, agency: Agency, ref: str, identity: dict[str, Any],
         return str(value).strip()[:limit] if present(value) else ""
 
     def number(key: str) -> int | None:
-        value = identity.get(key)
-        return int(value) if present(value) else None
+        value: Any = identity.get(key)
+        return int(float(value)) if present(value) else None
 
     dob = identity.get("date_of_birth")
     return SourceRecord(
@@ -306,8 +306,8 @@ def _completeness(record: SourceRecord) -> int:
     )
 
 
-def _identifiers_for(records: list[SourceRecord], taken: set[tuple[str, str]]) -> list[tuple[str, str, None]]:
-    found: list[tuple[str, str, None]] = []
+def _identifiers_for(records: list[SourceRecord], taken: set[tuple[str, str]]) -> list[tuple[str, str, Agency | None]]:
+    found: list[tuple[str, str, Agency | None]] = []
     for record in records:
         for kind, value in (
             (IdentifierKind.NHS, record.nhs_number),
@@ -393,14 +393,14 @@ def records_link(
         ).values_list("kind", "value")
     )
     inputs = []
-    for _, members in to_create:
-        best = max(members, key=_completeness)
+    for _, group in to_create:
+        best = max(group, key=_completeness)
         data = _person_input(best, today)
-        data.identifiers = _identifiers_for(members, taken)
+        data.identifiers = _identifiers_for(group, taken)
         inputs.append(data)
     people = people_bulk_create(area=area, rows=inputs, actor=actor, reason="linkage: new people from agency records")
-    for (_, members), person in zip(to_create, people, strict=True):
-        for record in members:
+    for (_, group), person in zip(to_create, people, strict=True):
+        for record in group:
             assignment[record.pk] = person.pk
     summary.new_people = len(people)
     created_by = actor if getattr(actor, "pk", None) else None
