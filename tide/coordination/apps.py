@@ -11,6 +11,7 @@ class CoordinationConfig(AppConfig):
         from tide.coordination import jobs, selectors
         from tide.core import jobs as core_jobs
         from tide.core import navigation, relationships, timeline
+        from tide.identification.services import register_declines_provider
 
         navigation.register("My caseload", "coordination:home", roles={Role.COORDINATOR, Role.TEAM_MANAGER}, order=5)
         navigation.register("Refer someone", "coordination:refer-start", roles=FRONTLINE_ROLES, order=20)
@@ -27,3 +28,4 @@ class CoordinationConfig(AppConfig):
         relationships.register("coordination", selectors.relationship)
         timeline.register("coordination", selectors.timeline_entries)
         core_jobs.register(jobs.ESCALATE, jobs.escalate_handler)
+        register_declines_provider("coordination", selectors.declines_and_no_shows)

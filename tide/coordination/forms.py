@@ -18,6 +18,7 @@ from tide.coordination.models import (
     MeetingKind,
     PlanDomain,
     ReferrerKind,
+    SafeguardingDecision,
     ServiceKind,
     SharingBasis,
 )
@@ -235,6 +236,17 @@ class SafeguardingForm(AreaForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Describe the concern."},
     )
+
+
+class SafeguardingDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="What did the local authority decide?",
+        choices=[c for c in SafeguardingDecision.choices if c[0] != SafeguardingDecision.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the local authority decided."},
+    )
+    decided_on = date_field("Date of the decision")
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NeedsAssessmentForm(AreaForm):

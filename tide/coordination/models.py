@@ -104,7 +104,9 @@ class Referral(models.Model):
         "coordination.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="referral_decisions"
     )
     decision_reason = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -136,7 +138,9 @@ class Allocation(models.Model):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     handover_note = models.TextField(blank=True)
-    allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["started_on", "id"]
@@ -190,7 +194,9 @@ class Decision(models.Model):
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
     text = models.TextField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -220,7 +226,9 @@ class Action(models.Model):
     escalation_level = models.PositiveSmallIntegerField(
         default=0, help_text="0 none, 1 manager, 2 accountable officer."
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -277,7 +285,9 @@ class PlanVersion(models.Model):
     in_their_words = models.TextField(help_text="What matters to the person, as they said it.")
     review_due_on = models.DateField()
     agreed_with_person = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_on = models.DateField()
 
     class Meta:
@@ -315,7 +325,9 @@ class Contact(models.Model):
     kind = models.CharField(max_length=20, choices=ContactKind.choices)
     occurred_on = models.DateField()
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -377,7 +389,9 @@ class ServiceInvolvement(models.Model):
     decline_detail = models.TextField(blank=True)
     decline_resolved = models.BooleanField(default=False, help_text="The group has dealt with this decline.")
     ended_on = models.DateField(null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -409,6 +423,14 @@ class ServiceInvolvement(models.Model):
 # --- Safeguarding, needs assessment, CPA ----------------------------------------------------------------
 
 
+class SafeguardingDecision(models.TextChoices):
+    PENDING = "pending", "Waiting for the local authority"
+    S42_ENQUIRY = "s42_enquiry", "Section 42 enquiry started"
+    OTHER_ENQUIRY = "other_enquiry", "Non-statutory (other) enquiry"
+    OTHER_ACTION = "other_action", "No enquiry; other support or advice"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
 class SafeguardingConcern(models.Model):
     """A Care Act 2014 s.42 concern: raised only when all three conditions are recorded."""
 
@@ -419,7 +441,14 @@ class SafeguardingConcern(models.Model):
     unable_to_protect_self = models.BooleanField()
     concern = models.TextField()
     raised_on = models.DateField()
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(
+        max_length=20, choices=SafeguardingDecision.choices, default=SafeguardingDecision.PENDING
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-raised_on", "-id"]
@@ -449,7 +478,9 @@ class NeedsAssessmentRequest(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="needs_assessments")
     to_agency = models.ForeignKey("areas.Agency", on_delete=models.PROTECT, related_name="+")
     requested_on = models.DateField()
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices, default=AssessmentOutcome.PENDING)
     outcomes_not_achieved = models.JSONField(default=list, blank=True, help_text="Codes from eligibility.OUTCOMES.")
     significant_impact_on_wellbeing = models.BooleanField(default=False)
@@ -474,7 +505,9 @@ class CpaRecord(models.Model):
     status = models.CharField(max_length=20, choices=CpaStatus.choices)
     care_coordinator = models.CharField(max_length=200, blank=True, help_text="The mental health care coordinator.")
     recorded_on = models.DateField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-recorded_on", "-id"]

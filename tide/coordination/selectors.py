@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +22,7 @@ from tide.coordination.models import (
     Contact,
     ContactKind,
     CpaRecord,
+    DeathReview,
     Decision,
     DeclineReason,
     Escalation,
@@ -40,6 +43,8 @@ from tide.people.models import Person
 
 DUE_SOON_DAYS = 7
 NEW_ALERT_DAYS = 14
+FORMER_COORDINATOR_DAYS = 90  # closing work after support ends; a return is a new referral
+LONG_WAIT_DAYS = 14  # a request unanswered this long goes on the group's agenda
 TIMELINE_CONTACTS = 200  # the timeline shows 200 entries at most; older contacts stay on the record
 
 
@@ -57,6 +62,12 @@ class CaseloadRow:
     def person(self) -> Person:
         return self.episode.person
 
+    def days_since_contact(self, today: dt.date) -> int | None:
+        return (today - self.last_contact).days if self.last_contact else None
+
+
+NOT_SEEN_DAYS = 7  # flag people the coordinator has not been in contact with for a week
+
 
 @dataclass
 class CoordinatorHome:
@@ -72,6 +83,10 @@ class CoordinatorHome:
     @property
     def caseload(self) -> int:
         return len(self.people)
+
+    @property
+    def not_seen(self) -> list[CaseloadRow]:
+        return [r for r in self.people if r.last_contact is None or (self.today - r.last_contact).days >= NOT_SEEN_DAYS]
 
 
 def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:
@@ -225,6 +240,20 @@ def person_support(*, person: Person, today: dt.date, contacts_limit: int = 20) 
     )
 
 
+def previous_coordinator(*, person_id: int) -> Any:
+    """For a person who returns: the coordinator who last worked with them, if still an active coordinator."""
+    last = (
+        SupportEpisode.objects.filter(person_id=person_id, ended_on__isnull=False, coordinator__isnull=False)
+        .select_related("coordinator")
+        .order_by("-ended_on")
+        .first()
+    )
+    if last is None or last.coordinator is None:
+        return None
+    coordinator = last.coordinator
+    return coordinator if coordinator.is_active and coordinator.role == "coordinator" else None
+
+
 def episode_get(*, person: Person) -> SupportEpisode:
     episode = SupportEpisode.objects.filter(person=person, ended_on__isnull=True).first()
     if episode is None:
@@ -256,6 +285,7 @@ class Agenda:
     new_alerts: list[Alert]
     overdue_actions: list[Action]
     open_declines: list[ServiceInvolvement]
+    long_waits: list[ServiceInvolvement]
     since: dt.date | None
 
 
@@ -292,6 +322,15 @@ def meeting_agenda(*, meeting: Meeting) -> Agenda:
                 person__area_id=meeting.area_id, status=InvolvementStatus.DECLINED, decline_resolved=False
             ).select_related("person", "agency")
         ),
+        long_waits=list(
+            ServiceInvolvement.objects.filter(
+                person__area_id=meeting.area_id,
+                status=InvolvementStatus.REQUESTED,
+                requested_on__lte=meeting.held_on - dt.timedelta(days=LONG_WAIT_DAYS),
+            )
+            .select_related("person", "agency")
+            .order_by("requested_on", "id")
+        ),
         since=previous,
     )
 
@@ -322,32 +361,167 @@ def declines_by_agency(area: Area) -> list[dict[str, Any]]:
     return rows
 
 
+@dataclass(frozen=True)
+class AgencyResponse:
+    agency: str
+    requests: int
+    pending: int
+    longest_pending_days: int | None
+    declined: int
+    median_days_to_answer: float | None
+
+    @property
+    def decline_share(self) -> float | None:
+        answered = self.requests - self.pending
+        return self.declined / answered if answered else None
+
+
+def service_response_by_agency(area: Area, *, today: dt.date) -> list[AgencyResponse]:
+    """How each agency answered requests made to it: how many, how fast, how often it declined."""
+    rows = ServiceInvolvement.objects.filter(agency__area=area).values_list(
+        "agency__name", "status", "requested_on", "offered_on", "involved_on", "declined_on"
+    )
+    by_agency: dict[str, list[tuple[str, dt.date, dt.date | None]]] = {}
+    for name, status, requested, offered, involved, declined in rows:
+        answered = min([d for d in (offered, involved, declined) if d is not None], default=None)
+        by_agency.setdefault(name, []).append((status, requested, answered))
+    result = []
+    for name in sorted(by_agency):
+        items = by_agency[name]
+        waits = [(today - requested).days for status, requested, _ in items if status == InvolvementStatus.REQUESTED]
+        answer_days = [(answered - requested).days for _, requested, answered in items if answered is not None]
+        result.append(
+            AgencyResponse(
+                agency=name,
+                requests=len(items),
+                pending=len(waits),
+                longest_pending_days=max(waits) if waits else None,
+                declined=sum(1 for status, _, _ in items if status == InvolvementStatus.DECLINED),
+                median_days_to_answer=statistics.median(answer_days) if answer_days else None,
+            )
+        )
+    return result
+
+
+def declines_and_no_shows(person_ids: Sequence[int], *, today: dt.date | None = None) -> dict[int, int]:
+    """Declines by services and missed appointments per person in the past year (identification's
+    support-gap score reads this through its declines-provider hook)."""
+    since = (today or timezone.localdate()) - dt.timedelta(days=365)
+    totals: dict[int, int] = {}
+    declines = (
+        ServiceInvolvement.objects.filter(person_id__in=person_ids, declined_on__gte=since)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+    no_shows = (
+        Contact.objects.filter(person_id__in=person_ids, kind=ContactKind.NO_SHOW, occurred_on__gte=since)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+    for person_id, n in [*declines, *no_shows]:
+        totals[person_id] = totals.get(person_id, 0) + n
+    return totals
+
+
 # --- Relationships and the timeline --------------------------------------------------------------------------
 
 
+GROUP_ROLES = frozenset({"coordinator", "team_manager"})
+
+
 def relationship(user: Any, person: Any) -> str | None:
-    """The user's legitimate relationship with the person, if coordination knows of one."""
+    """The user's legitimate relationship with the person, if coordination knows of one.
+
+    - the person's current coordinator, and that coordinator's manager;
+    - the coordinator (or their manager) of support that ended in the last 90 days, and the
+      manager reviewing a death;
+    - the operational group's coordinators and managers while the group is considering the person
+      (a referral waiting for a decision, or support agreed but no coordinator named yet);
+    - the referring agency while its referral is live or the support it asked for continues;
+    - the owner of an open action about the person;
+    - staff of an agency asked for, offering or giving a service, with the person's consent on a
+      referral or under a current information-sharing agreement.
+
+    One query answers all of it (two when an information-sharing agreement has to be checked).
+    """
     if not getattr(user, "is_authenticated", False) or getattr(person, "pk", None) is None:
         return None
-    if SupportEpisode.objects.filter(person=person, coordinator=user, ended_on__isnull=True).exists():
+    if getattr(user, "area_id", None) != getattr(person, "area_id", None):
+        return None
+    agency_id = getattr(user, "agency_id", None) or 0
+    me = OuterRef("pk")
+    open_ep = SupportEpisode.objects.filter(person=me, ended_on__isnull=True)
+    pending = Referral.objects.filter(person=me, status=ReferralStatus.PENDING)
+    active = [InvolvementStatus.REQUESTED, InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED]
+    since = timezone.localdate() - dt.timedelta(days=FORMER_COORDINATOR_DAYS)
+    facts = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(
+            coordinator=Exists(open_ep.filter(coordinator=user)),
+            manager=Exists(open_ep.filter(coordinator__manager=user)),
+            former=Exists(
+                SupportEpisode.objects.filter(person=me, ended_on__gte=since).filter(
+                    Q(coordinator=user) | Q(coordinator__manager=user)
+                )
+            ),
+            reviewing=Exists(
+                DeathReview.objects.filter(
+                    episode__person=me, completed_on__isnull=True, episode__coordinator__manager=user
+                )
+            ),
+            considering=Exists(open_ep.filter(coordinator__isnull=True)) | Exists(pending),
+            referrer=Exists(pending.filter(from_agency_id=agency_id))
+            | Exists(open_ep.filter(referral__from_agency_id=agency_id)),
+            action_owner=Exists(Action.objects.filter(person=me, owner=user, status=ActionStatus.OPEN)),
+            involved_as=Subquery(
+                ServiceInvolvement.objects.filter(person=me, agency_id=agency_id, status__in=active).values(
+                    "agency__name"
+                )[:1]
+            ),
+            consent=Exists(
+                Referral.objects.filter(person=me, sharing_basis=SharingBasis.CONSENT).exclude(
+                    status=ReferralStatus.WITHDRAWN
+                )
+            ),
+        )
+        .values(
+            "coordinator",
+            "manager",
+            "former",
+            "reviewing",
+            "considering",
+            "referrer",
+            "action_owner",
+            "involved_as",
+            "consent",
+        )
+        .first()
+    )
+    if facts is None:
+        return None
+    if facts["coordinator"]:
         return "coordinator"
-    agency_id = getattr(user, "agency_id", None)
-    if agency_id is None:
+    if facts["manager"]:
+        return "manager of the person's coordinator"
+    if facts["former"]:
+        return "coordinated their support, which ended recently"
+    if facts["reviewing"]:
+        return "death review"
+    if facts["considering"] and getattr(user, "role", "") in GROUP_ROLES:
+        return "operational group: considering coordinated support"
+    if not agency_id:
         return None
-    involved = ServiceInvolvement.objects.filter(
-        person=person,
-        agency_id=agency_id,
-        status__in=[InvolvementStatus.REQUESTED, InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED],
-    ).select_related("agency")
-    row = involved.first()
-    if row is None:
+    if facts["referrer"]:
+        return "referring agency"
+    if facts["action_owner"]:
+        return "owner of an action for this person"
+    agency_name = facts["involved_as"]
+    if not agency_name:
         return None
-    if (
-        Referral.objects.filter(person=person, sharing_basis=SharingBasis.CONSENT)
-        .exclude(status=ReferralStatus.WITHDRAWN)
-        .exists()
-    ):
-        return f"agency involved with consent: {row.agency.name}"
+    if facts["consent"]:
+        return f"agency involved with consent: {agency_name}"
     today = timezone.localdate()
     under_agreement = (
         InformationSharingAgreement.objects.filter(agencies__id=agency_id, starts_on__lte=today)
@@ -355,7 +529,7 @@ def relationship(user: Any, person: Any) -> str | None:
         .exists()
     )
     if under_agreement:
-        return f"agency involved under an information-sharing agreement: {row.agency.name}"
+        return f"agency involved under an information-sharing agreement: {agency_name}"
     return None
 
 
@@ -373,8 +547,12 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
             has_contacts=Exists(Contact.objects.filter(person=OuterRef("pk"))),
             has_services=Exists(ServiceInvolvement.objects.filter(person=OuterRef("pk"))),
             has_exits=Exists(SupportEpisode.objects.filter(person=OuterRef("pk"), ended_on__isnull=False)),
+            has_plans=Exists(PlanVersion.objects.filter(person=OuterRef("pk"))),
+            has_concerns=Exists(SafeguardingConcern.objects.filter(person=OuterRef("pk"))),
         )
-        .values("has_referrals", "has_decisions", "has_contacts", "has_services", "has_exits")
+        .values(
+            "has_referrals", "has_decisions", "has_contacts", "has_services", "has_exits", "has_plans", "has_concerns"
+        )
         .first()
     )
     if not has or not any(has.values()):
@@ -426,6 +604,24 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
             assert e.ended_on is not None
             title = f"Coordinated support ended: {e.get_exit_destination_display()}"
             entries.append(Entry(on=e.ended_on, title=title, kind="exit", url=url))
+    if has["has_plans"]:
+        for v in PlanVersion.objects.filter(person=person).only("number", "created_on", "agreed_with_person"):
+            agreed = " and agreed with them" if v.agreed_with_person else ""
+            entries.append(
+                Entry(on=v.created_on, title=f"Plan version {v.number} written{agreed}", kind="plan", url=url)
+            )
+    if has["has_concerns"]:
+        for c in SafeguardingConcern.objects.filter(person=person).select_related("to_agency"):
+            entries.append(
+                Entry(
+                    on=c.raised_on,
+                    title="Safeguarding concern raised (Care Act s.42)",
+                    kind="safeguarding",
+                    source=c.to_agency.name,
+                    sensitive="health",
+                    url=url,
+                )
+            )
     return entries
 
 

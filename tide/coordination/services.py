@@ -40,7 +40,9 @@ from tide.coordination.models import (
     ReferralStatus,
     ReferrerKind,
     SafeguardingConcern,
+    SafeguardingDecision,
     ServiceInvolvement,
+    ServiceKind,
     SupportEpisode,
 )
 from tide.core.audit import audit_record
@@ -201,6 +203,18 @@ def referral_decide(*, referral: Referral, meeting: Meeting, accept: bool, reaso
             person=person, started_on=meeting.held_on, referral=referral, agreed_at=meeting
         )
         audit_record(actor=actor, action="episode.started", target=episode, person_id=person.pk)
+        if referral.from_agency_id is not None:
+            # No dumping: the referring agency stays involved, doing what it offered.
+            ServiceInvolvement.objects.create(
+                person=person,
+                agency_id=referral.from_agency_id,
+                service=ServiceKind.OTHER,
+                detail=f"Referrer's offer: {referral.offer}"[:300],
+                status=InvolvementStatus.INVOLVED,
+                requested_on=referral.received_on,
+                involved_on=max(meeting.held_on, referral.received_on),
+                requested_by=_user(actor),
+            )
     audit_record(
         actor=actor,
         action="referral.accepted" if accept else "referral.not_accepted",
@@ -589,6 +603,30 @@ def safeguarding_raise(
     )
     audit_record(actor=actor, action="safeguarding.raised", target=row, person_id=person.pk)
     return row
+
+
+@transaction.atomic
+def safeguarding_decide(
+    *, concern: SafeguardingConcern, decision: str, decided_on: dt.date, note: str = "", actor: Any
+) -> SafeguardingConcern:
+    """Record what the local authority decided about a concern (an enquiry, other action or none)."""
+    if decision not in SafeguardingDecision.values or decision == SafeguardingDecision.PENDING:
+        raise ValidationError({"decision": "Choose what the local authority decided."})
+    if concern.decision != SafeguardingDecision.PENDING:
+        raise ValidationError("The local authority's decision is already recorded.")
+    _not_future(decided_on, "decided_on")
+    if decided_on < concern.raised_on:
+        raise ValidationError({"decided_on": "The decision cannot be before the concern was raised."})
+    concern.decision, concern.decided_on, concern.decision_note = decision, decided_on, note.strip()
+    concern.save(update_fields=["decision", "decided_on", "decision_note"])
+    audit_record(
+        actor=actor,
+        action="safeguarding.decided",
+        target=concern,
+        person_id=concern.person_id,
+        detail={"decision": decision},
+    )
+    return concern
 
 
 @transaction.atomic

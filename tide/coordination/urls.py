@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/<int:pk>/cpa", views.cpa_create, name="cpa-create"),
     path("people/<int:pk>/exit", views.exit_create, name="exit"),
     path("services/<int:pk>/update", views.service_update, name="service-update"),
+    path("safeguarding/<int:pk>/decision", views.safeguarding_decide, name="safeguarding-decide"),
     path("assessments/<int:pk>/outcome", views.assessment_outcome, name="assessment-outcome"),
     path("death-reviews/<int:pk>/", views.death_review, name="death-review"),
     path("meetings/", views.meetings, name="meetings"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("meetings/<int:pk>/actions/new", views.action_create, name="action-create"),
     path("meetings/<int:pk>/minutes", views.minutes, name="minutes"),
     path("meetings/<int:pk>/minutes.csv", views.minutes_csv, name="minutes-csv"),
+    path("meetings/<int:pk>/minutes.docx", views.minutes_docx, name="minutes-docx"),
     path("actions/<int:pk>/done", views.action_done, name="action-done"),
     path("overdue", views.overdue, name="overdue"),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.coordination import forms as f
+from tide.coordination import minutes_docx as docx
 from tide.coordination import selectors, services
 from tide.coordination.models import (
     Action,
@@ -23,6 +24,7 @@ from tide.coordination.models import (
     NeedsAssessmentRequest,
     Referral,
     ReferralStatus,
+    SafeguardingConcern,
     ServiceInvolvement,
 )
 from tide.core.access import access
@@ -33,6 +35,7 @@ WORK_ROLES = FRONTLINE_ROLES
 VIEW_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
 HOME_ROLES = {Role.COORDINATOR, Role.TEAM_MANAGER}
 OFFICER_ROLES = {Role.ACCOUNTABLE_OFFICER, Role.TEAM_MANAGER}
+NEED_TO_KNOW = "Need-to-know: a relationship with the person (coordination, referral, involvement) or break-glass"
 
 
 def _apply(form: Form, error: ValidationError) -> None:
@@ -73,9 +76,15 @@ def refer_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(
+    roles=WORK_ROLES,
+    note="Shows only the person's name, as search does; the referral gives the referrer a relationship",
+)
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_get_for(user=request.user, pk=pk, reason="refer for coordinated support")
+    # Referring needs no access to the record: the page shows only the name the search already showed.
+    person = person_list_for(user=request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person in your area.")
     initial = {"from_agency": getattr(request.user, "agency_id", None)}
     form = f.ReferralForm(request.POST or None, initial=initial, area_id=_area_id(request))
     if request.method == "POST" and form.is_valid():
@@ -102,7 +111,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 # --- A person's support -----------------------------------------------------------------------------
 
 
-@access(roles=VIEW_ROLES, person_gate=True)
+@access(roles=VIEW_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk)
     support = selectors.person_support(person=person, today=timezone.localdate())
@@ -141,7 +150,7 @@ def _person_form_view(
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.contact_record(person=person, actor=request.user, **data)
@@ -159,7 +168,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def contact_quick(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap from the caseload list: a contact of the given kind, today."""
     person = person_get_for(user=request.user, pk=pk, reason="record a contact")
@@ -181,11 +190,12 @@ def requests(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=HOME_ROLES, person_gate=True)
+@access(roles=HOME_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.coordinator_allocate(episode=episode, actor=request.user, **data)
 
+    previous = selectors.previous_coordinator(person_id=pk)
     return _person_form_view(
         request,
         pk,
@@ -195,13 +205,13 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         save=save,
         success="Coordinator allocated for {person}.",
         reason="allocate a coordinator",
-        form_kwargs={"area_id": _area_id(request)},
+        form_kwargs={"area_id": _area_id(request), "initial": {"coordinator": previous.pk if previous else None}},
         needs_episode=True,
     )
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk, reason="update the plan")
     latest = selectors.person_support(person=person, today=timezone.localdate()).plan
@@ -240,7 +250,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def service_request(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.service_request(person=person, actor=request.user, **data)
@@ -270,7 +280,7 @@ def _involvement(request: HttpRequest, pk: int) -> ServiceInvolvement:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def service_update(request: HttpRequest, pk: int) -> HttpResponse:
     row = _involvement(request, pk)
     person = person_get_for(user=request.user, pk=row.person_id, reason="update a service")
@@ -296,7 +306,7 @@ def service_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def safeguarding_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.safeguarding_raise(person=person, actor=request.user, **data)
@@ -315,7 +325,30 @@ def safeguarding_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
+def safeguarding_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = SafeguardingConcern.objects.filter(pk=pk, person__area_id=_area_id(request)).first()
+    if concern is None:
+        raise Http404("No such safeguarding concern in your area.")
+    person = person_get_for(user=request.user, pk=concern.person_id, reason="record a safeguarding decision")
+    form = f.SafeguardingDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.safeguarding_decide(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Decision recorded: {concern.get_decision_display()}.")
+            return _to_person(person)
+    return render(
+        request,
+        "coordination/form.html",
+        {"form": form, "person": person, "title": "The local authority's decision on the concern", "button": "Save"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.needs_assessment_request(person=person, actor=request.user, **data)
@@ -334,7 +367,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def assessment_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     row = NeedsAssessmentRequest.objects.filter(pk=pk, person__area_id=_area_id(request)).first()
     if row is None:
@@ -373,7 +406,7 @@ def assessment_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES, person_gate=True)
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def cpa_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.cpa_record(person=person, actor=request.user, **data)
@@ -391,7 +424,7 @@ def cpa_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=HOME_ROLES, person_gate=True)
+@access(roles=HOME_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def exit_create(request: HttpRequest, pk: int) -> HttpResponse:
     def save(person: Person, episode: Any, data: dict[str, Any]) -> Any:
         return services.episode_exit(episode=episode, actor=request.user, **data)
@@ -410,7 +443,7 @@ def exit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=HOME_ROLES | {Role.ACCOUNTABLE_OFFICER}, person_gate=True)
+@access(roles=HOME_ROLES | {Role.ACCOUNTABLE_OFFICER}, person_gate=True, note=NEED_TO_KNOW)
 def death_review(request: HttpRequest, pk: int) -> HttpResponse:
     review = (
         DeathReview.objects.select_related("episode__person")
@@ -634,6 +667,47 @@ def minutes_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 action.status,
             ]
         )
+    return response
+
+
+@access(roles=VIEW_ROLES)
+def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    attendance = list(meeting.attendance.select_related("agency"))
+    blocks: list[docx.Block] = [
+        docx.Heading(f"Minutes: {meeting}", size=36),
+        docx.Para(f"{meeting.area}" + (f", chaired by {meeting.chair.get_full_name()}" if meeting.chair else "")),
+        docx.Heading("Present"),
+        *[
+            docx.Para(f"{a.agency}" + (f" ({a.attendee_name})" if a.attendee_name else ""))
+            for a in attendance
+            if a.present
+        ],
+        docx.Heading("Apologies"),
+        *[docx.Para(str(a.agency)) for a in attendance if not a.present],
+        docx.Heading("Decisions"),
+        *[docx.Para(f"{i}. {d.text}") for i, d in enumerate(meeting.decisions.all(), start=1)],
+        docx.Heading("Actions"),
+        docx.Table(
+            ["Action", "Owner", "Agency", "Due", "Status"],
+            [
+                [
+                    a.description,
+                    a.owner.get_full_name(),
+                    str(a.owner_agency),
+                    f"{a.due_on:%d %b %Y}",
+                    a.get_status_display(),
+                ]
+                for a in meeting.actions.select_related("owner", "owner_agency")
+            ],
+        ),
+        docx.Para("Official-sensitive. Produced by Tide."),
+    ]
+    response = HttpResponse(
+        docx.docx_bytes(blocks),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.held_on:%Y-%m-%d}.docx"'
     return response
 
 

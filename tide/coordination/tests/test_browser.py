@@ -110,7 +110,7 @@ def test_referral_to_overdue_action_journey(
     phone.get_by_label("Reason given for declining").select_option(label="Excluded for behaviour")
     phone.get_by_role("button", name="Save").click()
     expect(phone.get_by_text("Declined: Excluded for behaviour")).to_be_visible()
-    assert ServiceInvolvement.objects.get().status == InvolvementStatus.DECLINED
+    assert ServiceInvolvement.objects.get(service="hostel").status == InvolvementStatus.DECLINED
     screenshot(phone, "coordination-03-person-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert axe_violations(phone) == []

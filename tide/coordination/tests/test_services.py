@@ -434,3 +434,80 @@ def test_handover_from_a_coordinator_named_without_an_allocation_keeps_them_in_h
     charles = UserFactory(area=area, agency=agency, role=Role.COORDINATOR, first_name="Charles")
     services.coordinator_allocate(episode=episode, coordinator=charles, actor=None)
     assert [a.coordinator for a in episode.allocations.order_by("started_on")] == [coordinator, charles]
+
+
+def test_referring_agency_stays_involved_after_acceptance(episode, referral):
+    row = ServiceInvolvement.objects.get(person=episode.person, agency=referral.from_agency)
+    assert row.status == InvolvementStatus.INVOLVED
+    assert referral.offer in row.detail
+
+
+def test_long_unanswered_request_goes_on_the_agenda(area, person, hostel, coordinator):
+    from tide.coordination.selectors import meeting_agenda
+
+    today = timezone.localdate()
+    services.service_request(
+        person=person,
+        agency=hostel,
+        service=ServiceKind.HOSTEL,
+        requested_on=today - dt.timedelta(days=20),
+        actor=coordinator,
+    )
+    services.service_request(person=person, agency=hostel, service=ServiceKind.GP_REGISTRATION, actor=coordinator)
+    meeting = services.meeting_create(area=area, held_on=today, actor=coordinator)
+    assert [s.service for s in meeting_agenda(meeting=meeting).long_waits] == [ServiceKind.HOSTEL]
+
+
+def test_service_response_by_agency_counts_waits_declines_and_answer_times(area, person, hostel, coordinator):
+    from tide.coordination.selectors import service_response_by_agency
+
+    today = timezone.localdate()
+    a = services.service_request(
+        person=person,
+        agency=hostel,
+        service=ServiceKind.HOSTEL,
+        requested_on=today - dt.timedelta(days=10),
+        actor=coordinator,
+    )
+    services.service_update(
+        involvement=a,
+        status=InvolvementStatus.DECLINED,
+        decline_reason=DeclineReason.RISK,
+        on=today - dt.timedelta(days=6),
+        actor=coordinator,
+    )
+    b = services.service_request(
+        person=person,
+        agency=hostel,
+        service=ServiceKind.HOSTEL,
+        requested_on=today - dt.timedelta(days=9),
+        actor=coordinator,
+    )
+    services.service_update(
+        involvement=b, status=InvolvementStatus.OFFERED, on=today - dt.timedelta(days=7), actor=coordinator
+    )
+    services.service_request(
+        person=person,
+        agency=hostel,
+        service=ServiceKind.HOSTEL,
+        requested_on=today - dt.timedelta(days=20),
+        actor=coordinator,
+    )
+    (row,) = service_response_by_agency(area, today=today)
+    assert (row.requests, row.pending, row.longest_pending_days, row.declined) == (3, 1, 20, 1)
+    assert row.median_days_to_answer == 3  # answers after 4 and 2 days
+    assert row.decline_share == 0.5
+
+
+def test_declines_and_no_shows_feed_identification(person, hostel, coordinator):
+    from tide.coordination.selectors import declines_and_no_shows
+    from tide.identification.services import _declines
+
+    row = services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+    services.service_update(
+        involvement=row, status=InvolvementStatus.DECLINED, decline_reason="risk", actor=coordinator
+    )
+    services.contact_record(person=person, kind=ContactKind.NO_SHOW, actor=coordinator)
+    services.contact_record(person=person, kind=ContactKind.VISIT, actor=coordinator)
+    assert declines_and_no_shows([person.pk]) == {person.pk: 2}
+    assert _declines([person.pk])[person.pk] == 2  # through the hook identification reads

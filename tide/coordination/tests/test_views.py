@@ -98,8 +98,14 @@ def test_unknown_ids_are_404(coordinator_client):
         assert coordinator_client.get(reverse(name, args=args)).status_code == 404
 
 
-def test_allocate_to_a_person_not_on_caseload_is_404(coordinator_client, person):
-    assert coordinator_client.get(reverse("coordination:allocate", args=[person.pk])).status_code == 404
+def test_allocate_to_a_person_the_user_has_no_relationship_with_is_refused(coordinator_client, person):
+    # Not referred, not on the caseload: the need-to-know gate refuses (offering break-glass).
+    assert coordinator_client.get(reverse("coordination:allocate", args=[person.pk])).status_code == 403
+
+
+def test_allocate_to_a_person_not_on_caseload_is_404(coordinator_client, referral, meeting, coordinator):
+    # Referred (so the group may see them) but not yet accepted: there is no episode to allocate.
+    assert coordinator_client.get(reverse("coordination:allocate", args=[referral.person_id])).status_code == 404
 
 
 def test_meeting_agenda_builds_itself(coordinator_client, referral, meeting, caseload, coordinator):
@@ -189,6 +195,16 @@ def test_timeline_shows_referral_contact_and_decision(coordinator_client, episod
     response = coordinator_client.get(reverse("people:detail", args=[episode.person_id]))
     kinds = {e.kind for e in response.context["timeline"]}
     assert {"referral", "contact", "decision"} <= kinds
+    services.safeguarding_raise(
+        person=episode.person,
+        to_agency=episode.referral.from_agency,
+        concern="Exploited",
+        actor=coordinator,
+        **dict.fromkeys(services.S42_CONDITIONS, True),
+    )
+    response = coordinator_client.get(reverse("people:detail", args=[episode.person_id]))
+    concern = next(e for e in response.context["timeline"] if e.kind == "safeguarding")
+    assert concern.sensitive == "health"
 
 
 def test_plan_form_saves_a_version_with_goals_and_words_verbatim(coordinator_client, episode):
@@ -327,6 +343,7 @@ def test_involved_agency_without_consent_needs_a_current_sharing_agreement(area,
 def test_death_review_is_linked_and_completed(coordinator_client, episode, coordinator, officer):
     from tide.coordination.models import DeathReview
 
+    services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=None)
     services.episode_exit(episode=episode, ended_on=timezone.localdate(), destination="died", actor=coordinator)
     review = DeathReview.objects.get()
     page = coordinator_client.get(reverse("coordination:person", args=[episode.person_id])).content.decode()
@@ -364,3 +381,169 @@ def test_accountable_officer_cannot_schedule_meetings(client, officer):
     assert client.get(reverse("coordination:meetings")).status_code == 200
     response = client.post(reverse("coordination:meetings"), {"held_on": "01/12/2026", "kind": "operational"})
     assert response.status_code == 403
+
+
+GARBAGE = {
+    "kind": "<script>",
+    "occurred_on": "99/99/9999",
+    "coordinator": "abc",
+    "status": "flying",
+    "on": "yesterday",
+    "decline_reason": "because",
+    "agency": "-1",
+    "to_agency": "0",
+    "service": "x",
+    "destination": "moon",
+    "ended_on": "",
+    "held_on": "2026-13-45",
+    "accept": "maybe",
+    "reason": "",
+    "description": "",
+    "owner": "9999",
+    "due_on": "soon",
+    "person": "abc",
+    "referrer_kind": "robot",
+    "from_agency": "x",
+    "sharing_basis": "?",
+    "outcomes_not_achieved": ["flying"],
+    "assessed_on": "",
+    "findings": "",
+    "in_their_words": "",
+    "review_due_on": "x",
+    "goal_1_domain": "space",
+    "text": "",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "refer",
+        "contact-create",
+        "contact-quick",
+        "allocate",
+        "plan-create",
+        "service-request",
+        "safeguarding-create",
+        "assessment-create",
+        "cpa-create",
+        "exit",
+    ],
+)
+def test_garbage_posted_to_person_forms_never_500s_or_writes(coordinator_client, episode, name):
+    from tide.core.models import AuditEvent
+
+    before = AuditEvent.objects.exclude(action="person.viewed").count()
+    response = coordinator_client.post(reverse(f"coordination:{name}", args=[episode.person_id]), GARBAGE)
+    assert response.status_code in (200, 302)
+    assert AuditEvent.objects.exclude(action="person.viewed").count() == before
+
+
+def test_garbage_posted_to_meeting_forms_never_500s(coordinator_client, meeting, referral):
+    for url in [
+        reverse("coordination:meetings"),
+        reverse("coordination:attendance", args=[meeting.pk]),
+        reverse("coordination:decision-create", args=[meeting.pk]),
+        reverse("coordination:decide", args=[meeting.pk, referral.pk]),
+        reverse("coordination:action-create", args=[meeting.pk]),
+    ]:
+        assert coordinator_client.post(url, GARBAGE).status_code in (200, 302), url
+    assert not SupportEpisode.objects.exists()
+
+
+def test_minutes_download_as_a_word_document(coordinator_client, meeting, coordinator, ae):
+    import io
+    import zipfile
+    from xml.dom import minidom
+
+    services.attendance_record(meeting=meeting, agency=ae, actor=coordinator)
+    services.decision_record(meeting=meeting, text="Lucy & Ahmed <both> agreed", actor=coordinator)
+    services.action_create(
+        area=meeting.area,
+        meeting=meeting,
+        description="Find a bed",
+        owner=coordinator,
+        due_on=dt.date(2026, 12, 1),
+        actor=coordinator,
+    )
+    response = coordinator_client.get(reverse("coordination:minutes-docx", args=[meeting.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert {"[Content_Types].xml", "_rels/.rels", "word/document.xml"} <= set(archive.namelist())
+    xml = archive.read("word/document.xml").decode()
+    minidom.parseString(xml)  # noqa: S318 - our own output; checks it is well-formed despite the & and <
+    assert "Lucy &amp; Ahmed &lt;both&gt; agreed" in xml
+    assert "Find a bed" in xml
+    assert "Tideford A&amp;E" in xml
+
+
+def test_home_flags_people_not_seen_for_a_week(coordinator_client, caseload, coordinator):
+    from tide.coordination.models import Contact
+
+    Contact.objects.filter(person=caseload[3]).update(occurred_on=timezone.localdate() - dt.timedelta(days=8))
+    response = coordinator_client.get(reverse("coordination:home"))
+    assert [r.person for r in response.context["home"].not_seen] == [caseload[3]]
+    assert response.content.decode().count("Not seen for a week") == 1
+
+
+def test_returning_person_is_offered_their_previous_coordinator(
+    coordinator_client, episode, coordinator, ae, practitioner
+):
+    from tide.coordination.models import ReferrerKind, SharingBasis
+
+    services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=None)
+    services.episode_exit(episode=episode, ended_on=timezone.localdate(), destination="prison", actor=coordinator)
+    again = services.referral_create(
+        person=episode.person,
+        referrer_kind=ReferrerKind.AGENCY,
+        from_agency=ae,
+        offer="Same as before",
+        reasons="Released",
+        sharing_basis=SharingBasis.CONSENT,
+        actor=practitioner,
+    )
+    meeting = services.meeting_create(area=episode.person.area, held_on=timezone.localdate(), actor=coordinator)
+    services.referral_decide(referral=again, meeting=meeting, accept=True, reason="Returning", actor=coordinator)
+    response = coordinator_client.get(reverse("coordination:allocate", args=[episode.person_id]))
+    assert response.context["form"].initial["coordinator"] == coordinator.pk
+
+
+def test_local_authority_decision_on_a_concern_is_recorded_once(coordinator_client, episode, council, coordinator):
+    concern = services.safeguarding_raise(
+        person=episode.person,
+        to_agency=council,
+        concern="Cuckooing",
+        actor=coordinator,
+        **dict.fromkeys(services.S42_CONDITIONS, True),
+    )
+    url = reverse("coordination:safeguarding-decide", args=[concern.pk])
+    assert coordinator_client.post(url, {"decision": "pending", "decided_on": "x"}).status_code == 200
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert coordinator_client.post(url, {"decision": "s42_enquiry", "decided_on": today}).status_code == 302
+    concern.refresh_from_db()
+    assert concern.decision == "s42_enquiry"
+    response = coordinator_client.post(url, {"decision": "no_further_action", "decided_on": today})
+    assert response.status_code == 200
+    assert "already recorded" in response.content.decode()
+
+
+def test_relationships_cover_the_group_referrer_manager_and_action_owner(
+    area, agency, coordinator, ae, practitioner, hostel, referral, meeting
+):
+    from tide.core.relationships import relationship_of
+
+    outsider = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
+    manager = UserFactory(area=area, agency=agency, role=Role.TEAM_MANAGER)
+    person = referral.person
+    assert relationship_of(coordinator, person).startswith("operational group")
+    assert relationship_of(practitioner, person) == "referring agency"
+    assert relationship_of(outsider, person) is None
+    services.referral_decide(referral=referral, meeting=meeting, accept=True, reason="ok", actor=coordinator)
+    charles = UserFactory(area=area, agency=agency, role=Role.COORDINATOR, manager=manager)
+    services.coordinator_allocate(episode=person.support_episodes.get(), coordinator=charles, actor=None)
+    assert relationship_of(coordinator, person) is None  # the group has decided; Jane is not the coordinator
+    assert relationship_of(manager, person) == "manager of the person's coordinator"
+    services.action_create(
+        area=area, person=person, description="Bed", owner=outsider, due_on=meeting.held_on, actor=None
+    )
+    assert relationship_of(outsider, person) == "owner of an action for this person"
