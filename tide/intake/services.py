@@ -283,13 +283,17 @@ def demo_area_import(
             )
         path = folder / f"{fmt.code}.csv"
         share = 1 / len(present)
+
+        def step(fraction: float, message: str, i: int = index, s: float = share, n: str = fmt.name) -> None:
+            progress(i * s + fraction * s, f"{n}: {message}")
+
         outcome = extract_import(
             agency=agency,
             content=path.read_bytes(),
             filename=path.name,
             channel=Channel.COMMAND,
             actor=actor,
-            progress=lambda f, m, i=index, s=share, n=fmt.name: progress(i * s + f * s, f"{n}: {m}"),
+            progress=step,
         )
         if outcome.file is None:
             first = "; ".join(str(p) for p in outcome.problems[:5])

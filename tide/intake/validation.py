@@ -282,9 +282,9 @@ def validate(
                         row_ok = False
                     parsed[name] = None
                     continue
-                value, problem = _check_value(column, raw, today)
-                if problem:
-                    add(line, name, problem)
+                value, issue = _check_value(column, raw, today)
+                if issue:
+                    add(line, name, issue)
                     row_ok = False
                 parsed[name] = value
             for name in unique_columns:

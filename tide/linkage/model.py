@@ -20,6 +20,10 @@ MODEL_NAME = "tide-person-v1"
 DEFAULT_UPPER = 0.99
 DEFAULT_LOWER = 0.80
 
+# Starting values for levels a data set may never show (training then keeps them): rare among
+# different people, occasional among records of the same person. Data that show them re-estimate them.
+_RARE: dict[str, Any] = {"m_probability": 0.01, "u_probability": 0.00001}
+
 
 def _first_name() -> cl.CustomComparison:
     return cl.CustomComparison(
@@ -30,6 +34,9 @@ def _first_name() -> cl.CustomComparison:
             cll.ExactMatchLevel("first_name"),
             cll.ExactMatchLevel("first_name_canon").configure(label_for_charts="Same formal name (nickname)"),
             cll.ExactMatchLevel("first_name_sound").configure(label_for_charts="Sounds alike"),
+            cll.CustomLevel('"first_name_l" = "surname_r"').configure(
+                label_for_charts="Given and family names swapped", **_RARE
+            ),
             cll.JaroWinklerLevel("first_name", 0.88),
             cll.ElseLevel(),
         ],
@@ -44,6 +51,9 @@ def _surname() -> cl.CustomComparison:
             cll.NullLevel("surname"),
             cll.ExactMatchLevel("surname"),
             cll.ExactMatchLevel("surname_sound").configure(label_for_charts="Sounds alike"),
+            cll.CustomLevel('"surname_l" = "first_name_r"').configure(
+                label_for_charts="Given and family names swapped", **_RARE
+            ),
             cll.JaroWinklerLevel("surname", 0.92),
             cll.JaroWinklerLevel("surname", 0.80),
             cll.ElseLevel(),
@@ -58,7 +68,9 @@ def _birth() -> cl.CustomComparison:
         comparison_levels=[
             cll.And(cll.NullLevel("dob"), cll.NullLevel("birth_year")).configure(is_null_level=True),
             cll.ExactMatchLevel("dob"),
-            cll.CustomLevel('"dob_l" = "dob_swapped_r"', label_for_charts="Day and month transposed"),
+            cll.CustomLevel('"dob_l" = "dob_swapped_r"').configure(
+                label_for_charts="Day and month transposed", **_RARE
+            ),
             cll.DamerauLevenshteinLevel("dob", 1),
             cll.ExactMatchLevel("birth_year").configure(label_for_charts="Same birth year"),
             cll.CustomLevel('abs("birth_year_l" - "birth_year_r") <= 2', label_for_charts="Birth years within 2"),
@@ -74,6 +86,7 @@ def _postcode() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("postcode"),
             cll.ExactMatchLevel("postcode"),
+            cll.DamerauLevenshteinLevel("postcode", 1).configure(label_for_charts="One character different"),
             cll.ExactMatchLevel("postcode_district").configure(label_for_charts="Same district"),
             cll.ElseLevel(),
         ],
@@ -91,12 +104,17 @@ def _identifier() -> cl.CustomComparison:
             cll.Or(
                 cll.ExactMatchLevel("nhs_number"), cll.ExactMatchLevel("pnc_id"), cll.ExactMatchLevel("prison_number")
             ).configure(label_for_charts="Same national identifier"),
+            cll.Or(
+                cll.DamerauLevenshteinLevel("nhs_number", 1),
+                cll.DamerauLevenshteinLevel("pnc_id", 1),
+                cll.DamerauLevenshteinLevel("prison_number", 1),
+            ).configure(label_for_charts="Identifier one keystroke apart", **_RARE),
             cll.ElseLevel().configure(label_for_charts="Different identifier"),
         ],
     )
 
 
-BLOCKING_RULES = [
+BLOCKING_RULES: list[Any] = [
     block_on("nhs_number"),
     block_on("pnc_id"),
     block_on("prison_number"),
@@ -109,14 +127,14 @@ BLOCKING_RULES = [
 ]
 
 # Rules believed to catch most true matches with almost no false ones: used to estimate the prior.
-DETERMINISTIC_RULES = [
+DETERMINISTIC_RULES: list[Any] = [
     block_on("nhs_number"),
     block_on("pnc_id"),
     block_on("first_name", "surname", "dob"),
 ]
 
 
-def settings(*, link_type: str = "dedupe_only") -> SettingsCreator:
+def settings(*, link_type: Any = "dedupe_only") -> SettingsCreator:
     """The declared model (untrained)."""
     return SettingsCreator(
         link_type=link_type,

