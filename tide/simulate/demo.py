@@ -17,9 +17,11 @@ from django.db import transaction
 
 from tide.areas.models import Agency, Area, Role, Sector, User
 from tide.areas.services import agency_create, area_create, area_set_accountable_officer, staff_create
+from tide.coordination.demo import demo_coordination_load
 from tide.coordination.models import SupportEpisode
 from tide.core.audit import audit_record
 from tide.identification.models import NDT_ITEMS, NdtAssessment
+from tide.identification.services import definitions_install_shipped, screening_run
 from tide.people.models import AliasKind, IdentifierKind, Person
 from tide.people.services import PersonInput, people_bulk_create
 from tide.service_use.models import ServiceEvent
@@ -160,6 +162,12 @@ def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None
     _load_events(sim, people, agencies)
     _load_ndt(sim, people)
     _load_support(sim, people, staff)
+    say("Screening the ledger against the definitions (by-name list)")
+    definitions_install_shipped(actor=actor)
+    summary = screening_run(area_id=area.pk)
+    say(f"  {summary.people:,} people screened")
+    say("Filling in coordinated support: referrals, meetings, plans, contacts, requests")
+    demo_coordination_load(area=area, seed=seed, people=60, say=say)
     audit_record(actor=actor, action="demo.loaded", target=area, detail={"seed": seed, "preset": preset})
     return area
 

@@ -86,7 +86,12 @@ def make_people(cfg: SimConfig, rng: np.random.Generator, offset: int, n: int) -
     end = day_number(cfg.period_end)
     start = day_number(cfg.period_start)
     age = np.where(md, rng.normal(39, 10, n), rng.normal(38, 14, n))
-    age = np.clip(age, 18.1 + cfg.n_quarters / 4, 85)  # adults throughout the period
+    # Adults throughout the period: redraw out-of-range ages uniformly near the bound rather than
+    # clipping, which would give hundreds of people the same date of birth.
+    youngest = 18.1 + cfg.n_quarters / 4
+    spread = rng.uniform(0, 8, n)
+    age = np.where(age < youngest, youngest + spread, age)
+    age = np.where(age > 85, 85 - spread, age)
     dob = (end - age * 365.25).astype(np.int64)
 
     house = rng.integers(1, 220, n)

@@ -82,7 +82,7 @@ def test_effects_truth_names_the_true_effect_sizes() -> None:
 
 def test_effects_truth_reports_the_realised_average_effect_on_the_supported() -> None:
     realised = demo_area().effects["realised_multiplier"]
-    assert 0.63 < realised["ae_attendance"] < 0.8  # the curve is still approaching 0.63
+    assert 0.63 < realised["ae_attendance"] < 0.85  # the curve is still approaching 0.63
     assert 0.109 < realised["rough_sleeping"] < 0.4
     assert realised["dat_contact"] > 1.1
     assert set(demo_area(no_effect=True).effects["realised_multiplier"].values()) == {1.0}

@@ -122,3 +122,10 @@ def test_identifiers_are_never_shared_between_people():
     for column in ("nhs_number", "pnc_id", "prison_number"):
         values = people.loc[people[column] != "", column]
         assert not values.duplicated().any(), column
+
+
+def test_no_date_of_birth_is_shared_by_a_crowd():
+    from tide.simulate import SimConfig, generate
+
+    people = generate(SimConfig.preset("demo", seed=42)).people
+    assert people["date_of_birth"].value_counts().max() <= 8
