@@ -1,5 +1,5 @@
 // Copy GOV.UK Frontend's built CSS, JavaScript, fonts and images into Django's static files.
-import { cpSync, mkdirSync, rmSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -13,4 +13,7 @@ for (const file of ['govuk-frontend.min.css', 'govuk-frontend.min.js']) {
   cpSync(join(src, file), join(dest, file))
 }
 cpSync(join(src, 'assets'), join(dest, 'assets'), { recursive: true })
+// The compiled CSS points at /assets/; Django serves them under /static/govuk/assets/.
+const css = join(dest, 'govuk-frontend.min.css')
+writeFileSync(css, readFileSync(css, 'utf8').replaceAll('url(/assets/', 'url(/static/govuk/assets/'))
 console.log(`GOV.UK Frontend copied to ${dest}`)
