@@ -300,7 +300,7 @@ def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
 
     "Identified" means an identification record (an NDT assessment or an alert) or coordinated support.
     """
-    from tide.coordination.models import ExitDestination, SupportEpisode
+    from tide.coordination.models import DeathReview, ExitDestination, SupportEpisode
     from tide.identification.models import Alert, NdtAssessment
 
     area_id = user.area_id
@@ -343,8 +343,12 @@ def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
     )
     died_ids = [r.person.pk for r in rows if r.status == STATUS_DIED]
     died_ids += list(people.filter(died_on__isnull=False).exclude(pk__in=died_ids).values_list("pk", flat=True))
+    reviews = {
+        review.episode.person_id: review
+        for review in DeathReview.objects.filter(episode__person_id__in=died_ids[:100]).select_related("episode")
+    }
     deaths = [
-        {"person": person, "inquiries": list(person.inquiries.all())}
+        {"person": person, "inquiries": list(person.inquiries.all()), "review": reviews.get(person.pk)}
         for person in people.filter(pk__in=died_ids[:100]).prefetch_related("inquiries")
     ]
     open_inquiries = list(

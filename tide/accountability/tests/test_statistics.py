@@ -82,6 +82,26 @@ def test_officer_view_lists_everyone_identified_with_status(client, area, coordi
     assert "no inquiry or review recorded" in page
 
 
+def test_officer_view_shows_whether_a_death_was_reviewed(client, area, coordinator):
+    from tide.areas.models import Role
+    from tide.coordination.models import DeathReview
+    from tide.testing.fixtures import make_user
+
+    person = PersonFactory(area=area, family_name="Remembered", died_on=dt.date(2026, 3, 3))
+    episode = SupportEpisode.objects.create(
+        person=person,
+        coordinator=coordinator,
+        started_on=dt.date(2025, 2, 1),
+        ended_on=dt.date(2026, 3, 3),
+        exit_destination="died",
+    )
+    DeathReview.objects.create(episode=episode, died_on=dt.date(2026, 3, 3), opened_on=dt.date(2026, 3, 4))
+    client.force_login(make_user(area, Role.ACCOUNTABLE_OFFICER))
+    page = client.get("/accountability/").content.decode()
+    assert "death review opened 4 March 2026" in page
+    assert "no inquiry or review recorded" not in page
+
+
 def test_officer_view_shows_declines_waiting_requests_and_overdue_actions(client, area, coordinator):
     from tide.areas.models import Role
     from tide.coordination.models import Action, ServiceInvolvement
