@@ -47,7 +47,7 @@ def test_public_inquiry_is_answered_from_the_record_and_published_without_identi
     page.get_by_label("What do you want to know").fill("What help was she offered this year?")
     screenshot(page, "acc-01-inquiry-form")
     page.get_by_role("button", name="Send inquiry").click()
-    assert page.get_by_role("heading", name="Inquiry sent").is_visible()
+    expect(page.get_by_role("heading", name="Inquiry sent")).to_be_visible()
     reference = page.locator("#inquiry-reference").inner_text()
     assert reference.startswith("INQ-")
     inquiry = Inquiry.objects.get(reference=reference)
@@ -66,7 +66,7 @@ def test_public_inquiry_is_answered_from_the_record_and_published_without_identi
     # A careless edit that names the person is refused.
     public.fill(public.input_value() + "\nTina was also seen by outreach.")
     page.get_by_role("button", name="Save response").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     public = page.get_by_label("Public version for the register")
     public.fill(public.input_value().replace("\nTina was also seen by outreach.", "\nOutreach also saw the person."))
     assert axe_violations(page) == []
@@ -113,31 +113,31 @@ def test_practitioner_is_refused_breaks_the_glass_and_the_privacy_officer_sees_t
 
     sign_in(page, practitioner.username, TEST_PASSWORD)
     page.goto(f"/people/{tina.pk}/")
-    assert page.get_by_role("heading", name="You cannot see this record").is_visible()
+    expect(page.get_by_role("heading", name="You cannot see this record")).to_be_visible()
     assert page.get_by_text("Christina").count() == 0
     screenshot(page, "acc-04-refused")
     page.get_by_role("link", name="Break the glass").click()
     page.get_by_role("button", name="Break the glass and open the record").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     page.get_by_label("Why do you need to see this record now?").fill(
         "Found collapsed outside the station; need her GP and known conditions."
     )
     assert axe_violations(page) == []
     page.get_by_role("button", name="Break the glass and open the record").click()
-    assert page.get_by_role("heading", name="Christina Okonkwo (known as Tina)").is_visible()
+    expect(page.get_by_role("heading", name="Christina Okonkwo (known as Tina)")).to_be_visible()
     screenshot(page, "acc-05-break-glass-record")
 
     page.context.clear_cookies()
     sign_in(page, privacy.username, TEST_PASSWORD)
     page.get_by_role("link", name="Break-glass alerts").first.click()
-    assert page.get_by_text("Found collapsed outside the station").is_visible()
-    assert page.get_by_role("cell", name="Pat Constable, Tideford Police").is_visible()
+    expect(page.get_by_text("Found collapsed outside the station")).to_be_visible()
+    expect(page.get_by_role("cell", name="Pat Constable, Tideford Police")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "acc-06-privacy-alerts")
     page.get_by_role("link", name="Review access by Pat Constable").click()
     page.get_by_label("Yes, justified").check()
     page.get_by_role("button", name="Record review").click()
-    assert page.get_by_text("There is nothing to review.").is_visible()
+    expect(page.get_by_text("There is nothing to review.")).to_be_visible()
 
     actions = set(AuditEvent.objects.filter(person_id=tina.pk).values_list("action", flat=True))
     assert {"person.view_refused", "person.break_glass", "person.viewed", "break_glass.reviewed"} <= actions

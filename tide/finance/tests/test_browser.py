@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tide.areas.models import Role
 from tide.coordination.models import SupportEpisode
@@ -42,7 +43,7 @@ def test_commissioner_switches_price_year_and_compares_two_pooled_budget_scenari
     sign_in(page, commissioner.username, TEST_PASSWORD)
     page.get_by_role("link", name="Finance").first.click()
     page.get_by_role("link", name="Cost report").first.click()
-    assert page.get_by_role("heading", name="Cost of service use before and during support").is_visible()
+    expect(page.get_by_role("heading", name="Cost of service use before and during support")).to_be_visible()
     assert page.get_by_test_id("cohort").inner_text().find("2014/15") > 0
     before = page.get_by_test_id("total-reductions").inner_text()
     screenshot(page, "finance-01-cost-report")
@@ -52,7 +53,7 @@ def test_commissioner_switches_price_year_and_compares_two_pooled_budget_scenari
     assert "2006/07" in page.get_by_test_id("cohort").inner_text()
     after = page.get_by_test_id("total-reductions").inner_text()
     assert after != before  # the same events, priced in older prices, cost less
-    assert page.get_by_role("row", name="Police").get_by_text("Saves").is_visible()
+    expect(page.get_by_role("row", name="Police").get_by_text("Saves")).to_be_visible()
     screenshot(page, "finance-02-cost-report-2006-07")
 
     page.get_by_role("link", name="Pooled budget").first.click()
@@ -60,8 +61,8 @@ def test_commissioner_switches_price_year_and_compares_two_pooled_budget_scenari
     page.get_by_label("Second scenario").select_option(label="Savers pay")
     page.get_by_role("button", name="Compare").click()
     table = page.locator("#comparison")
-    assert table.get_by_role("columnheader", name="Equal thirds").is_visible()
-    assert table.get_by_role("columnheader", name="Savers pay").is_visible()
+    expect(table.get_by_role("columnheader", name="Equal thirds")).to_be_visible()
+    expect(table.get_by_role("columnheader", name="Savers pay")).to_be_visible()
     police = table.get_by_role("row", name="Police")
     assert "£36,000" in police.inner_text()  # 40% of £90,000 under fixed shares
     local = table.get_by_role("row", name="Local Authority – Housing Services")

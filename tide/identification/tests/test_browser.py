@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tide.coordination.models import SupportEpisode
 from tide.identification.services import screening_run
@@ -39,17 +40,17 @@ def test_coordinator_sees_an_arrest_alert_and_why_the_person_is_on_the_list(page
     )
     sign_in(page, coordinator.username, TEST_PASSWORD)
     page.get_by_role("link", name="Alerts").first.click()
-    assert page.get_by_text("Arrest on").is_visible()
-    assert page.get_by_text("Morgan Reyes, who meets Turning the Tide pattern").is_visible()
+    expect(page.get_by_text("Arrest on")).to_be_visible()
+    expect(page.get_by_text("Morgan Reyes, who meets Turning the Tide pattern")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "identification-01-alerts")
     page.get_by_role("button", name="Open Morgan Reyes").click()
-    assert page.get_by_role("heading", name="Morgan Reyes").is_visible()
+    expect(page.get_by_role("heading", name="Morgan Reyes")).to_be_visible()
     section = page.locator("section", has=page.get_by_role("heading", name="Turning the Tide pattern"))
-    assert section.get_by_text("Meets").first.is_visible()
-    assert section.get_by_text("Two or more arrests").is_visible()
-    assert section.get_by_text(f"Arrest, {days_ago(0):%-d %b %Y}").is_visible()
-    assert section.get_by_text(f"Seen sleeping rough, {days_ago(12):%-d %b %Y}").is_visible()
+    expect(section.get_by_text("Meets").first).to_be_visible()
+    expect(section.get_by_text("Two or more arrests")).to_be_visible()
+    expect(section.get_by_text(f"Arrest, {days_ago(0):%-d %b %Y}")).to_be_visible()
+    expect(section.get_by_text(f"Seen sleeping rough, {days_ago(12):%-d %b %Y}")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "identification-02-why")
     page.get_by_role("link", name="Alerts").first.click()
@@ -69,7 +70,7 @@ def test_list_pages_are_accessible_and_fit_a_phone(page, phone_page, coordinator
         page.goto(path)
         assert axe_violations(page) == [], path
     page.goto("/identification/list/")
-    assert page.get_by_role("link", name="Morgan Reyes").is_visible()
+    expect(page.get_by_role("link", name="Morgan Reyes")).to_be_visible()
     screenshot(page, "identification-03-list")
     sign_in(phone_page, coordinator.username, TEST_PASSWORD)
     phone_page.goto("/identification/list/")
@@ -93,7 +94,7 @@ def test_administrator_pages_are_accessible(page, area, on_the_list):
     page.goto("/identification/definitions/turning_the_tide/edit")
     page.get_by_label("Criteria a person must meet").fill("9")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "identification-04-definition-error")
 
@@ -105,11 +106,11 @@ def test_coordinator_records_an_ndt_without_javascript(browser, live_server, coo
     page = context.new_page()
     sign_in(page, coordinator.username, TEST_PASSWORD)
     page.goto(f"/identification/people/{person.pk}/ndt")
-    assert page.get_by_text("South West London and St George's Mental Health NHS Trust").first.is_visible()
+    expect(page.get_by_text("South West London and St George's Mental Health NHS Trust").first).to_be_visible()
     page.get_by_label("Date of the assessment").fill("")
     page.get_by_role("button", name="Save assessment").click()
-    assert page.get_by_text("There is a problem").is_visible()
-    assert page.get_by_role("link", name="Enter the date of the assessment.").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="Enter the date of the assessment.")).to_be_visible()
     page.get_by_label("Date of the assessment").fill(days_ago(1).strftime("%d/%m/%Y"))
     for label, value in [
         ("Engagement with frontline services", "3"),
@@ -125,7 +126,7 @@ def test_coordinator_records_an_ndt_without_javascript(browser, live_server, coo
     ]:
         page.get_by_label(label, exact=True).select_option(value)
     page.get_by_role("button", name="Save assessment").click()
-    assert page.get_by_text("NDT assessment recorded.").is_visible()
-    assert page.get_by_role("cell", name="31", exact=True).is_visible()
+    expect(page.get_by_text("NDT assessment recorded.")).to_be_visible()
+    expect(page.get_by_role("cell", name="31", exact=True)).to_be_visible()
     screenshot(page, "identification-05-ndt-history")
     context.close()

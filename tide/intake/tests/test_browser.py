@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tide.areas.models import Role
 from tide.intake.tests.extracts import POLICE_ROWS, acute_csv, police_csv
@@ -27,33 +28,33 @@ def test_analyst_fixes_a_refused_extract_reviews_a_pair_and_sees_one_timeline(pa
     bad = tmp_path / "custody.csv"
     bad.write_bytes(police_csv([POLICE_ROWS[0].replace("2026-01-10", "2026-01-40"), *POLICE_ROWS[1:]]))
     _upload(page, "Tideford Police", bad)
-    assert page.get_by_role("heading", name="File refused: nothing was recorded").is_visible()
-    assert page.get_by_role("cell", name="“2026-01-40” is not a date in the form YYYY-MM-DD.").is_visible()
+    expect(page.get_by_role("heading", name="File refused: nothing was recorded")).to_be_visible()
+    expect(page.get_by_role("cell", name="“2026-01-40” is not a date in the form YYYY-MM-DD.")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "intake-01-refused")
 
     good = tmp_path / "custody-fixed.csv"
     good.write_bytes(police_csv())
     _upload(page, "Tideford Police", good)
-    assert page.get_by_role("heading", name="File accepted").is_visible()
+    expect(page.get_by_role("heading", name="File accepted")).to_be_visible()
     hospital = tmp_path / "hospital.csv"
     hospital.write_bytes(acute_csv())
     _upload(page, "Tideford Hospital", hospital)
-    assert page.get_by_role("heading", name="File accepted").is_visible()
+    expect(page.get_by_role("heading", name="File accepted")).to_be_visible()
     screenshot(page, "intake-02-accepted")
 
     page.get_by_role("link", name="review queue").click()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Bernadette Holloway and Bernadette Holloway").click()
-    assert page.get_by_role("heading", name="Are these the same person?").is_visible()
-    assert page.get_by_role("row", name="Date of birth").get_by_text("Differs").is_visible()
+    expect(page.get_by_role("heading", name="Are these the same person?")).to_be_visible()
+    expect(page.get_by_role("row", name="Date of birth").get_by_text("Differs")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "intake-03-pair")
     page.get_by_label("Yes, the same person: link them").check()
     page.get_by_role("button", name="Save decision").click()
     page.wait_for_load_state()
 
-    assert page.get_by_text("Linked: the two records are now one person.").is_visible()
+    expect(page.get_by_text("Linked: the two records are now one person.")).to_be_visible()
     if page.get_by_role("heading", name="You cannot see this record").is_visible():
         # A data lead has no working relationship with the person: the access rules ask for a reason.
         page.get_by_role("link", name="Break the glass").click()
@@ -61,10 +62,10 @@ def test_analyst_fixes_a_refused_extract_reviews_a_pair_and_sees_one_timeline(pa
         page.get_by_role("button", name="Break the glass and open the record").click()
         page.wait_for_load_state()
     timeline = page.locator("main")
-    assert timeline.get_by_text("Tideford Police").first.is_visible()
-    assert timeline.get_by_text("Tideford Hospital").first.is_visible()
-    assert timeline.get_by_text("A&E attendance").first.is_visible()
-    assert timeline.get_by_text("Arrest").first.is_visible()
+    expect(timeline.get_by_text("Tideford Police").first).to_be_visible()
+    expect(timeline.get_by_text("Tideford Hospital").first).to_be_visible()
+    expect(timeline.get_by_text("A&E attendance").first).to_be_visible()
+    expect(timeline.get_by_text("Arrest").first).to_be_visible()
     screenshot(page, "intake-04-linked-person")
 
 

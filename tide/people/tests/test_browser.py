@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from tide.people.models import IdentifierKind
 from tide.people.services import PersonInput, person_create
@@ -35,9 +36,9 @@ def test_coordinator_finds_a_person_by_a_misspelt_name_and_opens_their_page(page
     page.get_by_role("button", name="Search").click()
     screenshot(page, "02-search-results")
     page.get_by_role("link", name="Christina Okonkwo (known as Tina)").click()
-    assert page.get_by_role("heading", name="Christina Okonkwo (known as Tina)").is_visible()
-    assert page.get_by_text("A&E attendance").is_visible()
-    assert page.get_by_text("9434765919").is_visible()
+    expect(page.get_by_role("heading", name="Christina Okonkwo (known as Tina)")).to_be_visible()
+    expect(page.get_by_text("A&E attendance")).to_be_visible()
+    expect(page.get_by_text("9434765919")).to_be_visible()
     screenshot(page, "03-person-page")
 
 
@@ -55,8 +56,8 @@ def test_search_form_errors_are_summarised_and_work_without_javascript(browser, 
     page = context.new_page()
     sign_in(page, coordinator.username, TEST_PASSWORD)
     page.goto("/people/?q=")
-    assert page.get_by_text("There is a problem").is_visible()
-    assert page.get_by_role("link", name="Enter a name or an identifier to search for.").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="Enter a name or an identifier to search for.")).to_be_visible()
     context.close()
 
 
