@@ -171,8 +171,14 @@ def _populate(n_people: int):
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    from tide.coordination.models import SupportEpisode
+
     user = area.users.get(username="bench")
     with_events = list(Person.objects.filter(area=area, service_events__isnull=False).distinct()[:60])
+    for person in with_events:  # the need-to-know gate: the bench user coordinates these people
+        SupportEpisode.objects.get_or_create(
+            person=person, coordinator=user, defaults={"started_on": dt.date(2025, 1, 1)}
+        )
     return user, with_events
 
 
