@@ -100,6 +100,46 @@ def requests_by_agency(area_id: int) -> tuple[list[str], list[str], list[list[in
     return agencies, columns, [counts[a] for a in agencies]
 
 
+@dataclass(frozen=True)
+class WaitingFigure:
+    agency: str
+    answered: str  # the count of answered requests, after disclosure control
+    median_days: str  # the median days from request to answer, or the policy's symbol
+
+
+def median_days_to_answer(*, area_id: int) -> list[WaitingFigure]:
+    """Per agency, the median days from a request to its answer (offer, involvement or decline).
+
+    A median resting on a count the policy would hide is itself hidden, so a small agency's few
+    requests cannot be recovered from it.
+    """
+    import statistics as stats
+
+    from tide.coordination.models import ServiceInvolvement
+
+    policy = disclosure_policy()
+    days: dict[str, list[int]] = {}
+    rows = ServiceInvolvement.objects.filter(agency__area_id=area_id).values_list(
+        "agency__name", "requested_on", "offered_on", "involved_on", "declined_on"
+    )
+    for agency, requested_on, *answers in rows:
+        answered_on = min((d for d in answers if d is not None), default=None)
+        if answered_on is not None:
+            days.setdefault(agency, []).append((answered_on - requested_on).days)
+    figures = []
+    for agency in sorted(days):
+        n = len(days[agency])
+        hidden = policy.suppress_from <= n <= policy.suppress_to
+        figures.append(
+            WaitingFigure(
+                agency=agency,
+                answered=policy.symbol if hidden else str(policy.round(n)),
+                median_days=policy.symbol if hidden else f"{stats.median(days[agency]):g}",
+            )
+        )
+    return figures
+
+
 def published_tables(*, area_id: int) -> list[PublishedTable]:
     policy = disclosure_policy()
     tables = []

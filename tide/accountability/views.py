@@ -20,7 +20,7 @@ from tide.accountability.forms import (
     TriageForm,
 )
 from tide.accountability.models import InquiryStatus, SarStatus
-from tide.accountability.statistics import published_tables
+from tide.accountability.statistics import median_days_to_answer, published_tables
 from tide.areas.models import Agency, Area, Role
 from tide.core.access import PUBLIC, access, policy_table
 from tide.core.forms import GovukForm
@@ -109,7 +109,9 @@ def inquiry_published(request: HttpRequest, reference: str) -> HttpResponse:
 def statistics(request: HttpRequest) -> HttpResponse:
     area = _public_area(request)
     return render(
-        request, "accountability/statistics.html", {"area": area, "tables": published_tables(area_id=area.pk)}
+        request,
+        "accountability/statistics.html",
+        {"area": area, "tables": published_tables(area_id=area.pk), "waiting": median_days_to_answer(area_id=area.pk)},
     )
 
 

@@ -45,6 +45,42 @@ def test_published_figures_show_declines_by_agency_and_reason(client, area):
     assert ">12<" not in page
 
 
+def test_median_days_to_answer_is_published_and_hidden_for_small_counts(client, area):
+    from tide.accountability.statistics import median_days_to_answer
+    from tide.coordination.models import ServiceInvolvement
+    from tide.testing.factories import AgencyFactory
+
+    housing = AgencyFactory(area=area, name="Housing Options", code="housing", sector="housing")
+    mental_health = AgencyFactory(area=area, name="Mental Health Trust", code="mh", sector="mental_health")
+    for i in range(11):  # answered after 1..11 days: median 6
+        ServiceInvolvement.objects.create(
+            person=PersonFactory(area=area),
+            agency=housing,
+            service="hostel",
+            status="offered",
+            requested_on=dt.date(2026, 1, 1),
+            offered_on=dt.date(2026, 1, 2 + i),
+        )
+    for _ in range(3):  # too few to publish
+        ServiceInvolvement.objects.create(
+            person=PersonFactory(area=area),
+            agency=mental_health,
+            service="mh_assessment",
+            status="offered",
+            requested_on=dt.date(2026, 1, 1),
+            offered_on=dt.date(2026, 1, 30),
+        )
+    ServiceInvolvement.objects.create(  # still waiting: not an answer
+        person=PersonFactory(area=area), agency=housing, service="hostel", requested_on=dt.date(2026, 1, 1)
+    )
+    figures = {f.agency: f for f in median_days_to_answer(area_id=area.pk)}
+    assert (figures["Housing Options"].answered, figures["Housing Options"].median_days) == ("10", "6")
+    assert (figures["Mental Health Trust"].answered, figures["Mental Health Trust"].median_days) == ("*", "*")
+    page = client.get("/statistics/").content.decode()
+    assert "Median days to answer" in page
+    assert ">29<" not in page
+
+
 def test_statistics_page_with_no_area_is_404(client, db):
     assert client.get("/statistics/").status_code == 404
 
