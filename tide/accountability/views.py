@@ -23,7 +23,7 @@ from tide.accountability.models import InquiryStatus, SarStatus
 from tide.accountability.statistics import median_days_to_answer, published_tables
 from tide.areas.models import Agency, Area, Role
 from tide.core.access import PUBLIC, access, policy_table
-from tide.core.forms import GovukForm
+from tide.core.forms import add_validation_error
 from tide.people.models import Person
 from tide.people.selectors import person_get_for, person_list_for, person_search
 
@@ -32,14 +32,6 @@ PRIVACY = {Role.PRIVACY_OFFICER}
 SAR_ROLES = {Role.PRIVACY_OFFICER, Role.ACCOUNTABLE_OFFICER}
 POLICY_ROLES = {Role.PRIVACY_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR, Role.ACCOUNTABLE_OFFICER}
 BREAK_GLASS_ROLES = {Role.COORDINATOR, Role.PRACTITIONER, Role.TEAM_MANAGER}
-
-
-def _apply_errors(form: GovukForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _public_area(request: HttpRequest) -> Area:
@@ -79,7 +71,7 @@ def inquiry_ask(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "Too many inquiries have been sent from your connection in the last hour. Try later.")
             return render(request, "accountability/inquiry_ask.html", {"form": form, "area": area}, status=429)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             request.session["inquiry_sent"] = {"reference": inquiry.reference, "due_on": inquiry.due_on.isoformat()}
             return redirect("accountability:inquiry-sent")
@@ -167,7 +159,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"Inquiry {inquiry.reference} triaged.")
             return redirect("accountability:inquiry-detail", pk=inquiry.pk)
@@ -200,7 +192,7 @@ def inquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Response saved. Check the public version, then publish it.")
             return redirect("accountability:inquiry-detail", pk=inquiry.pk)
@@ -238,7 +230,7 @@ def break_glass(request: HttpRequest, person_pk: int) -> HttpResponse:
         try:
             services.break_glass_open(person=person, reason=form.cleaned_data["reason"], actor=request.user)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.info(request, "You have broken the glass. The privacy officer has been told.")
             return redirect("people:detail", pk=person.pk)
@@ -270,7 +262,7 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
                 grant=grant, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"], actor=request.user
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Review recorded.")
             return redirect("accountability:break-glass-list")
@@ -319,7 +311,7 @@ def sar_list(request: HttpRequest) -> HttpResponse:
             try:
                 sar = services.sar_log(person=person, received_on=form.cleaned_data["received_on"], actor=request.user)
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_validation_error(form, error)
             else:
                 messages.success(request, f"Request logged. It is due by {sar.due_on:%d %B %Y}.")
                 return redirect("accountability:sar-detail", pk=sar.pk)

@@ -28,6 +28,7 @@ from tide.coordination.models import (
     ServiceInvolvement,
 )
 from tide.core.access import access
+from tide.core.forms import add_validation_error
 from tide.people.models import Person
 from tide.people.selectors import person_get_for, person_list_for, person_search
 
@@ -36,14 +37,6 @@ VIEW_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
 HOME_ROLES = {Role.COORDINATOR, Role.TEAM_MANAGER}
 OFFICER_ROLES = {Role.ACCOUNTABLE_OFFICER, Role.TEAM_MANAGER}
 NEED_TO_KNOW = "Need-to-know: a relationship with the person (coordination, referral, involvement) or break-glass"
-
-
-def _apply(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _area_id(request: HttpRequest) -> int | None:
@@ -92,7 +85,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.referral_create(person=person, actor=request.user, **data)
         except ValidationError as error:
-            _apply(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"Referral of {person.display_name} sent to the multi-agency group.")
             return _to_person(person)
@@ -139,7 +132,7 @@ def _person_form_view(
         try:
             result = save(person=person, episode=episode, data=form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_validation_error(form, error)
         else:
             warning = getattr(result, "warning", "")
             messages.success(request, success.format(person=person.display_name))
@@ -233,7 +226,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "A new version of the plan has been saved; earlier versions are kept.")
             return _to_person(person)
@@ -289,7 +282,7 @@ def service_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.service_update(involvement=row, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"{row.get_service_display()} updated.")
             return _to_person(person)
@@ -336,7 +329,7 @@ def safeguarding_decide(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.safeguarding_decide(concern=concern, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"Decision recorded: {concern.get_decision_display()}.")
             return _to_person(person)
@@ -389,7 +382,7 @@ def assessment_outcome(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"Assessment outcome: {row.get_outcome_display()}.")
             return _to_person(person)
@@ -458,7 +451,7 @@ def death_review(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.death_review_complete(review=review, findings=form.cleaned_data["findings"], actor=request.user)
         except ValidationError as error:
-            _apply(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "The review is complete.")
             return _to_person(person)
@@ -562,7 +555,7 @@ def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"Decision on {referral.person.display_name} recorded.")
             return redirect("coordination:meeting", pk=meeting.pk)
@@ -600,7 +593,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_create(area=meeting.area, meeting=meeting, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Action recorded.")
             return redirect("coordination:meeting", pk=meeting.pk)

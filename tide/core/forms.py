@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -58,3 +59,12 @@ class GovukForm(forms.Form):
             for error in errors:
                 items.append({"href": href, "text": str(error)})
         return items
+
+
+def add_validation_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: on its field when it names one, else on the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tide.areas.models import Area, Role
 from tide.core.access import access
+from tide.core.forms import add_validation_error
 from tide.finance import pooling, selectors, services, sib
 from tide.finance.forms import (
     CompareForm,
@@ -52,14 +53,6 @@ def _area(request: HttpRequest) -> Area:
 
 def _not_loaded(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/not_loaded.html", status=503)
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @dataclass(frozen=True)
@@ -219,7 +212,7 @@ def unit_cost_create(request: HttpRequest) -> HttpResponse:
         try:
             cost = services.unit_cost_create_local(area=area, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"Local cost {cost.code} added.")
             return redirect("finance:unit-cost", pk=cost.pk)
@@ -252,7 +245,7 @@ def edition_import(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"{edition.name}: {edition.costs.count()} cost lines imported.")
             return redirect("finance:library")
@@ -291,7 +284,7 @@ def deflators_import(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"{series.name} is now used for uprating.")
             return redirect("finance:deflators")
@@ -409,7 +402,7 @@ def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
                     bearer_level_2=data["bearer_level_2"],
                 )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "The price map has been updated.")
             return redirect("finance:price-map")
@@ -632,7 +625,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, f"Scenario {scenario.name} saved.")
             return redirect("finance:pooled")
@@ -684,7 +677,7 @@ def rate_card_edit(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "The rate card has been changed. Claims already made keep their amounts.")
             return redirect("finance:outcomes")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access
+from tide.core.forms import add_validation_error
 from tide.core.jobs import job_enqueue
 from tide.linkage import selectors
 from tide.linkage.forms import DecisionForm, KnownSearchForm, SplitForm, ThresholdForm
@@ -18,14 +19,6 @@ from tide.linkage.services import candidate_decide, link_undo, model_thresholds_
 REVIEW_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER}
 MODEL_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER, Role.COMMISSIONER, Role.AUDITOR, Role.PRIVACY_OFFICER}
 SEARCH_ROLES = FRONTLINE_ROLES | {Role.ADMINISTRATOR}
-
-
-def _errors_to(form: DecisionForm | SplitForm | ThresholdForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _agreement(label: str, a: object, b: object) -> str:
@@ -58,7 +51,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _errors_to(form, error)
+            add_validation_error(form, error)
         else:
             decision = form.cleaned_data["decision"]
             text = {
@@ -111,7 +104,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             person = record_split(record=source, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _errors_to(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "The record is split into a person of its own and will stay split.")
             return redirect("people:detail", pk=person.pk)
@@ -159,7 +152,7 @@ def model_page(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
             except ValidationError as error:
-                _errors_to(form, error)
+                add_validation_error(form, error)
             else:
                 messages.success(request, "Thresholds saved. They apply to records linked from now on.")
                 return redirect("linkage:model")

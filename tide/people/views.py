@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access, filter_sensitive
+from tide.core.forms import add_validation_error
 from tide.core.timeline import timeline_for
 from tide.people.forms import IdentifierForm, PersonForm, PersonSearchForm
 from tide.people.models import IdentifierKind
@@ -17,14 +18,6 @@ from tide.people.services import PersonInput, identifier_add, person_create
 SEARCH_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.PRIVACY_OFFICER}
 RECORD_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.PRIVACY_OFFICER}
 EDIT_ROLES = FRONTLINE_ROLES
-
-
-def _apply_errors(form: PersonForm | IdentifierForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @access(roles=SEARCH_ROLES)
@@ -67,7 +60,7 @@ def create(request: HttpRequest) -> HttpResponse:
             if hasattr(error, "error_dict") and "value" in error.error_dict:
                 form.add_error("nhs_number", error.error_dict["value"])
             else:
-                _apply_errors(form, error)
+                add_validation_error(form, error)
         else:
             messages.success(request, f"{person.display_name} has been added to the register.")
             return redirect("people:detail", pk=person.pk)
@@ -89,7 +82,7 @@ def identifier_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, "Identifier added.")
             return redirect("people:detail", pk=person.pk)
