@@ -105,8 +105,8 @@ def _noise() -> dict[str, float]:
         "nhs_missing": 0.10,  # NHS number absent at A&E
         "duplicate_record": 0.08,  # person has a second record at the same agency
         "dat_initials_only": 0.30,  # DAT records with initials + DOB only
-        "outreach_no_surname": 0.60,
-        "outreach_no_dob": 0.70,  # estimated age / birth year instead of DOB
+        "outreach_no_surname": 0.60,  # at the first contact; divided by the number of contacts
+        "outreach_no_dob": 0.70,  # estimated age / birth year instead of DOB; likewise
     }
 
 

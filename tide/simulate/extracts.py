@@ -280,12 +280,15 @@ def build_extracts(
     # Outreach: first name or nickname; surname often unknown; an estimated age, not a DOB.
     age_first = np.floor((first_day[np.searchsorted(upair, urec // 2)] - dob_true) / 365.25)
     est_age = np.rint(age_first + rng.normal(0, 4, nr)).astype(np.int64)
-    no_dob = outreach & ((u[:, 14] < nz["outreach_no_dob"]) | ~dob_ok)
+    # Outreach learns who someone is as contacts build up: the chance that a detail is still unknown
+    # is the configured first-contact rate divided by the record's number of contacts.
+    contacts = np.bincount(rec_inv, minlength=nr)
+    no_dob = outreach & ((u[:, 14] < nz["outreach_no_dob"] / contacts) | ~dob_ok)
     ident["estimated_age"] = est_age
     ident["birth_year"] = y + np.where(rng.random(nr) < 0.3, rng.integers(-2, 3, nr), 0)
     ident["name"] = ident["given_name"]
     age_kind = rng.random(nr) < 0.7  # estimated age (70%) or a birth year (30%)
-    no_surname = outreach & (u[:, 15] < nz["outreach_no_surname"])
+    no_surname = outreach & (u[:, 15] < nz["outreach_no_surname"] / contacts)
 
     # Rows.
     agency_names = np.array(AGENCIES, dtype=object)

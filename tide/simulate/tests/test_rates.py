@@ -129,10 +129,19 @@ def test_noise_flags_are_visible_in_the_extracts() -> None:
     assert abs(acute["nhs_number"].isna().mean() - area.config.noise["nhs_missing"]) < 0.03
 
 
-def test_outreach_records_mostly_lack_a_date_of_birth_and_surname() -> None:
-    o = demo_area().extracts["outreach"].drop_duplicates("record_ref")
-    assert 0.6 < o["date_of_birth"].isna().mean() < 0.85
-    assert 0.5 < o["family_name"].isna().mean() < 0.75
+def test_outreach_knows_less_about_people_it_has_seen_less() -> None:
+    area = demo_area()
+    events = area.extracts["outreach"]
+    o = events.drop_duplicates("record_ref").set_index("record_ref")
+    contacts = events.groupby("record_ref").size().reindex(o.index)
+    nz = area.config.noise
+    missing = nz["missing"]
+    expected_no_dob = (nz["outreach_no_dob"] / contacts + missing - nz["outreach_no_dob"] / contacts * missing).mean()
+    assert abs(o["date_of_birth"].isna().mean() - expected_no_dob) < 0.04
+    assert abs(o["family_name"].isna().mean() - (nz["outreach_no_surname"] / contacts).mean()) < 0.04
+    once = contacts == 1
+    assert 0.5 < o.loc[once, "date_of_birth"].isna().mean() < 0.9
+    assert o.loc[contacts >= 10, "family_name"].isna().mean() < 0.12
     assert ((o["estimated_age"].notna()) | (o["birth_year"].notna()) | o["date_of_birth"].notna()).all()
 
 
