@@ -6,6 +6,7 @@ Django. Results are fully fetched before the next query (DuckDB 2 requires it).
 
 from __future__ import annotations
 
+import copy
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,8 @@ from splink import DuckDBAPI, Linker
 from tide.linkage import model
 from tide.linkage.normalise import COLUMNS
 
+# DuckDB spills to disk beyond this, so that linking a whole area stays within a modest server.
+MEMORY_LIMIT = "3GB"
 PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
 
 
@@ -62,6 +65,7 @@ _frame = typed
 def _api() -> DuckDBAPI:
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     return DuckDBAPI(connection=con)
 
 
@@ -83,16 +87,61 @@ def _pairs(sdf: Any) -> pd.DataFrame:
     return df
 
 
+EM_SAMPLE = 200_000
+
+
 def train(df: pd.DataFrame, *, seed: int = 42, max_pairs: float = 2e6) -> dict[str, Any]:
-    """Estimate the prior, u (random sampling) and m (EM on two blockings) from the records."""
+    """Estimate the prior and u from all the records; m by EM on two blockings of a sample of them.
+
+    The prior and u depend on how many records there are, so they use all of them; m (how records
+    of the same person differ) does not, so EM runs on at most :data:`EM_SAMPLE` records.
+    """
     api = _api()
     linker, _ = _linker(api, [df], model.settings(), ["records"], validate=True)
     linker.training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    proportion = min(1.0, max(0.05, 200_000 / max(len(df), 1)))
+    trained = dict(linker.misc.save_model_to_json())
+    sample = df.sample(n=EM_SAMPLE, random_state=seed) if len(df) > EM_SAMPLE else df
+    em, sdfs = _linker(_api(), [sample], copy.deepcopy(trained), ["sample"])
     for rule in ("l.dob = r.dob", "l.surname = r.surname and l.first_name_canon = r.first_name_canon"):
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, record_sample_proportion=proportion)
-    return dict(linker.misc.save_model_to_json())
+        em.training.estimate_parameters_using_expectation_maximisation(rule)
+    learnt = dict(em.misc.save_model_to_json())
+    learnt["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
+    return _estimate_year_only_levels(sdfs[0], learnt)
+
+
+_YEAR_ONLY_RULE = (
+    "l.surname = r.surname and l.first_name_canon = r.first_name_canon and (l.dob is null or r.dob is null)"
+)
+
+
+def _estimate_year_only_levels(records: Any, trained: dict[str, Any]) -> dict[str, Any]:
+    """Re-estimate m for the birth comparison's year-only levels from pairs where one side has no full date.
+
+    Such pairs are too rare in the main EM blocks for their m values to be identified there, and the
+    accuracy of an estimated age is what matters. EM on names-agree pairs with a year-only side gives
+    the distribution of year differences among matches; it is scaled by the share of pairs that are
+    year-only (the sum of those levels' u values), so that m and u stay on the same footing.
+    """
+    birth = next(c for c in trained["comparisons"] if c["output_column_name"] == "birth")
+    levels = birth["comparison_levels"]
+    year_only = [i for i, level in enumerate(levels) if level.get("label_for_charts", "").startswith("Year only")]
+    year_only.append(len(levels) - 1)  # the else level: year-only pairs more than five years apart
+    if any(levels[i].get("u_probability") is None for i in year_only):
+        return trained
+    sub = Linker(records, copy.deepcopy(trained), log_level=logging.WARNING, validate_settings=False)
+    sub.training.estimate_parameters_using_expectation_maximisation(
+        _YEAR_ONLY_RULE, fix_probability_two_random_records_match=True
+    )
+    refit = dict(sub.misc.save_model_to_json())
+    refit_levels = next(c for c in refit["comparisons"] if c["output_column_name"] == "birth")["comparison_levels"]
+    observed = [refit_levels[i].get("m_probability") for i in year_only]
+    if any(m is None for m in observed) or sum(observed) <= 0:
+        return trained
+    share = sum(levels[i]["u_probability"] for i in year_only)
+    for i, m in zip(year_only, observed, strict=True):
+        levels[i]["m_probability"] = max(share * m / sum(observed), 1e-9)
+    return trained
 
 
 def predict_all(df: pd.DataFrame, trained: dict[str, Any], *, threshold: float) -> pd.DataFrame:

@@ -8,12 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jellyfish
+import numpy as np
+import pandas as pd
+from nicknames import NickNamer
 
-# Common English short forms and the formal name they stand for (lower case).
+# Short forms common in Britain and the formal name they stand for (lower case), used first; the
+# hand-curated ``nicknames`` package (Apache-2.0, about 1,400 names) supplies the rest.
 NICKNAMES: dict[str, str] = {
     "bill": "william", "billy": "william", "will": "william", "liam": "william", "willie": "william",
     "bob": "robert", "bobby": "robert", "rob": "robert", "robbie": "robert", "bert": "robert",
@@ -49,13 +53,17 @@ NICKNAMES: dict[str, str] = {
     "nate": "nathan", "ollie": "oliver", "olly": "oliver", "seb": "sebastian", "theo": "theodore",
     "toby": "tobias", "wes": "wesley", "shaz": "sharon", "kaz": "karen", "baz": "barry",
     "bernie": "bernadette", "rosie": "rosemary", "babs": "barbara", "lil": "lilian", "connie": "constance",
+    "caz": "caroline", "loz": "lauren", "shell": "michelle", "bev": "beverley", "gem": "gemma", "stace": "stacey",
+    "kasia": "katarzyna", "tomek": "tomasz", "magda": "magdalena", "sasha": "aleksandr", "krzys": "krzysztof",
 }  # fmt: skip
+_NICKNAMER = NickNamer()
 
 PLACEHOLDER_DOBS = frozenset({dt.date(1900, 1, 1), dt.date(1901, 1, 1), dt.date(1800, 1, 1)})
 COLUMNS = (
     "unique_id",
     "first_name",
     "first_name_canon",
+    "first_name_forms",
     "first_name_sound",
     "surname",
     "surname_sound",
@@ -92,8 +100,26 @@ def first_token(name: str | None) -> str | None:
 
 
 def canonical_first_name(name: str | None) -> str | None:
+    """One formal name for a first name, for blocking: ours, else the package's first, else the name."""
     token = first_token(name)
-    return NICKNAMES.get(token, token) if token else None
+    if not token:
+        return None
+    if token in NICKNAMES:
+        return NICKNAMES[token]
+    formal = _NICKNAMER.canonicals_of(token)
+    return min(formal) if formal else token
+
+
+def name_forms(name: str | None) -> list[str] | None:
+    """The first name and every formal name it may be short for: two names that share a form may be
+    the same person's (Sammy and Samantha, Kate and Katherine)."""
+    token = first_token(name)
+    if not token:
+        return None
+    forms = {token, *_NICKNAMER.canonicals_of(token)}
+    if token in NICKNAMES:
+        forms.add(NICKNAMES[token])
+    return sorted(forms)
 
 
 def sound(name: str | None) -> str | None:
@@ -160,6 +186,7 @@ def linkage_row(unique_id: int, fields: Mapping[str, Any], *, today: dt.date) ->
         "unique_id": unique_id,
         "first_name": first_token(first),
         "first_name_canon": canonical_first_name(first),
+        "first_name_forms": name_forms(first),
         "first_name_sound": sound(canonical_first_name(first)),
         "surname": surname,
         "surname_sound": sound(surname.replace(" ", "") if surname else None),
@@ -176,3 +203,64 @@ def linkage_row(unique_id: int, fields: Mapping[str, Any], *, today: dt.date) ->
 
 def linkage_rows(items: Iterable[tuple[int, Mapping[str, Any]]], *, today: dt.date) -> list[dict[str, Any]]:
     return [linkage_row(uid, fields, today=today) for uid, fields in items]
+
+
+def _per_value(values: Any, fn: Callable[[Any], Any]) -> np.ndarray:
+    """``fn`` applied once per distinct value (blanks once), spread back over the rows."""
+    series = pd.Series(values, dtype=object)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [fn(u) for u in uniques]
+    results[-1] = fn(None)
+    return results[codes]  # code -1 (blank) takes the last element
+
+
+def linkage_frame(unique_ids: Any, fields: pd.DataFrame, *, today: dt.date) -> pd.DataFrame:
+    """:func:`linkage_row` for many records at once: the same columns, computed once per distinct value.
+
+    ``fields`` has any of the identity columns :func:`linkage_row` reads, one row per record.
+    """
+    n = len(fields)
+
+    def column(name: str) -> Any:
+        return fields[name].to_numpy(dtype=object) if name in fields else np.full(n, None, dtype=object)
+
+    def given(value: Any) -> tuple[Any, ...]:
+        first = clean_name(value)
+        canon = canonical_first_name(first)
+        return first_token(first), canon, name_forms(first), sound(canon)
+
+    def family(value: Any) -> tuple[Any, ...]:
+        surname = clean_name(value)
+        return surname, sound(surname.replace(" ", "") if surname else None)
+
+    def birth(value: Any) -> tuple[Any, ...]:
+        dob = clean_dob(value, today=today)
+        return (dob.isoformat(), swapped(dob), dob.year) if dob else (None, None, None)
+
+    def postcode(value: Any) -> tuple[Any, ...]:
+        cleaned = clean_postcode(value)
+        return cleaned, cleaned.split(" ")[0] if cleaned else None
+
+    def year(value: Any) -> int | None:
+        return int(float(value)) if present(value) else None
+
+    out: dict[str, Any] = {"unique_id": np.asarray(unique_ids, dtype="int64")}
+    for names, fn, source in (
+        (("first_name", "first_name_canon", "first_name_forms", "first_name_sound"), given, "given_name"),
+        (("surname", "surname_sound"), family, "family_name"),
+        (("dob", "dob_swapped", "dob_year"), birth, "date_of_birth"),
+        (("postcode", "postcode_district"), postcode, "postcode"),
+    ):
+        parts = _per_value(column(source), fn)
+        for i, name in enumerate(names):
+            out[name] = np.array([p[i] for p in parts], dtype=object)
+    stated = _per_value(column("birth_year"), year)
+    estimated = _per_value(column("estimated_age"), year)
+    out["birth_year"] = [
+        d if d is not None else (s if s is not None else (today.year - a if a is not None else None))
+        for d, s, a in zip(out.pop("dob_year"), stated, estimated, strict=True)
+    ]
+    for name in ("nhs_number", "pnc_id", "prison_number"):
+        out[name] = _per_value(column(name), clean_identifier)
+    return pd.DataFrame(out, columns=list(COLUMNS))
