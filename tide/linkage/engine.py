@@ -69,14 +69,41 @@ def _api() -> DuckDBAPI:
     return DuckDBAPI(connection=con)
 
 
+# Columns whose exact-match weight depends on how common the value is (model.py's TF levels).
+TF_COLUMNS = ("first_name", "surname")
+TermFrequencies = dict[str, dict[str, float]]
+
+
+def term_frequencies(frame: pd.DataFrame) -> TermFrequencies:
+    """How common each first name and surname is among ``frame``'s records (a share of those with one)."""
+    return {c: {str(k): float(v) for k, v in frame[c].value_counts(normalize=True).items()} for c in TF_COLUMNS}
+
+
 def _linker(
-    api: DuckDBAPI, frames: list[pd.DataFrame], settings: Any, names: list[str], *, validate: bool = False
+    api: DuckDBAPI,
+    frames: list[pd.DataFrame],
+    settings: Any,
+    names: list[str],
+    *,
+    validate: bool = False,
+    tf: TermFrequencies | None = None,
 ) -> tuple[Linker, list[Any]]:
-    sdfs = [api.register(_frame(f), dataset_display_name=n) for f, n in zip(frames, names, strict=True)]
+    """A linker over ``frames``. Term frequencies come from ``tf`` (the population) when given;
+    otherwise Splink counts them in the frames themselves, which is right only for a whole population."""
+    typed_frames = [_frame(f) for f in frames]
+    sdfs = [api.register(f, dataset_display_name=n) for f, n in zip(typed_frames, names, strict=True)]
     # Settings are validated when the model is trained; a trained model is not re-validated per batch.
     linker = Linker(
         sdfs[0] if len(sdfs) == 1 else sdfs, settings, log_level=logging.WARNING, validate_settings=validate
     )
+    if tf is not None:
+        for column in TF_COLUMNS:
+            known = tf.get(column, {})
+            rare = min(known.values(), default=1.0)  # a value the population has not shown: as rare as the rarest
+            values = pd.unique(pd.concat([f[column] for f in typed_frames]).dropna())
+            lookup = pd.DataFrame({column: values, f"tf_{column}": [known.get(v, rare) for v in values]})
+            table = api.register(lookup, dataset_display_name=f"tf_{column}_lookup")
+            linker.table_management.register_term_frequency_lookup(table, column)
     return linker, sdfs
 
 
@@ -105,9 +132,22 @@ def train(df: pd.DataFrame, *, seed: int = 42, max_pairs: float = 2e6) -> dict[s
     em, sdfs = _linker(_api(), [sample], copy.deepcopy(trained), ["sample"])
     for rule in ("l.dob = r.dob", "l.surname = r.surname and l.first_name_canon = r.first_name_canon"):
         em.training.estimate_parameters_using_expectation_maximisation(rule)
-    learnt = dict(em.misc.save_model_to_json())
+    learnt = _floored(dict(em.misc.save_model_to_json()))
     learnt["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
-    return _estimate_year_only_levels(sdfs[0], learnt)
+    return _floored(_estimate_year_only_levels(sdfs[0], learnt))
+
+
+def _floored(trained: dict[str, Any], floor: float = 1e-12) -> dict[str, Any]:
+    """Raise m and u values that EM drove towards zero to a floor, so they stay representable.
+
+    A level a data set never shows among matches can reach 1e-306 after EM, which Splink refuses.
+    """
+    for comparison in trained.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            for key in ("m_probability", "u_probability"):
+                if isinstance(level.get(key), float) and level[key] < floor:
+                    level[key] = floor
+    return trained
 
 
 _YEAR_ONLY_RULE = (
@@ -144,21 +184,36 @@ def _estimate_year_only_levels(records: Any, trained: dict[str, Any]) -> dict[st
     return trained
 
 
-def predict_all(df: pd.DataFrame, trained: dict[str, Any], *, threshold: float) -> pd.DataFrame:
+def predict_all(
+    df: pd.DataFrame, trained: dict[str, Any], *, threshold: float, tf: TermFrequencies | None = None
+) -> pd.DataFrame:
     """Every blocked pair within ``df`` scoring at least ``threshold``."""
     api = _api()
-    linker, _ = _linker(api, [df], trained, ["records"])
+    linker, _ = _linker(api, [df], trained, ["records"], tf=tf)
     return _pairs(linker.inference.predict(threshold_match_probability=threshold))[PAIR_COLUMNS]
 
 
-def predict_new(new: pd.DataFrame, known: pd.DataFrame, trained: dict[str, Any], *, threshold: float) -> pd.DataFrame:
-    """Pairs among the new records and between new and known records; never among known ones."""
+def predict_new(
+    new: pd.DataFrame,
+    known: pd.DataFrame,
+    trained: dict[str, Any],
+    *,
+    threshold: float,
+    tf: TermFrequencies | None = None,
+) -> pd.DataFrame:
+    """Pairs among the new records and between new and known records; never among known ones.
+
+    Term frequencies are ``tf`` when given (those of the population the model was trained on), else
+    those of all the records, known and new, in both steps.
+    """
     if new.empty:
         return pd.DataFrame(columns=PAIR_COLUMNS)
-    parts = [predict_all(new, trained, threshold=threshold)] if len(new) > 1 else []
+    if tf is None:
+        tf = term_frequencies(pd.concat([known[list(TF_COLUMNS)], new[list(TF_COLUMNS)]]))
+    parts = [predict_all(new, trained, threshold=threshold, tf=tf)] if len(new) > 1 else []
     if not known.empty:
         api = _api()
-        linker, _ = _linker(api, [new, known], {**trained, "link_type": "link_only"}, ["new", "known"])
+        linker, _ = _linker(api, [new, known], {**trained, "link_type": "link_only"}, ["new", "known"], tf=tf)
         parts.append(_pairs(linker.inference.predict(threshold_match_probability=threshold))[PAIR_COLUMNS])
     parts = [p for p in parts if not p.empty]
     if not parts:
@@ -166,8 +221,13 @@ def predict_new(new: pd.DataFrame, known: pd.DataFrame, trained: dict[str, Any],
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
 
 
-def score_candidates(query: pd.DataFrame, candidates: pd.DataFrame, trained: dict[str, Any]) -> pd.DataFrame:
-    """Score one query record against a few candidate records (every pair, no blocking)."""
+def score_candidates(
+    query: pd.DataFrame, candidates: pd.DataFrame, trained: dict[str, Any], *, tf: TermFrequencies
+) -> pd.DataFrame:
+    """Score one query record against a few candidate records (every pair, no blocking).
+
+    ``tf`` are the population's term frequencies (kept with the model version).
+    """
     if candidates.empty:
         return pd.DataFrame(columns=PAIR_COLUMNS)
     api = _api()
@@ -176,7 +236,7 @@ def score_candidates(query: pd.DataFrame, candidates: pd.DataFrame, trained: dic
         "link_type": "link_only",
         "blocking_rules_to_generate_predictions": [{"blocking_rule": "1=1"}],
     }
-    linker, _ = _linker(api, [query, candidates], settings, ["query", "candidates"])
+    linker, _ = _linker(api, [query, candidates], settings, ["query", "candidates"], tf=tf)
     return _pairs(linker.inference.predict())[PAIR_COLUMNS]
 
 

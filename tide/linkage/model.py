@@ -7,13 +7,16 @@ m and u values are carried separately (:func:`apply_trained_parameters`), never 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-MODEL_NAME = "tide-person-v1"
+MODEL_NAME = "tide-person-v2"
+# The shipped starting parameters (``python -m tide.linkage.default_model`` re-estimates them).
+DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "default_model.json"
 
 # Thresholds on the match probability: at or above UPPER two records are linked automatically;
 # between LOWER and UPPER a person decides in the review queue; below LOWER they stay apart.
@@ -32,9 +35,7 @@ def _first_name() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("first_name"),
             cll.ExactMatchLevel("first_name", term_frequency_adjustments=True),
-            cll.ArrayIntersectLevel("first_name_forms", 1).configure(
-                label_for_charts="Same formal name (nickname)"
-            ),
+            cll.ArrayIntersectLevel("first_name_forms", 1).configure(label_for_charts="Same formal name (nickname)"),
             cll.ExactMatchLevel("first_name_sound").configure(label_for_charts="Sounds alike"),
             cll.CustomLevel('"first_name_l" = "surname_r"').configure(
                 label_for_charts="Given and family names swapped", **_RARE
@@ -116,7 +117,11 @@ def _identifier() -> cl.CustomComparison:
                 cll.DamerauLevenshteinLevel("pnc_id", 1),
                 cll.DamerauLevenshteinLevel("prison_number", 1),
             ).configure(label_for_charts="Identifier one keystroke apart", **_RARE),
-            cll.ElseLevel().configure(label_for_charts="Different identifier"),
+            # Identifiers are sometimes wrong (a neighbour's NHS number, a mis-keyed PNC ID): a
+            # mismatch is strong evidence against, but not a veto. Fixed, as EM would drive it to 0.
+            cll.ElseLevel().configure(
+                label_for_charts="Different identifier", m_probability=0.005, fix_m_probability=True
+            ),
         ],
     )
 

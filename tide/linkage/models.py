@@ -18,6 +18,9 @@ class ModelVersion(models.Model):
     upper = models.FloatField(help_text="Linked automatically at or above this match probability.")
     lower = models.FloatField(help_text="Below this the records stay apart; between, a person decides.")
     placeholder_dobs = models.JSONField(default=list, blank=True)
+    term_frequencies = models.JSONField(
+        default=dict, blank=True, help_text="How common each first name and surname was among the training records."
+    )
     trained_on = models.PositiveIntegerField(default=0, help_text="Records the parameters were estimated from.")
     note = models.TextField(blank=True)
     active = models.BooleanField(default=False)

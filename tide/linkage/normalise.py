@@ -106,6 +106,8 @@ def canonical_first_name(name: str | None) -> str | None:
         return None
     if token in NICKNAMES:
         return NICKNAMES[token]
+    if _NICKNAMER.nicknames_of(token):  # itself a formal name
+        return token
     formal = _NICKNAMER.canonicals_of(token)
     return min(formal) if formal else token
 

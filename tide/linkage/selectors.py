@@ -151,7 +151,7 @@ def known_search(*, user: Any, query: dict[str, Any]) -> list[KnownHit]:
     if version is None or not candidates:
         return []
     frame = pd.DataFrame([linkage_row(c.pk, c.identity(), today=today) for c in candidates])
-    scored = engine.score_candidates(pd.DataFrame([row]), frame, version.trained)
+    scored = engine.score_candidates(pd.DataFrame([row]), frame, version.trained, tf=version.term_frequencies)
     best: dict[int, tuple[float, int]] = {}
     for a, b, p in zip(scored["unique_id_l"], scored["unique_id_r"], scored["match_probability"], strict=True):
         record_id = int(b) if int(a) == 0 else int(a)

@@ -13,7 +13,6 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -39,7 +38,6 @@ from tide.people.models import DobPrecision, IdentifierKind, Person, PersonIdent
 from tide.people.services import PersonInput, people_bulk_create, person_create
 from tide.service_use.models import ServiceEvent
 
-DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "default_model.json"
 IDENTITY_FIELDS = (
     "given_name",
     "family_name",
@@ -128,11 +126,12 @@ def model_active(*, area: Area) -> ModelVersion:
     current = ModelVersion.objects.filter(area=area, active=True).first()
     if current is not None:
         return current
-    shipped = json.loads(DEFAULT_MODEL_PATH.read_text())
+    shipped = json.loads(model.DEFAULT_MODEL_PATH.read_text())
     return ModelVersion.objects.create(
         area=area,
         name=model.MODEL_NAME,
         trained=shipped["trained"],
+        term_frequencies=shipped.get("term_frequencies", {}),
         upper=model.DEFAULT_UPPER,
         lower=model.DEFAULT_LOWER,
         trained_on=shipped.get("trained_on", 0),
@@ -238,6 +237,7 @@ def model_train_on(*, area: Area, frame: pd.DataFrame, actor: Any, progress: Pro
         upper=previous.upper if previous else model.DEFAULT_UPPER,
         lower=previous.lower if previous else model.DEFAULT_LOWER,
         placeholder_dobs=sorted(placeholders),
+        term_frequencies=engine.term_frequencies(frame),
         trained_on=len(frame),
         note="Estimated from the area's own records.",
         active=True,
@@ -347,7 +347,10 @@ def records_link(
     )
     known, new = engine.blank_placeholders(known, placeholders), engine.blank_placeholders(new, placeholders)
     progress(0.2, f"Scoring {len(new):,} new records against {len(known):,} known")
-    pairs = engine.predict_new(new, known, version.trained, threshold=version.lower)
+    # How common a name is: among the area's records once there are more of them than the model was
+    # trained on, until then among the training records (a handful of records would make any name common).
+    tf = None if len(known) + len(new) >= version.trained_on else version.term_frequencies
+    pairs = engine.predict_new(new, known, version.trained, threshold=version.lower, tf=tf)
     blocked = _blocked_pairs(new_records)
     if blocked and not pairs.empty:
         keep = [

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlglot
 from splink import SettingsCreator
@@ -33,7 +34,7 @@ from tide.linkage.normalise import COLUMNS
 # The dialect the model's hand-written SQL is written (and trained) in.
 MODEL_SQL_DIALECT = "duckdb"
 # Spark types of the linkage columns; every other column of COLUMNS is a string.
-SPARK_TYPES = {"unique_id": "bigint", "birth_year": "bigint"}
+SPARK_TYPES = {"unique_id": "bigint", "birth_year": "bigint", "first_name_forms": "array<string>"}
 
 
 def spark_session(
@@ -127,16 +128,21 @@ def spark_settings(trained: dict[str, Any], *, declared: SettingsCreator | None 
 
 def records_frame(spark: Any, df: pd.DataFrame) -> Any:
     """The records of a pandas frame (columns of :data:`COLUMNS`) as a typed Spark DataFrame."""
-    from pyspark.sql.types import LongType, StringType, StructField, StructType
+    from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType
 
+    types = {"bigint": LongType(), "array<string>": ArrayType(StringType())}
     frame = typed(df)
-    schema = StructType([StructField(c, LongType() if c in SPARK_TYPES else StringType(), True) for c in frame.columns])
+    schema = StructType([StructField(c, types.get(SPARK_TYPES.get(c, ""), StringType()), True) for c in frame.columns])
+
+    def value(column: str, v: Any) -> Any:
+        if isinstance(v, list | tuple | np.ndarray):
+            return [str(x) for x in v]
+        if v is None or pd.isna(v):
+            return None
+        return int(v) if SPARK_TYPES.get(column) == "bigint" else str(v)
+
     rows = [
-        tuple(
-            None if pd.isna(v) else (int(v) if c in SPARK_TYPES else str(v))
-            for c, v in zip(frame.columns, row, strict=True)
-        )
-        for row in frame.itertuples(index=False)
+        tuple(value(c, v) for c, v in zip(frame.columns, row, strict=True)) for row in frame.itertuples(index=False)
     ]
     return spark.createDataFrame(rows, schema=schema)
 

@@ -13,7 +13,7 @@ ACUTE_HEADER = '"event_id","record_ref","nhs_number","family_name","given_name",
 ACUTE_ROWS = [
     '"AE00000000001","RTX0000001","9434765919","Okafor","Danny",1984-06-12,"TX1 2AB","ae_attendance",2026-01-20',
     '"AE00000000002","RTX0000001","9434765919","Okafor","Danny",1984-06-12,"TX1 2AB","emergency_admission",2026-04-02',
-    '"AE00000000003","RTX0000002",,"Holloway","Bernadette",1979-12-03,,"ae_attendance",2026-02-14',
+    '"AE00000000003","RTX0000002",,"Holloway","Bernadette",1979-12-13,,"ae_attendance",2026-02-14',
     '"AE00000000004","RTX0000003","9990000018","Nkemelu","Grace",1995-07-30,"TX3 1FF","ae_attendance",2026-05-05',
 ]
 

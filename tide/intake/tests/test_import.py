@@ -102,7 +102,7 @@ def test_a_rejected_pair_is_never_proposed_again_and_a_split_stays_split(police,
     person = record_split(record=danny, actor=analyst, reason="different mother's name in A&E notes")
     # A later file with more events for both records: nothing is re-proposed or re-joined.
     more = [
-        '"AE00000000005","RTX0000002",,"Holloway","Bernadette",1979-12-03,,"ae_attendance",2026-06-14',
+        '"AE00000000005","RTX0000002",,"Holloway","Bernadette",1979-12-13,,"ae_attendance",2026-06-14',
         '"AE00000000006","RTX0000001","9434765919","Okafor","Danny",1984-06-12,"TX1 2AB","ae_attendance",2026-06-20',
     ]
     assert extract_import(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from tide.areas.models import Role
 from tide.intake.services import extract_import
 from tide.intake.tests.extracts import acute_csv, police_csv
+from tide.linkage import model
 from tide.linkage.models import MatchCandidate, ModelVersion, SourceRecord
 from tide.testing.fixtures import make_user
 
@@ -57,7 +58,7 @@ def test_record_page_undo_and_split(analyst_client, linked, analyst):
 
 def test_model_page_shows_version_parameters_and_thresholds_and_admin_can_change_them(analyst_client, linked):
     body = analyst_client.get(reverse("linkage:model")).content.decode()
-    assert "tide-person-v1" in body
+    assert model.MODEL_NAME in body
     assert "Comparison: birth" in body
     response = analyst_client.post(reverse("linkage:model"), {"upper": "0.8", "lower": "0.9"})
     assert "must not be above" in response.content.decode()
