@@ -98,25 +98,9 @@ def synthetic_records(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def linkage_frame(records: pd.DataFrame) -> pd.DataFrame:
-    from tide.linkage.normalise import linkage_row
+    from tide.linkage.normalise import linkage_frame as frame
 
-    cols = [
-        c
-        for c in (
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "birth_year",
-            "estimated_age",
-            "postcode",
-            "nhs_number",
-            "pnc_id",
-            "prison_number",
-        )
-        if c in records
-    ]
-    data = records[cols].to_dict("records")
-    return pd.DataFrame([linkage_row(i + 1, row, today=TODAY) for i, row in enumerate(data)])
+    return frame(np.arange(1, len(records) + 1), records, today=TODAY)
 
 
 # --- metrics ------------------------------------------------------------------------------------

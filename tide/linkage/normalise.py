@@ -256,7 +256,9 @@ def linkage_frame(unique_ids: Any, fields: pd.DataFrame, *, today: dt.date) -> p
     ):
         parts = _per_value(column(source), fn)
         for i, name in enumerate(names):
-            out[name] = np.array([p[i] for p in parts], dtype=object)
+            values = np.empty(n, dtype=object)  # filled element by element: lists must stay elements
+            values[:] = [p[i] for p in parts]
+            out[name] = values
     stated = _per_value(column("birth_year"), year)
     estimated = _per_value(column("estimated_age"), year)
     out["birth_year"] = [

@@ -17,12 +17,13 @@ from typing import Any
 
 import pandas as pd
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
 from tide.core.audit import audit_record
+from tide.core.bulk import insert_rows
 from tide.linkage import engine, model
 from tide.linkage.models import (
     Decision,
@@ -33,7 +34,7 @@ from tide.linkage.models import (
     PersonLink,
     SourceRecord,
 )
-from tide.linkage.normalise import linkage_row, present
+from tide.linkage.normalise import linkage_frame, present
 from tide.people.models import DobPrecision, IdentifierKind, Person, PersonIdentifier
 from tide.people.services import PersonInput, people_bulk_create, person_create
 from tide.service_use.models import ServiceEvent
@@ -157,13 +158,10 @@ def model_thresholds_set(*, version: ModelVersion, upper: float, lower: float, a
 
 
 def _frame(records: Iterable[SourceRecord | dict[str, Any]], today: dt.date) -> pd.DataFrame:
-    rows = []
-    for record in records:
-        if isinstance(record, SourceRecord):
-            rows.append(linkage_row(record.pk, record.identity(), today=today))
-        else:
-            rows.append(linkage_row(record["id"], record, today=today))
-    return engine.typed(pd.DataFrame(rows, columns=list(engine.COLUMNS)))
+    """The linkage frame of records (model instances, or dicts of their fields with ``id``)."""
+    rows = [{"id": r.pk, **r.identity()} if isinstance(r, SourceRecord) else r for r in records]
+    fields = pd.DataFrame(rows, columns=["id", *IDENTITY_FIELDS])
+    return engine.typed(linkage_frame(fields["id"].to_numpy(dtype="int64"), fields, today=today))
 
 
 # The known records of an area as a linkage frame, kept between runs in this process and
@@ -412,19 +410,24 @@ def records_link(
         for rid in (int(a), int(b)):
             if rid in new_records:
                 probability_of[rid] = max(probability_of.get(rid, 0.0), float(p))
-    PersonLink.objects.bulk_create(
-        [
-            PersonLink(
-                record_id=record_id,
-                person_id=person_id,
-                method=LinkMethod.MODEL if record_id in probability_of else LinkMethod.NEW,
-                probability=probability_of.get(record_id),
-                model=version,
-                created_by=created_by,
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    insert_rows(
+        PersonLink,
+        ["record", "person", "method", "probability", "model", "created_by", "created_at", "pinned", "end_reason"],
+        (
+            (
+                record_id,
+                person_id,
+                LinkMethod.MODEL if record_id in probability_of else LinkMethod.NEW,
+                probability_of.get(record_id),
+                version.pk,
+                getattr(created_by, "pk", None),
+                now,
+                False,
+                "",
             )
             for record_id, person_id in assignment.items()
-        ],
-        batch_size=5000,
+        ),
     )
     # The uncertain band (and strong pairs that the grouping left apart) go to review.
     everyone = {**known_person, **assignment}

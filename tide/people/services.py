@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
+from tide.core.bulk import insert_rows
 from tide.core.audit import audit_record
 from tide.people import identifiers as ids
 from tide.people.models import IdentifierKind, NameKey, Person, PersonAlias, PersonIdentifier
@@ -144,20 +145,21 @@ def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, r
 
     Identifiers are trusted to be valid here; callers validate first (the intake room does).
     """
-    people = Person.objects.bulk_create([_build_person(area, row) for row in rows], batch_size=2000)
+    people = [_build_person(area, row) for row in rows]
+    for person, row in zip(people, rows, strict=True):  # the search name needs the aliases, not the id
+        person.search_name = _search_name(person, [PersonAlias(given_name=g, family_name=f) for g, f, _ in row.aliases])
+    people = Person.objects.bulk_create(people, batch_size=2000)
     aliases: list[PersonAlias] = []
     identifiers: list[PersonIdentifier] = []
-    keys: list[NameKey] = []
+    keys: list[tuple[int, str]] = []
     for person, row in zip(people, rows, strict=True):
         person_aliases = [PersonAlias(person=person, given_name=g, family_name=f, kind=k) for g, f, k in row.aliases]
         aliases += person_aliases
         identifiers += [PersonIdentifier(person=person, kind=k, value=v, agency=a) for k, v, a in row.identifiers]
-        person.search_name = _search_name(person, person_aliases)
-        keys += [NameKey(person=person, key=k) for k in sorted(keys_for_names(_all_names(person, person_aliases)))]
-    Person.objects.bulk_update(people, ["search_name"], batch_size=2000)
+        keys += [(person.pk, k) for k in sorted(keys_for_names(_all_names(person, person_aliases)))]
     PersonAlias.objects.bulk_create(aliases, batch_size=5000)
     PersonIdentifier.objects.bulk_create(identifiers, batch_size=5000)
-    NameKey.objects.bulk_create(keys, batch_size=10000)
+    insert_rows(NameKey, ["person", "key"], keys)
     audit_record(
         actor=actor, action="people.bulk_created", reason=reason, detail={"count": len(people), "area": area.pk}
     )

@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tide.linkage import engine
-from tide.linkage.normalise import canonical_first_name, clean_dob, clean_postcode, linkage_row, swapped
+from tide.linkage.normalise import (
+    canonical_first_name,
+    clean_dob,
+    clean_postcode,
+    linkage_frame,
+    linkage_row,
+    swapped,
+)
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -53,3 +60,27 @@ def test_any_identity_text_normalises_without_error(fields):
     fields.pop("birth_year", None)
     row = linkage_row(7, fields, today=TODAY)
     assert row["unique_id"] == 7
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "given_name": st.sampled_from(["Danny", "Daniel", "sam", "KATE", "", "  ", "Jean-Luc"]),
+                "family_name": st.sampled_from(["O'Brien", "smith", "", "van der Berg"]),
+                "date_of_birth": st.sampled_from(["1984-06-12", "1900-01-01", "2030-01-01", "", "12/06/1984"]),
+                "birth_year": st.sampled_from([1971, None]),
+                "estimated_age": st.sampled_from([40, None]),
+                "postcode": st.sampled_from(["tx12ab", "TX1 2AB", "", "X"]),
+                "nhs_number": st.sampled_from(["943 476 5919", None]),
+            },
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_vectorised_frame_equals_one_row_at_a_time(records):
+    rows = pd.DataFrame([linkage_row(i + 1, r, today=TODAY) for i, r in enumerate(records)])
+    frame = linkage_frame(range(1, len(records) + 1), pd.DataFrame(records), today=TODAY)
+    pd.testing.assert_frame_equal(engine.typed(frame), engine.typed(rows))
