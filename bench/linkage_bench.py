@@ -1,8 +1,8 @@
 """Linkage quality and cost: Tide's model against baselines, on FEBRL and the synthetic area.
 
-    python bench/linkage_bench.py                       # FEBRL3, FEBRL4 and the synthetic 100k preset
-    python bench/linkage_bench.py --sets febrl4,100k,1m # choose; 1m takes minutes
-    python bench/linkage_bench.py --sets 1m --e2e       # also link end to end into a database
+    python bench/linkage_bench.py                         # everything: FEBRL3/4, 100k, 1m, 1m end to end
+    python bench/linkage_bench.py --sets febrl4,100k --e2e-sets ''   # a quicker look
+    python bench/linkage_bench.py --sets 1m --methods none  # only the 1m end-to-end run and incremental
 
 Each method runs in a fresh child process, so its wall time and peak memory (RSS) are its own.
 Methods: Tide's model (tide.linkage), raw Splink with a minimal model, a deterministic rule
@@ -284,6 +284,13 @@ def run(dataset: str, method: str) -> dict[str, Any]:
 
 
 def _e2e_child(dataset: str, queue: Any) -> None:
+    try:
+        _e2e(dataset, queue)
+    except Exception as exc:  # report, don't hide
+        queue.put({"error": f"{type(exc).__name__}: {exc}"[:300]})
+
+
+def _e2e(dataset: str, queue: Any) -> None:
     """Load every record through tide.linkage.services into a fresh SQLite database; then 10,000 more."""
     db = Path(f"/tmp/tide-linkage-bench-{dataset}.sqlite3")
     for suffix in ("", "-wal", "-shm"):
@@ -325,17 +332,25 @@ def _e2e_child(dataset: str, queue: Any) -> None:
             batches[part] += new
             saved.update({(agency_code, ref): rec.pk for ref, rec in by_ref.items()})
     result["upsert_s"] = time.perf_counter() - start
+    records = records[["agency", "record_ref"]]  # only the keys are needed from here on
     first = batches["first"]
     train_start = time.perf_counter()
     frame = _frame(first, TODAY)
     model_train_on(area=area, frame=engine.blank_placeholders(frame, engine.placeholder_dobs(frame["dob"])), actor=None)
+    del frame
     result["train_s"] = time.perf_counter() - train_start
     link_start = time.perf_counter()
     records_link(area=area, records=first, actor=None)
     result["link_s"] = time.perf_counter() - link_start
     result["e2e_s"] = time.perf_counter() - start
     inc_start = time.perf_counter()
-    summary = records_link(area=area, records=batches["later"], actor=None)
+    stages: list[str] = []
+
+    def progress(fraction: float, message: str) -> None:
+        stages.append(f"{time.perf_counter() - inc_start:.1f}s {message}")
+
+    summary = records_link(area=area, records=batches["later"], actor=None, progress=progress)
+    result["incremental_stages"] = "; ".join(stages)
     result["incremental_s"] = time.perf_counter() - inc_start
     result["incremental_n"] = len(batches["later"])
     result["incremental_to_known"] = summary.to_known
@@ -358,18 +373,25 @@ def run_e2e(dataset: str) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sets", default="febrl3,febrl4,100k")
-    parser.add_argument("--methods", default=",".join(METHODS))
-    parser.add_argument("--e2e", action="store_true", help="also link the synthetic sets end to end into SQLite")
+    parser.add_argument("--sets", default="febrl3,febrl4,100k,1m")
+    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated, or 'none'")
+    parser.add_argument("--e2e-sets", default="1m", help="synthetic sets to link end to end into SQLite ('' for none)")
     parser.add_argument("--rl-max", type=int, default=200_000, help="skip recordlinkage above this many records")
     args = parser.parse_args()
-    header = f"{'set':8} {'method':18} {'records':>9} {'block_r':>7} {'pair_p':>6} {'pair_r':>6} {'pair_f1':>7} {'clus_p':>6} {'clus_r':>6} {'clus_f1':>7} {'wall_s':>7} {'peak_gb':>7}"
+    methods = [m for m in args.methods.split(",") if m in METHODS]
+    e2e_sets = [s for s in args.e2e_sets.split(",") if s]
+    header = (
+        f"{'set':8} {'method':18} {'records':>9} {'block_r':>7} {'pair_p':>6} {'pair_r':>6} {'pair_f1':>7} "
+        f"{'clus_p':>6} {'clus_r':>6} {'clus_f1':>7} {'wall_s':>7} {'peak_gb':>7}"
+    )
     print(f"Linkage benchmark, {os.cpu_count()} CPUs, threshold {THRESHOLD}")
     print(header)
     for dataset in args.sets.split(","):
-        for method in args.methods.split(","):
+        for method in methods:
             if method == "recordlinkage-ecm" and dataset == "1m" and args.rl_max < 1_000_000:
-                print(f"{dataset:8} {method:18} skipped (full-size run needs ~6 GB and ~4 min: see docs/how-to)")
+                print(
+                    f"{dataset:8} {method:18} skipped: its full index and ECM need ~6 GB and ~4 min (--rl-max 2000000)"
+                )
                 continue
             r = run(dataset, method)
             if "error" in r:
@@ -384,13 +406,20 @@ def main() -> None:
                 f"{f('pair_f1', 7)} {f('clus_p', 6)} {f('clus_r', 6)} {f('clus_f1', 7)} {r['wall_s']:7.1f} {r['peak_gb']:7.2f}",
                 flush=True,
             )
-        if args.e2e and not dataset.startswith("febrl"):
+        if dataset in e2e_sets:
             r = run_e2e(dataset)
+            if "error" in r:
+                print(f"{dataset:8} end-to-end ERROR {r['error']}")
+                continue
             print(
-                f"{dataset:8} end-to-end into SQLite: {r['records']:,} records; upsert {r['upsert_s']:.1f}s, train {r['train_s']:.1f}s, "
-                f"link+write {r['link_s']:.1f}s, total {r['e2e_s']:.1f}s, peak {r['peak_gb']:.2f} GB; cluster P/R/F1 "
-                f"{r['clus_p']:.3f}/{r['clus_r']:.3f}/{r['clus_f1']:.3f}; incremental {r['incremental_n']:,} new against "
-                f"{r['records'] - r['incremental_n']:,} known in {r['incremental_s']:.1f}s ({r['incremental_to_known']:,} joined known people)",
+                f"{dataset:8} end to end into SQLite, {r['records']:,} records ({r['records'] - r['incremental_n']:,} "
+                f"first): intake upsert {r['upsert_s']:.1f} s + train {r['train_s']:.1f} s + link and write back "
+                f"{r['link_s']:.1f} s = {r['e2e_s']:.1f} s, peak {r['peak_gb']:.2f} GB; cluster P/R/F1 "
+                f"{r['clus_p']:.3f}/{r['clus_r']:.3f}/{r['clus_f1']:.3f}\n"
+                f"{dataset:8} incremental: {r['incremental_n']:,} new records against "
+                f"{r['records'] - r['incremental_n']:,} known linked and written in {r['incremental_s']:.1f} s "
+                f"({r['incremental_to_known']:,} joined known people)\n{dataset:8} incremental stages: "
+                f"{r['incremental_stages']}",
                 flush=True,
             )
 

@@ -32,3 +32,47 @@ def insert_rows(
             cursor.executemany(sql, chunk)
             count += len(chunk)
     return count
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys for rows about to be inserted with explicit ids.
+
+    PostgreSQL draws them from the table's sequence (safe beside concurrent inserts); SQLite, which
+    has one writer at a time, continues after the highest id used so far.
+    """
+    if count == 0:
+        return []
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT COALESCE(MAX({quote(pk)}), 0) FROM {quote(table)}")  # noqa: S608 - model names
+        highest = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(highest, row[0] if row else 0) + 1
+    return list(range(start, start + count))
+
+
+def insert_instances(objs: Sequence[models.Model]) -> list[models.Model]:
+    """Insert unsaved model instances of one model, giving each its id, much faster than ``bulk_create``.
+
+    Fields' ``pre_save`` (timestamps) and database preparation run as for ``save()``; signals do not.
+    """
+    if not objs:
+        return list(objs)
+    model = type(objs[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for obj, pk in zip(objs, allocate_ids(model, len(objs)), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+    rows = (
+        (obj.pk, *(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields))  # type: ignore[arg-type]
+        for obj in objs
+    )
+    insert_rows(model, [model._meta.pk.name, *(f.name for f in fields)], rows)
+    return list(objs)

@@ -22,7 +22,7 @@ from tide.linkage import model
 from tide.linkage.normalise import COLUMNS
 
 # DuckDB spills to disk beyond this, so that linking a whole area stays within a modest server.
-MEMORY_LIMIT = "3GB"
+MEMORY_LIMIT = "2GB"
 PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
 
 

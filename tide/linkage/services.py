@@ -60,6 +60,13 @@ def _no_progress(fraction: float, message: str = "") -> None:
     return None
 
 
+def _chunks(values: Iterable[Any], size: int = 5000) -> Iterable[list[Any]]:
+    """``values`` in lists of ``size``: SQLite refuses a query with more than 32,766 parameters."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
@@ -260,19 +267,17 @@ class LinkSummary:
 
 def _blocked_pairs(record_ids: Iterable[int]) -> set[tuple[int, int]]:
     """Pairs whose latest human decision is 'not the same person'."""
-    ids = list(record_ids)
-    blocked: set[tuple[int, int]] = set()
     latest: dict[tuple[int, int], str] = {}
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
+    if not PairDecision.objects.exists():
+        return set()
+    for chunk in _chunks(record_ids):
         for a, b, decision in (
             PairDecision.objects.filter(Q(record_a__in=chunk) | Q(record_b__in=chunk))
             .order_by("decided_at", "id")
             .values_list("record_a_id", "record_b_id", "decision")
         ):
             latest[(a, b)] = decision
-    blocked = {pair for pair, decision in latest.items() if decision == Decision.NO_MATCH}
-    return blocked
+    return {pair for pair, decision in latest.items() if decision == Decision.NO_MATCH}
 
 
 def _person_input(record: SourceRecord, today: dt.date) -> PersonInput:
@@ -324,11 +329,7 @@ def records_link(
 ) -> LinkSummary:
     """Link records that have no current link: to a known person, to each other, or to a new person."""
     summary = LinkSummary()
-    linked_already = set(
-        PersonLink.objects.filter(record__in=[r.pk for r in records], ended_at__isnull=True).values_list(
-            "record_id", flat=True
-        )
-    )
+    linked_already = set(current_person_ids(r.pk for r in records))
     new_records = {r.pk: r for r in records if r.pk not in linked_already}
     summary.records = len(new_records)
     if not new_records:
@@ -387,12 +388,14 @@ def records_link(
             summary.to_known += len(members)
         else:
             to_create.append((label, [new_records[i] for i in members]))
-    taken = set(
-        PersonIdentifier.objects.filter(
-            kind__in=[IdentifierKind.NHS, IdentifierKind.PNC, IdentifierKind.PRISON],
-            value__in=[v for r in new_records.values() for v in (r.nhs_number, r.pnc_id, r.prison_number) if v],
-        ).values_list("kind", "value")
-    )
+    values = [v for r in new_records.values() for v in (r.nhs_number, r.pnc_id, r.prison_number) if v]
+    taken: set[tuple[str, str]] = set()
+    for chunk in _chunks(values):
+        taken.update(
+            PersonIdentifier.objects.filter(
+                kind__in=[IdentifierKind.NHS, IdentifierKind.PNC, IdentifierKind.PRISON], value__in=chunk
+            ).values_list("kind", "value")
+        )
     inputs = []
     for _, group in to_create:
         best = max(group, key=_completeness)
@@ -438,9 +441,9 @@ def records_link(
             continue
         key = _pair(a, b)
         candidates[key] = max(candidates.get(key, 0.0), float(p))
-    existing = set(
-        MatchCandidate.objects.filter(record_a__in=[k[0] for k in candidates]).values_list("record_a_id", "record_b_id")
-    )
+    existing: set[tuple[int, int]] = set()
+    for chunk in _chunks(sorted({k[0] for k in candidates})):
+        existing.update(MatchCandidate.objects.filter(record_a__in=chunk).values_list("record_a_id", "record_b_id"))
     new_candidates = [
         MatchCandidate(area=area, record_a_id=a, record_b_id=b, probability=p, model=version)
         for (a, b), p in candidates.items()
@@ -466,10 +469,8 @@ def records_link(
 
 
 def current_person_ids(record_ids: Iterable[int]) -> dict[int, int]:
-    ids = list(record_ids)
     result: dict[int, int] = {}
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
+    for chunk in _chunks(record_ids):
         result.update(
             PersonLink.objects.filter(record_id__in=chunk, ended_at__isnull=True).values_list("record_id", "person_id")
         )

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
-from tide.core.bulk import insert_rows
+from tide.core.bulk import insert_instances, insert_rows
 from tide.core.audit import audit_record
 from tide.people import identifiers as ids
 from tide.people.models import IdentifierKind, NameKey, Person, PersonAlias, PersonIdentifier
@@ -148,7 +148,7 @@ def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, r
     people = [_build_person(area, row) for row in rows]
     for person, row in zip(people, rows, strict=True):  # the search name needs the aliases, not the id
         person.search_name = _search_name(person, [PersonAlias(given_name=g, family_name=f) for g, f, _ in row.aliases])
-    people = Person.objects.bulk_create(people, batch_size=2000)
+    people = insert_instances(people)
     aliases: list[PersonAlias] = []
     identifiers: list[PersonIdentifier] = []
     keys: list[tuple[int, str]] = []
