@@ -67,12 +67,23 @@ def insert_instances(objs: Sequence[models.Model]) -> list[models.Model]:
         return list(objs)
     model = type(objs[0])
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Values of these kinds go to the database as they are; the rest are prepared as save() would.
+    plain = [isinstance(f, PLAIN_FIELDS) for f in fields]
     for obj, pk in zip(objs, allocate_ids(model, len(objs)), strict=True):
         obj.pk = pk
         obj._state.adding = False
     rows = (
-        (obj.pk, *(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields))  # type: ignore[arg-type]
+        (
+            obj.pk,
+            *(
+                getattr(obj, f.attname) if is_plain else f.get_db_prep_save(f.pre_save(obj, True), connection)
+                for f, is_plain in zip(fields, plain, strict=True)
+            ),
+        )
         for obj in objs
     )
     insert_rows(model, [model._meta.pk.name, *(f.name for f in fields)], rows)
     return list(objs)
+
+
+PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField, models.BooleanField)

@@ -42,8 +42,10 @@ def placeholder_dobs(dobs: pd.Series, *, factor: float = 8.0, floor: int = 20) -
 def blank_placeholders(df: pd.DataFrame, placeholders: set[str]) -> pd.DataFrame:
     if not placeholders:
         return df
-    df = df.copy()
     hit = df["dob"].isin(placeholders)
+    if not hit.any():
+        return df
+    df = df.copy()
     df.loc[hit, ["dob", "dob_swapped"]] = None
     return df
 

@@ -18,12 +18,12 @@ from typing import Any
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
 from tide.core.audit import audit_record
-from tide.core.bulk import insert_rows
+from tide.core.bulk import insert_instances, insert_rows
 from tide.linkage import engine, model
 from tide.linkage.models import (
     Decision,
@@ -118,10 +118,7 @@ def records_upsert(
         chunk = refs[start : start + 5000]
         existing.update({r.record_ref: r for r in SourceRecord.objects.filter(agency=agency, record_ref__in=chunk)})
     new = [_record_from(area, agency, ref, identities[ref], file) for ref in refs if ref not in existing]
-    created = SourceRecord.objects.bulk_create(new, batch_size=5000)
-    if created and created[0].pk is None:  # a backend without RETURNING: read the ids back
-        fetched = SourceRecord.objects.filter(agency=agency, record_ref__in=[r.record_ref for r in created])
-        created = list(fetched)
+    created = insert_instances(new)
     existing.update({r.record_ref: r for r in created})
     return existing, created
 
@@ -171,20 +168,18 @@ def _frame(records: Iterable[SourceRecord | dict[str, Any]], today: dt.date) -> 
     return engine.typed(linkage_frame(fields["id"].to_numpy(dtype="int64"), fields, today=today))
 
 
-# The known records of an area as a linkage frame, kept between runs in this process and
-# rebuilt when the links have changed (signature: number of current links and the newest link id).
-_known_cache: dict[int, tuple[tuple[int, int, str], pd.DataFrame, dict[int, int]]] = {}
+# The known records of an area as a linkage frame, kept between runs in this process. Every change of
+# a link adds a PersonLink row (ending one starts another), so the newest link id is the signature.
+_known_cache: dict[int, tuple[int, pd.DataFrame, dict[int, int]]] = {}
 
 
-def _links_signature(area: Area) -> tuple[int, int, str]:
-    current = PersonLink.objects.filter(record__area=area, ended_at__isnull=True)
-    newest = PersonLink.objects.filter(record__area=area).order_by("-id").values_list("id", "created_at").first()
-    return current.count(), newest[0] if newest else 0, newest[1].isoformat() if newest else ""
+def _links_signature() -> int:
+    return PersonLink.objects.aggregate(newest=Max("id"))["newest"] or 0
 
 
 def known_frame(*, area: Area) -> tuple[pd.DataFrame, dict[int, int]]:
     """Every currently linked record of the area as a linkage frame, and record id → person id."""
-    signature = _links_signature(area)
+    signature = _links_signature()
     cached = _known_cache.get(area.pk)
     if cached is not None and cached[0] == signature:
         return cached[1], cached[2]
@@ -201,20 +196,19 @@ def known_frame(*, area: Area) -> tuple[pd.DataFrame, dict[int, int]]:
 
 
 def _known_cache_extend(
-    area: Area, new: pd.DataFrame, assignment: dict[int, int], before: tuple[pd.DataFrame, dict[int, int]]
+    area: Area, new: pd.DataFrame, assignment: dict[int, int], before: tuple[pd.DataFrame, dict[int, int]], since: int
 ) -> None:
     """After a run that only added links, grow the cache by the new records instead of rebuilding it.
 
-    Only when nobody else changed links meanwhile (the count is exactly what this run explains).
+    Only when nobody else changed links meanwhile: the links added since ``since`` are this run's.
     """
     frame, links = before
-    signature = _links_signature(area)
-    if signature[0] != len(links) + len(assignment):
+    if PersonLink.objects.filter(id__gt=since).count() != len(assignment):
         _known_cache.pop(area.pk, None)
         return
     added = new[new["unique_id"].isin(assignment)]
     both = pd.concat([frame, added], ignore_index=True) if not frame.empty else added.reset_index(drop=True)
-    grown = (signature, both, {**links, **assignment})
+    grown = (_links_signature(), both, {**links, **assignment})
     transaction.on_commit(lambda: _known_cache.__setitem__(area.pk, grown))
 
 
@@ -337,6 +331,7 @@ def records_link(
     today = timezone.localdate()
     version = model_active(area=area)
     progress(0.05, "Reading the people already known")
+    since = _links_signature()
     known_before = known_frame(area=area)
     known, known_person = known_before
     new = _frame(new_records.values(), today)
@@ -452,7 +447,7 @@ def records_link(
     MatchCandidate.objects.bulk_create(new_candidates, batch_size=5000)
     summary.queued_for_review = len(new_candidates)
     summary.mapping = assignment
-    _known_cache_extend(area, new_raw, assignment, known_before)
+    _known_cache_extend(area, new_raw, assignment, known_before, since)
     audit_record(
         actor=actor,
         action="linkage.records_linked",

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
-from tide.core.bulk import insert_instances, insert_rows
 from tide.core.audit import audit_record
+from tide.core.bulk import insert_instances, insert_rows
 from tide.people import identifiers as ids
 from tide.people.models import IdentifierKind, NameKey, Person, PersonAlias, PersonIdentifier
 from tide.people.names import keys_for_names, normalise
