@@ -157,8 +157,8 @@ def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, r
         aliases += person_aliases
         identifiers += [PersonIdentifier(person=person, kind=k, value=v, agency=a) for k, v, a in row.identifiers]
         keys += [(person.pk, k) for k in sorted(keys_for_names(_all_names(person, person_aliases)))]
-    PersonAlias.objects.bulk_create(aliases, batch_size=5000)
-    PersonIdentifier.objects.bulk_create(identifiers, batch_size=5000)
+    insert_instances(aliases)
+    insert_instances(identifiers)
     insert_rows(NameKey, ["person", "key"], keys)
     audit_record(
         actor=actor, action="people.bulk_created", reason=reason, detail={"count": len(people), "area": area.pk}
