@@ -221,15 +221,15 @@ def method_rule(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
 
 
 def method_recordlinkage(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
-    """recordlinkage's classic pipeline: block (surname, date of birth), compare, ECM classifier."""
+    """recordlinkage's classic pipeline: block (date of birth; surname and first name), compare, ECM classifier."""
     import recordlinkage
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     data = df.set_index("unique_id")
     indexer = recordlinkage.Index()
-    indexer.block("surname")
-    indexer.block("dob")
+    indexer.block("dob")  # blocking on a surname alone took 400 s and 17 GB at 100,000 records
+    indexer.block(["surname", "first_name"])
     candidates = indexer.index(data)
     compare = recordlinkage.Compare()
     compare.string("first_name", "first_name", method="jarowinkler", threshold=0.85, label="first")
