@@ -126,6 +126,21 @@ def pairwise(pairs: pd.DataFrame, truth: np.ndarray, threshold: float) -> dict[s
     return {"pair_p": p, "pair_r": r, "pair_f1": f}
 
 
+def recall_ceiling(df: pd.DataFrame, truth: np.ndarray) -> dict[str, float]:
+    """Cluster metrics if every record with no date of birth, identifier or postcode stayed on its own
+    and every other record were linked perfectly: what the data allow, whatever the model."""
+    bare = (
+        df["dob"].isna()
+        & df["postcode"].isna()
+        & df["nhs_number"].isna()
+        & df["pnc_id"].isna()
+        & df["prison_number"].isna()
+    ).to_numpy()
+    labels = pd.Series(truth).astype(str).to_numpy(dtype=object)
+    labels[bare] = [f"alone-{i}" for i in np.nonzero(bare)[0]]
+    return {f"ceiling_{k}": v for k, v in cluster_metrics(labels, truth).items()} | {"bare_share": float(bare.mean())}
+
+
 def cluster_metrics(labels: np.ndarray, truth: np.ndarray) -> dict[str, float]:
     both = pd.Series(labels).astype(str) + "|" + pd.Series(truth).astype(str)
     p, r, f = prf(_pairs_in(both.to_numpy()), _pairs_in(labels), _pairs_in(truth))
@@ -144,7 +159,7 @@ def method_tide(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
     labels = engine.clusters(df["unique_id"].to_numpy(), pairs, threshold=THRESHOLD)
     out = {**pairwise(pairs, truth, THRESHOLD), **cluster_metrics(labels, truth)}
     out["block_recall"] = engine.blocking_recall(df, trained, truth)
-    return out
+    return out | recall_ceiling(df, truth)
 
 
 def method_splink_minimal(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
@@ -417,6 +432,13 @@ def main() -> None:
                 f"{f('pair_f1', 7)} {f('clus_p', 6)} {f('clus_r', 6)} {f('clus_f1', 7)} {r['wall_s']:7.1f} {r['peak_gb']:7.2f}",
                 flush=True,
             )
+            if "ceiling_clus_f1" in r and not dataset.startswith("febrl"):
+                print(
+                    f"{dataset:8} {'(data ceiling)':18} {r['bare_share']:.1%} of records have no date of birth, "
+                    f"identifier or postcode; left apart, cluster R/F1 could reach at most "
+                    f"{r['ceiling_clus_r']:.3f}/{r['ceiling_clus_f1']:.3f}",
+                    flush=True,
+                )
         if dataset in e2e_sets:
             r = run_e2e(dataset)
             if "error" in r:
