@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
+
+M = TypeVar("M", bound=models.Model)
 
 
 def insert_rows(
@@ -19,10 +21,10 @@ def insert_rows(
 ) -> int:
     """Insert ``rows`` (tuples of values for ``fields``, as the database stores them). Returns the count."""
     meta = model._meta
-    columns = [meta.get_field(f).column for f in fields]
+    columns = [meta.get_field(f).column for f in fields]  # type: ignore[union-attr] # concrete fields only
     quote = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(c)) for c in columns)}) "  # noqa: S608 - names from the model
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     count = 0
@@ -58,7 +60,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def insert_instances(objs: Sequence[models.Model]) -> list[models.Model]:
+def insert_instances(objs: Sequence[M]) -> list[M]:
     """Insert unsaved model instances of one model, giving each its id, much faster than ``bulk_create``.
 
     Fields' ``pre_save`` (timestamps) and database preparation run as for ``save()``; signals do not.
