@@ -303,6 +303,16 @@ def run(dataset: str, method: str) -> dict[str, Any]:
 # --- end to end through the Django services ------------------------------------------------------
 
 
+def _stage_clock() -> tuple[list[str], Any]:
+    """A progress callback for records_link that notes when each stage began, and its notes."""
+    start, stages = time.perf_counter(), []
+
+    def progress(fraction: float, message: str) -> None:
+        stages.append(f"{time.perf_counter() - start:.1f}s {message}")
+
+    return stages, progress
+
+
 def _e2e_child(dataset: str, queue: Any) -> None:
     try:
         _e2e(dataset, queue)
@@ -360,21 +370,13 @@ def _e2e(dataset: str, queue: Any) -> None:
     del frame
     result["train_s"] = time.perf_counter() - train_start
     link_start = time.perf_counter()
-    first_stages: list[str] = []
-
-    def first_progress(fraction: float, message: str) -> None:
-        first_stages.append(f"{time.perf_counter() - link_start:.1f}s {message}")
-
+    first_stages, first_progress = _stage_clock()
     records_link(area=area, records=first, actor=None, progress=first_progress)
     result["link_s"] = time.perf_counter() - link_start
     result["link_stages"] = "; ".join(first_stages)
     result["e2e_s"] = time.perf_counter() - start
     inc_start = time.perf_counter()
-    stages: list[str] = []
-
-    def progress(fraction: float, message: str) -> None:
-        stages.append(f"{time.perf_counter() - inc_start:.1f}s {message}")
-
+    stages, progress = _stage_clock()
     summary = records_link(area=area, records=batches["later"], actor=None, progress=progress)
     result["incremental_stages"] = "; ".join(stages)
     result["incremental_s"] = time.perf_counter() - inc_start

@@ -7,13 +7,22 @@ Use it only for rows that need no ``save()`` logic and no ids back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, TypeVar
 
 from django.db import connection, models
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T")
+
+
+def chunks(values: Iterable[T], size: int = 5000) -> Iterator[list[T]]:
+    """``values`` in lists of at most ``size``: for ``__in`` lookups (SQLite refuses more than 32,766
+    parameters in one query) and batched inserts."""
+    iterator = iter(values)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def insert_rows(
@@ -28,9 +37,8 @@ def insert_rows(
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     count = 0
-    iterator = iter(rows)
     with connection.cursor() as cursor:
-        while chunk := list(islice(iterator, batch)):
+        for chunk in chunks(rows, batch):
             cursor.executemany(sql, chunk)
             count += len(chunk)
     return count

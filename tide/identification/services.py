@@ -16,6 +16,7 @@ from django.utils import timezone
 from tide.areas.models import Role, User
 from tide.coordination.models import SupportEpisode
 from tide.core.audit import audit_record
+from tide.core.bulk import chunks
 from tide.identification import listing, rules
 from tide.identification import ndt as ndt_rules
 from tide.identification.models import (
@@ -178,11 +179,6 @@ def enabled_definitions() -> list[tuple[Definition, rules.DefinitionSpec]]:
     return [(d, d.spec) for d in Definition.objects.filter(enabled=True)]
 
 
-def _chunks(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 def screen_people(*, person_ids: Iterable[int], as_of: dt.date | None = None, progress: Any = None) -> ScreenSummary:
     """Screen people against every enabled definition and refresh their place on the by-name list."""
     as_of = as_of or timezone.localdate()
@@ -190,7 +186,7 @@ def screen_people(*, person_ids: Iterable[int], as_of: dt.date | None = None, pr
     definitions = enabled_definitions()
     meets: dict[str, int] = defaultdict(int)
     near: dict[str, int] = defaultdict(int)
-    for done, chunk in enumerate(_chunks(ids, CHUNK)):
+    for done, chunk in enumerate(chunks(ids, CHUNK)):
         with transaction.atomic():
             _screen_chunk(chunk, definitions, as_of, meets, near)
             list_refresh(person_ids=chunk, today=as_of)

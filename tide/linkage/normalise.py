@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jellyfish
@@ -201,10 +201,6 @@ def linkage_row(unique_id: int, fields: Mapping[str, Any], *, today: dt.date) ->
         "pnc_id": clean_identifier(fields.get("pnc_id")),
         "prison_number": clean_identifier(fields.get("prison_number")),
     }
-
-
-def linkage_rows(items: Iterable[tuple[int, Mapping[str, Any]]], *, today: dt.date) -> list[dict[str, Any]]:
-    return [linkage_row(uid, fields, today=today) for uid, fields in items]
 
 
 def _per_value(values: Any, fn: Callable[[Any], Any]) -> np.ndarray:

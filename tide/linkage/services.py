@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from tide.areas.models import Agency, Area
 from tide.core.audit import audit_record
-from tide.core.bulk import insert_instances, insert_rows
+from tide.core.bulk import chunks, insert_instances, insert_rows
 from tide.linkage import engine, model
 from tide.linkage.models import (
     Decision,
@@ -58,13 +58,6 @@ Progress = Callable[[float, str], None]
 
 def _no_progress(fraction: float, message: str = "") -> None:
     return None
-
-
-def _chunks(values: Iterable[Any], size: int = 5000) -> Iterable[list[Any]]:
-    """``values`` in lists of ``size``: SQLite refuses a query with more than 32,766 parameters."""
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
@@ -114,8 +107,7 @@ def records_upsert(
     """
     refs = list(identities)
     existing: dict[str, SourceRecord] = {}
-    for start in range(0, len(refs), 5000):
-        chunk = refs[start : start + 5000]
+    for chunk in chunks(refs):
         existing.update({r.record_ref: r for r in SourceRecord.objects.filter(agency=agency, record_ref__in=chunk)})
     new = [_record_from(area, agency, ref, identities[ref], file) for ref in refs if ref not in existing]
     created = insert_instances(new)
@@ -177,9 +169,12 @@ def _links_signature() -> int:
     return PersonLink.objects.aggregate(newest=Max("id"))["newest"] or 0
 
 
-def known_frame(*, area: Area) -> tuple[pd.DataFrame, dict[int, int]]:
-    """Every currently linked record of the area as a linkage frame, and record id → person id."""
-    signature = _links_signature()
+def known_frame(*, area: Area, signature: int | None = None) -> tuple[pd.DataFrame, dict[int, int]]:
+    """Every currently linked record of the area as a linkage frame, and record id → person id.
+
+    ``signature`` is the newest link id when the caller has just read it.
+    """
+    signature = _links_signature() if signature is None else signature
     cached = _known_cache.get(area.pk)
     if cached is not None and cached[0] == signature:
         return cached[1], cached[2]
@@ -264,7 +259,7 @@ def _blocked_pairs(record_ids: Iterable[int]) -> set[tuple[int, int]]:
     latest: dict[tuple[int, int], str] = {}
     if not PairDecision.objects.exists():
         return set()
-    for chunk in _chunks(record_ids):
+    for chunk in chunks(record_ids):
         for a, b, decision in (
             PairDecision.objects.filter(Q(record_a__in=chunk) | Q(record_b__in=chunk))
             .order_by("decided_at", "id")
@@ -332,7 +327,7 @@ def records_link(
     version = model_active(area=area)
     progress(0.05, "Reading the people already known")
     since = _links_signature()
-    known_before = known_frame(area=area)
+    known_before = known_frame(area=area, signature=since)
     known, known_person = known_before
     new = _frame(new_records.values(), today)
     new_raw = new
@@ -385,7 +380,7 @@ def records_link(
             to_create.append((label, [new_records[i] for i in members]))
     values = [v for r in new_records.values() for v in (r.nhs_number, r.pnc_id, r.prison_number) if v]
     taken: set[tuple[str, str]] = set()
-    for chunk in _chunks(values):
+    for chunk in chunks(values):
         taken.update(
             PersonIdentifier.objects.filter(
                 kind__in=[IdentifierKind.NHS, IdentifierKind.PNC, IdentifierKind.PRISON], value__in=chunk
@@ -437,8 +432,10 @@ def records_link(
         key = _pair(a, b)
         candidates[key] = max(candidates.get(key, 0.0), float(p))
     existing: set[tuple[int, int]] = set()
-    for chunk in _chunks(sorted({k[0] for k in candidates})):
-        existing.update(MatchCandidate.objects.filter(record_a__in=chunk).values_list("record_a_id", "record_b_id"))
+    for record_ids in chunks(sorted({k[0] for k in candidates})):
+        existing.update(
+            MatchCandidate.objects.filter(record_a__in=record_ids).values_list("record_a_id", "record_b_id")
+        )
     new_candidates = [
         MatchCandidate(area=area, record_a_id=a, record_b_id=b, probability=p, model=version)
         for (a, b), p in candidates.items()
@@ -465,7 +462,7 @@ def records_link(
 
 def current_person_ids(record_ids: Iterable[int]) -> dict[int, int]:
     result: dict[int, int] = {}
-    for chunk in _chunks(record_ids):
+    for chunk in chunks(record_ids):
         result.update(
             PersonLink.objects.filter(record_id__in=chunk, ended_at__isnull=True).values_list("record_id", "person_id")
         )
