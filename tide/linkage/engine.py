@@ -109,8 +109,15 @@ def _linker(
     return linker, sdfs
 
 
+def _scoring(settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings for scoring: pairs carry ids and scores only (the records' columns would multiply the
+    size of a million-record result several times over)."""
+    return {**settings, "retain_matching_columns": False, "retain_intermediate_calculation_columns": False}
+
+
 def _pairs(sdf: Any) -> pd.DataFrame:
-    df = sdf.as_pandas_dataframe()
+    """The pairs' ids and scores, fetched without the rest of the prediction's columns."""
+    df = sdf.as_duckdbpyrelation().select(*PAIR_COLUMNS).df()
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in PAIR_COLUMNS})
     return df
@@ -191,8 +198,8 @@ def predict_all(
 ) -> pd.DataFrame:
     """Every blocked pair within ``df`` scoring at least ``threshold``."""
     api = _api()
-    linker, _ = _linker(api, [df], trained, ["records"], tf=tf)
-    return _pairs(linker.inference.predict(threshold_match_probability=threshold))[PAIR_COLUMNS]
+    linker, _ = _linker(api, [df], _scoring(trained), ["records"], tf=tf)
+    return _pairs(linker.inference.predict(threshold_match_probability=threshold))
 
 
 def predict_new(
@@ -215,8 +222,9 @@ def predict_new(
     parts = [predict_all(new, trained, threshold=threshold, tf=tf)] if len(new) > 1 else []
     if not known.empty:
         api = _api()
-        linker, _ = _linker(api, [new, known], {**trained, "link_type": "link_only"}, ["new", "known"], tf=tf)
-        parts.append(_pairs(linker.inference.predict(threshold_match_probability=threshold))[PAIR_COLUMNS])
+        settings = _scoring({**trained, "link_type": "link_only"})
+        linker, _ = _linker(api, [new, known], settings, ["new", "known"], tf=tf)
+        parts.append(_pairs(linker.inference.predict(threshold_match_probability=threshold)))
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in PAIR_COLUMNS})
@@ -233,13 +241,11 @@ def score_candidates(
     if candidates.empty:
         return pd.DataFrame(columns=PAIR_COLUMNS)
     api = _api()
-    settings = {
-        **trained,
-        "link_type": "link_only",
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": "1=1"}],
-    }
+    settings = _scoring(
+        {**trained, "link_type": "link_only", "blocking_rules_to_generate_predictions": [{"blocking_rule": "1=1"}]}
+    )
     linker, _ = _linker(api, [query, candidates], settings, ["query", "candidates"], tf=tf)
-    return _pairs(linker.inference.predict())[PAIR_COLUMNS]
+    return _pairs(linker.inference.predict())
 
 
 def clusters(ids: np.ndarray, pairs: pd.DataFrame, *, threshold: float) -> np.ndarray:
