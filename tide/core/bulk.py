@@ -7,8 +7,9 @@ Use it only for rows that need no ``save()`` logic and no ids back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.db import connection, models
@@ -77,23 +78,40 @@ def insert_instances(objs: Sequence[M]) -> list[M]:
         return list(objs)
     model = type(objs[0])
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    # Values of these kinds go to the database as they are; the rest are prepared as save() would.
-    plain = [isinstance(f, PLAIN_FIELDS) for f in fields]
+    # Timestamps set on insert (auto_now, auto_now_add) take one value for the whole batch.
+    stamped: dict[str, Any] = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = f.pre_save(objs[0], True)
+            for obj in objs:
+                setattr(obj, f.attname, value)
+            stamped[f.attname] = f.get_db_prep_save(value, connection)
     for obj, pk in zip(objs, allocate_ids(model, len(objs)), strict=True):
         obj.pk = pk
         obj._state.adding = False
-    rows = (
-        (
-            obj.pk,
-            *(
-                getattr(obj, f.attname) if is_plain else f.get_db_prep_save(f.pre_save(obj, True), connection)
-                for f, is_plain in zip(fields, plain, strict=True)
-            ),
-        )
-        for obj in objs
-    )
+    # Values of plain kinds go to the database as they are; the rest are prepared as save() would.
+    getters = [_getter(f, stamped) for f in fields]
+    rows = ((obj.pk, *(get(obj) for get in getters)) for obj in objs)
     insert_rows(model, [model._meta.pk.name, *(f.name for f in fields)], rows)
     return list(objs)
 
 
-PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.FloatField, models.BooleanField)
+def _getter(f: models.Field[Any, Any], stamped: dict[str, Any]) -> Callable[[Any], Any]:
+    """How to read ``f``'s database value from an instance about to be inserted."""
+    if f.attname in stamped:
+        value = stamped[f.attname]
+        return lambda obj: value
+    if isinstance(f, PLAIN_FIELDS):
+        return attrgetter(f.attname)
+    return lambda obj: f.get_db_prep_save(f.pre_save(obj, True), connection)
+
+
+# Foreign keys hold the related row's id, which the database takes as it is.
+PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.FloatField,
+    models.BooleanField,
+    models.ForeignKey,
+)
