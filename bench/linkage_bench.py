@@ -86,7 +86,10 @@ def synthetic_records(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
     truth = pd.read_parquet(folder / "truth" / "records.parquet", columns=["agency", "record_ref", "person_id"])
     frames = []
     for path in sorted((folder / "extracts").glob("*.parquet")):
-        df = pd.read_parquet(path).drop_duplicates("record_ref")
+        df = pd.read_parquet(path)
+        first_seen = df.groupby("record_ref")["event_date"].min()  # when an estimated age was given
+        df = df.drop_duplicates("record_ref")
+        df["first_seen_on"] = df["record_ref"].map(first_seen)
         df = df.rename(columns={"surname": "family_name", "forenames": "given_name"})
         if "name" in df:
             df = df.rename(columns={"name": "given_name"})
@@ -304,11 +307,12 @@ def run(dataset: str, method: str) -> dict[str, Any]:
 
 
 def _stage_clock() -> tuple[list[str], Any]:
-    """A progress callback for records_link that notes when each stage began, and its notes."""
+    """A progress callback for records_link that notes when each stage began and the peak memory so far."""
     start, stages = time.perf_counter(), []
 
     def progress(fraction: float, message: str) -> None:
-        stages.append(f"{time.perf_counter() - start:.1f}s {message}")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+        stages.append(f"{time.perf_counter() - start:.1f}s {message} ({peak:.1f} GB)")
 
     return stages, progress
 
@@ -347,7 +351,7 @@ def _e2e(dataset: str, queue: Any) -> None:
     result: dict[str, Any] = {"records": len(records)}
     start = time.perf_counter()
     saved: dict[tuple[str, str], int] = {}
-    batches: dict[str, list[Any]] = {"first": [], "later": []}
+    batches: dict[str, list[pd.DataFrame]] = {"first": [], "later": []}
     for agency_code, group in records.groupby("agency"):
         agency = Agency.objects.create(area=area, code=agency_code, name=agency_code, sector="other")
         fields = [c for c in group.columns if c not in ("agency", "record_ref", "person_id")]
@@ -359,11 +363,11 @@ def _e2e(dataset: str, queue: Any) -> None:
             }
             with transaction.atomic():
                 by_ref, new = records_upsert(area=area, agency=agency, identities=identities)
-            batches[part] += new
-            saved.update({(agency_code, ref): rec.pk for ref, rec in by_ref.items()})
+            batches[part].append(new)
+            saved.update({(agency_code, ref): record_id for ref, record_id in by_ref.items()})
     result["upsert_s"] = time.perf_counter() - start
     records = records[["agency", "record_ref"]]  # only the keys are needed from here on
-    first = batches["first"]
+    first, later = (pd.concat(batches.pop(part), ignore_index=True) for part in ("first", "later"))
     train_start = time.perf_counter()
     frame = _frame(first, TODAY)
     model_train_on(area=area, frame=engine.blank_placeholders(frame, engine.placeholder_dobs(frame["dob"])), actor=None)
@@ -377,10 +381,10 @@ def _e2e(dataset: str, queue: Any) -> None:
     result["e2e_s"] = time.perf_counter() - start
     inc_start = time.perf_counter()
     stages, progress = _stage_clock()
-    summary = records_link(area=area, records=batches["later"], actor=None, progress=progress)
+    summary = records_link(area=area, records=later, actor=None, progress=progress)
     result["incremental_stages"] = "; ".join(stages)
     result["incremental_s"] = time.perf_counter() - inc_start
-    result["incremental_n"] = len(batches["later"])
+    result["incremental_n"] = len(later)
     result["incremental_to_known"] = summary.to_known
     person_of = dict(PersonLink.objects.filter(ended_at__isnull=True).values_list("record_id", "person_id"))
     labels = np.array([person_of[saved[(a, r)]] for a, r in zip(records["agency"], records["record_ref"], strict=True)])

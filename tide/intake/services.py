@@ -170,32 +170,34 @@ def extract_import(
         )
         identities: dict[str, dict[str, Any]] = {}
         for row in rows:
-            ref = row[ref_col]
+            ref, when = row[ref_col], row[date_col]
             if ref not in identities:
-                identities[ref] = {identity_of[name]: row[name] for name in identity_of}
+                identities[ref] = {identity_of[name]: row[name] for name in identity_of} | {"first_seen_on": when}
+            elif when < identities[ref]["first_seen_on"]:
+                identities[ref]["first_seen_on"] = when
         progress(0.4, f"Linking {len(identities):,} agency records")
-        records, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities, file=file)
+        record_of, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities, file=file)
         linkage.records_link(
             area=agency.area,
             records=new,
             actor=actor,
             progress=lambda f, m: progress(0.4 + 0.4 * f, m),
         )
-        person_of = linkage.current_person_ids(r.pk for r in records.values())
+        person_of = linkage.current_person_ids(record_of.values())
         progress(0.85, f"Recording {len(rows):,} events in the ledger")
         events = [
             ServiceEvent(
-                person_id=person_of[records[row[ref_col]].pk],
+                person_id=person_of[record_of[row[ref_col]]],
                 event_type=mapping[row[type_col]],
                 occurred_on=row[date_col],
                 agency=agency,
                 source_ref=row[event_col] if event_col else "",
-                source_record=records[row[ref_col]],
+                source_record_id=record_of[row[ref_col]],
             )
             for row in rows
         ]
         events_record(events=events, actor=actor, reason=f"extract {file.pk} from {agency.code}")
-        file.record_count, file.new_record_count, file.event_count = len(records), len(new), len(events)
+        file.record_count, file.new_record_count, file.event_count = len(record_of), len(new), len(events)
         file.save(update_fields=["record_count", "new_record_count", "event_count"])
         audit_record(
             actor=actor,

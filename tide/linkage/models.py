@@ -52,6 +52,9 @@ class SourceRecord(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     estimated_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    first_seen_on = models.DateField(
+        null=True, blank=True, help_text="The date of the record's first event: an estimated age was given then."
+    )
     sex = models.CharField(max_length=1, blank=True)
     address = models.CharField(max_length=200, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
@@ -85,6 +88,7 @@ class SourceRecord(models.Model):
             "date_of_birth": self.date_of_birth,
             "birth_year": self.birth_year,
             "estimated_age": self.estimated_age,
+            "first_seen_on": self.first_seen_on,
             "postcode": self.postcode,
             "nhs_number": self.nhs_number,
             "pnc_id": self.pnc_id,

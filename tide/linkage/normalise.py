@@ -169,11 +169,25 @@ def clean_identifier(value: Any) -> str | None:
     return text or None
 
 
+def stated_year(value: Any, today: dt.date) -> int:
+    """The year of the date an estimated age was given (a date, a timestamp or ISO text); else this year.
+
+    "About 40" said in 2021 means born about 1981, whenever the record is linked.
+    """
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.date.fromisoformat(value.strip()[:10]).year
+        except ValueError:
+            return today.year
+    year = getattr(value, "year", None) if present(value) else None
+    return int(year) if year is not None else today.year
+
+
 def linkage_row(unique_id: int, fields: Mapping[str, Any], *, today: dt.date) -> dict[str, Any]:
     """One record's comparison columns from its identity fields (names as the intake stores them).
 
-    ``fields`` keys: given_name, family_name, date_of_birth, birth_year, estimated_age, postcode,
-    nhs_number, pnc_id, prison_number.
+    ``fields`` keys: given_name, family_name, date_of_birth, birth_year, estimated_age (given on
+    first_seen_on, the date of the record's first event), postcode, nhs_number, pnc_id, prison_number.
     """
     first = clean_name(fields.get("given_name"))
     surname = clean_name(fields.get("family_name"))
@@ -182,7 +196,7 @@ def linkage_row(unique_id: int, fields: Mapping[str, Any], *, today: dt.date) ->
     if birth_year is None and present(fields.get("birth_year")):
         birth_year = int(float(fields["birth_year"]))
     if birth_year is None and present(fields.get("estimated_age")):
-        birth_year = today.year - int(float(fields["estimated_age"]))
+        birth_year = stated_year(fields.get("first_seen_on"), today) - int(float(fields["estimated_age"]))
     postcode = clean_postcode(fields.get("postcode"))
     return {
         "unique_id": unique_id,
@@ -257,9 +271,10 @@ def linkage_frame(unique_ids: Any, fields: pd.DataFrame, *, today: dt.date) -> p
             out[name] = values
     stated = _per_value(column("birth_year"), year)
     estimated = _per_value(column("estimated_age"), year)
+    stated_on = _per_value(column("first_seen_on"), lambda v: stated_year(v, today))
     out["birth_year"] = [
-        d if d is not None else (s if s is not None else (today.year - a if a is not None else None))
-        for d, s, a in zip(out.pop("dob_year"), stated, estimated, strict=True)
+        d if d is not None else (s if s is not None else (on - a if a is not None else None))
+        for d, s, a, on in zip(out.pop("dob_year"), stated, estimated, stated_on, strict=True)
     ]
     for name in ("nhs_number", "pnc_id", "prison_number"):
         out[name] = _per_value(column(name), clean_identifier)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from tide.areas.models import Agency, Area
 from tide.core.audit import audit_record
-from tide.core.bulk import chunks, insert_instances, insert_rows
+from tide.core.bulk import allocate_ids, chunks, insert_rows
 from tide.linkage import engine, model
 from tide.linkage.models import (
     Decision,
@@ -34,7 +34,7 @@ from tide.linkage.models import (
     PersonLink,
     SourceRecord,
 )
-from tide.linkage.normalise import linkage_frame, present
+from tide.linkage.normalise import linkage_frame, present, stated_year
 from tide.people.models import DobPrecision, IdentifierKind, Person, PersonIdentifier
 from tide.people.services import PersonInput, people_bulk_create, person_create
 from tide.service_use.models import ServiceEvent
@@ -46,6 +46,7 @@ IDENTITY_FIELDS = (
     "date_of_birth",
     "birth_year",
     "estimated_age",
+    "first_seen_on",
     "sex",
     "address",
     "postcode",
@@ -53,6 +54,9 @@ IDENTITY_FIELDS = (
     "pnc_id",
     "prison_number",
 )
+RECORD_COLUMNS = ("id", "record_ref", *IDENTITY_FIELDS)
+# A SourceRecord, or a row of an identity frame: the same field names either way.
+Record = Any
 Progress = Callable[[float, str], None]
 
 
@@ -67,52 +71,85 @@ def _pair(a: int, b: int) -> tuple[int, int]:
 # --- source records -----------------------------------------------------------------------------
 
 
-def _record_from(area: Area, agency: Agency, ref: str, identity: dict[str, Any], file: Any) -> SourceRecord:
-    def text(key: str, limit: int) -> str:
+def _identity_values(identity: dict[str, Any]) -> tuple[Any, ...]:
+    """An agency record's identity as stored: text trimmed to its field, numbers as ints, blanks empty."""
+
+    def text(key: str, limit: int, upper: bool = False) -> str:
         value = identity.get(key)
-        return str(value).strip()[:limit] if present(value) else ""
+        value = str(value).strip()[:limit] if present(value) else ""
+        return value.upper() if upper else value
 
     def number(key: str) -> int | None:
         value: Any = identity.get(key)
         return int(float(value)) if present(value) else None
 
-    dob = identity.get("date_of_birth")
-    return SourceRecord(
-        area=area,
-        agency=agency,
-        record_ref=ref,
-        given_name=text("given_name", 100),
-        family_name=text("family_name", 100),
-        initials=text("initials", 5),
-        date_of_birth=dob if isinstance(dob, dt.date) else None,
-        birth_year=number("birth_year"),
-        estimated_age=number("estimated_age"),
-        sex=text("sex", 1),
-        address=text("address", 200),
-        postcode=text("postcode", 10).upper(),
-        nhs_number=text("nhs_number", 10),
-        pnc_id=text("pnc_id", 20).upper(),
-        prison_number=text("prison_number", 10).upper(),
-        first_file=file,
+    def date(key: str) -> dt.date | None:
+        value = identity.get(key)
+        if not present(value) or not isinstance(value, dt.date):
+            return None
+        return value.date() if isinstance(value, dt.datetime) else value  # a timestamp: its day
+
+    return (
+        text("given_name", 100),
+        text("family_name", 100),
+        text("initials", 5),
+        date("date_of_birth"),
+        number("birth_year"),
+        number("estimated_age"),
+        date("first_seen_on"),
+        text("sex", 1),
+        text("address", 200),
+        text("postcode", 10, upper=True),
+        text("nhs_number", 10),
+        text("pnc_id", 20, upper=True),
+        text("prison_number", 10, upper=True),
     )
+
+
+def identity_frame(rows: Iterable[Sequence[Any]]) -> pd.DataFrame:
+    """Records as a frame: ``id``, ``record_ref`` and the :data:`IDENTITY_FIELDS`, values as stored."""
+    return pd.DataFrame(list(rows), columns=list(RECORD_COLUMNS), dtype=object)
 
 
 def records_upsert(
     *, area: Area, agency: Agency, identities: dict[str, dict[str, Any]], file: Any = None
-) -> tuple[dict[str, SourceRecord], list[SourceRecord]]:
-    """Return every record of ``identities`` by ref (existing or new) and the list of new ones.
+) -> tuple[dict[str, int], pd.DataFrame]:
+    """Every record of ``identities`` by ref → record id (existing or new), and the new records'
+    identity frame (:func:`identity_frame`).
 
     A record already known keeps the identity it first arrived with: a later file describing it
-    differently does not rewrite history (the agency's record is the same record).
+    differently does not rewrite history (the agency's record is the same record). Rows are written
+    without building model instances: a whole area's first load is a million records.
     """
     refs = list(identities)
-    existing: dict[str, SourceRecord] = {}
+    ids: dict[str, int] = {}
     for chunk in chunks(refs):
-        existing.update({r.record_ref: r for r in SourceRecord.objects.filter(agency=agency, record_ref__in=chunk)})
-    new = [_record_from(area, agency, ref, identities[ref], file) for ref in refs if ref not in existing]
-    created = insert_instances(new)
-    existing.update({r.record_ref: r for r in created})
-    return existing, created
+        ids.update(SourceRecord.objects.filter(agency=agency, record_ref__in=chunk).values_list("record_ref", "id"))
+    new_refs = [ref for ref in refs if ref not in ids]
+    values = [_identity_values(identities[ref]) for ref in new_refs]
+    new_ids = allocate_ids(SourceRecord, len(new_refs))
+    ops = connection.ops
+    dates = [IDENTITY_FIELDS.index(f) for f in ("date_of_birth", "first_seen_on")]
+    now = ops.adapt_datetimefield_value(timezone.now())
+    file_id = getattr(file, "pk", None)
+    insert_rows(
+        SourceRecord,
+        [*RECORD_COLUMNS, "area", "agency", "first_file", "created_at"],
+        (
+            (
+                record_id,
+                ref,
+                *(ops.adapt_datefield_value(v) if i in dates else v for i, v in enumerate(row)),
+                area.pk,
+                agency.pk,
+                file_id,
+                now,
+            )
+            for record_id, ref, row in zip(new_ids, new_refs, values, strict=True)
+        ),
+    )
+    ids.update(zip(new_refs, new_ids, strict=True))
+    return ids, identity_frame((i, ref, *row) for i, ref, row in zip(new_ids, new_refs, values, strict=True))
 
 
 # --- model versions -----------------------------------------------------------------------------
@@ -153,11 +190,9 @@ def model_thresholds_set(*, version: ModelVersion, upper: float, lower: float, a
     return version
 
 
-def _frame(records: Iterable[SourceRecord | dict[str, Any]], today: dt.date) -> pd.DataFrame:
-    """The linkage frame of records (model instances, or dicts of their fields with ``id``)."""
-    rows = [{"id": r.pk, **r.identity()} if isinstance(r, SourceRecord) else r for r in records]
-    fields = pd.DataFrame(rows, columns=["id", *IDENTITY_FIELDS])
-    return engine.typed(linkage_frame(fields["id"].to_numpy(dtype="int64"), fields, today=today))
+def _frame(records: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """The linkage frame of records given as an identity frame."""
+    return engine.typed(linkage_frame(records["id"].to_numpy(dtype="int64"), records, today=today))
 
 
 # The known records of an area as a linkage frame, kept between runs in this process. Every change of
@@ -178,14 +213,11 @@ def known_frame(*, area: Area, signature: int | None = None) -> tuple[pd.DataFra
     cached = _known_cache.get(area.pk)
     if cached is not None and cached[0] == signature:
         return cached[1], cached[2]
-    fields = ["id", *[f for f in IDENTITY_FIELDS if f not in ("initials", "sex", "address")]]
     links = dict(
         PersonLink.objects.filter(record__area=area, ended_at__isnull=True).values_list("record_id", "person_id")
     )
-    rows = [
-        r for r in SourceRecord.objects.filter(area=area).values(*fields).iterator(chunk_size=20000) if r["id"] in links
-    ]
-    frame = _frame(rows, timezone.localdate())
+    rows = SourceRecord.objects.filter(area=area).values_list(*RECORD_COLUMNS).iterator(chunk_size=20000)
+    frame = _frame(identity_frame(row for row in rows if row[0] in links), timezone.localdate())
     transaction.on_commit(lambda: _known_cache.__setitem__(area.pk, (signature, frame, links)))
     return frame, links
 
@@ -269,7 +301,7 @@ def _blocked_pairs(record_ids: Iterable[int]) -> set[tuple[int, int]]:
     return {pair for pair, decision in latest.items() if decision == Decision.NO_MATCH}
 
 
-def _person_input(record: SourceRecord, today: dt.date) -> PersonInput:
+def _person_input(record: Record, today: dt.date) -> PersonInput:
     dob = record.date_of_birth
     precision = DobPrecision.EXACT
     if dob is not None and (dob.year < 1901 or dob > today):
@@ -277,7 +309,8 @@ def _person_input(record: SourceRecord, today: dt.date) -> PersonInput:
     if dob is None and record.birth_year:
         dob, precision = dt.date(record.birth_year, 7, 1), DobPrecision.YEAR
     elif dob is None and record.estimated_age:
-        dob, precision = dt.date(today.year - record.estimated_age, 7, 1), DobPrecision.ESTIMATED
+        born = stated_year(record.first_seen_on, today) - record.estimated_age
+        dob, precision = dt.date(born, 7, 1), DobPrecision.ESTIMATED
     given = record.given_name or record.initials
     family = record.family_name
     return PersonInput(
@@ -291,14 +324,14 @@ def _person_input(record: SourceRecord, today: dt.date) -> PersonInput:
     )
 
 
-def _completeness(record: SourceRecord) -> int:
+def _completeness(record: Record) -> int:
     return sum(
         bool(v)
         for v in (record.given_name, record.family_name, record.date_of_birth, record.postcode, record.nhs_number)
     )
 
 
-def _identifiers_for(records: list[SourceRecord], taken: set[tuple[str, str]]) -> list[tuple[str, str, Agency | None]]:
+def _identifiers_for(records: list[Record], taken: set[tuple[str, str]]) -> list[tuple[str, str, Agency | None]]:
     found: list[tuple[str, str, Agency | None]] = []
     for record in records:
         for kind, value in (
@@ -313,13 +346,17 @@ def _identifiers_for(records: list[SourceRecord], taken: set[tuple[str, str]]) -
 
 
 @transaction.atomic
-def records_link(
-    *, area: Area, records: Sequence[SourceRecord], actor: Any, progress: Progress = _no_progress
-) -> LinkSummary:
-    """Link records that have no current link: to a known person, to each other, or to a new person."""
+def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Progress = _no_progress) -> LinkSummary:
+    """Link records that have no current link: to a known person, to each other, or to a new person.
+
+    ``records`` is an identity frame, as :func:`records_upsert` returns for the records it adds.
+    """
     summary = LinkSummary()
-    linked_already = set(current_person_ids(r.pk for r in records))
-    new_records = {r.pk: r for r in records if r.pk not in linked_already}
+    linked_already = current_person_ids(records["id"])
+    if linked_already:
+        records = records[~records["id"].isin(linked_already)]
+    # Each new record's identity by id, as a light row with the record's field names.
+    new_records = {int(r.id): r for r in records.itertuples(index=False, name="Record")}
     summary.records = len(new_records)
     if not new_records:
         return summary
@@ -329,7 +366,7 @@ def records_link(
     since = _links_signature()
     known_before = known_frame(area=area, signature=since)
     known, known_person = known_before
-    new = _frame(new_records.values(), today)
+    new = _frame(records, today)
     new_raw = new
     placeholders = set(version.placeholder_dobs) | engine.placeholder_dobs(
         pd.concat([known["dob"], new["dob"]]) if not known.empty else new["dob"]
@@ -369,7 +406,7 @@ def records_link(
             votes[label_of[b]][known_person[a]] += float(p)
     progress(0.6, "Writing links")
     assignment: dict[int, int] = {}  # record id → person id
-    to_create: list[tuple[int, list[SourceRecord]]] = []
+    to_create: list[tuple[int, list[Record]]] = []
     for label, members in components.items():
         if votes.get(label):
             person_id = max(votes[label].items(), key=lambda kv: kv[1])[0]
@@ -395,7 +432,7 @@ def records_link(
     people = people_bulk_create(area=area, rows=inputs, actor=actor, reason="linkage: new people from agency records")
     for (_, group), person in zip(to_create, people, strict=True):
         for record in group:
-            assignment[record.pk] = person.pk
+            assignment[int(record.id)] = person.pk
     summary.new_people = len(people)
     created_by = actor if getattr(actor, "pk", None) else None
     probability_of: dict[int, float] = {}

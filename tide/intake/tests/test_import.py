@@ -38,6 +38,13 @@ def test_accepted_file_keeps_its_provenance_and_its_events_reach_the_ledger(poli
     assert Person.objects.count() == 3
 
 
+def test_a_record_keeps_its_date_of_birth_and_the_date_of_its_first_event(acute, analyst):
+    rows = [ACUTE_ROWS[1], ACUTE_ROWS[0]]  # the later event first
+    extract_import(agency=acute, content=acute_csv(rows), filename="a.csv", channel="upload", actor=analyst)
+    record = SourceRecord.objects.get(record_ref="RTX0000001")
+    assert (record.date_of_birth, record.first_seen_on) == (dt.date(1984, 6, 12), dt.date(2026, 1, 20))
+
+
 def test_the_same_file_sent_twice_is_refused_as_a_repeat(police, analyst):
     extract_import(agency=police, content=police_csv(), filename="a.csv", channel="upload", actor=analyst)
     outcome = extract_import(agency=police, content=police_csv(), filename="b.csv", channel="api", actor=analyst)

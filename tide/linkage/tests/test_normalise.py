@@ -50,6 +50,12 @@ def test_outreach_records_without_a_date_get_a_birth_year_from_the_estimated_age
     assert (row["birth_year"], row["dob"], row["surname"]) == (1986, None, None)
 
 
+def test_an_estimated_age_counts_from_the_day_it_was_given():
+    fields = {"given_name": "Mick", "estimated_age": 40, "first_seen_on": dt.date(2023, 3, 1)}
+    assert linkage_row(1, fields, today=TODAY)["birth_year"] == 1983
+    assert linkage_row(1, fields | {"first_seen_on": "2021-05-09"}, today=TODAY)["birth_year"] == 1981
+
+
 @given(
     st.dictionaries(
         st.sampled_from(["given_name", "family_name", "date_of_birth", "postcode", "nhs_number", "birth_year"]),
@@ -72,6 +78,7 @@ def test_any_identity_text_normalises_without_error(fields):
                 "date_of_birth": st.sampled_from(["1984-06-12", "1900-01-01", "2030-01-01", "", "12/06/1984"]),
                 "birth_year": st.sampled_from([1971, None]),
                 "estimated_age": st.sampled_from([40, None]),
+                "first_seen_on": st.sampled_from([dt.date(2023, 3, 1), pd.Timestamp("2021-05-09"), None, "x"]),
                 "postcode": st.sampled_from(["tx12ab", "TX1 2AB", "", "X"]),
                 "nhs_number": st.sampled_from(["943 476 5919", None]),
             },
