@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
@@ -150,15 +150,17 @@ def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, r
         person.search_name = _search_name(person, [PersonAlias(given_name=g, family_name=f) for g, f, _ in row.aliases])
     people = insert_instances(people)
     aliases: list[PersonAlias] = []
-    identifiers: list[PersonIdentifier] = []
+    identifiers: list[tuple[Any, ...]] = []
     keys: list[tuple[int, str]] = []
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    added_by = getattr(actor, "pk", None)
     for person, row in zip(people, rows, strict=True):
         person_aliases = [PersonAlias(person=person, given_name=g, family_name=f, kind=k) for g, f, k in row.aliases]
         aliases += person_aliases
-        identifiers += [PersonIdentifier(person=person, kind=k, value=v, agency=a) for k, v, a in row.identifiers]
+        identifiers += [(person.pk, k, v, getattr(a, "pk", None), added_by, now) for k, v, a in row.identifiers]
         keys += [(person.pk, k) for k in sorted(keys_for_names(_all_names(person, person_aliases)))]
     insert_instances(aliases)
-    insert_instances(identifiers)
+    insert_rows(PersonIdentifier, ["person", "kind", "value", "agency", "added_by", "added_at"], identifiers)
     insert_rows(NameKey, ["person", "key"], keys)
     audit_record(
         actor=actor, action="people.bulk_created", reason=reason, detail={"count": len(people), "area": area.pk}
