@@ -43,8 +43,10 @@ class ModelVersion(models.Model):
 class SourceRecord(models.Model):
     """One agency's record of one person, with the identity details exactly as the agency sent them."""
 
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="source_records")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="source_records")
+    # No single-column indexes on area and agency: the composite indexes below begin with them, and
+    # every index slows a whole area's first load (see ADR 0011).
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="source_records", db_index=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="source_records", db_index=False)
     record_ref = models.CharField(max_length=64, help_text="The agency's own id for the person.")
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
@@ -108,19 +110,25 @@ class PersonLink(models.Model):
     """A soft link from a source record to a person. Changes end a link and start another: history stays."""
 
     record = models.ForeignKey(SourceRecord, on_delete=models.PROTECT, related_name="links")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="source_links")
+    # Links are written a million at a time: only the lookups Tide makes are indexed (by record, and
+    # by person through the index below), not every foreign key (see ADR 0011).
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="source_links", db_index=False)
     method = models.CharField(max_length=10, choices=LinkMethod.choices)
     probability = models.FloatField(null=True, blank=True)
-    model = models.ForeignKey(ModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    model = models.ForeignKey(
+        ModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     pinned = models.BooleanField(default=False, help_text="Set by a person: linkage runs never move it.")
-    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     end_reason = models.CharField(max_length=200, blank=True)
 

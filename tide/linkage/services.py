@@ -352,7 +352,9 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
     ``records`` is an identity frame, as :func:`records_upsert` returns for the records it adds.
     """
     summary = LinkSummary()
-    linked_already = current_person_ids(records["id"])
+    # Records just added have the highest ids: when no link reaches that far, none of them is linked.
+    first = int(records["id"].min()) if len(records) else 0
+    linked_already = current_person_ids(records["id"]) if PersonLink.objects.filter(record_id__gte=first).exists() else {}
     if linked_already:
         records = records[~records["id"].isin(linked_already)]
     # Each new record's identity by id, as a light row with the record's field names.
