@@ -83,16 +83,12 @@ def synthetic_dir(preset: str) -> Path:
 
 def synthetic_records(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
     """One row per agency record (agency, record_ref) with the identity fields as received."""
+    from tide.linkage.default_model import agency_records
+
     truth = pd.read_parquet(folder / "truth" / "records.parquet", columns=["agency", "record_ref", "person_id"])
     frames = []
     for path in sorted((folder / "extracts").glob("*.parquet")):
-        df = pd.read_parquet(path)
-        first_seen = df.groupby("record_ref")["event_date"].min()  # when an estimated age was given
-        df = df.drop_duplicates("record_ref")
-        df["first_seen_on"] = df["record_ref"].map(first_seen)
-        df = df.rename(columns={"surname": "family_name", "forenames": "given_name"})
-        if "name" in df:
-            df = df.rename(columns={"name": "given_name"})
+        df = agency_records(pd.read_parquet(path))
         df["agency"] = path.stem
         frames.append(df.drop(columns=["event_id", "event_type", "event_date"]))
     records = pd.concat(frames, ignore_index=True)

@@ -23,13 +23,18 @@ AS_OF = dt.date(2026, 11, 23)
 NAMES = {"surname": "family_name", "forenames": "given_name", "name": "given_name"}
 
 
+def agency_records(extract: pd.DataFrame) -> pd.DataFrame:
+    """One row per record of an extract (a row per event), with the date of the record's first event,
+    as the intake keeps it (an estimated age counts from then)."""
+    first_seen = extract.groupby("record_ref")["event_date"].min()
+    records = extract.drop_duplicates("record_ref").rename(columns=NAMES)
+    return records.assign(first_seen_on=records["record_ref"].map(first_seen))
+
+
 def demo_frame(seed: int = 42) -> pd.DataFrame:
     """One linkage row per agency record of the demo preset, as the records arrive."""
     area = generate(SimConfig.preset("demo", seed=seed))
-    fields = pd.concat(
-        [extract.drop_duplicates("record_ref").rename(columns=NAMES) for extract in area.extracts.values()],
-        ignore_index=True,
-    )
+    fields = pd.concat([agency_records(extract) for extract in area.extracts.values()], ignore_index=True)
     return linkage_frame(np.arange(1, len(fields) + 1), fields, today=AS_OF)
 
 

@@ -142,6 +142,7 @@ BLOCKING_RULES: list[Any] = [
     "l.first_name_canon = r.first_name_canon and l.surname = r.surname and (l.dob is null or r.dob is null)",
     block_on("first_name_sound", "surname_sound", "birth_year"),
     block_on("postcode", "first_name_sound"),
+    block_on("postcode", "surname_sound"),
 ]
 
 # Rules believed to catch most true matches with almost no false ones: used to estimate the prior.
