@@ -150,12 +150,12 @@ def cluster_metrics(labels: np.ndarray, truth: np.ndarray) -> dict[str, float]:
 
 
 def method_tide(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
-    from tide.linkage import engine
+    from tide.linkage import engine, model
 
     df = engine.blank_placeholders(df, engine.placeholder_dobs(df["dob"]))
     trained = engine.train(df)
     pairs = engine.predict_all(df, trained, threshold=0.5)
-    labels = engine.clusters(df["unique_id"].to_numpy(), pairs, threshold=THRESHOLD)
+    labels = engine.people(df["unique_id"].to_numpy(), pairs, upper=THRESHOLD, lower=model.DEFAULT_LOWER)
     out = {**pairwise(pairs, truth, THRESHOLD), **cluster_metrics(labels, truth)}
     out["block_recall"] = engine.blocking_recall(df, trained, truth)
     return out | recall_ceiling(df, truth)

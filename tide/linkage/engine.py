@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -259,6 +260,46 @@ def clusters(ids: np.ndarray, pairs: pd.DataFrame, *, threshold: float) -> np.nd
     n = len(ids)
     graph = coo_matrix((np.ones(int(keep.sum())), (left[keep], right[keep])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
+    return labels
+
+
+def best_matches(pairs: pd.DataFrame, alone: Collection[int], group_of: pd.Series, *, threshold: float) -> pd.DataFrame:
+    """Records left on their own that have exactly one plausible person: indexed by record id, the
+    ``group`` it joins, and its best pair with that group (the ``other`` record, the ``probability``).
+
+    A record in ``alone`` joins a group when the group is the only one it pairs with at or above
+    ``threshold`` and the partner is not itself alone. Pair probabilities weigh each pair against
+    every pair in the area, so in a large area a record's one plausible match can score below the
+    automatic threshold; that no other person is plausible is further evidence. ``group_of`` maps
+    every record in ``pairs`` to its group (an alone record's group is its own).
+    """
+    strong = pairs[pairs["match_probability"] >= threshold]
+    left = strong["unique_id_l"].to_numpy(dtype="int64")
+    right = strong["unique_id_r"].to_numpy(dtype="int64")
+    probability = strong["match_probability"].to_numpy(dtype="float64")
+    ends = pd.DataFrame(
+        {
+            "record": np.concatenate([left, right]),
+            "other": np.concatenate([right, left]),
+            "probability": np.concatenate([probability, probability]),
+        }
+    )
+    ends = ends[ends["record"].isin(alone)]
+    ends["group"] = ends["other"].map(group_of)
+    # The best pair of each record with each group; then the records with one group only.
+    candidates = ends.sort_values("probability", ascending=False).drop_duplicates(["record", "group"])
+    only = candidates[~candidates["record"].duplicated(keep=False) & ~candidates["other"].isin(alone)]
+    return only.set_index("record")[["group", "other", "probability"]]
+
+
+def people(ids: np.ndarray, pairs: pd.DataFrame, *, upper: float, lower: float) -> np.ndarray:
+    """A person label per id: clusters of pairs at or above ``upper``, then :func:`best_matches` at ``lower``."""
+    labels = clusters(ids, pairs, threshold=upper)
+    sizes = np.bincount(labels)
+    ids = np.asarray(ids, dtype="int64")
+    alone = ids[sizes[labels] == 1]
+    joins = best_matches(pairs, alone, pd.Series(labels, index=ids), threshold=lower)
+    labels[pd.Index(ids).get_indexer(joins.index)] = joins["group"].to_numpy()
     return labels
 
 

@@ -101,6 +101,7 @@ class SourceRecord(models.Model):
 class LinkMethod(models.TextChoices):
     NEW = "new", "New person"
     MODEL = "model", "Linked by the model"
+    BEST = "best", "Linked by the model as the only likely match"
     REVIEW = "review", "Linked on review"
     SPLIT = "split", "Split by a person"
     UNDO = "undo", "Restored by undo"

@@ -283,6 +283,7 @@ class LinkSummary:
     to_known: int = 0
     new_people: int = 0
     queued_for_review: int = 0
+    best_matches: int = 0  # records linked as the only plausible match (see engine.best_matches)
     mapping: dict[int, int] = field(default_factory=dict)  # record id → person id
 
 
@@ -354,7 +355,9 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
     summary = LinkSummary()
     # Records just added have the highest ids: when no link reaches that far, none of them is linked.
     first = int(records["id"].min()) if len(records) else 0
-    linked_already = current_person_ids(records["id"]) if PersonLink.objects.filter(record_id__gte=first).exists() else {}
+    linked_already = (
+        current_person_ids(records["id"]) if PersonLink.objects.filter(record_id__gte=first).exists() else {}
+    )
     if linked_already:
         records = records[~records["id"].isin(linked_already)]
     # Each new record's identity by id, as a light row with the record's field names.
@@ -406,8 +409,22 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
             votes[label_of[a]][known_person[b]] += float(p)
         elif b in new_records and a in known_person:
             votes[label_of[b]][known_person[a]] += float(p)
-    progress(0.6, "Writing links")
+    # Best match: a new record left on its own whose only plausible person (a known person, or a group
+    # of new records) scores at least the review threshold joins that person.
     assignment: dict[int, int] = {}  # record id → person id
+    alone = [members[0] for label, members in components.items() if len(members) == 1 and not votes.get(label)]
+    group_of = pd.concat([pd.Series(label_of, dtype="int64"), -pd.Series(known_person, dtype="int64")])
+    joins = engine.best_matches(pairs, alone, group_of, threshold=version.lower)
+    for record_id, group in zip(joins.index, joins["group"], strict=True):
+        record_id, group = int(record_id), int(group)
+        del components[label_of[record_id]]
+        if group < 0:  # a known person
+            assignment[record_id] = -group
+            summary.to_known += 1
+        else:
+            components[group].append(record_id)
+    summary.best_matches = len(joins)
+    progress(0.6, "Writing links")
     to_create: list[tuple[int, list[Record]]] = []
     for label, members in components.items():
         if votes.get(label):
@@ -442,6 +459,8 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
         for rid in (int(a), int(b)):
             if rid in new_records:
                 probability_of[rid] = max(probability_of.get(rid, 0.0), float(p))
+    best = dict(zip((int(i) for i in joins.index), joins["probability"], strict=True))
+    probability_of |= best
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     insert_rows(
         PersonLink,
@@ -450,7 +469,11 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
             (
                 record_id,
                 person_id,
-                LinkMethod.MODEL if record_id in probability_of else LinkMethod.NEW,
+                LinkMethod.BEST
+                if record_id in best
+                else LinkMethod.MODEL
+                if record_id in probability_of
+                else LinkMethod.NEW,
                 probability_of.get(record_id),
                 version.pk,
                 getattr(created_by, "pk", None),
@@ -461,7 +484,8 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
             for record_id, person_id in assignment.items()
         ),
     )
-    # The uncertain band (and strong pairs that the grouping left apart) go to review.
+    # The uncertain band (and strong pairs that the grouping left apart) go to review, and so does each
+    # best match, linked meanwhile: a reviewer confirms it or separates the records.
     everyone = {**known_person, **assignment}
     candidates: dict[tuple[int, int], float] = {}
     for a, b, p in zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True):
@@ -470,18 +494,22 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
             continue
         key = _pair(a, b)
         candidates[key] = max(candidates.get(key, 0.0), float(p))
+    for record_id, other, p in zip(joins.index, joins["other"], joins["probability"], strict=True):
+        candidates[_pair(int(record_id), int(other))] = float(p)
     existing: set[tuple[int, int]] = set()
     for record_ids in chunks(sorted({k[0] for k in candidates})):
         existing.update(
             MatchCandidate.objects.filter(record_a__in=record_ids).values_list("record_a_id", "record_b_id")
         )
-    new_candidates = [
-        MatchCandidate(area=area, record_a_id=a, record_b_id=b, probability=p, model=version)
-        for (a, b), p in candidates.items()
-        if (a, b) not in existing
-    ]
-    MatchCandidate.objects.bulk_create(new_candidates, batch_size=5000)
-    summary.queued_for_review = len(new_candidates)
+    summary.queued_for_review = insert_rows(
+        MatchCandidate,
+        ["area", "record_a", "record_b", "probability", "model", "status", "created_at"],
+        (
+            (area.pk, a, b, p, version.pk, MatchCandidate.Status.OPEN, now)
+            for (a, b), p in candidates.items()
+            if (a, b) not in existing
+        ),
+    )
     summary.mapping = assignment
     _known_cache_extend(area, new_raw, assignment, known_before, since)
     audit_record(
@@ -491,6 +519,7 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
             "records": summary.records,
             "to_known": summary.to_known,
             "new_people": summary.new_people,
+            "best_matches": summary.best_matches,
             "queued_for_review": summary.queued_for_review,
             "model": version.pk,
         },
@@ -542,6 +571,17 @@ def candidate_decide(*, candidate: MatchCandidate, decision: str, note: str, act
     )
     persons = current_person_ids([candidate.record_a_id, candidate.record_b_id])
     moved = 0
+    if decision == Decision.NO_MATCH and persons.get(candidate.record_a_id) == persons.get(candidate.record_b_id):
+        # Linked meanwhile (a best match, or through other records): the record that joined last leaves.
+        latest = (
+            PersonLink.objects.filter(record__in=[candidate.record_a_id, candidate.record_b_id], ended_at__isnull=True)
+            .order_by("-created_at", "-id")
+            .select_related("record")
+            .first()
+        )
+        if latest is not None:
+            record_split(record=latest.record, actor=actor, reason=f"not a match on review of pair {candidate.pk}")
+            moved = 1
     if decision == Decision.LINK:
         keep, leave = persons.get(candidate.record_a_id), persons.get(candidate.record_b_id)
         if keep is None or leave is None:

@@ -78,25 +78,52 @@ def test_records_from_two_agencies_link_to_one_person_whose_timeline_shows_both(
     assert ModelVersion.objects.count() == 1  # the second file linked without retraining
 
 
-def test_uncertain_pair_goes_to_review_and_the_decision_can_be_undone(police, acute, analyst):
-    from tide.linkage.services import candidate_decide, link_undo
+def test_a_likely_pair_with_nobody_else_likely_is_linked_meanwhile_and_a_reviewer_can_separate_it(
+    police, acute, analyst
+):
+    from tide.linkage.services import candidate_decide
 
     extract_import(agency=police, content=police_csv(), filename="p.csv", channel="upload", actor=analyst)
     extract_import(agency=acute, content=acute_csv(), filename="a.csv", channel="upload", actor=analyst)
-    candidate = MatchCandidate.objects.get()
+    candidate = MatchCandidate.objects.get()  # Bernadette Holloway: the dates of birth differ
     assert {candidate.record_a.record_ref, candidate.record_b.record_ref} == {"PP00000002", "RTX0000002"}
     assert 0.8 <= candidate.probability < 0.99
+    police_person = SourceRecord.objects.get(record_ref="PP00000002").links.get().person
     acute_record = SourceRecord.objects.get(record_ref="RTX0000002")
-    before = acute_record.links.get(ended_at__isnull=True).person
+    link = acute_record.links.get()
+    assert (link.person, link.method, link.probability) == (police_person, "best", candidate.probability)
+    assert ServiceEvent.objects.get(source_ref="AE00000000003").person == police_person
+    candidate_decide(candidate=candidate, decision="no_match", note="different mother's name", actor=analyst)
+    own = acute_record.links.get(ended_at__isnull=True)
+    assert own.person != police_person
+    assert own.pinned
+    assert ServiceEvent.objects.get(source_ref="AE00000000003").person == own.person  # events follow the record
+    assert MatchCandidate.objects.filter(status="open").count() == 0
+
+
+def test_an_uncertain_pair_waits_apart_for_review_and_the_decision_can_be_undone(police, analyst):
+    from tide.linkage.services import candidate_decide, link_undo
+
+    # Two new records that could be one person, in one file: neither is the other's settled person.
+    namesake = '"CU00000000005","PP00000005",,"HOLLOWAY","Bernadette",1979-12-13,,,"arrest",2026-02-14'
+    rows = [*POLICE_ROWS, namesake]
+    extract_import(agency=police, content=police_csv(rows), filename="p.csv", channel="upload", actor=analyst)
+    candidate = MatchCandidate.objects.get()
+    assert {candidate.record_a.record_ref, candidate.record_b.record_ref} == {"PP00000002", "PP00000005"}
+    assert 0.8 <= candidate.probability < 0.99
+    kept, moving = candidate.record_a, candidate.record_b
+    before = moving.links.get(ended_at__isnull=True).person
+    assert kept.links.get().person != before
     candidate_decide(candidate=candidate, decision="link", note="same address history", actor=analyst)
-    police_person = SourceRecord.objects.get(record_ref="PP00000002").links.get(ended_at__isnull=True).person
-    assert acute_record.links.get(ended_at__isnull=True).person == police_person
-    assert ServiceEvent.objects.get(source_ref="AE00000000003").person == police_person  # events follow the record
+    person = kept.links.get().person
+    assert moving.links.get(ended_at__isnull=True).person == person
+    event = ServiceEvent.objects.get(source_record=moving)
+    assert event.person == person  # events follow the record
     assert Person.objects.filter(pk=before.pk).exists()  # soft: nobody is deleted
-    link_undo(link=acute_record.links.get(ended_at__isnull=True), actor=analyst)
-    assert acute_record.links.get(ended_at__isnull=True).person == before
-    assert ServiceEvent.objects.get(source_ref="AE00000000003").person == before
-    assert acute_record.links.count() == 3  # full history: new, review, undo
+    link_undo(link=moving.links.get(ended_at__isnull=True), actor=analyst)
+    assert moving.links.get(ended_at__isnull=True).person == before
+    assert ServiceEvent.objects.get(pk=event.pk).person == before
+    assert moving.links.count() == 3  # full history: new, review, undo
 
 
 def test_a_rejected_pair_is_never_proposed_again_and_a_split_stays_split(police, acute, analyst):

@@ -30,6 +30,7 @@ def test_review_pair_shows_both_records_side_by_side_and_link_decision_joins_the
     page = analyst_client.get(reverse("linkage:pair", args=[linked.pk])).content.decode()
     assert "1979-11-03" in page or "3 Nov 1979" in page or "Nov. 3, 1979" in page
     assert "Differs" in page
+    assert 'id="linked-meanwhile"' in page  # nobody else is likely: Tide linked them, pending review
     response = analyst_client.post(reverse("linkage:pair", args=[linked.pk]), {"decision": "link", "note": ""})
     assert response.status_code == 302
     a = SourceRecord.objects.get(record_ref="PP00000002").links.get(ended_at__isnull=True)

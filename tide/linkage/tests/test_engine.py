@@ -1,0 +1,41 @@
+"""The grouping of scored pairs into people (no database, no Splink)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tide.linkage import engine
+
+
+def scored(*pairs: tuple[int, int, float]) -> pd.DataFrame:
+    left, right, probability = zip(*pairs, strict=True)
+    return pd.DataFrame(
+        {"unique_id_l": left, "unique_id_r": right, "match_probability": probability, "match_weight": 0.0}
+    )
+
+
+def test_a_record_alone_joins_the_only_group_it_plausibly_matches_with_its_best_pair():
+    pairs = scored((9, 1, 0.85), (9, 2, 0.93), (9, 3, 0.4))
+    groups = pd.Series({1: 100, 2: 100, 3: 300, 9: 9})
+    joins = engine.best_matches(pairs, [9], groups, threshold=0.8)
+    assert joins.loc[9].to_dict() == {"group": 100, "other": 2, "probability": 0.93}
+
+
+def test_a_record_with_two_plausible_groups_or_a_partner_alone_stays_alone():
+    groups = pd.Series({1: 100, 3: 300, 8: 8, 9: 9})
+    two = scored((9, 1, 0.9), (9, 3, 0.85))
+    assert engine.best_matches(two, [9], groups, threshold=0.8).empty
+    partner_alone = scored((8, 9, 0.95))
+    assert engine.best_matches(partner_alone, [8, 9], groups, threshold=0.8).empty
+    too_weak = scored((9, 1, 0.79))
+    assert engine.best_matches(too_weak, [9], groups, threshold=0.8).empty
+
+
+def test_people_are_strong_clusters_then_best_matches():
+    ids = np.array([1, 2, 3, 4, 5, 6])
+    # 1-2-3 are linked strongly; 4 plausibly matches only them; 5 matches them and 6 (two groups).
+    pairs = scored((1, 2, 0.999), (2, 3, 0.995), (4, 1, 0.9), (5, 3, 0.9), (5, 6, 0.85))
+    labels = engine.people(ids, pairs, upper=0.99, lower=0.8)
+    assert labels[0] == labels[1] == labels[2] == labels[3]
+    assert len({labels[0], labels[4], labels[5]}) == 3
