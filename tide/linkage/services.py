@@ -461,6 +461,12 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
                 probability_of[rid] = max(probability_of.get(rid, 0.0), float(p))
     best = dict(zip((int(i) for i in joins.index), joins["probability"], strict=True))
     probability_of |= best
+
+    def method(record_id: int) -> str:
+        if record_id in best:
+            return LinkMethod.BEST
+        return LinkMethod.MODEL if record_id in probability_of else LinkMethod.NEW
+
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     insert_rows(
         PersonLink,
@@ -469,11 +475,7 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
             (
                 record_id,
                 person_id,
-                LinkMethod.BEST
-                if record_id in best
-                else LinkMethod.MODEL
-                if record_id in probability_of
-                else LinkMethod.NEW,
+                method(record_id),
                 probability_of.get(record_id),
                 version.pk,
                 getattr(created_by, "pk", None),
