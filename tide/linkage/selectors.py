@@ -34,6 +34,19 @@ def candidates_open(*, user: Any) -> QuerySet[MatchCandidate]:
     )
 
 
+def candidates_linked_meanwhile(candidates: list[MatchCandidate]) -> set[int]:
+    """The pairs among ``candidates`` whose two records are already one person (best matches)."""
+    records = {r for c in candidates for r in (c.record_a_id, c.record_b_id)}
+    person_of = dict(
+        PersonLink.objects.filter(record_id__in=records, ended_at__isnull=True).values_list("record_id", "person_id")
+    )
+    return {
+        c.pk
+        for c in candidates
+        if person_of.get(c.record_a_id) is not None and person_of.get(c.record_a_id) == person_of.get(c.record_b_id)
+    }
+
+
 def candidate_get(*, user: Any, pk: int) -> MatchCandidate:
     candidate = (
         MatchCandidate.objects.filter(area_id=user.area_id, pk=pk)

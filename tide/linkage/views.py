@@ -34,7 +34,8 @@ def _agreement(label: str, a: object, b: object) -> str:
 def review(request: HttpRequest) -> HttpResponse:
     candidates = list(selectors.candidates_open(user=request.user)[:100])
     counts = selectors.queue_counts(user=request.user)
-    return render(request, "linkage/review.html", {"candidates": candidates, "counts": counts})
+    meanwhile = selectors.candidates_linked_meanwhile(candidates)
+    return render(request, "linkage/review.html", {"candidates": candidates, "counts": counts, "meanwhile": meanwhile})
 
 
 @require_http_methods(["GET", "POST"])

@@ -39,6 +39,12 @@ def test_review_pair_shows_both_records_side_by_side_and_link_decision_joins_the
     assert response["Location"] == reverse("people:detail", args=[a.person_id])
 
 
+def test_the_queue_marks_pairs_linked_meanwhile(analyst_client, linked):
+    page = analyst_client.get(reverse("linkage:review")).content.decode()
+    assert reverse("linkage:pair", args=[linked.pk]) in page
+    assert page.count("Linked meanwhile</strong>") == 1
+
+
 def test_review_needs_a_decision(analyst_client, linked):
     response = analyst_client.post(reverse("linkage:pair", args=[linked.pk]), {"decision": ""})
     assert "Choose whether these are the same person." in response.content.decode()
