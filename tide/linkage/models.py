@@ -105,6 +105,7 @@ class LinkMethod(models.TextChoices):
     REVIEW = "review", "Linked on review"
     SPLIT = "split", "Split by a person"
     UNDO = "undo", "Restored by undo"
+    DEMO = "demo", "Loaded with the synthetic demo area (its ground truth)"
 
 
 class PersonLink(models.Model):

@@ -152,6 +152,18 @@ def records_upsert(
     return ids, identity_frame((i, ref, *row) for i, ref, row in zip(new_ids, new_refs, values, strict=True))
 
 
+def records_link_known(*, links: dict[int, int], method: str, actor: Any) -> int:
+    """Link records to people already decided elsewhere (record id → person id), e.g. a demo area's
+    ground truth; later records link against them with the model. Returns the number of links."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    user = getattr(actor, "pk", None)
+    return insert_rows(
+        PersonLink,
+        ["record", "person", "method", "created_by", "created_at", "pinned", "end_reason"],
+        ((record_id, person_id, method, user, now, False, "") for record_id, person_id in links.items()),
+    )
+
+
 # --- model versions -----------------------------------------------------------------------------
 
 

@@ -159,7 +159,9 @@ def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None
     area_set_accountable_officer(area=area, officer=staff["helen"], actor=actor)
     say(f"Loading {len(sim.people):,} people, {len(sim.events):,} service events and {len(sim.ndt):,} NDT assessments")
     people = _load_people(area, sim)
-    _load_events(sim, people, agencies)
+    say(f"Loading {len(sim.records):,} agency records, linked to the people they belong to")
+    records = _load_records(area, sim, people, agencies)
+    _load_events(sim, people, agencies, records)
     _load_ndt(sim, people)
     _load_support(sim, people, staff)
     say("Screening the ledger against the definitions (by-name list)")
@@ -221,7 +223,38 @@ def _load_people(area: Area, sim: SyntheticArea) -> dict[str, Person]:
     return by_id
 
 
-def _load_events(sim: SyntheticArea, people: dict[str, Person], agencies: dict[str, Agency]) -> None:
+def _load_records(
+    area: Area, sim: SyntheticArea, people: dict[str, Person], agencies: dict[str, Agency]
+) -> dict[tuple[str, str], int]:
+    """Each agency's records with their identities as received (typos, nicknames and all), linked to
+    the person each truly belongs to: the demo starts where an area's linkage has been done and
+    checked. Extracts uploaded later link against these records with the model."""
+    from tide.linkage.default_model import agency_records
+    from tide.linkage.models import LinkMethod
+    from tide.linkage.services import IDENTITY_FIELDS, model_active, records_link_known, records_upsert
+
+    keys = zip(sim.records["agency"], sim.records["record_ref"], strict=True)
+    owner = dict(zip(keys, sim.records["person_id"], strict=True))
+    ids: dict[tuple[str, str], int] = {}
+    for code, extract in sim.extracts.items():
+        rows = agency_records(extract)
+        fields = [c for c in rows.columns if c in IDENTITY_FIELDS]
+        identities = {
+            ref: dict(zip(fields, values, strict=True))
+            for ref, values in zip(rows["record_ref"], rows[fields].itertuples(index=False), strict=True)
+        }
+        by_ref, _ = records_upsert(area=area, agency=agencies[code], identities=identities)
+        ids.update({(code, ref): record_id for ref, record_id in by_ref.items()})
+    records_link_known(
+        links={record_id: people[owner[key]].pk for key, record_id in ids.items()}, method=LinkMethod.DEMO, actor=None
+    )
+    model_active(area=area)  # the shipped model, as an area's first import would set it
+    return ids
+
+
+def _load_events(
+    sim: SyntheticArea, people: dict[str, Person], agencies: dict[str, Agency], records: dict[tuple[str, str], int]
+) -> None:
     events = [
         ServiceEvent(
             person=people[r.person_id],
@@ -229,6 +262,7 @@ def _load_events(sim: SyntheticArea, people: dict[str, Person], agencies: dict[s
             occurred_on=_date(r.event_date),
             agency=agencies[r.agency],
             source_ref=_text(r.record_ref),
+            source_record_id=records[(r.agency, r.record_ref)],
         )
         for r in sim.events.itertuples(index=False)
     ]

@@ -1,10 +1,13 @@
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from tide.areas.models import Area, Role, User
 from tide.coordination.models import SupportEpisode
 from tide.core.audit import audit_verify
 from tide.identification.models import NdtAssessment
+from tide.linkage.models import PersonLink, SourceRecord
+from tide.linkage.selectors import known_search
 from tide.people.models import Person
 from tide.service_use.models import ServiceEvent
 from tide.simulate import SimConfig, generate
@@ -31,6 +34,23 @@ def test_demo_loads_personas_and_the_simulated_population_within_caseload_limits
     for coordinator in User.objects.filter(role=Role.COORDINATOR):
         open_episodes = SupportEpisode.objects.filter(coordinator=coordinator, ended_on__isnull=True)
         assert open_episodes.count() <= area.caseload_limit
+
+
+def test_demo_agency_records_are_linked_to_their_people_and_found_by_the_known_search():
+    call_command("demo", preset="tiny", seed=3)
+    sim = generate(SimConfig.preset("tiny", seed=3))
+    assert SourceRecord.objects.count() == len(sim.records)
+    assert set(PersonLink.objects.values_list("method", flat=True)) == {"demo"}
+    assert not ServiceEvent.objects.filter(source_record__isnull=True).exists()
+    mismatched = ServiceEvent.objects.exclude(
+        source_record__links__person=F("person"), source_record__links__ended_at__isnull=True
+    )
+    assert not mismatched.exists()  # every event sits with the person its record is linked to
+    record = SourceRecord.objects.filter(agency__code="acute").exclude(date_of_birth=None).first()
+    person = record.links.get().person
+    query = {"given_name": record.given_name, "family_name": record.family_name, "date_of_birth": record.date_of_birth}
+    hits = known_search(user=User.objects.get(username="helen"), query=query)
+    assert hits[0].person == person
 
 
 def test_demo_is_not_loaded_twice(capsys):
