@@ -8,6 +8,7 @@ invented; the population comes from the generator, never from real records.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -159,11 +160,14 @@ def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None
     area_set_accountable_officer(area=area, officer=staff["helen"], actor=actor)
     say(f"Loading {len(sim.people):,} people, {len(sim.events):,} service events and {len(sim.ndt):,} NDT assessments")
     people = _load_people(area, sim)
-    say(f"Loading {len(sim.records):,} agency records, linked to the people they belong to")
-    records = _load_records(area, sim, people, agencies)
+    recent = _recent_records(sim)
+    say(f"Loading {len(sim.records) - len(recent):,} agency records, linked to the people they belong to")
+    records = _load_records(area, sim, people, agencies, skip=recent)
     _load_events(sim, people, agencies, records)
     _load_ndt(sim, people)
     _load_support(sim, people, staff)
+    say(f"Importing the latest extracts ({len(recent):,} new agency records) through the intake and linkage")
+    _import_recent(sim, agencies, recent, actor=staff["admin"])
     say("Screening the ledger against the definitions (by-name list)")
     definitions_install_shipped(actor=actor)
     summary = screening_run(area_id=area.pk)
@@ -223,21 +227,76 @@ def _load_people(area: Area, sim: SyntheticArea) -> dict[str, Person]:
     return by_id
 
 
+# The demo's latest extracts (records first seen in the last RECENT_DAYS) arrive through the intake.
+RECENT_DAYS = 90
+
+
+def _owners(sim: SyntheticArea) -> dict[tuple[str, str], str]:
+    keys = zip(sim.records["agency"], sim.records["record_ref"], strict=True)
+    return dict(zip(keys, sim.records["person_id"], strict=True))
+
+
+def _recent_records(sim: SyntheticArea) -> set[tuple[str, str]]:
+    """Records first seen in the period's last :data:`RECENT_DAYS`, of people who also have older
+    records: the demo takes them in through the intake, so the model links them and the review queue
+    has real pairs in it."""
+    first = sim.events.groupby(["agency", "record_ref"])["event_date"].min()
+    cutoff = pd.Timestamp(sim.events["event_date"].max()) - pd.Timedelta(days=RECENT_DAYS)
+    recent = {key for key, day in first.items() if pd.Timestamp(day) >= cutoff}
+    owner = _owners(sim)
+    known = {person for key, person in owner.items() if key not in recent}
+    return {key for key in recent if owner[key] in known}
+
+
+def _import_recent(
+    sim: SyntheticArea, agencies: dict[str, Agency], recent: set[tuple[str, str]], *, actor: User
+) -> None:
+    import pyarrow.csv as pacsv
+
+    from tide.intake.models import Channel
+    from tide.intake.services import extract_import, formats_load_shipped
+
+    from .writer import to_table
+
+    formats_load_shipped(actor=None)
+    for code, extract in sim.extracts.items():
+        rows = extract[[(code, ref) in recent for ref in extract["record_ref"]]]
+        if rows.empty:
+            continue
+        content = io.BytesIO()
+        pacsv.write_csv(to_table(rows), content, write_options=pacsv.WriteOptions(quoting_style="needed"))
+        outcome = extract_import(
+            agency=agencies[code],
+            content=content.getvalue(),
+            filename=f"{code}-latest.csv",
+            channel=Channel.COMMAND,
+            actor=actor,
+        )
+        if not outcome.accepted:
+            raise ValueError(f"The demo's {code} extract was refused: {outcome.problems[0].message}")
+
+
 def _load_records(
-    area: Area, sim: SyntheticArea, people: dict[str, Person], agencies: dict[str, Agency]
+    area: Area,
+    sim: SyntheticArea,
+    people: dict[str, Person],
+    agencies: dict[str, Agency],
+    *,
+    skip: set[tuple[str, str]],
 ) -> dict[tuple[str, str], int]:
     """Each agency's records with their identities as received (typos, nicknames and all), linked to
     the person each truly belongs to: the demo starts where an area's linkage has been done and
-    checked. Extracts uploaded later link against these records with the model."""
+    checked. Records in ``skip`` are left for the intake. Extracts uploaded later link against these
+    records with the model."""
     from tide.linkage.default_model import agency_records
     from tide.linkage.models import LinkMethod
     from tide.linkage.services import IDENTITY_FIELDS, model_active, records_link_known, records_upsert
 
-    keys = zip(sim.records["agency"], sim.records["record_ref"], strict=True)
-    owner = dict(zip(keys, sim.records["person_id"], strict=True))
+    owner = _owners(sim)
     ids: dict[tuple[str, str], int] = {}
     for code, extract in sim.extracts.items():
         rows = agency_records(extract)
+        rows = rows[[(code, ref) not in skip for ref in rows["record_ref"]]]
         fields = [c for c in rows.columns if c in IDENTITY_FIELDS]
         identities = {
             ref: dict(zip(fields, values, strict=True))
@@ -255,6 +314,7 @@ def _load_records(
 def _load_events(
     sim: SyntheticArea, people: dict[str, Person], agencies: dict[str, Agency], records: dict[tuple[str, str], int]
 ) -> None:
+    """The events of the records loaded (the latest extracts bring the rest)."""
     events = [
         ServiceEvent(
             person=people[r.person_id],
@@ -265,6 +325,7 @@ def _load_events(
             source_record_id=records[(r.agency, r.record_ref)],
         )
         for r in sim.events.itertuples(index=False)
+        if (r.agency, r.record_ref) in records
     ]
     events_record(events=events, actor=None, reason="demo area", notify=False)
 
