@@ -382,11 +382,36 @@ def _e2e(dataset: str, queue: Any) -> None:
     result["incremental_s"] = time.perf_counter() - inc_start
     result["incremental_n"] = len(later)
     result["incremental_to_known"] = summary.to_known
+    result.update(_known_search_times(area, rng))
     person_of = dict(PersonLink.objects.filter(ended_at__isnull=True).values_list("record_id", "person_id"))
     labels = np.array([person_of[saved[(a, r)]] for a, r in zip(records["agency"], records["record_ref"], strict=True)])
     result.update(cluster_metrics(labels, truth))
     result["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     queue.put(result)
+
+
+def _known_search_times(area: Any, rng: np.random.Generator, n: int = 50) -> dict[str, float]:
+    """A practitioner's "is this person already known?" search, as the page runs it, for ``n`` records'
+    own details (the first query included: no warm-up)."""
+    from tide.areas.models import Role, User
+    from tide.linkage.models import SourceRecord
+    from tide.linkage.selectors import known_search
+
+    analyst = User.objects.create(username="bench-analyst", area=area, role=Role.ADMINISTRATOR)
+    ids = list(SourceRecord.objects.filter(area=area).values_list("id", flat=True))
+    times = []
+    for record in SourceRecord.objects.filter(id__in=rng.choice(ids, size=n, replace=False).tolist()):
+        query = {"given_name": record.given_name, "family_name": record.family_name}
+        query |= {"date_of_birth": record.date_of_birth, "nhs_number": record.nhs_number}
+        start = time.perf_counter()
+        known_search(user=analyst, query=query)
+        times.append(time.perf_counter() - start)
+    return {
+        "search_n": len(times),
+        "search_median": float(np.median(times)),
+        "search_p95": float(np.percentile(times, 95)),
+        "search_max": max(times),
+    }
 
 
 def run_e2e(dataset: str) -> dict[str, Any]:
@@ -454,7 +479,9 @@ def main() -> None:
                 f"{dataset:8} incremental: {r['incremental_n']:,} new records against "
                 f"{r['records'] - r['incremental_n']:,} known linked and written in {r['incremental_s']:.1f} s "
                 f"({r['incremental_to_known']:,} joined known people)\n{dataset:8} incremental stages: "
-                f"{r['incremental_stages']}",
+                f"{r['incremental_stages']}\n{dataset:8} known search ({r['search_n']} records' own details, "
+                f"against {r['records']:,}): median {r['search_median']:.3f} s, 95th percentile "
+                f"{r['search_p95']:.3f} s, slowest {r['search_max']:.3f} s",
                 flush=True,
             )
 

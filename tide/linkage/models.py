@@ -50,6 +50,9 @@ class SourceRecord(models.Model):
     record_ref = models.CharField(max_length=64, help_text="The agency's own id for the person.")
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
+    family_key = models.CharField(
+        max_length=100, blank=True, editable=False, help_text="The family name as searched: lower case, letters only."
+    )
     initials = models.CharField(max_length=5, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -62,7 +65,7 @@ class SourceRecord(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
     pnc_id = models.CharField(max_length=20, blank=True, db_index=True)
-    prison_number = models.CharField(max_length=10, blank=True)
+    prison_number = models.CharField(max_length=10, blank=True, db_index=True)
     first_file = models.ForeignKey(
         "intake.ExtractFile", null=True, blank=True, on_delete=models.PROTECT, related_name="new_records"
     )
@@ -73,7 +76,7 @@ class SourceRecord(models.Model):
         constraints = [models.UniqueConstraint(fields=["agency", "record_ref"], name="source_record_unique")]
         indexes = [
             models.Index(fields=["area", "date_of_birth"]),
-            models.Index(fields=["area", "family_name"]),
+            models.Index(fields=["area", "family_key"]),
         ]
 
     def __str__(self) -> str:

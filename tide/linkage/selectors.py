@@ -134,26 +134,33 @@ def known_search(*, user: Any, query: dict[str, Any]) -> list[KnownHit]:
     """People whose agency records may be the person described, best first (scored by the model)."""
     today = timezone.localdate()
     row = linkage_row(0, query, today=today)
-    area_records = SourceRecord.objects.filter(area_id=user.area_id)
-    conditions = Q()
+    # One indexed query per way of being a candidate (an OR of them makes SQLite scan the whole area):
+    # a shared identifier, date of birth (or with day and month swapped), family name, or the first
+    # letters of the family name and the year of birth.
+    conditions: list[Q] = []
     for field in ("nhs_number", "pnc_id", "prison_number"):
         value = clean_identifier(query.get(field))
         if value:
-            conditions |= Q(**{field: value})
+            conditions.append(Q(**{field: value}))
     dob = query.get("date_of_birth")
     if isinstance(dob, dt.date):
-        conditions |= Q(date_of_birth=dob)
+        conditions.append(Q(date_of_birth=dob))
         if dob.day <= 12:
             with contextlib.suppress(ValueError):
-                conditions |= Q(date_of_birth=dob.replace(month=dob.day, day=dob.month))
-    family = (query.get("family_name") or "").strip()
-    if family:
-        conditions |= Q(family_name__iexact=family)
+                conditions.append(Q(date_of_birth=dob.replace(month=dob.day, day=dob.month)))
+    surname = row["surname"]  # as normalised for linkage, which is how family_key is stored
+    if surname:
+        conditions.append(Q(family_key=surname))
         if row["birth_year"]:
-            conditions |= Q(family_name__istartswith=family[:2], date_of_birth__year=row["birth_year"])
-    if not conditions:
-        return []
-    candidates = list(area_records.filter(conditions)[:SEARCH_CANDIDATES])
+            conditions.append(Q(family_key__startswith=surname[:2], date_of_birth__year=row["birth_year"]))
+    found: dict[int, SourceRecord] = {}
+    area_records = SourceRecord.objects.filter(area_id=user.area_id).order_by()
+    for condition in conditions:
+        if len(found) >= SEARCH_CANDIDATES:
+            break
+        for record in area_records.filter(condition)[: SEARCH_CANDIDATES - len(found)]:
+            found.setdefault(record.pk, record)
+    candidates = list(found.values())
     if not candidates:
         return []
     links = dict(

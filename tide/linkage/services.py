@@ -34,7 +34,7 @@ from tide.linkage.models import (
     PersonLink,
     SourceRecord,
 )
-from tide.linkage.normalise import linkage_frame, present, stated_year
+from tide.linkage.normalise import clean_name, linkage_frame, present, stated_year
 from tide.people.models import DobPrecision, IdentifierKind, Person, PersonIdentifier
 from tide.people.services import PersonInput, people_bulk_create, person_create
 from tide.service_use.models import ServiceEvent
@@ -132,14 +132,16 @@ def records_upsert(
     dates = [IDENTITY_FIELDS.index(f) for f in ("date_of_birth", "first_seen_on")]
     now = ops.adapt_datetimefield_value(timezone.now())
     file_id = getattr(file, "pk", None)
+    family = IDENTITY_FIELDS.index("family_name")
     insert_rows(
         SourceRecord,
-        [*RECORD_COLUMNS, "area", "agency", "first_file", "created_at"],
+        [*RECORD_COLUMNS, "family_key", "area", "agency", "first_file", "created_at"],
         (
             (
                 record_id,
                 ref,
                 *(ops.adapt_datefield_value(v) if i in dates else v for i, v in enumerate(row)),
+                clean_name(row[family]) or "",
                 area.pk,
                 agency.pk,
                 file_id,

@@ -96,6 +96,13 @@ def test_known_person_search_finds_a_person_despite_a_nickname(client, area, lin
     assert client.get(reverse("linkage:known"), {"given_name": "x"}).context["hits"] is None
 
 
+def test_known_person_search_matches_family_names_whatever_their_case(client, area, linked):
+    # The police record says OKAFOR; no date of birth is given, so only the family name finds it.
+    client.force_login(make_user(area, Role.COORDINATOR))
+    response = client.get(reverse("linkage:known"), {"given_name": "Daniel", "family_name": " okafor "})
+    assert "Okafor" in {hit.person.family_name for hit in response.context["hits"]}
+
+
 def test_person_timeline_shows_how_each_record_was_linked(client, area, linked):
     from tide.core.timeline import timeline_for
 
