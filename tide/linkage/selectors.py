@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -137,29 +137,33 @@ def known_search(*, user: Any, query: dict[str, Any]) -> list[KnownHit]:
     # One indexed query per way of being a candidate (an OR of them makes SQLite scan the whole area):
     # a shared identifier, date of birth (or with day and month swapped), family name, or the first
     # letters of the family name and the year of birth.
-    conditions: list[Q] = []
+    # Identifiers are looked up on their own index, across areas (the area is checked below): with
+    # the area in the query too, SQLite may walk an index that starts with the area instead.
+    records = SourceRecord.objects.order_by()
+    in_area = records.filter(area_id=user.area_id)
+    conditions: list[QuerySet[SourceRecord]] = []
     for field in ("nhs_number", "pnc_id", "prison_number"):
         value = clean_identifier(query.get(field))
         if value:
-            conditions.append(Q(**{field: value}))
+            conditions.append(records.filter(**{field: value}))
     dob = query.get("date_of_birth")
     if isinstance(dob, dt.date):
-        conditions.append(Q(date_of_birth=dob))
+        conditions.append(in_area.filter(date_of_birth=dob))
         if dob.day <= 12:
             with contextlib.suppress(ValueError):
-                conditions.append(Q(date_of_birth=dob.replace(month=dob.day, day=dob.month)))
+                conditions.append(in_area.filter(date_of_birth=dob.replace(month=dob.day, day=dob.month)))
     surname = row["surname"]  # as normalised for linkage, which is how family_key is stored
     if surname:
-        conditions.append(Q(family_key=surname))
+        conditions.append(in_area.filter(family_key=surname))
         if row["birth_year"]:
-            conditions.append(Q(family_key__startswith=surname[:2], date_of_birth__year=row["birth_year"]))
+            conditions.append(in_area.filter(family_key__startswith=surname[:2], date_of_birth__year=row["birth_year"]))
     found: dict[int, SourceRecord] = {}
-    area_records = SourceRecord.objects.filter(area_id=user.area_id).order_by()
     for condition in conditions:
         if len(found) >= SEARCH_CANDIDATES:
             break
-        for record in area_records.filter(condition)[: SEARCH_CANDIDATES - len(found)]:
-            found.setdefault(record.pk, record)
+        for record in condition[: SEARCH_CANDIDATES - len(found)]:
+            if record.area_id == user.area_id:
+                found.setdefault(record.pk, record)
     candidates = list(found.values())
     if not candidates:
         return []
