@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from tide.areas.models import Agency, Area
+from tide.linkage.normalise import clean_name
 from tide.people.models import Person
 
 
@@ -81,6 +84,10 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code}:{self.record_ref}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.family_key = clean_name(self.family_name) or ""  # bulk loads set it the same way
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

@@ -43,6 +43,10 @@ def test_a_record_keeps_its_date_of_birth_and_the_date_of_its_first_event(acute,
     extract_import(agency=acute, content=acute_csv(rows), filename="a.csv", channel="upload", actor=analyst)
     record = SourceRecord.objects.get(record_ref="RTX0000001")
     assert (record.date_of_birth, record.first_seen_on) == (dt.date(1984, 6, 12), dt.date(2026, 1, 20))
+    assert record.family_key == "okafor"
+    record.family_name = "O'Kafor-Smith"
+    record.save()  # a record saved one at a time keeps its search key too
+    assert SourceRecord.objects.get(pk=record.pk).family_key == "o kafor smith"
 
 
 def test_the_same_file_sent_twice_is_refused_as_a_repeat(police, analyst):
