@@ -335,7 +335,7 @@ def _e2e(dataset: str, queue: Any) -> None:
     from tide.areas.models import Agency, Area, Partnership
     from tide.linkage import engine
     from tide.linkage.models import PersonLink
-    from tide.linkage.services import _frame, model_train_on, records_link, records_upsert
+    from tide.linkage.services import _frame, identities_of, model_train_on, records_link, records_upsert
 
     call_command("migrate", verbosity=0)
     preset = {"100k": "bench100k", "1m": "bench1m", "demo": "demo", "tiny": "tiny"}[dataset]
@@ -350,15 +350,9 @@ def _e2e(dataset: str, queue: Any) -> None:
     batches: dict[str, list[pd.DataFrame]] = {"first": [], "later": []}
     for agency_code, group in records.groupby("agency"):
         agency = Agency.objects.create(area=area, code=agency_code, name=agency_code, sector="other")
-        fields = [c for c in group.columns if c not in ("agency", "record_ref", "person_id")]
         for part, mask in (("first", ~group.index.isin(held_out)), ("later", group.index.isin(held_out))):
-            sub = group[mask]
-            identities = {
-                ref: dict(zip(fields, values, strict=True))
-                for ref, values in zip(sub["record_ref"], sub[fields].itertuples(index=False), strict=True)
-            }
             with transaction.atomic():
-                by_ref, new = records_upsert(area=area, agency=agency, identities=identities)
+                by_ref, new = records_upsert(area=area, agency=agency, identities=identities_of(group[mask]))
             batches[part].append(new)
             saved.update({(agency_code, ref): record_id for ref, record_id in by_ref.items()})
     result["upsert_s"] = time.perf_counter() - start

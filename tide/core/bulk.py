@@ -13,6 +13,7 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.db import connection, models
+from django.utils import timezone
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
@@ -43,6 +44,11 @@ def insert_rows(
             cursor.executemany(sql, chunk)
             count += len(chunk)
     return count
+
+
+def now_stored() -> Any:
+    """This moment as the database stores a timestamp, for rows written with :func:`insert_rows`."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import models
 
 from tide.areas.models import Agency, Area
-from tide.linkage.normalise import clean_name
 from tide.people.models import Person
 
 
@@ -86,8 +85,15 @@ class SourceRecord(models.Model):
         return f"{self.agency.code}:{self.record_ref}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.family_key = clean_name(self.family_name) or ""  # bulk loads set it the same way
+        self.family_key = self.family_key_for(self.family_name)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def family_key_for(family_name: str) -> str:
+        """The family name as searched: normalised as for linkage (lower case, letters only)."""
+        from tide.linkage.normalise import clean_name  # pandas-heavy: not loaded with the models
+
+        return clean_name(family_name) or ""
 
     @property
     def name(self) -> str:

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from tide.areas.models import Agency, Area
 from tide.core.audit import audit_record
-from tide.core.bulk import allocate_ids, chunks, insert_rows
+from tide.core.bulk import allocate_ids, chunks, insert_rows, now_stored
 from tide.linkage import engine, model
 from tide.linkage.models import (
     Decision,
@@ -34,7 +34,7 @@ from tide.linkage.models import (
     PersonLink,
     SourceRecord,
 )
-from tide.linkage.normalise import clean_name, linkage_frame, present, stated_year
+from tide.linkage.normalise import linkage_frame, present, stated_year
 from tide.people.models import DobPrecision, IdentifierKind, Person, PersonIdentifier
 from tide.people.services import PersonInput, people_bulk_create, person_create
 from tide.service_use.models import ServiceEvent
@@ -106,6 +106,16 @@ def _identity_values(identity: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
+def identities_of(records: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Identities by record ref from a frame of one row per record (``record_ref`` and any of the
+    :data:`IDENTITY_FIELDS`; other columns are ignored), as :func:`records_upsert` takes them."""
+    fields = [c for c in records.columns if c in IDENTITY_FIELDS]
+    rows = records[fields].itertuples(index=False)
+    return {
+        ref: dict(zip(fields, values, strict=True)) for ref, values in zip(records["record_ref"], rows, strict=True)
+    }
+
+
 def identity_frame(rows: Iterable[Sequence[Any]]) -> pd.DataFrame:
     """Records as a frame: ``id``, ``record_ref`` and the :data:`IDENTITY_FIELDS`, values as stored."""
     return pd.DataFrame(list(rows), columns=list(RECORD_COLUMNS), dtype=object)
@@ -130,7 +140,7 @@ def records_upsert(
     new_ids = allocate_ids(SourceRecord, len(new_refs))
     ops = connection.ops
     dates = [IDENTITY_FIELDS.index(f) for f in ("date_of_birth", "first_seen_on")]
-    now = ops.adapt_datetimefield_value(timezone.now())
+    now = now_stored()
     file_id = getattr(file, "pk", None)
     family = IDENTITY_FIELDS.index("family_name")
     insert_rows(
@@ -141,7 +151,7 @@ def records_upsert(
                 record_id,
                 ref,
                 *(ops.adapt_datefield_value(v) if i in dates else v for i, v in enumerate(row)),
-                clean_name(row[family]) or "",
+                SourceRecord.family_key_for(row[family]),
                 area.pk,
                 agency.pk,
                 file_id,
@@ -154,16 +164,20 @@ def records_upsert(
     return ids, identity_frame((i, ref, *row) for i, ref, row in zip(new_ids, new_refs, values, strict=True))
 
 
+def _links_insert(rows: Iterable[tuple[int, int, str, float | None, int | None]], actor: Any) -> int:
+    """Write first links: (record id, person id, method, probability, model version id) each."""
+    now, user = now_stored(), getattr(actor, "pk", None)
+    return insert_rows(
+        PersonLink,
+        ["record", "person", "method", "probability", "model", "created_by", "created_at", "pinned", "end_reason"],
+        ((*row, user, now, False, "") for row in rows),
+    )
+
+
 def records_link_known(*, links: dict[int, int], method: str, actor: Any) -> int:
     """Link records to people already decided elsewhere (record id → person id), e.g. a demo area's
     ground truth; later records link against them with the model. Returns the number of links."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    user = getattr(actor, "pk", None)
-    return insert_rows(
-        PersonLink,
-        ["record", "person", "method", "created_by", "created_at", "pinned", "end_reason"],
-        ((record_id, person_id, method, user, now, False, "") for record_id, person_id in links.items()),
-    )
+    return _links_insert(((record_id, person_id, method, None, None) for record_id, person_id in links.items()), actor)
 
 
 # --- model versions -----------------------------------------------------------------------------
@@ -467,7 +481,6 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
         for record in group:
             assignment[int(record.id)] = person.pk
     summary.new_people = len(people)
-    created_by = actor if getattr(actor, "pk", None) else None
     probability_of: dict[int, float] = {}
     for a, b, p in zip(strong["unique_id_l"], strong["unique_id_r"], strong["match_probability"], strict=True):
         for rid in (int(a), int(b)):
@@ -481,24 +494,12 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
             return LinkMethod.BEST
         return LinkMethod.MODEL if record_id in probability_of else LinkMethod.NEW
 
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    insert_rows(
-        PersonLink,
-        ["record", "person", "method", "probability", "model", "created_by", "created_at", "pinned", "end_reason"],
+    _links_insert(
         (
-            (
-                record_id,
-                person_id,
-                method(record_id),
-                probability_of.get(record_id),
-                version.pk,
-                getattr(created_by, "pk", None),
-                now,
-                False,
-                "",
-            )
+            (record_id, person_id, method(record_id), probability_of.get(record_id), version.pk)
             for record_id, person_id in assignment.items()
         ),
+        actor,
     )
     # The uncertain band (and strong pairs that the grouping left apart) go to review, and so does each
     # best match, linked meanwhile: a reviewer confirms it or separates the records.
@@ -517,6 +518,7 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
         existing.update(
             MatchCandidate.objects.filter(record_a__in=record_ids).values_list("record_a_id", "record_b_id")
         )
+    now = now_stored()
     summary.queued_for_review = insert_rows(
         MatchCandidate,
         ["area", "record_a", "record_b", "probability", "model", "status", "created_at"],

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
 from tide.core.audit import audit_record
-from tide.core.bulk import insert_instances, insert_rows
+from tide.core.bulk import insert_instances, insert_rows, now_stored
 from tide.people import identifiers as ids
 from tide.people.models import IdentifierKind, NameKey, Person, PersonAlias, PersonIdentifier
 from tide.people.names import keys_for_names, normalise
@@ -152,7 +152,7 @@ def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, r
     aliases: list[PersonAlias] = []
     identifiers: list[tuple[Any, ...]] = []
     keys: list[tuple[int, str]] = []
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = now_stored()
     added_by = getattr(actor, "pk", None)
     for person, row in zip(people, rows, strict=True):
         person_aliases = [PersonAlias(person=person, given_name=g, family_name=f, kind=k) for g, f, k in row.aliases]

@@ -160,9 +160,10 @@ def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None
     area_set_accountable_officer(area=area, officer=staff["helen"], actor=actor)
     say(f"Loading {len(sim.people):,} people, {len(sim.events):,} service events and {len(sim.ndt):,} NDT assessments")
     people = _load_people(area, sim)
-    recent = _recent_records(sim)
+    owner = _owners(sim)
+    recent = _recent_records(sim, owner)
     say(f"Loading {len(sim.records) - len(recent):,} agency records, linked to the people they belong to")
-    records = _load_records(area, sim, people, agencies, skip=recent)
+    records = _load_records(area, sim, people, agencies, owner=owner, skip=recent)
     _load_events(sim, people, agencies, records)
     _load_ndt(sim, people)
     _load_support(sim, people, staff)
@@ -232,18 +233,18 @@ RECENT_DAYS = 90
 
 
 def _owners(sim: SyntheticArea) -> dict[tuple[str, str], str]:
+    """The person each agency record (agency, ref) truly belongs to."""
     keys = zip(sim.records["agency"], sim.records["record_ref"], strict=True)
     return dict(zip(keys, sim.records["person_id"], strict=True))
 
 
-def _recent_records(sim: SyntheticArea) -> set[tuple[str, str]]:
+def _recent_records(sim: SyntheticArea, owner: dict[tuple[str, str], str]) -> set[tuple[str, str]]:
     """Records first seen in the period's last :data:`RECENT_DAYS`, of people who also have older
     records: the demo takes them in through the intake, so the model links them and the review queue
     has real pairs in it."""
     first = sim.events.groupby(["agency", "record_ref"])["event_date"].min()
     cutoff = pd.Timestamp(sim.events["event_date"].max()) - pd.Timedelta(days=RECENT_DAYS)
     recent = {key for key, day in first.items() if pd.Timestamp(day) >= cutoff}
-    owner = _owners(sim)
     known = {person for key, person in owner.items() if key not in recent}
     return {key for key in recent if owner[key] in known}
 
@@ -282,6 +283,7 @@ def _load_records(
     people: dict[str, Person],
     agencies: dict[str, Agency],
     *,
+    owner: dict[tuple[str, str], str],
     skip: set[tuple[str, str]],
 ) -> dict[tuple[str, str], int]:
     """Each agency's records with their identities as received (typos, nicknames and all), linked to
@@ -290,19 +292,13 @@ def _load_records(
     records with the model."""
     from tide.linkage.default_model import agency_records
     from tide.linkage.models import LinkMethod
-    from tide.linkage.services import IDENTITY_FIELDS, model_active, records_link_known, records_upsert
+    from tide.linkage.services import identities_of, model_active, records_link_known, records_upsert
 
-    owner = _owners(sim)
     ids: dict[tuple[str, str], int] = {}
     for code, extract in sim.extracts.items():
         rows = agency_records(extract)
         rows = rows[[(code, ref) not in skip for ref in rows["record_ref"]]]
-        fields = [c for c in rows.columns if c in IDENTITY_FIELDS]
-        identities = {
-            ref: dict(zip(fields, values, strict=True))
-            for ref, values in zip(rows["record_ref"], rows[fields].itertuples(index=False), strict=True)
-        }
-        by_ref, _ = records_upsert(area=area, agency=agencies[code], identities=identities)
+        by_ref, _ = records_upsert(area=area, agency=agencies[code], identities=identities_of(rows))
         ids.update({(code, ref): record_id for ref, record_id in by_ref.items()})
     records_link_known(
         links={record_id: people[owner[key]].pk for key, record_id in ids.items()}, method=LinkMethod.DEMO, actor=None
