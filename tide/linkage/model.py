@@ -14,7 +14,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-MODEL_NAME = "tide-person-v2"
+MODEL_NAME = "tide-person-v3"
 # The shipped starting parameters (``python -m tide.linkage.default_model`` re-estimates them).
 DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "default_model.json"
 
@@ -60,6 +60,25 @@ def _surname() -> cl.CustomComparison:
             ),
             cll.JaroWinklerLevel("surname", 0.92),
             cll.JaroWinklerLevel("surname", 0.80),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+# Initials count only where a side lacks a first name or surname: otherwise the names say it already.
+_NAMED_BOTH_SIDES = " AND ".join(f'"{c}_{side}" IS NOT NULL' for c in ("first_name", "surname") for side in "lr")
+
+
+def _initials() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="initials",
+        comparison_description="Initials, where one record holds initials rather than names",
+        comparison_levels=[
+            cll.CustomLevel(
+                f'"initials_l" IS NULL OR "initials_r" IS NULL OR ({_NAMED_BOTH_SIDES})',
+                label_for_charts="No initials to compare, or full names on both",
+            ).configure(is_null_level=True),
+            cll.ExactMatchLevel("initials"),
             cll.ElseLevel(),
         ],
     )
@@ -136,13 +155,16 @@ BLOCKING_RULES: list[Any] = [
     block_on("dob", "surname_sound"),
     block_on("dob", "first_name_sound"),
     block_on("dob", "postcode_district"),
+    block_on("dob", "initials"),
     "l.dob = r.dob_swapped and l.surname_sound = r.surname_sound",
     "l.dob = r.dob_swapped and l.first_name_sound = r.first_name_sound",
+    "l.dob = r.dob_swapped and l.initials = r.initials",
     block_on("first_name_canon", "surname", "birth_year"),
     "l.first_name_canon = r.first_name_canon and l.surname = r.surname and (l.dob is null or r.dob is null)",
     block_on("first_name_sound", "surname_sound", "birth_year"),
     block_on("postcode", "first_name_sound"),
     block_on("postcode", "surname_sound"),
+    block_on("postcode", "initials"),
 ]
 
 # Rules believed to catch most true matches with almost no false ones: used to estimate the prior.
@@ -158,7 +180,7 @@ def settings(*, link_type: Any = "dedupe_only") -> SettingsCreator:
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
-        comparisons=[_first_name(), _surname(), _birth(), _postcode(), _identifier()],
+        comparisons=[_first_name(), _surname(), _initials(), _birth(), _postcode(), _identifier()],
         blocking_rules_to_generate_predictions=BLOCKING_RULES,
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=True,

@@ -67,6 +67,7 @@ COLUMNS = (
     "first_name_sound",
     "surname",
     "surname_sound",
+    "initials",
     "dob",
     "dob_swapped",
     "birth_year",
@@ -129,6 +130,15 @@ def sound(name: str | None) -> str | None:
     return jellyfish.metaphone(token) or None if token else None
 
 
+def initials(first: str | None, surname: str | None, stated: Any) -> str | None:
+    """The initials of a first name and a surname, from the names or else as stated ("IK"): drug and
+    alcohol services often hold only initials, date of birth, sex and postcode (as NDTMS does)."""
+    letters = (clean_name(stated) or "").replace(" ", "")
+    given = first[0] if first else letters[:1]
+    family = surname[0] if surname else letters[-1:] if len(letters) > 1 else ""
+    return given + family if given and family else None
+
+
 def clean_dob(value: Any, *, today: dt.date) -> dt.date | None:
     if not present(value):
         return None
@@ -186,8 +196,8 @@ def stated_year(value: Any, today: dt.date) -> int:
 def linkage_row(unique_id: int, fields: Mapping[str, Any], *, today: dt.date) -> dict[str, Any]:
     """One record's comparison columns from its identity fields (names as the intake stores them).
 
-    ``fields`` keys: given_name, family_name, date_of_birth, birth_year, estimated_age (given on
-    first_seen_on, the date of the record's first event), postcode, nhs_number, pnc_id, prison_number.
+    ``fields`` keys: given_name, family_name, initials, date_of_birth, birth_year, estimated_age (given
+    on first_seen_on, the date of the record's first event), postcode, nhs_number, pnc_id, prison_number.
     """
     first = clean_name(fields.get("given_name"))
     surname = clean_name(fields.get("family_name"))
@@ -206,6 +216,7 @@ def linkage_row(unique_id: int, fields: Mapping[str, Any], *, today: dt.date) ->
         "first_name_sound": sound(canonical_first_name(first)),
         "surname": surname,
         "surname_sound": sound(surname.replace(" ", "") if surname else None),
+        "initials": initials(first, surname, fields.get("initials")),
         "dob": dob.isoformat() if dob else None,
         "dob_swapped": swapped(dob),
         "birth_year": birth_year,
@@ -278,4 +289,7 @@ def linkage_frame(unique_ids: Any, fields: pd.DataFrame, *, today: dt.date) -> p
     ]
     for name in ("nhs_number", "pnc_id", "prison_number"):
         out[name] = _per_value(column(name), clean_identifier)
+    out["initials"] = [
+        initials(f, s, i) for f, s, i in zip(out["first_name"], out["surname"], column("initials"), strict=True)
+    ]
     return pd.DataFrame(out, columns=list(COLUMNS))

@@ -56,6 +56,13 @@ def test_an_estimated_age_counts_from_the_day_it_was_given():
     assert linkage_row(1, fields | {"first_seen_on": "2021-05-09"}, today=TODAY)["birth_year"] == 1981
 
 
+def test_initials_come_from_the_names_or_else_as_the_record_states_them():
+    assert linkage_row(1, {"given_name": "Ian", "family_name": "Kerr"}, today=TODAY)["initials"] == "ik"
+    assert linkage_row(1, {"initials": "I.K."}, today=TODAY)["initials"] == "ik"
+    assert linkage_row(1, {"given_name": "Ian", "initials": "JK"}, today=TODAY)["initials"] == "ik"
+    assert linkage_row(1, {"given_name": "Kev"}, today=TODAY)["initials"] is None  # one letter is not enough
+
+
 @given(
     st.dictionaries(
         st.sampled_from(["given_name", "family_name", "date_of_birth", "postcode", "nhs_number", "birth_year"]),
@@ -75,6 +82,7 @@ def test_any_identity_text_normalises_without_error(fields):
             optional={
                 "given_name": st.sampled_from(["Danny", "Daniel", "sam", "KATE", "", "  ", "Jean-Luc"]),
                 "family_name": st.sampled_from(["O'Brien", "smith", "", "van der Berg"]),
+                "initials": st.sampled_from(["IK", "i.k.", "J", "", None]),
                 "date_of_birth": st.sampled_from(["1984-06-12", "1900-01-01", "2030-01-01", "", "12/06/1984"]),
                 "birth_year": st.sampled_from([1971, None]),
                 "estimated_age": st.sampled_from([40, None]),

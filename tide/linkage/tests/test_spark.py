@@ -48,6 +48,8 @@ PEOPLE = [
     {"given_name": "Tomasz", "family_name": "Nowak", "birth_year": 1971, "postcode": "TX5 1AA"},
     {"given_name": "Tomasz", "family_name": "Nowak", "birth_year": 1973, "postcode": "TX5 1AA"},
     {"given_name": "Tomasz", "family_name": "Nowak", "estimated_age": 55},
+    # Initials, date of birth and postcode only (a drug and alcohol service).
+    {"initials": "PS", "date_of_birth": "1990-03-07", "postcode": "TX2 5PL"},
 ]
 
 
@@ -127,6 +129,7 @@ def test_model_sql_is_translated_for_spark(trained):
     assert "`surname_l` = `first_name_r`" in levels
     rules = [rule["blocking_rule"] for rule in settings["blocking_rules_to_generate_predictions"]]
     assert "l.dob = r.dob_swapped AND l.surname_sound = r.surname_sound" in rules
+    assert "l.dob = r.dob_swapped AND l.initials = r.initials" in rules
 
 
 def test_untranslatable_sql_is_refused(trained):
@@ -157,8 +160,8 @@ def test_spark_backend_scores_pairs_like_duckdb(spark, records, trained):
     on_spark = predict_all_spark(spark, records, trained, threshold=0.0)
     _assert_same_pairs(on_spark, on_duckdb)
     strong = _sorted(on_spark[on_spark["match_probability"] >= 0.5])
-    # Term frequencies here come from these eleven records, so only the clearest pairs are asserted.
-    assert {(1, 2), (7, 8), (9, 10)} <= set(zip(strong["unique_id_l"], strong["unique_id_r"], strict=True))
+    # Term frequencies here come from these twelve records, so only the clearest pairs are asserted.
+    assert {(1, 2), (7, 8), (7, 12), (9, 10)} <= set(zip(strong["unique_id_l"], strong["unique_id_r"], strict=True))
 
 
 @pytest.mark.slow
