@@ -264,13 +264,15 @@ def clusters(ids: np.ndarray, pairs: pd.DataFrame, *, threshold: float) -> np.nd
 
 
 def best_matches(pairs: pd.DataFrame, alone: Collection[int], group_of: pd.Series, *, threshold: float) -> pd.DataFrame:
-    """Records left on their own that have exactly one plausible person: indexed by record id, the
-    ``group`` it joins, and its best pair with that group (the ``other`` record, the ``probability``).
+    """Records left on their own that plausible pairs tie to one person: indexed by record id, the
+    ``group`` each joins, and its best pair in that group (the ``other`` record, the ``probability``).
 
-    A record in ``alone`` joins a group when the group is the only one it pairs with at or above
-    ``threshold`` and the partner is not itself alone. Pair probabilities weigh each pair against
-    every pair in the area, so in a large area a record's one plausible match can score below the
-    automatic threshold; that no other person is plausible is further evidence. ``group_of`` maps
+    Pair probabilities weigh each pair against every pair in the area, so in a large area a record's
+    one plausible match can score below the automatic threshold; that no other person is plausible
+    is further evidence. Records in ``alone`` that pair with each other at or above ``threshold``
+    form components; a component joins the one group (not alone) that its records pair with, or,
+    pairing with none, becomes a group of its own (labelled as its lowest record's group). A
+    component that pairs with two or more groups is ambiguous and stays apart. ``group_of`` maps
     every record in ``pairs`` to its group (an alone record's group is its own).
     """
     strong = pairs[pairs["match_probability"] >= threshold]
@@ -285,11 +287,34 @@ def best_matches(pairs: pd.DataFrame, alone: Collection[int], group_of: pd.Serie
         }
     )
     ends = ends[ends["record"].isin(alone)]
+    if ends.empty:
+        return pd.DataFrame({"group": [], "other": [], "probability": []}, index=pd.Index([], name="record"))
+    ends["other_alone"] = ends["other"].isin(alone)
     ends["group"] = ends["other"].map(group_of)
-    # The best pair of each record with each group; then the records with one group only.
-    candidates = ends.sort_values("probability", ascending=False).drop_duplicates(["record", "group"])
-    only = candidates[~candidates["record"].duplicated(keep=False) & ~candidates["other"].isin(alone)]
-    return only.set_index("record")[["group", "other", "probability"]]
+    # Components of alone records, and the groups (not alone) each pairs with.
+    records = pd.Index(np.unique(ends["record"].to_numpy()))
+    mutual = ends[ends["other_alone"]]
+    graph = coo_matrix(
+        (np.ones(len(mutual)), (records.get_indexer(mutual["record"]), records.get_indexer(mutual["other"]))),
+        shape=(len(records), len(records)),
+    )
+    component = pd.Series(connected_components(graph, directed=False)[1], index=records)
+    ends["component"] = component.reindex(ends["record"]).to_numpy()
+    groups = ends[~ends["other_alone"]].groupby("component")["group"].unique()
+    touched = groups.map(len).reindex(np.unique(component.to_numpy()), fill_value=0)
+    target = pd.Series(np.nan, index=touched.index, dtype="float64")
+    one = touched.index[touched.to_numpy() == 1]
+    target[one] = [groups[c][0] for c in one]
+    none = touched.index[touched.to_numpy() == 0]
+    lowest = component.index.to_series().groupby(component.to_numpy()).min()
+    target[none] = group_of.reindex(lowest[none]).to_numpy()
+    ends["target"] = ends["component"].map(target)
+    # Each record's best pair with a record of the group it joins (or of its own component).
+    other_target = ends["other"].map(component).map(target).where(ends["other_alone"], ends["group"])
+    chosen = ends[ends["target"].notna() & (other_target == ends["target"])]
+    best = chosen.sort_values("probability", ascending=False).drop_duplicates("record").set_index("record")
+    best["group"] = best["target"].astype("int64")
+    return best[["group", "other", "probability"]]
 
 
 def people(ids: np.ndarray, pairs: pd.DataFrame, *, upper: float, lower: float) -> np.ndarray:

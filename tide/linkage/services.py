@@ -437,14 +437,16 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
             votes[label_of[a]][known_person[b]] += float(p)
         elif b in new_records and a in known_person:
             votes[label_of[b]][known_person[a]] += float(p)
-    # Best match: a new record left on its own whose only plausible person (a known person, or a group
-    # of new records) scores at least the review threshold joins that person.
+    # Best match: new records left on their own whose only plausible person (a known person, a group
+    # of new records, or each other) scores at least the review threshold join that person.
     assignment: dict[int, int] = {}  # record id → person id
     alone = [members[0] for label, members in components.items() if len(members) == 1 and not votes.get(label)]
     group_of = pd.concat([pd.Series(label_of, dtype="int64"), -pd.Series(known_person, dtype="int64")])
     joins = engine.best_matches(pairs, alone, group_of, threshold=version.lower)
     for record_id, group in zip(joins.index, joins["group"], strict=True):
         record_id, group = int(record_id), int(group)
+        if group == label_of[record_id]:  # the first record of a group of records alone
+            continue
         del components[label_of[record_id]]
         if group < 0:  # a known person
             assignment[record_id] = -group

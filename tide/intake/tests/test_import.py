@@ -105,29 +105,32 @@ def test_a_likely_pair_with_nobody_else_likely_is_linked_meanwhile_and_a_reviewe
     assert MatchCandidate.objects.filter(status="open").count() == 0
 
 
-def test_an_uncertain_pair_waits_apart_for_review_and_the_decision_can_be_undone(police, analyst):
+def test_two_new_records_likely_one_person_are_linked_meanwhile_and_a_separation_can_be_undone(police, analyst):
     from tide.linkage.services import candidate_decide, link_undo
 
-    # Two new records that could be one person, in one file: neither is the other's settled person.
+    # Two new records that could be one person, in one file, and nobody else likely for either.
     namesake = '"CU00000000005","PP00000005",,"HOLLOWAY","Bernadette",1979-12-13,,,"arrest",2026-02-14'
     rows = [*POLICE_ROWS, namesake]
     extract_import(agency=police, content=police_csv(rows), filename="p.csv", channel="upload", actor=analyst)
     candidate = MatchCandidate.objects.get()
     assert {candidate.record_a.record_ref, candidate.record_b.record_ref} == {"PP00000002", "PP00000005"}
     assert 0.8 <= candidate.probability < 0.99
-    kept, moving = candidate.record_a, candidate.record_b
-    before = moving.links.get(ended_at__isnull=True).person
-    assert kept.links.get().person != before
-    candidate_decide(candidate=candidate, decision="link", note="same address history", actor=analyst)
-    person = kept.links.get().person
-    assert moving.links.get(ended_at__isnull=True).person == person
-    event = ServiceEvent.objects.get(source_record=moving)
-    assert event.person == person  # events follow the record
-    assert Person.objects.filter(pk=before.pk).exists()  # soft: nobody is deleted
-    link_undo(link=moving.links.get(ended_at__isnull=True), actor=analyst)
-    assert moving.links.get(ended_at__isnull=True).person == before
-    assert ServiceEvent.objects.get(pk=event.pk).person == before
-    assert moving.links.count() == 3  # full history: new, review, undo
+    first, second = candidate.record_a, candidate.record_b
+    together = first.links.get().person
+    assert second.links.get().person == together
+    assert {first.links.get().method, second.links.get().method} == {"best"}
+    candidate_decide(candidate=candidate, decision="no_match", note="different mothers' names", actor=analyst)
+    moved = second if second.links.filter(ended_at__isnull=False).exists() else first
+    apart = moved.links.get(ended_at__isnull=True)
+    assert apart.person != together
+    assert apart.pinned
+    event = ServiceEvent.objects.get(source_record=moved)
+    assert event.person == apart.person  # events follow the record
+    assert Person.objects.filter(pk=together.pk).exists()  # soft: nobody is deleted
+    link_undo(link=apart, actor=analyst)
+    assert moved.links.get(ended_at__isnull=True).person == together
+    assert ServiceEvent.objects.get(pk=event.pk).person == together
+    assert moved.links.count() == 3  # full history: linked meanwhile, separated, undone
 
 
 def test_a_rejected_pair_is_never_proposed_again_and_a_split_stays_split(police, acute, analyst):

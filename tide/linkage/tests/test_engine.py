@@ -22,20 +22,35 @@ def test_a_record_alone_joins_the_only_group_it_plausibly_matches_with_its_best_
     assert joins.loc[9].to_dict() == {"group": 100, "other": 2, "probability": 0.93}
 
 
-def test_a_record_with_two_plausible_groups_or_a_partner_alone_stays_alone():
+def test_a_record_with_two_plausible_groups_or_too_weak_a_pair_stays_alone():
     groups = pd.Series({1: 100, 3: 300, 8: 8, 9: 9})
     two = scored((9, 1, 0.9), (9, 3, 0.85))
     assert engine.best_matches(two, [9], groups, threshold=0.8).empty
-    partner_alone = scored((8, 9, 0.95))
-    assert engine.best_matches(partner_alone, [8, 9], groups, threshold=0.8).empty
     too_weak = scored((9, 1, 0.79))
     assert engine.best_matches(too_weak, [9], groups, threshold=0.8).empty
 
 
+def test_records_alone_that_only_match_each_other_make_one_group():
+    groups = pd.Series({7: 7, 8: 8, 9: 9})
+    joins = engine.best_matches(scored((8, 9, 0.95), (7, 8, 0.85)), [7, 8, 9], groups, threshold=0.8)
+    assert joins["group"].to_dict() == {7: 7, 8: 7, 9: 7}
+    assert joins.loc[7, "other"] == joins.loc[9, "other"] == 8
+
+
+def test_records_alone_that_match_each_other_join_the_one_group_they_match():
+    groups = pd.Series({1: 100, 3: 300, 6: 6, 7: 7, 8: 8, 9: 9})
+    # 9 and 8 match each other and only group 100; 7 and 6 match each other and two groups.
+    pairs = scored((9, 1, 0.9), (8, 9, 0.85), (8, 1, 0.82), (7, 6, 0.97), (7, 1, 0.9), (6, 3, 0.9))
+    joins = engine.best_matches(pairs, [6, 7, 8, 9], groups, threshold=0.8)
+    assert joins["group"].to_dict() == {8: 100, 9: 100}
+    assert joins.loc[8].to_dict() == {"group": 100, "other": 9, "probability": 0.85}
+
+
 def test_people_are_strong_clusters_then_best_matches():
-    ids = np.array([1, 2, 3, 4, 5, 6])
-    # 1-2-3 are linked strongly; 4 plausibly matches only them; 5 matches them and 6 (two groups).
-    pairs = scored((1, 2, 0.999), (2, 3, 0.995), (4, 1, 0.9), (5, 3, 0.9), (5, 6, 0.85))
+    ids = np.array([1, 2, 3, 4, 5, 6, 7, 8])
+    # 1-2-3 are linked strongly; 4 plausibly matches only them; so does 5, with 6, which matches
+    # nobody else; 7 and 8 match only each other.
+    pairs = scored((1, 2, 0.999), (2, 3, 0.995), (4, 1, 0.9), (5, 3, 0.9), (5, 6, 0.85), (7, 8, 0.9))
     labels = engine.people(ids, pairs, upper=0.99, lower=0.8)
-    assert labels[0] == labels[1] == labels[2] == labels[3]
-    assert len({labels[0], labels[4], labels[5]}) == 3
+    assert labels[0] == labels[1] == labels[2] == labels[3] == labels[4] == labels[5]
+    assert labels[6] == labels[7] != labels[0]
