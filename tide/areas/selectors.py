@@ -1,12 +1,13 @@
-"""Reads for sign-in: the throttle's counts."""
+"""Reads of the areas room: the sign-in throttle's counts, the area a management command works on."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.management.base import CommandError
 from django.utils import timezone
 
-from tide.areas.models import SignInAttempt
+from tide.areas.models import Area, SignInAttempt
 from tide.areas.throttle import Counts, ThrottlePolicy, refusal
 
 POLICY = ThrottlePolicy()
@@ -31,3 +32,14 @@ def sign_in_counts(*, username: str, ip_address: str | None, policy: ThrottlePol
 
 def sign_in_refusal(*, username: str, ip_address: str | None) -> str | None:
     return refusal(sign_in_counts(username=username, ip_address=ip_address))
+
+
+def area_for_command(code: str | None) -> Area:
+    """The area a management command works on: the one named by ``code``, or the only one there is.
+
+    Raises ``CommandError`` when that is not exactly one area.
+    """
+    areas = Area.objects.all() if not code else Area.objects.filter(code=code)
+    if areas.count() != 1:
+        raise CommandError("Name the area with --area (its code).")
+    return areas.get()

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tide.areas.models import Agency, Area
+from tide.areas.models import Agency
+from tide.areas.selectors import area_for_command
 from tide.intake.models import Channel
 from tide.intake.services import extract_import, formats_load_shipped
 
@@ -22,12 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--load-formats", action="store_true", help="Load the shipped formats first")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        areas = Area.objects.all()
-        if options["area"]:
-            areas = areas.filter(code=options["area"])
-        if areas.count() != 1:
-            raise CommandError("Name the area with --area (its code).")
-        agency = Agency.objects.filter(area=areas.get(), code=options["agency"]).first()
+        agency = Agency.objects.filter(area=area_for_command(options["area"]), code=options["agency"]).first()
         if agency is None:
             raise CommandError(f"No agency with code {options['agency']!r} in this area.")
         if options["load_formats"]:
