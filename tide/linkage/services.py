@@ -13,9 +13,11 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Q
@@ -375,10 +377,20 @@ def _identifiers_for(records: list[Record], taken: set[tuple[str, str]]) -> list
 
 
 @transaction.atomic
-def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Progress = _no_progress) -> LinkSummary:
+def records_link(
+    *,
+    area: Area,
+    records: pd.DataFrame,
+    actor: Any,
+    progress: Progress = _no_progress,
+    pairs: pd.DataFrame | None = None,
+) -> LinkSummary:
     """Link records that have no current link: to a known person, to each other, or to a new person.
 
     ``records`` is an identity frame, as :func:`records_upsert` returns for the records it adds.
+    ``pairs`` (record ids ``unique_id_l``, ``unique_id_r`` and ``match_probability``) are pairs the
+    active model scored elsewhere, on Spark: given, they are used instead of scoring here; only those
+    between these records, or between one of them and a linked record, count.
     """
     summary = LinkSummary()
     # Records just added have the highest ids: when no link reaches that far, none of them is linked.
@@ -405,11 +417,18 @@ def records_link(*, area: Area, records: pd.DataFrame, actor: Any, progress: Pro
         pd.concat([known["dob"], new["dob"]]) if not known.empty else new["dob"]
     )
     known, new = engine.blank_placeholders(known, placeholders), engine.blank_placeholders(new, placeholders)
-    progress(0.2, f"Scoring {len(new):,} new records against {len(known):,} known")
-    # How common a name is: among the area's records once there are more of them than the model was
-    # trained on, until then among the training records (a handful of records would make any name common).
-    tf = None if len(known) + len(new) >= version.trained_on else version.term_frequencies
-    pairs = engine.predict_new(new, known, version.trained, threshold=version.lower, tf=tf)
+    if pairs is None:
+        progress(0.2, f"Scoring {len(new):,} new records against {len(known):,} known")
+        # How common a name is: among the area's records once there are more of them than the model was
+        # trained on, until then among the training records (a handful would make any name common).
+        tf = None if len(known) + len(new) >= version.trained_on else version.term_frequencies
+        pairs = engine.predict_new(new, known, version.trained, threshold=version.lower, tf=tf)
+    else:
+        left, right = pairs["unique_id_l"], pairs["unique_id_r"]
+        ours = (left.isin(new_records) & (right.isin(new_records) | right.isin(known_person))) | (
+            right.isin(new_records) & left.isin(known_person)
+        )
+        pairs = pairs.loc[ours & (pairs["match_probability"] >= version.lower), engine.PAIR_COLUMNS[:3]]
     blocked = _blocked_pairs(new_records)
     if blocked and not pairs.empty:
         keep = [
@@ -710,3 +729,72 @@ def record_split(*, record: SourceRecord, actor: Any, reason: str) -> Person:
         detail={"new_person": person.pk},
     )
     return person
+
+
+# --- Spark: the area's records out to a cluster, its pairs back in --------------------------------
+
+PAIR_FILE_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability"]
+
+
+def linkage_export(*, area: Area, folder: Path, actor: Any) -> int:
+    """Write the area's records as linkage rows (``records.parquet``, placeholder dates of birth
+    blanked) and its active model's trained parameters (``model.json``) for a Spark job
+    (docs/how-to/run-linkage-on-spark.md). Returns the number of records."""
+    version = model_active(area=area)
+    rows = SourceRecord.objects.filter(area=area).values_list(*RECORD_COLUMNS).iterator(chunk_size=20000)
+    frame = _frame(identity_frame(rows), timezone.localdate())
+    frame = engine.blank_placeholders(frame, set(version.placeholder_dobs) | engine.placeholder_dobs(frame["dob"]))
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_parquet(folder / "records.parquet", index=False)
+    (folder / "model.json").write_text(json.dumps(version.trained))
+    audit_record(
+        actor=actor,
+        action="linkage.records_exported",
+        target=version,
+        detail={"records": len(frame), "folder": str(folder)},
+    )
+    return len(frame)
+
+
+def pairs_read(path: Path) -> pd.DataFrame:
+    """Pairs a Spark job wrote (a Parquet file or folder), checked: record ids, probabilities 0 to 1.
+
+    Raises ``ValueError`` saying what is wrong.
+    """
+    try:
+        pairs = pd.read_parquet(path, columns=PAIR_FILE_COLUMNS)
+    except (OSError, ValueError, pa.ArrowException) as error:
+        raise ValueError(
+            f"{path} is not a Parquet file of pairs with columns {', '.join(PAIR_FILE_COLUMNS)}: {error}"
+        ) from error
+    ids = pairs[["unique_id_l", "unique_id_r"]]
+    if not all(pd.api.types.is_integer_dtype(t) for t in ids.dtypes) or ids.isna().any().any():
+        raise ValueError("unique_id_l and unique_id_r must be whole record ids, with no blanks.")
+    probability = pd.to_numeric(pairs["match_probability"], errors="coerce")
+    if probability.isna().any() or not probability.between(0, 1).all():
+        raise ValueError("match_probability must be a number from 0 to 1 on every pair.")
+    return pairs.astype({"unique_id_l": "int64", "unique_id_r": "int64", "match_probability": "float64"})
+
+
+def records_link_from_pairs(
+    *, area: Area, pairs: pd.DataFrame, actor: Any, progress: Progress = _no_progress
+) -> LinkSummary:
+    """Link the area's records that have no current link from ``pairs`` scored on Spark (as
+    :func:`pairs_read` returns them), as :func:`records_link` would from pairs it scored itself.
+
+    Raises ``ValueError``, linking nothing, when a pair names a record of another area.
+    """
+    named = pd.unique(pd.concat([pairs["unique_id_l"], pairs["unique_id_r"]]))
+    ours: set[int] = set()
+    for chunk in chunks([int(i) for i in named]):
+        ours.update(SourceRecord.objects.filter(area=area, id__in=chunk).values_list("id", flat=True))
+    if len(ours) < len(named):
+        raise ValueError(
+            f"{len(named) - len(ours):,} record ids in the pairs are not records of {area}: "
+            "were they scored from another area's export?"
+        )
+    current = PersonLink.objects.filter(record__area=area, ended_at__isnull=True).values("record_id")
+    rows = SourceRecord.objects.filter(area=area).exclude(id__in=current).values_list(*RECORD_COLUMNS)
+    return records_link(
+        area=area, records=identity_frame(rows.iterator(chunk_size=20000)), actor=actor, progress=progress, pairs=pairs
+    )
