@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
+
+import holidays
 
 PERSON_PLACEHOLDER = "[the person]"
 REDACTED = "[redacted]"
@@ -88,13 +91,24 @@ def redact(text: str, *, names: Iterable[str], terms: Iterable[str]) -> str:
     return text
 
 
+@functools.cache
+def bank_holidays(year: int) -> frozenset[dt.date]:
+    """The bank holidays of ``year`` in any part of the United Kingdom (the ``holidays`` package's
+    rules, which include one-off days such as a coronation)."""
+    days: set[dt.date] = set()
+    for part in ("ENG", "NIR", "SCT", "WLS"):
+        days.update(holidays.country_holidays("GB", subdiv=part, years=year))
+    return frozenset(days)
+
+
 def add_working_days(day: dt.date, days: int) -> dt.date:
-    """``days`` working days (Monday to Friday) after ``day``; bank holidays are not known here."""
+    """``days`` working days after ``day``, as the Freedom of Information Act 2000 s.10(6) counts them:
+    not a Saturday, a Sunday, Christmas Day, Good Friday or a bank holiday in any part of the UK."""
     current = day
     remaining = days
     while remaining > 0:
         current += dt.timedelta(days=1)
-        if current.weekday() < 5:
+        if current.weekday() < 5 and current not in bank_holidays(current.year):
             remaining -= 1
     return current
 

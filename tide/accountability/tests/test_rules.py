@@ -18,10 +18,15 @@ def test_a_calendar_month_is_between_28_and_31_days(day):
     assert 28 <= (rules.add_calendar_month(day) - day).days <= 31
 
 
-def test_working_days_skip_weekends():
+def test_working_days_skip_weekends_and_bank_holidays_in_any_part_of_the_uk():
     friday = dt.date(2026, 11, 20)
     assert rules.add_working_days(friday, 1) == dt.date(2026, 11, 23)
-    assert rules.add_working_days(friday, 20) == dt.date(2026, 12, 18)
+    # Monday 30 November is St Andrew's Day, a bank holiday in Scotland.
+    assert rules.add_working_days(friday, 20) == dt.date(2026, 12, 21)
+    # Christmas Day, and Boxing Day's substitute on Monday 28 December.
+    assert rules.add_working_days(dt.date(2026, 12, 1), 20) == dt.date(2026, 12, 31)
+    # New Year's Day, and 2 January (a bank holiday in Scotland).
+    assert rules.add_working_days(dt.date(2025, 12, 31), 1) == dt.date(2026, 1, 5)
 
 
 def terms():
