@@ -172,6 +172,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 TIDE_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("TIDE_SESSION_ABSOLUTE_SECONDS", str(10 * 60 * 60)))
 TIDE_SESSION_IDLE_SECONDS = int(os.environ.get("TIDE_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_AGE = TIDE_SESSION_ABSOLUTE_SECONDS
+# Fernet keys for fields encrypted at rest (authenticator secrets), comma-separated: the first encrypts,
+# all decrypt (add a new key first to rotate). A key derived from SECRET_KEY is always tried last.
+TIDE_FIELD_KEYS = os.environ.get("TIDE_FIELD_KEYS", "")
 # Demo only: show the current authenticator code on the sign-in code pages, so the demo personas can
 # sign in without an app. On by default only with TIDE_LOCAL; `check --deploy` fails if it is on.
 TIDE_SHOW_SIGN_IN_CODES = env_bool("TIDE_SHOW_SIGN_IN_CODES", env_bool("TIDE_LOCAL"))

@@ -30,3 +30,34 @@ def need_to_know_is_strict(app_configs: Any, **kwargs: Any) -> list[CheckMessage
             )
         ]
     return []
+
+
+@register(Tags.security)
+def field_keys_valid(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    from tide.core.fields import fernet
+
+    try:
+        fernet()
+    except ValueError as error:
+        return [
+            Error(
+                f"TIDE_FIELD_KEYS holds a key that is not a Fernet key ({error}).",
+                hint="Each key is 32 url-safe base64-encoded bytes: Fernet.generate_key() makes one.",
+                id="tide.E003",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def field_keys_set(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if not getattr(settings, "TIDE_FIELD_KEYS", ""):
+        return [
+            Warning(
+                "TIDE_FIELD_KEYS is not set: authenticator secrets are encrypted with a key derived from "
+                "TIDE_SECRET_KEY, and changing that secret would make them unreadable.",
+                hint="Set TIDE_FIELD_KEYS (see .env.example) before changing TIDE_SECRET_KEY.",
+                id="tide.W004",
+            )
+        ]
+    return []

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from tide.core.fields import EncryptedCharField
+
 
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Coordinator"
@@ -103,8 +105,10 @@ class User(AbstractUser):
         help_text="Who overdue actions escalate to first.",
     )
     phone = models.CharField(max_length=40, blank=True)
-    totp_secret = models.CharField(
-        max_length=64, blank=True, help_text="Base32 secret of the authenticator app (second sign-in factor)."
+    totp_secret = EncryptedCharField(
+        max_length=255,
+        blank=True,
+        help_text="Base32 secret of the authenticator app (second sign-in factor), encrypted at rest.",
     )
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     totp_last_counter = models.BigIntegerField(

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -15,6 +17,7 @@ def _check(tmp_path, **extra):
         "HOME": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "TIDE_SECRET_KEY": secrets.token_urlsafe(64),
+        "TIDE_FIELD_KEYS": Fernet.generate_key().decode(),
         "TIDE_ALLOWED_HOSTS": "tide.example.gov.uk",
         "TIDE_VAR_DIR": str(tmp_path / "var"),
         **extra,
@@ -40,3 +43,12 @@ def test_check_deploy_fails_when_sign_in_codes_are_shown(tmp_path):
     result = _check(tmp_path, TIDE_SHOW_SIGN_IN_CODES="1")
     assert result.returncode != 0
     assert "tide.E001" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_without_field_keys_and_fails_on_a_bad_one(tmp_path):
+    result = _check(tmp_path, TIDE_FIELD_KEYS="")
+    assert result.returncode != 0
+    assert "tide.W004" in result.stdout + result.stderr
+    result = _check(tmp_path, TIDE_FIELD_KEYS="not-a-key")
+    assert result.returncode != 0
+    assert "tide.E003" in result.stdout + result.stderr
