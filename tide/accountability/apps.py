@@ -39,4 +39,5 @@ class AccountabilityConfig(AppConfig):
             roles={Role.PRIVACY_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR, Role.ACCOUNTABLE_OFFICER},
             order=64,
         )
+        navigation.register("Your plan", "accountability:my-plan", roles={Role.PERSON}, order=4)
         navigation.register("Your record", "accountability:my-record", roles={Role.PERSON}, order=5)

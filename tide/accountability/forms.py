@@ -132,3 +132,22 @@ class SarLogForm(GovukForm):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text="For example, 27/3/2026",
     )
+
+
+class PersonAccountForm(GovukForm):
+    username = forms.CharField(
+        label="Username for them to sign in with",
+        max_length=150,
+        help_text="Something they will remember, such as their first name and a number. No spaces.",
+        error_messages={"required": "Enter a username for them."},
+    )
+
+
+class PlanCommentForm(GovukForm):
+    text = forms.CharField(
+        label="What would you like to change or add?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        help_text="Your coordinator reads this and talks it through with you. Write it your way.",
+        error_messages={"required": "Write what you would like to change or add."},
+    )

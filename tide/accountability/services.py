@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from typing import Any
 
@@ -16,11 +17,12 @@ from tide.accountability.models import (
     BreakGlass,
     Inquiry,
     InquiryStatus,
+    PersonAccount,
     SarStatus,
     SharingChoice,
     SubjectAccessRequest,
 )
-from tide.areas.models import Agency, Area, Role
+from tide.areas.models import Agency, Area, Role, User
 from tide.core.audit import audit_record
 from tide.people.models import Person
 
@@ -327,3 +329,64 @@ def sar_export_issue(*, sar: SubjectAccessRequest, actor: Any) -> dict[str, Any]
         raise PermissionDenied("The export can be downloaded only after a second member of staff approves it.")
     audit_record(actor=actor, action="sar.downloaded", target=sar, person_id=sar.person_id)
     return sar.export
+
+
+# --- The person's own sign-in -----------------------------------------------------------------------
+
+USERNAME_PATTERN = r"^[\w.@+-]{3,150}$"
+
+
+@transaction.atomic
+def person_account_create(*, person: Person, username: str, actor: Any) -> User:
+    """A sign-in of role 'person' for the person's own record, with no usable password yet: give them
+    :func:`person_set_password_link` to choose one. Staff of the person's area only."""
+    if getattr(actor, "area_id", None) != person.area_id:
+        raise PermissionDenied("Only staff of the person's area can give them a sign-in.")
+    if PersonAccount.objects.filter(person=person).exists():
+        raise ValidationError({"username": "They already have a sign-in."})
+    username = (username or "").strip()
+    if not re.match(USERNAME_PATTERN, username):
+        raise ValidationError({"username": "Use 3 to 150 letters, numbers or the characters . @ + - _ (no spaces)."})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "That username is taken: choose another."})
+    user = User(
+        username=username,
+        first_name=person.known_as or person.given_name,
+        last_name=person.family_name,
+        role=Role.PERSON,
+        area_id=person.area_id,
+    )
+    user.set_unusable_password()
+    user.save()
+    PersonAccount.objects.create(user=user, person=person)
+    audit_record(actor=actor, action="person.account_created", target=user, person_id=person.pk)
+    return user
+
+
+def person_set_password_link(*, account: PersonAccount, actor: Any) -> str:
+    """A link (a path) with which the person chooses a new password. It works once: choosing a
+    password changes what the token is made from. It lapses after ``PASSWORD_RESET_TIMEOUT``."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = account.user
+    audit_record(actor=actor, action="person.password_link_made", target=user, person_id=account.person_id)
+    return reverse(
+        "set-password",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+
+
+def person_account_set_active(*, account: PersonAccount, active: bool, actor: Any) -> None:
+    """Turn the person's sign-in off (they can no longer sign in) or on again."""
+    user = account.user
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        action = "person.account_turned_on" if active else "person.account_turned_off"
+        audit_record(actor=actor, action=action, target=user, person_id=account.person_id)

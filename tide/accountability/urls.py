@@ -24,5 +24,7 @@ urlpatterns = [
     path("accountability/subject-access/<int:pk>/<slug:step>", views.sar_step, name="sar-step"),
     path("accountability/subject-access/<int:pk>/export.json", views.sar_download, name="sar-download"),
     path("accountability/access-policy", views.access_policy, name="access-policy"),
+    path("accountability/people/<int:pk>/sign-in", views.person_sign_in, name="person-sign-in"),
     path("my-record/", views.my_record, name="my-record"),
+    path("my-plan/", views.my_plan, name="my-plan"),
 ]

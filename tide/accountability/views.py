@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,13 +16,17 @@ from tide.accountability.forms import (
     BreakGlassForm,
     BreakGlassReviewForm,
     InquiryForm,
+    PersonAccountForm,
+    PlanCommentForm,
     SarLogForm,
     SharingChoicesForm,
     TriageForm,
 )
-from tide.accountability.models import InquiryStatus, SarStatus
+from tide.accountability.models import InquiryStatus, PersonAccount, SarStatus
 from tide.accountability.statistics import median_days_to_answer, published_tables
-from tide.areas.models import Agency, Area, Role
+from tide.areas.models import FRONTLINE_ROLES, Agency, Area, Role
+from tide.coordination.models import PlanVersion
+from tide.coordination.services import plan_comment_add
 from tide.core.access import PUBLIC, access, policy_table
 from tide.core.forms import add_validation_error
 from tide.people.models import Person
@@ -293,6 +298,74 @@ def my_record(request: HttpRequest) -> HttpResponse:
         request,
         "accountability/my_record.html",
         {"person": person, "viewers": selectors.person_viewers(person=person, limit=100), "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.PERSON}, note="Only their own plan")
+def my_plan(request: HttpRequest) -> HttpResponse:
+    person = selectors.person_for_account(user=request.user)
+    if person is None:
+        raise PermissionDenied("Your sign-in is not linked to a record. Ask your coordinator.")
+    form = PlanCommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_comment_add(person=person, text=form.cleaned_data["text"], actor=request.user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "Thank you. Your coordinator will see what you wrote.")
+            return redirect("accountability:my-plan")
+    versions = list(PlanVersion.objects.filter(person=person).prefetch_related("goals"))
+    return render(
+        request,
+        "accountability/my_plan.html",
+        {
+            "person": person,
+            "plan": versions[0] if versions else None,
+            "earlier": versions[1:],
+            "comments": person.plan_comments.select_related("version", "read_by"),
+            "coordinator": selectors.coordinator_of(person=person),
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=FRONTLINE_ROLES, person_gate=True, note="Need to know; the link is shown once")
+def person_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk, reason="manage their own sign-in")
+    account = PersonAccount.objects.filter(person=person).select_related("user").first()
+    form = PersonAccountForm(request.POST or None) if account is None else None
+    link = ""
+    if request.method == "POST":
+        if form is not None and form.is_valid():
+            try:
+                services.person_account_create(
+                    person=person, username=form.cleaned_data["username"], actor=request.user
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                account = PersonAccount.objects.select_related("user").get(person=person)
+                form = None
+        elif account is not None and request.POST.get("do") in {"turn-off", "turn-on"}:
+            services.person_account_set_active(
+                account=account, active=request.POST["do"] == "turn-on", actor=request.user
+            )
+            return redirect("accountability:person-sign-in", pk=person.pk)
+        if account is not None and account.user.is_active:
+            link = request.build_absolute_uri(services.person_set_password_link(account=account, actor=request.user))
+    return render(
+        request,
+        "accountability/person_sign_in.html",
+        {
+            "person": person,
+            "account": account,
+            "form": form,
+            "link": link,
+            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        },
     )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from tide.core.forms import GovukForm
@@ -53,4 +53,8 @@ class SecondFactorForm(GovukForm):
 
 
 class ChangePasswordForm(GovukForm, PasswordChangeForm):
+    pass
+
+
+class ChoosePasswordForm(GovukForm, SetPasswordForm):
     pass

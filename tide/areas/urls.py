@@ -9,4 +9,5 @@ urlpatterns = [
     path("sign-out", views.sign_out, name="logout"),
     path("account", views.account, name="account"),
     path("account/password", views.change_password, name="password-change"),
+    path("account/set-password/<uidb64>/<token>", views.set_password, name="set-password"),
 ]

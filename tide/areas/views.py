@@ -14,7 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from tide.areas.forms import ChangePasswordForm, SecondFactorForm, SignInForm, client_address
+from tide.areas.forms import ChangePasswordForm, ChoosePasswordForm, SecondFactorForm, SignInForm, client_address
 from tide.areas.models import User
 from tide.areas.selectors import sign_in_refusal
 from tide.areas.services import sign_in_attempt_record, totp_new_secret, user_verify_second_factor
@@ -127,7 +127,22 @@ class ChangePasswordView(auth_views.PasswordChangeView):
         return response
 
 
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """A person supported chooses their password from the one-time link staff gave them."""
+
+    template_name = "registration/set_password.html"
+    form_class = ChoosePasswordForm
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=form.user, action="user.password_set")
+        messages.success(self.request, "Your password is set. Sign in with your username and your new password.")
+        return response
+
+
 sign_in = access(roles={PUBLIC})(SignInView.as_view())
+set_password = access(roles={PUBLIC}, note="Only with a one-time link staff made")(SetPasswordView.as_view())
 sign_out = access(roles={PUBLIC})(SignOutView.as_view())
 change_password = access(roles={SIGNED_IN})(ChangePasswordView.as_view())
 

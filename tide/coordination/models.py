@@ -311,6 +311,28 @@ class PlanGoal(models.Model):
         return self.goal[:60]
 
 
+class PlanComment(models.Model):
+    """What the person says about their plan, in their words, from their own sign-in: what to change,
+    add or drop. The coordinator sees it on the person's page and marks it read when the plan is
+    next reviewed with them."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="plan_comments")
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="comments")
+    text = models.TextField()
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField()
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Comment on plan v{self.version.number} by person {self.person_id}"
+
+
 class ContactKind(models.TextChoices):
     VISIT = "visit", "Visit"
     CALL = "call", "Phone call"

@@ -29,6 +29,7 @@ from tide.coordination.models import (
     InvolvementStatus,
     Meeting,
     NeedsAssessmentRequest,
+    PlanComment,
     PlanVersion,
     Referral,
     ReferralStatus,
@@ -203,6 +204,11 @@ class PersonSupport:
     cpa: CpaRecord | None
     today: dt.date
     decisions: list[Decision] = field(default_factory=list)
+    plan_comments: list[PlanComment] = field(default_factory=list)  # the person's own, newest first
+
+    @property
+    def unread_plan_comments(self) -> int:
+        return sum(1 for c in self.plan_comments if c.read_at is None)
 
     @property
     def is_return(self) -> bool:
@@ -227,6 +233,7 @@ def person_support(*, person: Person, today: dt.date, contacts_limit: int = 20) 
         referrals=list(Referral.objects.filter(person=person).select_related("from_agency", "decided_at")),
         plan=versions[0] if versions else None,
         plan_versions=versions,
+        plan_comments=list(PlanComment.objects.filter(person=person).select_related("version", "read_by")[:50]),
         contacts=list(Contact.objects.filter(person=person).select_related("recorded_by")[:contacts_limit]),
         services=involvements,
         actions=list(

@@ -33,6 +33,7 @@ from tide.coordination.models import (
     Meeting,
     MeetingKind,
     NeedsAssessmentRequest,
+    PlanComment,
     PlanDomain,
     PlanGoal,
     PlanVersion,
@@ -451,6 +452,37 @@ def plan_version_create(
     )
     audit_record(actor=actor, action="plan.version_created", target=version, person_id=person.pk)
     return version
+
+
+PLAN_COMMENT_MAX = 2000
+
+
+@transaction.atomic
+def plan_comment_add(*, person: Person, text: str, actor: Any) -> PlanComment:
+    """The person's own words about their current plan, from their sign-in; kept as they wrote them."""
+    version = PlanVersion.objects.filter(person=person).order_by("-number").first()
+    if version is None:
+        raise ValidationError({"text": "You do not have a plan yet. Your coordinator will write it with you."})
+    if not (text or "").strip():
+        raise ValidationError({"text": "Write what you would like to change or add."})
+    if len(text) > PLAN_COMMENT_MAX:
+        raise ValidationError({"text": f"Keep it to {PLAN_COMMENT_MAX:,} characters or fewer."})
+    comment = PlanComment.objects.create(
+        person=person, version=version, text=text, written_by=actor, written_at=timezone.now()
+    )
+    audit_record(actor=actor, action="plan.comment_added", target=comment, person_id=person.pk)
+    return comment
+
+
+@transaction.atomic
+def plan_comments_read(*, person: Person, actor: Any) -> int:
+    """Mark the person's unread comments on their plan as read by ``actor``; returns how many."""
+    count = PlanComment.objects.filter(person=person, read_at__isnull=True).update(
+        read_by=_user(actor), read_at=timezone.now()
+    )
+    if count:
+        audit_record(actor=actor, action="plan.comments_read", person_id=person.pk, detail={"comments": count})
+    return count
 
 
 # --- Services involved and declines ---------------------------------------------------------------------

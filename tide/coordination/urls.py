@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests", views.requests, name="requests"),
     path("people/<int:pk>/allocate", views.allocate, name="allocate"),
     path("people/<int:pk>/plan/new", views.plan_create, name="plan-create"),
+    path("people/<int:pk>/plan/comments-read", views.plan_comments_read, name="plan-comments-read"),
     path("people/<int:pk>/services/new", views.service_request, name="service-request"),
     path("people/<int:pk>/safeguarding/new", views.safeguarding_create, name="safeguarding-create"),
     path("people/<int:pk>/assessments/new", views.assessment_create, name="assessment-create"),

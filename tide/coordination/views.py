@@ -242,6 +242,15 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
+def plan_comments_read(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk, reason="read their comments on the plan")
+    if services.plan_comments_read(person=person, actor=request.user):
+        messages.success(request, "Their comments are marked as read.")
+    return _to_person(person)
+
+
 @require_http_methods(["GET", "POST"])
 @access(roles=WORK_ROLES, person_gate=True, note=NEED_TO_KNOW)
 def service_request(request: HttpRequest, pk: int) -> HttpResponse:

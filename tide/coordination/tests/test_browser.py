@@ -212,3 +212,58 @@ def test_contact_can_be_recorded_without_javascript(browser, live_server, coordi
     expect(page.get_by_text("There is a problem")).to_be_visible()
     assert Contact.objects.filter(person=person).count() == 1
     context.close()
+
+
+def test_the_person_gets_their_own_sign_in_reads_their_plan_and_says_what_to_change(
+    browser, live_server, episode, coordinator
+):
+    from tide.coordination import services
+
+    person = episode.person
+    services.coordinator_allocate(episode=episode, coordinator=coordinator, on=episode.started_on, actor=None)
+    services.plan_version_create(
+        person=person,
+        in_their_words="I want my own front door and to see my sister on Sundays.",
+        goals=[services.GoalInput("housing", "A flat of her own", "Jane applies to the council this week")],
+        review_due_on=timezone.localdate() + dt.timedelta(days=60),
+        agreed_with_person=True,
+        actor=coordinator,
+    )
+
+    # 1. Her coordinator makes Lucy a sign-in and gets a one-time link for her.
+    staff = _context(browser, live_server).new_page()
+    sign_in(staff, coordinator.username, TEST_PASSWORD)
+    staff.goto(f"/coordination/people/{person.pk}/")
+    staff.get_by_role("link", name="Lucy's own sign-in").click()
+    staff.get_by_label("Username for them to sign in with").fill("lucy7")
+    staff.get_by_role("button", name="Make their sign-in").click()
+    expect(staff.get_by_role("heading", name="Give Lucy this link")).to_be_visible()
+    link = staff.locator("#set-password-link").inner_text()
+    assert axe_violations(staff) == []
+    screenshot(staff, "own-sign-in-01-link")
+
+    # 2. On her phone, Lucy chooses a password, signs in (no authenticator app) and reads her plan.
+    phone = _context(browser, live_server, viewport=PHONE, is_mobile=True).new_page()
+    phone.goto(link)
+    phone.get_by_label("New password", exact=True).fill("a long Tideford password 42")
+    phone.get_by_label("New password confirmation").fill("a long Tideford password 42")
+    phone.get_by_role("button", name="Set my password").click()
+    expect(phone.get_by_text("Your password is set")).to_be_visible()
+    sign_in(phone, "lucy7", "a long Tideford password 42")
+    phone.get_by_role("link", name="Your plan").first.click()
+    expect(phone.get_by_text("I want my own front door")).to_be_visible()
+    expect(phone.get_by_text("Your coordinator is Jane Coordinator")).to_be_visible()
+    phone.get_by_label("What would you like to change or add?").fill("Can we add getting my ID back?")
+    phone.get_by_role("button", name="Send to my coordinator").click()
+    expect(phone.get_by_text("Your coordinator will see what you wrote")).to_be_visible()
+    expect(phone.get_by_text("Not read yet")).to_be_visible()
+    assert axe_violations(phone) == []
+    screenshot(phone, "own-sign-in-02-plan-on-a-phone")
+
+    # 3. Her coordinator sees it on Lucy's page and marks it read; Lucy sees that it was read.
+    staff.goto(f"/coordination/people/{person.pk}/")
+    expect(staff.get_by_text("Can we add getting my ID back?")).to_be_visible()
+    staff.get_by_role("button", name="Mark Lucy's comments as read").click()
+    expect(staff.get_by_text("Their comments are marked as read.")).to_be_visible()
+    phone.reload()
+    expect(phone.get_by_text("Read by Jane Coordinator")).to_be_visible()
