@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "tide.core.middleware.RequestContextMiddleware",
     "tide.core.middleware.SecurityHeadersMiddleware",
     "tide.accountability.middleware.NeedToKnowMiddleware",
+    "tide.core.middleware.RoutinesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -10,7 +12,7 @@ class CoordinationConfig(AppConfig):
         from tide.areas.models import FRONTLINE_ROLES, Role
         from tide.coordination import jobs, selectors
         from tide.core import jobs as core_jobs
-        from tide.core import navigation, relationships, timeline
+        from tide.core import navigation, relationships, routines, timeline
         from tide.identification.services import register_declines_provider
 
         navigation.register("My caseload", "coordination:home", roles={Role.COORDINATOR, Role.TEAM_MANAGER}, order=5)
@@ -28,4 +30,5 @@ class CoordinationConfig(AppConfig):
         relationships.register("coordination", selectors.relationship)
         timeline.register("coordination", selectors.timeline_entries)
         core_jobs.register(jobs.ESCALATE, jobs.escalate_handler)
+        routines.daily(jobs.ESCALATE, at=dt.time(6, 0))
         register_declines_provider("coordination", selectors.declines_and_no_shows)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -94,3 +95,26 @@ class SessionTimeoutMiddleware:
             if now - seen > 60 or "tide_seen_at" not in session:
                 session["tide_seen_at"] = now
         return self.get_response(request)
+
+
+class RoutinesMiddleware:
+    """With ``TIDE_JOBS_MODE=thread`` (one machine, no worker), queue the daily routines that are
+    due, at most once a minute, after answering a request (:mod:`tide.core.routines`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+        from django.core.exceptions import MiddlewareNotUsed
+
+        if settings.TIDE_JOBS_MODE != "thread":
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from tide.core.routines import routines_due_now_and_then
+
+        response = self.get_response(request)
+        try:
+            routines_due_now_and_then()
+        except Exception:  # a routine must never break the page someone asked for
+            logging.getLogger(__name__).exception("Could not queue the daily routines")
+        return response

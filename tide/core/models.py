@@ -77,3 +77,20 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+
+class RoutineRun(models.Model):
+    """A daily routine queued for one day: at most one row per routine and day, whichever process
+    got there first (see :mod:`tide.core.routines`)."""
+
+    routine = models.CharField(max_length=100)
+    day = models.DateField()
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "routine"]
+        constraints = [models.UniqueConstraint(fields=["routine", "day"], name="routine_run_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.routine} on {self.day}"

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -10,12 +12,13 @@ class IdentificationConfig(AppConfig):
         from django.core.signals import request_started
 
         from tide.areas.models import FRONTLINE_ROLES, Role
-        from tide.core import jobs, navigation, relationships, timeline
+        from tide.core import jobs, navigation, relationships, routines, timeline
         from tide.identification import selectors, services
         from tide.service_use import hooks
 
         hooks.register("identification", services.on_events_recorded)
         jobs.register("identification.screen", services.screening_job)
+        routines.daily("identification.screen", at=dt.time(2, 0))  # the whole ledger, as of the day
         timeline.register("identification", selectors.timeline_entries)
         relationships.register("identification.alert", selectors.relationship)
         # Ask the rooms that know the common relationships (coordinator, agency involved) first: the alert

@@ -7,10 +7,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from tide.core.jobs import job_run_next
+from tide.core.routines import routines_due
 
 
 class Command(BaseCommand):
-    help = "Run queued background jobs (imports, linkage runs, reports). Use with TIDE_JOBS_MODE=worker."
+    help = (
+        "Run queued background jobs (imports, linkage runs, reports) and queue the daily routines when "
+        "they are due. Use with TIDE_JOBS_MODE=worker."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run the queued jobs, then stop.")
@@ -19,6 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
             close_old_connections()
+            for queued in routines_due():
+                self.stdout.write(f"{queued}: queued as a daily routine")
             job = job_run_next()
             if job is not None:
                 self.stdout.write(f"{job}: {job.message}")
