@@ -56,7 +56,9 @@ def test_coordinator_home_lists_people_due_overdue_and_alerts(
 
 
 def test_person_page_has_bounded_queries(coordinator_client, caseload, django_assert_max_num_queries):
-    with django_assert_max_num_queries(25):
+    # A fixed number, whatever the person's history: 26 on PostgreSQL since the person's own comments
+    # on their plan are read with it.
+    with django_assert_max_num_queries(26):
         response = coordinator_client.get(reverse("coordination:person", args=[caseload[0].pk]))
     assert response.status_code == 200
     assert b"Pending 0 days" in response.content
