@@ -45,7 +45,10 @@ def test_a_routine_another_process_queued_today_is_not_queued_again(db):
 
 
 def test_the_worker_queues_due_routines_and_runs_them(db, monkeypatch, capsys):
+    from tide.core.management.commands import worker
+
     monkeypatch.setattr(routines.timezone, "now", lambda: at(7))
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # it would end the test's transaction
     call_command("worker", "--once")
     jobs = {job.kind: job for job in Job.objects.all()}
     assert set(jobs) == {"identification.screen", "coordination.escalate"}
