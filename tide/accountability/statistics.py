@@ -100,6 +100,28 @@ def requests_by_agency(area_id: int) -> tuple[list[str], list[str], list[list[in
     return agencies, columns, [counts[a] for a in agencies]
 
 
+def referrals_by_referrer(area_id: int) -> tuple[list[str], list[str], list[list[int]]]:
+    """Referrals for coordinated support, by who referred (each agency, the person, someone close)
+    and what the operational group decided."""
+    from tide.coordination.models import Referral, ReferralStatus, ReferrerKind
+
+    rows = (
+        Referral.objects.filter(person__area_id=area_id)
+        .values("referrer_kind", "from_agency__name", "status")
+        .annotate(n=Count("id"))
+    )
+    statuses = [code for code, _ in ReferralStatus.choices]
+    kinds = dict(ReferrerKind.choices)
+    counts: dict[str, list[int]] = {}
+    for r in rows:
+        who = r["from_agency__name"] if r["referrer_kind"] == ReferrerKind.AGENCY else kinds[r["referrer_kind"]]
+        counts.setdefault(who, [0] * len(statuses))[statuses.index(r["status"])] += r["n"]
+    agencies = sorted(k for k in counts if k not in kinds.values())
+    others = [label for label in kinds.values() if label in counts]
+    referrers = agencies + others
+    return referrers, [label for _, label in ReferralStatus.choices], [counts[k] for k in referrers]
+
+
 @dataclass(frozen=True)
 class WaitingFigure:
     agency: str
@@ -150,6 +172,15 @@ def published_tables(*, area_id: int) -> list[PublishedTable]:
                 "Services asked to help people supported",
                 "By agency: requests waiting, accepted, and declined by reason",
                 protect(counts, row_labels=agencies, column_labels=columns, policy=policy),
+            )
+        )
+    referrers, columns, counts = referrals_by_referrer(area_id)
+    if counts:
+        tables.append(
+            PublishedTable(
+                "Referrals for coordinated support",
+                "By who referred (each agency, people themselves, someone close) and what the group decided",
+                protect(counts, row_labels=referrers, column_labels=columns, policy=policy),
             )
         )
     years, counts = support_by_year(area_id)

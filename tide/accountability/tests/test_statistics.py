@@ -171,3 +171,38 @@ def test_officer_view_shows_declines_waiting_requests_and_overdue_actions(client
     assert "Excluded for behaviour" in page
     assert "Housing application asked of Housing Options" in page
     assert "Find a GP place" in page
+
+
+def test_published_figures_show_referrals_by_who_referred_and_the_decision(client, area):
+    from tide.coordination.models import Referral
+    from tide.testing.factories import AgencyFactory
+
+    ae = AgencyFactory(area=area, name="Tideford Hospital A&E", code="ae", sector="nhs_acute")
+    for i in range(20):
+        Referral.objects.create(
+            person=PersonFactory(area=area),
+            referrer_kind="agency",
+            from_agency=ae,
+            offer="Liaison keeps seeing them at each attendance.",
+            reasons="Frequent attendance.",
+            sharing_basis="consent",
+            status="accepted" if i < 12 else "not_accepted",
+            received_on=dt.date(2026, 1, 1),
+        )
+    for _ in range(2):
+        Referral.objects.create(
+            person=PersonFactory(area=area),
+            referrer_kind="self",
+            reasons="Asked for help at the hostel.",
+            sharing_basis="consent",
+            received_on=dt.date(2026, 2, 1),
+        )
+    page = client.get("/statistics/").content.decode()
+    assert "Referrals for coordinated support" in page
+    assert "Tideford Hospital A&amp;E" in page
+    assert "The person themself" in page
+    assert ">10<" in page  # 12 accepted and 8 not, each rounded to the nearest 5
+    assert ">12<" not in page
+    assert ">8<" not in page
+    assert ">2<" not in page  # two self-referrals waiting: suppressed
+    assert ">*<" in page
