@@ -277,12 +277,17 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The person's own record -----------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-@access(roles={Role.PERSON}, note="Only their own record")
-def my_record(request: HttpRequest) -> HttpResponse:
+def _own_person(request: HttpRequest) -> Person:
     person = selectors.person_for_account(user=request.user)
     if person is None:
         raise PermissionDenied("Your sign-in is not linked to a record. Ask your coordinator.")
+    return person
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.PERSON}, note="Only their own record")
+def my_record(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request)
     agencies = list(Agency.objects.filter(area_id=person.area_id, active=True).order_by("name"))
     current = selectors.sharing_choices(person=person)
     form = SharingChoicesForm(request.POST or None, agencies=agencies, current=current)
@@ -304,9 +309,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access(roles={Role.PERSON}, note="Only their own plan")
 def my_plan(request: HttpRequest) -> HttpResponse:
-    person = selectors.person_for_account(user=request.user)
-    if person is None:
-        raise PermissionDenied("Your sign-in is not linked to a record. Ask your coordinator.")
+    person = _own_person(request)
     form = PlanCommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
