@@ -555,10 +555,18 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
             has_services=Exists(ServiceInvolvement.objects.filter(person=OuterRef("pk"))),
             has_exits=Exists(SupportEpisode.objects.filter(person=OuterRef("pk"), ended_on__isnull=False)),
             has_plans=Exists(PlanVersion.objects.filter(person=OuterRef("pk"))),
+            has_plan_comments=Exists(PlanComment.objects.filter(person=OuterRef("pk"))),
             has_concerns=Exists(SafeguardingConcern.objects.filter(person=OuterRef("pk"))),
         )
         .values(
-            "has_referrals", "has_decisions", "has_contacts", "has_services", "has_exits", "has_plans", "has_concerns"
+            "has_referrals",
+            "has_decisions",
+            "has_contacts",
+            "has_services",
+            "has_exits",
+            "has_plans",
+            "has_plan_comments",
+            "has_concerns",
         )
         .first()
     )
@@ -616,6 +624,18 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
             agreed = " and agreed with them" if v.agreed_with_person else ""
             entries.append(
                 Entry(on=v.created_on, title=f"Plan version {v.number} written{agreed}", kind="plan", url=url)
+            )
+    if has["has_plan_comments"]:
+        for pc in PlanComment.objects.filter(person=person).only("written_at", "text"):
+            entries.append(
+                Entry(
+                    on=timezone.localdate(pc.written_at),
+                    title="Said what they would change in their plan",
+                    kind="plan",
+                    source="Their own sign-in",
+                    detail=pc.text[:200],
+                    url=url,
+                )
             )
     if has["has_concerns"]:
         for c in SafeguardingConcern.objects.filter(person=person).select_related("to_agency"):

@@ -76,6 +76,10 @@ def test_the_person_reads_their_plan_and_their_comment_reaches_the_coordinator(
     client.post(reverse("accountability:my-plan"), {"text": "Can we add getting my ID back? I lost it."})
     comment = PlanComment.objects.get()
     assert (comment.person, comment.version.number, comment.read_at) == (with_plan, 1, None)
+    from tide.core.timeline import timeline_for
+
+    said = [e for e in timeline_for(with_plan, coordinator) if e.title == "Said what they would change in their plan"]
+    assert [e.detail for e in said] == ["Can we add getting my ID back? I lost it."]
 
     staff_page = coordinator_client.get(reverse("coordination:person", args=[with_plan.pk])).content.decode()
     assert "Can we add getting my ID back?" in staff_page
