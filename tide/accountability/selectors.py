@@ -397,11 +397,3 @@ def _coordination_figures(area: Any, today: dt.date) -> dict[str, Any]:
         "pending_requests": [(r, (today - r.requested_on).days) for r in requests],
         "overdue_actions": list(overdue_actions_for_area(area, today=today)[:50]),
     }
-
-
-def coordinator_of(*, person: Person) -> Any:
-    """The coordinator of the person's open support episode, if one is named."""
-    from tide.coordination.models import SupportEpisode
-
-    episode = SupportEpisode.objects.filter(person=person, ended_on__isnull=True).select_related("coordinator").first()
-    return episode.coordinator if episode else None

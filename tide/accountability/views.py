@@ -26,6 +26,7 @@ from tide.accountability.models import InquiryStatus, PersonAccount, SarStatus
 from tide.accountability.statistics import median_days_to_answer, published_tables
 from tide.areas.models import FRONTLINE_ROLES, Agency, Area, Role
 from tide.coordination.models import PlanVersion
+from tide.coordination.selectors import current_coordinator
 from tide.coordination.services import plan_comment_add
 from tide.core.access import PUBLIC, access, policy_table
 from tide.core.forms import add_validation_error
@@ -328,7 +329,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
             "plan": versions[0] if versions else None,
             "earlier": versions[1:],
             "comments": person.plan_comments.select_related("version", "read_by"),
-            "coordinator": selectors.coordinator_of(person=person),
+            "coordinator": current_coordinator(person=person),
             "form": form,
         },
     )

@@ -247,6 +247,12 @@ def person_support(*, person: Person, today: dt.date, contacts_limit: int = 20) 
     )
 
 
+def current_coordinator(*, person: Person) -> Any:
+    """The coordinator of the person's open support episode, if one is named."""
+    episode = SupportEpisode.objects.filter(person=person, ended_on__isnull=True).select_related("coordinator").first()
+    return episode.coordinator if episode else None
+
+
 def previous_coordinator(*, person_id: int) -> Any:
     """For a person who returns: the coordinator who last worked with them, if still an active coordinator."""
     last = (
