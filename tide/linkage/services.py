@@ -793,8 +793,7 @@ def records_link_from_pairs(
             f"{len(named) - len(ours):,} record ids in the pairs are not records of {area}: "
             "were they scored from another area's export?"
         )
-    current = PersonLink.objects.filter(record__area=area, ended_at__isnull=True).values("record_id")
-    rows = SourceRecord.objects.filter(area=area).exclude(id__in=current).values_list(*RECORD_COLUMNS)
-    return records_link(
-        area=area, records=identity_frame(rows.iterator(chunk_size=20000)), actor=actor, progress=progress, pairs=pairs
-    )
+    _, linked = known_frame(area=area)  # records_link reads it again, from the cache
+    rows = SourceRecord.objects.filter(area=area).values_list(*RECORD_COLUMNS).iterator(chunk_size=20000)
+    unlinked = identity_frame(row for row in rows if row[0] not in linked)
+    return records_link(area=area, records=unlinked, actor=actor, progress=progress, pairs=pairs)
