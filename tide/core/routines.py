@@ -4,9 +4,9 @@ re-screening the ledger at 02:00), so nobody has to remember a cron entry.
 A room declares one in its ``ready()``: ``daily("coordination.escalate", at=dt.time(6))`` (a job
 kind it registered). :func:`routines_due` queues every routine whose time has come today (local
 time) and that has not been queued today. A :class:`RoutineRun` row per routine and day, unique,
-makes that hold with several processes. ``tide worker`` calls it between jobs; with
-``TIDE_JOBS_MODE=thread`` the web process calls it, at most once a minute
-(``core.middleware.RoutinesMiddleware``). A day missed while nothing ran is not caught up: each
+makes that hold with several processes. ``tide worker`` calls it between jobs and, with
+``TIDE_JOBS_MODE=thread``, the web process after a request (``core.middleware.RoutinesMiddleware``),
+each at most once a minute. A day missed while nothing ran is not caught up: each
 routine works on the state of the day it runs.
 """
 

@@ -49,6 +49,7 @@ def test_the_worker_queues_due_routines_and_runs_them(db, monkeypatch, capsys):
 
     monkeypatch.setattr(routines.timezone, "now", lambda: at(7))
     monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # it would end the test's transaction
+    monkeypatch.setattr(routines, "_last_check", 0.0)
     call_command("worker", "--once")
     jobs = {job.kind: job for job in Job.objects.all()}
     assert set(jobs) == {"identification.screen", "coordination.escalate"}

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from tide.core.jobs import job_run_next
-from tide.core.routines import routines_due
+from tide.core.routines import routines_due_now_and_then
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
             close_old_connections()
-            for queued in routines_due():
+            for queued in routines_due_now_and_then():
                 self.stdout.write(f"{queued}: queued as a daily routine")
             job = job_run_next()
             if job is not None:
