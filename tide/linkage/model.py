@@ -84,6 +84,12 @@ def _initials() -> cl.CustomComparison:
     )
 
 
+# How often a year-only birth (an outreach worker's estimate of age, or a stated year) is the same
+# year as the person's real one, within 2 years, within 5, or further out: a declared assumption,
+# as linkage data cannot show it (see engine._year_only_levels). Change it where an area knows better.
+YEAR_ONLY_ACCURACY = (0.25, 0.35, 0.30, 0.10)
+
+
 def _birth() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="birth",

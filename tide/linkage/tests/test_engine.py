@@ -1,11 +1,16 @@
-"""The grouping of scored pairs into people (no database, no Splink)."""
+"""The grouping of scored pairs into people, and the parameters training sets by declaration (no database)."""
 
 from __future__ import annotations
 
+import json
+import math
+
 import numpy as np
 import pandas as pd
+import pytest
 
-from tide.linkage import engine
+from tide.linkage import engine, model
+from tide.linkage.model import DEFAULT_MODEL_PATH
 
 
 def scored(*pairs: tuple[int, int, float]) -> pd.DataFrame:
@@ -54,3 +59,24 @@ def test_people_are_strong_clusters_then_best_matches():
     labels = engine.people(ids, pairs, upper=0.99, lower=0.8)
     assert labels[0] == labels[1] == labels[2] == labels[3] == labels[4] == labels[5]
     assert labels[6] == labels[7] != labels[0]
+
+
+def _birth_levels(trained: dict) -> list[dict]:
+    birth = next(c for c in trained["comparisons"] if c["output_column_name"] == "birth")
+    return birth["comparison_levels"][-4:]  # same year, within 2, within 5, further apart
+
+
+def test_year_only_levels_take_the_declared_accuracy_on_the_footing_of_their_u_values():
+    trained = json.loads(DEFAULT_MODEL_PATH.read_text())["trained"]
+    for level, u in zip(_birth_levels(trained), (0.001, 0.004, 0.005, 0.03), strict=True):
+        level["u_probability"], level["m_probability"] = u, 1e-12
+    levels = _birth_levels(engine._year_only_levels(trained))
+    share = 0.001 + 0.004 + 0.005 + 0.03
+    assert [level["m_probability"] / share for level in levels] == pytest.approx(list(model.YEAR_ONLY_ACCURACY))
+
+
+def test_the_shipped_model_counts_an_estimated_age_closer_to_the_birth_year_as_stronger_evidence():
+    levels = _birth_levels(json.loads(DEFAULT_MODEL_PATH.read_text())["trained"])
+    weights = [math.log2(level["m_probability"] / level["u_probability"]) for level in levels]
+    assert weights == sorted(weights, reverse=True)
+    assert weights[2] > 0 > weights[3]
