@@ -140,6 +140,42 @@ def recall_ceiling(df: pd.DataFrame, truth: np.ndarray) -> dict[str, float]:
     return {f"ceiling_{k}": v for k, v in cluster_metrics(labels, truth).items()} | {"bare_share": float(bare.mean())}
 
 
+# Kinds of record, sparsest first: a lost pair counts under the sparser of its two records.
+RECORD_KINDS = (
+    "a first name only (no date of birth, identifier or postcode)",
+    "names and an estimated age or birth year only",
+    "names only",
+    "a date of birth, identifier or postcode",
+)
+
+
+def record_kinds(df: pd.DataFrame) -> np.ndarray:
+    bare = (
+        df["dob"].isna()
+        & df["postcode"].isna()
+        & df["nhs_number"].isna()
+        & df["pnc_id"].isna()
+        & df["prison_number"].isna()
+    ).to_numpy()
+    no_surname = df["surname"].isna().to_numpy()
+    year = df["birth_year"].notna().to_numpy()
+    return np.select([bare & no_surname, bare & year, bare], [0, 1, 2], default=3)
+
+
+def lost_pairs_by_kind(df: pd.DataFrame, labels: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    """The share of the pairs of one person's records left in different clusters, by the sparser
+    record of each pair (:data:`RECORD_KINDS`): what kind of record the lost recall is on."""
+    parts = pd.DataFrame({"truth": truth, "label": labels, "kind": record_kinds(df)})
+    parts = parts.groupby(["truth", "label", "kind"]).size().rename("n").reset_index()
+    split = parts.groupby("truth")["label"].transform("nunique") > 1
+    parts = parts[split]
+    pairs = parts.merge(parts, on="truth", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["label_a"] != pairs["label_b"]]
+    lost = (pairs["n_a"] * pairs["n_b"]).groupby(np.minimum(pairs["kind_a"], pairs["kind_b"])).sum() / 2
+    total = float(lost.sum())
+    return {f"lost_{k}": float(lost.get(k, 0.0)) / total if total else 0.0 for k in range(len(RECORD_KINDS))}
+
+
 def cluster_metrics(labels: np.ndarray, truth: np.ndarray) -> dict[str, float]:
     both = pd.Series(labels).astype(str) + "|" + pd.Series(truth).astype(str)
     p, r, f = prf(_pairs_in(both.to_numpy()), _pairs_in(labels), _pairs_in(truth))
@@ -158,7 +194,7 @@ def method_tide(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
     labels = engine.people(df["unique_id"].to_numpy(), pairs, upper=THRESHOLD, lower=model.DEFAULT_LOWER)
     out = {**pairwise(pairs, truth, THRESHOLD), **cluster_metrics(labels, truth)}
     out["block_recall"] = engine.blocking_recall(df, trained, truth)
-    return out | recall_ceiling(df, truth)
+    return out | recall_ceiling(df, truth) | lost_pairs_by_kind(df, labels, truth)
 
 
 def method_splink_minimal(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
@@ -460,6 +496,8 @@ def main() -> None:
                     f"{r['ceiling_clus_r']:.3f}/{r['ceiling_clus_f1']:.3f}",
                     flush=True,
                 )
+                shares = "; ".join(f"{r[f'lost_{k}']:.0%} {kind}" for k, kind in enumerate(RECORD_KINDS))
+                print(f"{dataset:8} {'(lost pairs)':18} by the sparser record of each pair: {shares}", flush=True)
         if dataset in e2e_sets:
             r = run_e2e(dataset)
             if "error" in r:
