@@ -126,6 +126,11 @@ def _postcode() -> cl.CustomComparison:
     )
 
 
+# How often two records of the same person hold different identifiers (a mis-keyed or borrowed NHS
+# number or PNC ID): declared, not estimated, as EM would drive it to 0 and make a mismatch a veto.
+DIFFERENT_IDENTIFIER_M = 0.005
+
+
 def _identifier() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="identifier",
@@ -142,10 +147,8 @@ def _identifier() -> cl.CustomComparison:
                 cll.DamerauLevenshteinLevel("pnc_id", 1),
                 cll.DamerauLevenshteinLevel("prison_number", 1),
             ).configure(label_for_charts="Identifier one keystroke apart", **_RARE),
-            # Identifiers are sometimes wrong (a neighbour's NHS number, a mis-keyed PNC ID): a
-            # mismatch is strong evidence against, but not a veto. Fixed, as EM would drive it to 0.
             cll.ElseLevel().configure(
-                label_for_charts="Different identifier", m_probability=0.005, fix_m_probability=True
+                label_for_charts="Different identifier", m_probability=DIFFERENT_IDENTIFIER_M, fix_m_probability=True
             ),
         ],
     )

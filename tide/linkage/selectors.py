@@ -105,6 +105,7 @@ def model_description(version: ModelVersion) -> dict[str, Any]:
         "comparisons": linkage_model.comparison_parameters(version.trained),
         "prior": version.trained.get("probability_two_random_records_match"),
         "year_only_accuracy": [round(100 * share) for share in linkage_model.YEAR_ONLY_ACCURACY],
+        "different_identifier_m": linkage_model.DIFFERENT_IDENTIFIER_M,
         "blocking_rules": [
             r.get("blocking_rule", r) for r in version.trained.get("blocking_rules_to_generate_predictions", [])
         ],

@@ -68,6 +68,7 @@ def test_model_page_shows_version_parameters_and_thresholds_and_admin_can_change
     assert model.MODEL_NAME in body
     assert "Comparison: birth" in body
     assert "within 2 years 35%" in body  # declared, not estimated: model.YEAR_ONLY_ACCURACY
+    assert "same person: m 0.005" in body  # model.DIFFERENT_IDENTIFIER_M
     response = analyst_client.post(reverse("linkage:model"), {"upper": "0.8", "lower": "0.9"})
     assert "must not be above" in response.content.decode()
     analyst_client.post(reverse("linkage:model"), {"upper": "0.995", "lower": "0.85"})
