@@ -103,6 +103,7 @@ class SourceRecord(models.Model):
         return {
             "given_name": self.given_name,
             "family_name": self.family_name,
+            "initials": self.initials,
             "date_of_birth": self.date_of_birth,
             "birth_year": self.birth_year,
             "estimated_age": self.estimated_age,

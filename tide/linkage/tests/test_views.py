@@ -98,6 +98,19 @@ def test_known_person_search_finds_a_person_despite_a_nickname(client, area, lin
     assert client.get(reverse("linkage:known"), {"given_name": "x"}).context["hits"] is None
 
 
+def test_known_person_search_weighs_the_initials_of_a_record_that_holds_only_initials(client, area, linked):
+    # Drug and alcohol services often hold initials, date of birth and postcode only.
+    SourceRecord.objects.filter(family_name__iexact="okafor").update(given_name="", family_name="", initials="DO")
+    client.force_login(make_user(area, Role.COORDINATOR))
+    response = client.get(
+        reverse("linkage:known"), {"given_name": "Daniel", "family_name": "Okafor", "date_of_birth": "12/06/1984"}
+    )
+    hits = response.context["hits"]
+    assert hits
+    assert hits[0].record.initials == "DO"
+    assert hits[0].probability > 0.9  # the date of birth alone would leave it near 0.4
+
+
 def test_known_person_search_matches_family_names_whatever_their_case(client, area, linked):
     # The police record says OKAFOR; no date of birth is given, so only the family name finds it.
     client.force_login(make_user(area, Role.COORDINATOR))
