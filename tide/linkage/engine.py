@@ -237,6 +237,53 @@ def score_candidates(
     return _pairs(linker.inference.predict())
 
 
+@dataclass(frozen=True)
+class Evidence:
+    comparison: str  # the comparison's output column name, e.g. "first_name"
+    level: str  # what it found: the level's label, or None where the comparison had nothing to compare
+    bits: float  # match weight added, term frequency adjustment included
+
+
+@dataclass(frozen=True)
+class Explanation:
+    prior_bits: float  # how rarely two random records are the same person, as a match weight
+    evidence: list[Evidence]
+    match_weight: float
+    match_probability: float
+
+
+def explain(a: pd.DataFrame, b: pd.DataFrame, trained: dict[str, Any], *, tf: TermFrequencies) -> Explanation:
+    """Why the model scores two records (one-row frames) as it does: what each comparison found and the
+    evidence it added, in bits (+1 doubles the odds that they are the same person, -1 halves them)."""
+    api = _api()
+    settings = {
+        **trained,
+        "link_type": "link_only",
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": "1=1"}],
+        "retain_intermediate_calculation_columns": True,
+        "retain_matching_columns": True,
+    }
+    linker, _ = _linker(api, [a, b], settings, ["a", "b"], tf=tf)
+    row = linker.inference.predict().as_pandas_dataframe().iloc[0]
+    evidence = []
+    for comparison in trained["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+        gamma = int(row[f"gamma_{name}"])
+        tf_columns = {level["tf_adjustment_column"] for level in levels if level.get("tf_adjustment_column")}
+        bits = float(row[f"mw_{name}"]) + sum(float(row[f"mw_tf_adj_{c}"]) for c in tf_columns)
+        # Comparison vector values count down from the first non-null level to 0 for the else level.
+        label = None if gamma < 0 else levels[len(levels) - 1 - gamma].get("label_for_charts", "")
+        evidence.append(Evidence(comparison=name, level=label, bits=bits))
+    prior = float(trained["probability_two_random_records_match"])
+    return Explanation(
+        prior_bits=float(np.log2(prior / (1 - prior))),
+        evidence=evidence,
+        match_weight=float(row["match_weight"]),
+        match_probability=float(row["match_probability"]),
+    )
+
+
 def clusters(ids: np.ndarray, pairs: pd.DataFrame, *, threshold: float) -> np.ndarray:
     """Connected components of the pairs at or above ``threshold``: a cluster label per id."""
     ids = np.asarray(ids, dtype="int64")

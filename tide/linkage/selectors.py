@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +111,82 @@ def model_description(version: ModelVersion) -> dict[str, Any]:
             r.get("blocking_rule", r) for r in version.trained.get("blocking_rules_to_generate_predictions", [])
         ],
     }
+
+
+# What each comparison is called on the review page, and what it means when it had nothing to compare.
+COMPARISON_NAMES = {
+    "first_name": ("First name", "No first name on one record"),
+    "surname": ("Family name", "No family name on one record"),
+    "initials": ("Initials", "Not used: names on both records, or no initials"),
+    "birth": ("Date of birth", "No date of birth or birth year on one record"),
+    "postcode": ("Postcode", "No postcode on one record"),
+    "identifier": ("NHS number, PNC ID or prison number", "No kind of identifier on both records"),
+}
+
+
+# Splink's own labels for library levels, in plain words for reviewers (the model page keeps them).
+PLAIN_LEVELS = (
+    (re.compile(r"^Exact match on "), "The same"),
+    (re.compile(r"^Jaro-Winkler distance of "), "Similar spelling"),
+    (re.compile(r"^Damerau-Levenshtein distance of "), "One character different"),
+    (re.compile(r"^All other comparisons$"), "Different"),
+)
+
+
+def plain_level(label: str) -> str:
+    return next((plain for pattern, plain in PLAIN_LEVELS if pattern.match(label)), label)
+
+
+def signed_bits(bits: float) -> str:
+    """Evidence as shown: +6.9, −4.1 (a true minus sign), 0.0."""
+    text = f"{abs(bits):.1f}"
+    return text if text == "0.0" else ("+" if bits > 0 else "−") + text
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    name: str
+    found: str
+    bits: float
+
+    @property
+    def shown(self) -> str:
+        return signed_bits(self.bits)
+
+
+@dataclass(frozen=True)
+class PairExplanation:
+    rows: list[EvidenceRow]
+    prior_bits: float
+    probability: float
+    version: ModelVersion
+
+    @property
+    def prior_shown(self) -> str:
+        return signed_bits(self.prior_bits)
+
+
+def pair_explanation(candidate: MatchCandidate) -> PairExplanation | None:
+    """How the model weighed a pair: by the model version that proposed it, else the area's active one."""
+    version = candidate.model or ModelVersion.objects.filter(area_id=candidate.area_id, active=True).first()
+    if version is None:
+        return None
+    today = timezone.localdate()
+    a, b = (
+        pd.DataFrame([linkage_row(r.pk, r.identity(), today=today)]) for r in (candidate.record_a, candidate.record_b)
+    )
+    explanation = engine.explain(a, b, version.trained, tf=version.term_frequencies)
+    rows = []
+    for item in explanation.evidence:
+        name, not_compared = COMPARISON_NAMES.get(item.comparison, (item.comparison, "Not compared"))
+        found = not_compared if item.level is None else plain_level(item.level)
+        rows.append(EvidenceRow(name=name, found=found, bits=item.bits))
+    return PairExplanation(
+        rows=rows,
+        prior_bits=explanation.prior_bits,
+        probability=explanation.match_probability,
+        version=version,
+    )
 
 
 def queue_counts(*, user: Any) -> dict[str, int]:

@@ -92,6 +92,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "links": links,
             "decisions": selectors.pair_decisions(candidate),
+            "explanation": selectors.pair_explanation(candidate),
         },
     )
 

@@ -48,6 +48,8 @@ def test_analyst_fixes_a_refused_extract_reviews_a_pair_and_sees_one_timeline(pa
     page.get_by_role("link", name="Bernadette Holloway and Bernadette Holloway").click()
     expect(page.get_by_role("heading", name="Are these the same person?")).to_be_visible()
     expect(page.get_by_role("row", name="Date of birth").get_by_text("Differs")).to_be_visible()
+    page.get_by_text("How the model weighed them").click()
+    expect(page.get_by_role("row", name="Family name").get_by_text("The same")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "intake-03-pair")
     page.get_by_label("Yes, the same person: link them").check()

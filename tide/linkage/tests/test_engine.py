@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -11,6 +12,7 @@ import pytest
 
 from tide.linkage import engine, model
 from tide.linkage.model import DEFAULT_MODEL_PATH
+from tide.linkage.normalise import linkage_row
 
 
 def scored(*pairs: tuple[int, int, float]) -> pd.DataFrame:
@@ -80,3 +82,42 @@ def test_the_shipped_model_counts_an_estimated_age_closer_to_the_birth_year_as_s
     weights = [math.log2(level["m_probability"] / level["u_probability"]) for level in levels]
     assert weights == sorted(weights, reverse=True)
     assert weights[2] > 0 > weights[3]
+
+
+def test_an_explanation_adds_up_to_the_score_and_says_what_each_comparison_found():
+    document = json.loads(DEFAULT_MODEL_PATH.read_text())
+    today = dt.date(2026, 1, 1)
+    a = pd.DataFrame(
+        [
+            linkage_row(
+                1,
+                {"given_name": "Bernadette", "family_name": "Holloway", "date_of_birth": dt.date(1979, 11, 3)},
+                today=today,
+            )
+        ]
+    )
+    b = pd.DataFrame(
+        [
+            linkage_row(
+                2,
+                {
+                    "given_name": "Bernie",
+                    "family_name": "Holloway",
+                    "date_of_birth": dt.date(1979, 11, 3),
+                    "postcode": "TX4 9QT",
+                },
+                today=today,
+            )
+        ]
+    )
+    explanation = engine.explain(a, b, document["trained"], tf=document["term_frequencies"])
+    found = {e.comparison: e.level for e in explanation.evidence}
+    assert found["first_name"] == "Same formal name (nickname)"
+    assert found["surname"] == "Exact match on surname"
+    assert found["birth"] == "Exact match on dob"
+    assert found["postcode"] is None  # blank on one record: nothing compared, no evidence
+    assert next(e.bits for e in explanation.evidence if e.comparison == "postcode") == 0
+    total = explanation.prior_bits + sum(e.bits for e in explanation.evidence)
+    assert total == pytest.approx(explanation.match_weight)
+    scored = engine.score_candidates(a, b, document["trained"], tf=document["term_frequencies"])
+    assert explanation.match_probability == pytest.approx(scored["match_probability"].iloc[0])

@@ -31,6 +31,12 @@ def test_review_pair_shows_both_records_side_by_side_and_link_decision_joins_the
     assert "1979-11-03" in page or "3 Nov 1979" in page or "Nov. 3, 1979" in page
     assert "Differs" in page
     assert 'id="linked-meanwhile"' in page  # nobody else is likely: Tide linked them, pending review
+    # How the model weighed them: what each comparison found, with the evidence summing to the score.
+    explanation = page[page.index('id="explanation"') :]
+    assert "The same" in explanation  # Splink's "Exact match on first_name", in plain words
+    assert "Different dates of birth" in explanation
+    assert "No postcode on one record" in explanation
+    assert f"<strong>{linked.probability:.3f}</strong>" in explanation
     response = analyst_client.post(reverse("linkage:pair", args=[linked.pk]), {"decision": "link", "note": ""})
     assert response.status_code == 302
     a = SourceRecord.objects.get(record_ref="PP00000002").links.get(ended_at__isnull=True)
