@@ -240,7 +240,7 @@ def score_candidates(
 @dataclass(frozen=True)
 class Evidence:
     comparison: str  # the comparison's output column name, e.g. "first_name"
-    level: str  # what it found: the level's label, or None where the comparison had nothing to compare
+    level: str | None  # what it found: the level's label; None where the comparison had nothing to compare
     bits: float  # match weight added, term frequency adjustment included
 
 
