@@ -18,6 +18,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from splink import DuckDBAPI, Linker
+from splink.internals.exceptions import SplinkException
 
 from tide.linkage import model
 from tide.linkage.normalise import COLUMNS
@@ -235,6 +236,10 @@ def score_candidates(
     )
     linker, _ = _linker(api, [query, candidates], settings, ["query", "candidates"], tf=tf)
     return _pairs(linker.inference.predict())
+
+
+# What scoring raises when a model does not fit the records (Splink 5 exports no exception type).
+SCORING_ERRORS: tuple[type[Exception], ...] = (duckdb.Error, SplinkException, KeyError, ValueError)
 
 
 @dataclass(frozen=True)

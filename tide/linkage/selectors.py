@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ from tide.linkage import model as linkage_model
 from tide.linkage.models import MatchCandidate, ModelVersion, PairDecision, PersonLink, SourceRecord
 from tide.linkage.normalise import clean_identifier, linkage_row
 from tide.people.models import Person
+
+logger = logging.getLogger(__name__)
 
 SEARCH_CANDIDATES = 200
 
@@ -175,7 +178,13 @@ def pair_explanation(candidate: MatchCandidate) -> PairExplanation | None:
     a, b = (
         pd.DataFrame([linkage_row(r.pk, r.identity(), today=today)]) for r in (candidate.record_a, candidate.record_b)
     )
-    explanation = engine.explain(a, b, version.trained, tf=version.term_frequencies)
+    try:
+        explanation = engine.explain(a, b, version.trained, tf=version.term_frequencies)
+    except engine.SCORING_ERRORS:
+        # The explanation is a help to the reviewer, not the decision: a model version this code can no
+        # longer score (say, one declared on columns since renamed) must not stop the review.
+        logger.exception("Could not explain pair %s with model version %s", candidate.pk, version.pk)
+        return None
     rows = []
     for item in explanation.evidence:
         name, not_compared = COMPARISON_NAMES.get(item.comparison, (item.comparison, "Not compared"))

@@ -45,6 +45,19 @@ def test_review_pair_shows_both_records_side_by_side_and_link_decision_joins_the
     assert response["Location"] == reverse("people:detail", args=[a.person_id])
 
 
+def test_a_pair_the_model_can_no_longer_explain_can_still_be_reviewed(analyst_client, linked, caplog):
+    version = ModelVersion.objects.get(active=True)
+    birth = next(c for c in version.trained["comparisons"] if c["output_column_name"] == "birth")
+    birth["comparison_levels"][1]["sql_condition"] = '"dob_of_old_l" = "dob_of_old_r"'  # a column since renamed
+    version.save(update_fields=["trained"])
+    response = analyst_client.get(reverse("linkage:pair", args=[linked.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Are these the same person?" in page
+    assert 'id="explanation"' not in page
+    assert "Could not explain pair" in caplog.text
+
+
 def test_the_queue_marks_pairs_linked_meanwhile(analyst_client, linked):
     page = analyst_client.get(reverse("linkage:review")).content.decode()
     assert reverse("linkage:pair", args=[linked.pk]) in page
