@@ -125,16 +125,21 @@ def pairwise(pairs: pd.DataFrame, truth: np.ndarray, threshold: float) -> dict[s
     return {"pair_p": p, "pair_r": r, "pair_f1": f}
 
 
-def recall_ceiling(df: pd.DataFrame, truth: np.ndarray) -> dict[str, float]:
-    """Cluster metrics if every record with no date of birth, identifier or postcode stayed on its own
-    and every other record were linked perfectly: what the data allow, whatever the model."""
-    bare = (
+def bare_records(df: pd.DataFrame) -> np.ndarray:
+    """Records with no date of birth, identifier or postcode."""
+    return (
         df["dob"].isna()
         & df["postcode"].isna()
         & df["nhs_number"].isna()
         & df["pnc_id"].isna()
         & df["prison_number"].isna()
     ).to_numpy()
+
+
+def recall_ceiling(df: pd.DataFrame, truth: np.ndarray) -> dict[str, float]:
+    """Cluster metrics if every record with no date of birth, identifier or postcode stayed on its own
+    and every other record were linked perfectly: what the data allow, whatever the model."""
+    bare = bare_records(df)
     labels = pd.Series(truth).astype(str).to_numpy(dtype=object)
     labels[bare] = [f"alone-{i}" for i in np.nonzero(bare)[0]]
     return {f"ceiling_{k}": v for k, v in cluster_metrics(labels, truth).items()} | {"bare_share": float(bare.mean())}
@@ -150,13 +155,7 @@ RECORD_KINDS = (
 
 
 def record_kinds(df: pd.DataFrame) -> np.ndarray:
-    bare = (
-        df["dob"].isna()
-        & df["postcode"].isna()
-        & df["nhs_number"].isna()
-        & df["pnc_id"].isna()
-        & df["prison_number"].isna()
-    ).to_numpy()
+    bare = bare_records(df)
     no_surname = df["surname"].isna().to_numpy()
     year = df["birth_year"].notna().to_numpy()
     return np.select([bare & no_surname, bare & year, bare], [0, 1, 2], default=3)

@@ -159,14 +159,9 @@ class EvidenceRow:
 
 @dataclass(frozen=True)
 class PairExplanation:
-    rows: list[EvidenceRow]
-    prior_bits: float
+    rows: list[EvidenceRow]  # the starting point (the prior), then each comparison
     probability: float
     version: ModelVersion
-
-    @property
-    def prior_shown(self) -> str:
-        return signed_bits(self.prior_bits)
 
 
 def pair_explanation(candidate: MatchCandidate) -> PairExplanation | None:
@@ -185,17 +180,14 @@ def pair_explanation(candidate: MatchCandidate) -> PairExplanation | None:
         # longer score (say, one declared on columns since renamed) must not stop the review.
         logger.exception("Could not explain pair %s with model version %s", candidate.pk, version.pk)
         return None
-    rows = []
+    rows = [
+        EvidenceRow("Starting point", "How rarely two records in the area are the same person", explanation.prior_bits)
+    ]
     for item in explanation.evidence:
         name, not_compared = COMPARISON_NAMES.get(item.comparison, (item.comparison, "Not compared"))
         found = not_compared if item.level is None else plain_level(item.level)
         rows.append(EvidenceRow(name=name, found=found, bits=item.bits))
-    return PairExplanation(
-        rows=rows,
-        prior_bits=explanation.prior_bits,
-        probability=explanation.match_probability,
-        version=version,
-    )
+    return PairExplanation(rows=rows, probability=explanation.match_probability, version=version)
 
 
 def queue_counts(*, user: Any) -> dict[str, int]:
