@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import connected_components
 from splink import DuckDBAPI, Linker
 from splink.internals.exceptions import SplinkException
 
-from tide.linkage import model
+from tide.linkage import grouping, model
 from tide.linkage.normalise import COLUMNS
 
 # DuckDB spills to disk beyond this, so that linking a whole area stays within a modest server.
@@ -357,15 +357,14 @@ def best_matches(pairs: pd.DataFrame, alone: Collection[int], group_of: pd.Serie
     return best[["group", "other", "probability"]]
 
 
-def people(ids: np.ndarray, pairs: pd.DataFrame, *, upper: float, lower: float) -> np.ndarray:
-    """A person label per id: clusters of pairs at or above ``upper``, then :func:`best_matches` at ``lower``."""
-    labels = clusters(ids, pairs, threshold=upper)
-    sizes = np.bincount(labels)
-    ids = np.asarray(ids, dtype="int64")
-    alone = ids[sizes[labels] == 1]
-    joins = best_matches(pairs, alone, pd.Series(labels, index=ids), threshold=lower)
-    labels[pd.Index(ids).get_indexer(joins.index)] = joins["group"].to_numpy()
-    return labels
+def people(frame: pd.DataFrame, pairs: pd.DataFrame, *, upper: float, lower: float) -> np.ndarray:
+    """A person label per record of ``frame``: groups of pairs at or above ``upper`` that do not contradict
+    each other (:func:`tide.linkage.grouping.group`), then :func:`best_matches` at ``lower``."""
+    labels = grouping.group(frame, pairs, threshold=upper)
+    sizes = labels.map(labels.value_counts())
+    joins = best_matches(pairs, labels.index[sizes.to_numpy() == 1], labels, threshold=lower)["group"]
+    labels[joins.index] = joins.to_numpy()
+    return labels.reindex(frame["unique_id"].to_numpy()).to_numpy()
 
 
 @dataclass(frozen=True)

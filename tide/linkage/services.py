@@ -26,7 +26,7 @@ from django.utils import timezone
 from tide.areas.models import Agency, Area
 from tide.core.audit import audit_record
 from tide.core.bulk import allocate_ids, chunks, insert_rows, now_stored
-from tide.linkage import engine, model
+from tide.linkage import engine, grouping, model
 from tide.linkage.models import (
     Decision,
     LinkMethod,
@@ -437,49 +437,34 @@ def records_link(
         ]
         pairs = pairs[keep]
     progress(0.5, "Grouping records into people")
-    # Components over the new records, joined by strong new-new pairs.
-    new_ids = list(new_records)
+    # New records join each other and known people by strong pairs that do not contradict each other
+    # (engine's grouping); then records left alone join the one person they plausibly match.
     strong = pairs[pairs["match_probability"] >= version.upper]
-    is_new_l = strong["unique_id_l"].isin(new_records)
-    is_new_r = strong["unique_id_r"].isin(new_records)
-    within = strong[is_new_l & is_new_r]
-    labels = engine.clusters(pd.Series(new_ids).to_numpy(), within, threshold=version.upper)
-    components: dict[int, list[int]] = defaultdict(list)
-    for record_id, label in zip(new_ids, labels, strict=True):
-        components[int(label)].append(record_id)
-    # Votes for known people from strong new-known pairs.
-    votes: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    label_of = dict(zip(new_ids, (int(x) for x in labels), strict=True))
-    for a, b, p in zip(strong["unique_id_l"], strong["unique_id_r"], strong["match_probability"], strict=True):
-        a, b = int(a), int(b)
-        if a in new_records and b in known_person:
-            votes[label_of[a]][known_person[b]] += float(p)
-        elif b in new_records and a in known_person:
-            votes[label_of[b]][known_person[a]] += float(p)
-    # Best match: new records left on their own whose only plausible person (a known person, a group
-    # of new records, or each other) scores at least the review threshold join that person.
-    assignment: dict[int, int] = {}  # record id → person id
-    alone = [members[0] for label, members in components.items() if len(members) == 1 and not votes.get(label)]
-    group_of = pd.concat([pd.Series(label_of, dtype="int64"), -pd.Series(known_person, dtype="int64")])
-    joins = engine.best_matches(pairs, alone, group_of, threshold=version.lower)
+    person_of = pd.Series(known_person, dtype="int64")
+    checked = ["unique_id", *grouping.CHECKED]
+    label_of = grouping.group(
+        pd.concat([new[checked], known[checked]]) if not known.empty else new[checked],
+        strong,
+        threshold=version.upper,
+        person_of=person_of,
+    )
+    components: dict[int, list[int]] = defaultdict(list)  # group label (a known person: -person) → new records
+    for record_id, label in label_of.items():
+        components[int(label)].append(int(record_id))
+    alone = [members[0] for label, members in components.items() if label >= 0 and len(members) == 1]
+    joins = engine.best_matches(pairs, alone, pd.concat([label_of, -person_of]), threshold=version.lower)
     for record_id, group in zip(joins.index, joins["group"], strict=True):
         record_id, group = int(record_id), int(group)
-        if group == label_of[record_id]:  # the first record of a group of records alone
-            continue
-        del components[label_of[record_id]]
-        if group < 0:  # a known person
-            assignment[record_id] = -group
-            summary.to_known += 1
-        else:
+        if group != label_of[record_id]:  # not the first record of a group of records alone
+            del components[int(label_of[record_id])]
             components[group].append(record_id)
     summary.best_matches = len(joins)
     progress(0.6, "Writing links")
+    assignment: dict[int, int] = {}  # record id → person id
     to_create: list[tuple[int, list[Record]]] = []
     for label, members in components.items():
-        if votes.get(label):
-            person_id = max(votes[label].items(), key=lambda kv: kv[1])[0]
-            for record_id in members:
-                assignment[record_id] = person_id
+        if label < 0:
+            assignment.update(dict.fromkeys(members, -label))
             summary.to_known += len(members)
         else:
             to_create.append((label, [new_records[i] for i in members]))

@@ -6,11 +6,10 @@ import datetime as dt
 import json
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from tide.linkage import engine, model
+from tide.linkage import engine, grouping, model
 from tide.linkage.model import DEFAULT_MODEL_PATH
 from tide.linkage.normalise import linkage_row
 
@@ -53,14 +52,72 @@ def test_records_alone_that_match_each_other_join_the_one_group_they_match():
     assert joins.loc[8].to_dict() == {"group": 100, "other": 9, "probability": 0.85}
 
 
+def records(n: int, **values: dict[int, str | None]) -> pd.DataFrame:
+    """A frame of records 1..n with the columns grouping checks, ``values`` by column and record id."""
+    ids = range(1, n + 1)
+    frame = pd.DataFrame({"unique_id": ids})
+    for column in grouping.CHECKED:
+        frame[column] = [values.get(column, {}).get(i) for i in ids]
+    return frame
+
+
 def test_people_are_strong_clusters_then_best_matches():
-    ids = np.array([1, 2, 3, 4, 5, 6, 7, 8])
+    frame = records(8)
     # 1-2-3 are linked strongly; 4 plausibly matches only them; so does 5, with 6, which matches
     # nobody else; 7 and 8 match only each other.
     pairs = scored((1, 2, 0.999), (2, 3, 0.995), (4, 1, 0.9), (5, 3, 0.9), (5, 6, 0.85), (7, 8, 0.9))
-    labels = engine.people(ids, pairs, upper=0.99, lower=0.8)
+    labels = engine.people(frame, pairs, upper=0.99, lower=0.8)
     assert labels[0] == labels[1] == labels[2] == labels[3] == labels[4] == labels[5]
     assert labels[6] == labels[7] != labels[0]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("1984-06-12", "1984-06-12", True),
+        ("1984-06-12", "1984-06-13", True),  # one changed
+        ("1984-06-12", "1984-60-12", True),  # neighbours swapped
+        ("9434765919", "943476919", True),  # one left out
+        ("943476919", "9434765919", True),
+        ("1984-06-12", "1984-07-13", False),
+        ("9434765919", "94347659", False),
+    ],
+)
+def test_one_keystroke(a, b, near):
+    assert grouping.one_keystroke(a, b) is near
+
+
+def test_grouping_refuses_a_pair_that_would_join_different_dates_of_birth():
+    # 2 has no date of birth: 1-2 and 2-3 chain 1 and 3, whose dates differ. The stronger pair wins.
+    frame = records(3, dob={1: "1984-06-12", 3: "1971-02-03"})
+    labels = grouping.group(frame, scored((1, 2, 0.999), (2, 3, 0.995)), threshold=0.99)
+    assert labels.to_dict() == {1: 1, 2: 1, 3: 3}
+
+
+def test_grouping_joins_dates_transposed_or_one_keystroke_apart_and_whole_components():
+    frame = records(6, dob={1: "1984-06-12", 2: "1984-12-06", 3: "1984-12-07", 5: "1990-01-01"})
+    pairs = scored((1, 2, 0.999), (2, 3, 0.995), (4, 5, 0.995), (5, 6, 0.999))
+    assert grouping.group(frame, pairs, threshold=0.99).to_dict() == {1: 1, 2: 1, 3: 1, 4: 4, 5: 4, 6: 4}
+
+
+def test_grouping_refuses_different_identifiers_of_one_kind_only():
+    frame = records(4, nhs_number={1: "9434765919", 3: "9990000018"}, pnc_id={2: "2019/0123456A"})
+    pairs = scored((1, 2, 0.999), (2, 3, 0.995), (3, 4, 0.99))
+    assert grouping.group(frame, pairs, threshold=0.99).to_dict() == {1: 1, 2: 1, 3: 3, 4: 3}
+
+
+def test_grouping_never_joins_two_known_people_and_labels_a_known_person_negative():
+    # Records 1 and 2 belong to people 70 and 80; new record 3 pairs with both, 4 with 3 only.
+    frame = records(4, dob={1: "1984-06-12", 2: "1984-06-12", 3: "1984-06-12"})
+    pairs = scored((3, 2, 0.999), (3, 1, 0.995), (4, 3, 0.99))
+    labels = grouping.group(frame, pairs, threshold=0.99, person_of=pd.Series({1: 70, 2: 80}))
+    assert labels.to_dict() == {3: -80, 4: -80}
+    # A known person's other records count: person 80's record 5 holds another date of birth.
+    frame = records(5, dob={1: "1984-06-12", 3: "1984-06-12", 5: "1960-01-01"})
+    labels = grouping.group(
+        frame, scored((3, 2, 0.999), (3, 1, 0.995)), threshold=0.99, person_of=pd.Series({1: 70, 2: 80, 5: 80})
+    )
+    assert labels.to_dict() == {3: -70, 4: 4}
 
 
 def _birth_levels(trained: dict) -> list[dict]:
