@@ -29,7 +29,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 TODAY = dt.date(2026, 11, 23)
-THRESHOLD = 0.99  # Tide's default automatic-link threshold, used for every probabilistic method
+THRESHOLD = 0.99  # the automatic-link threshold of the probabilistic baselines (Tide uses its own)
 
 
 # --- data ---------------------------------------------------------------------------------------
@@ -189,9 +189,9 @@ def method_tide(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
 
     df = engine.blank_placeholders(df, engine.placeholder_dobs(df["dob"]))
     trained = engine.train(df)
-    pairs = engine.predict_all(df, trained, threshold=0.5)
-    labels = engine.people(df["unique_id"].to_numpy(), pairs, upper=THRESHOLD, lower=model.DEFAULT_LOWER)
-    out = {**pairwise(pairs, truth, THRESHOLD), **cluster_metrics(labels, truth)}
+    pairs = engine.predict_all(df, trained, threshold=model.DEFAULT_LOWER)
+    labels = engine.people(df, pairs, upper=model.DEFAULT_UPPER, lower=model.DEFAULT_LOWER)
+    out = {**pairwise(pairs, truth, model.DEFAULT_UPPER), **cluster_metrics(labels, truth)}
     out["block_recall"] = engine.blocking_recall(df, trained, truth)
     return out | recall_ceiling(df, truth) | lost_pairs_by_kind(df, labels, truth)
 
@@ -466,7 +466,12 @@ def main() -> None:
         f"{'set':8} {'method':18} {'records':>9} {'block_r':>7} {'pair_p':>6} {'pair_r':>6} {'pair_f1':>7} "
         f"{'clus_p':>6} {'clus_r':>6} {'clus_f1':>7} {'wall_s':>7} {'peak_gb':>7}"
     )
-    print(f"Linkage benchmark, {os.cpu_count()} CPUs, threshold {THRESHOLD}")
+    from tide.linkage import model
+
+    print(
+        f"Linkage benchmark, {os.cpu_count()} CPUs; Tide's thresholds {model.DEFAULT_UPPER} (link) and "
+        f"{model.DEFAULT_LOWER} (review, best match); the baselines link at {THRESHOLD}"
+    )
     print(header)
     for dataset in args.sets.split(","):
         for method in methods:
