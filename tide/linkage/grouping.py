@@ -46,7 +46,8 @@ def _transposed(dob: str) -> str:
     return f"{dob[:4]}-{dob[8:10]}-{dob[5:7]}"  # ISO date with day and month swapped
 
 
-def _agree(column: str, a: set[str], b: set[str]) -> bool:
+def agree(column: str, a: set[str], b: set[str]) -> bool:
+    """Whether two sets of one checked column's values agree: either is empty, or some pair agrees."""
     if not a or not b:
         return True
     if column == "dob":
@@ -56,7 +57,7 @@ def _agree(column: str, a: set[str], b: set[str]) -> bool:
 
 def consistent(a: Profile, b: Profile) -> bool:
     """Whether two groups' values agree in every checked column where both hold some."""
-    return all(_agree(column, x, y) for column, x, y in zip(CHECKED, a, b, strict=True))
+    return all(agree(column, x, y) for column, x, y in zip(CHECKED, a, b, strict=True))
 
 
 def _values(frame: pd.DataFrame, node: pd.Series) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from tide.core.audit import audit_record
 from tide.core.timeline import Entry
-from tide.linkage import engine
+from tide.linkage import engine, grouping
 from tide.linkage import model as linkage_model
 from tide.linkage.models import MatchCandidate, ModelVersion, PairDecision, PersonLink, SourceRecord
 from tide.linkage.normalise import clean_identifier, linkage_row
@@ -188,6 +188,32 @@ def pair_explanation(candidate: MatchCandidate) -> PairExplanation | None:
         found = not_compared if item.level is None else plain_level(item.level)
         rows.append(EvidenceRow(name=name, found=found, bits=item.bits))
     return PairExplanation(rows=rows, probability=explanation.match_probability, version=version)
+
+
+CHECKED_NAMES = {
+    "dob": "dates of birth",
+    "nhs_number": "NHS numbers",
+    "pnc_id": "PNC IDs",
+    "prison_number": "prison numbers",
+}
+
+
+def pair_contradictions(candidate: MatchCandidate, links: dict[str, PersonLink | None]) -> list[str]:
+    """What disagrees between the two sides of a pair, as grouping tests it (tide.linkage.grouping): the
+    reason a strong pair waits for review. A side is the record with its person's other records (the
+    other record of the pair left out, when the two are linked meanwhile)."""
+    today = timezone.localdate()
+    pair = {candidate.record_a_id, candidate.record_b_id}
+    sides = []
+    for record, link in ((candidate.record_a, links["a"]), (candidate.record_b, links["b"])):
+        records = [record]
+        if link is not None:
+            others = PersonLink.objects.filter(person_id=link.person_id, ended_at__isnull=True).exclude(record__in=pair)
+            records += [other.record for other in others.select_related("record")]
+        rows = [linkage_row(r.pk, r.identity(), today=today) for r in records]
+        sides.append({c: {row[c] for row in rows if row[c]} for c in grouping.CHECKED})
+    a, b = sides
+    return [CHECKED_NAMES[c] for c in grouping.CHECKED if not grouping.agree(c, a[c], b[c])]
 
 
 def queue_counts(*, user: Any) -> dict[str, int]:

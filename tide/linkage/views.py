@@ -93,6 +93,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
             "links": links,
             "decisions": selectors.pair_decisions(candidate),
             "explanation": selectors.pair_explanation(candidate),
+            "contradictions": selectors.pair_contradictions(candidate, links),
         },
     )
 

@@ -31,6 +31,8 @@ def test_review_pair_shows_both_records_side_by_side_and_link_decision_joins_the
     assert "1979-11-03" in page or "3 Nov 1979" in page or "Nov. 3, 1979" in page
     assert "Differs" in page
     assert 'id="linked-meanwhile"' in page  # nobody else is likely: Tide linked them, pending review
+    # However strong the pair, grouping did not link it outright: the dates of birth disagree.
+    assert "the two sides hold different dates of birth." in page
     # How the model weighed them: what each comparison found, with the evidence summing to the score.
     explanation = page[page.index('id="explanation"') :]
     assert "The same" in explanation  # Splink's "Exact match on first_name", in plain words
@@ -88,6 +90,7 @@ def test_model_page_shows_version_parameters_and_thresholds_and_admin_can_change
     assert "Comparison: birth" in body
     assert "within 2 years 35%" in body  # declared, not estimated: model.YEAR_ONLY_ACCURACY
     assert "same person: m 0.005" in body  # model.DIFFERENT_IDENTIFIER_M
+    assert f"{model.DEFAULT_UPPER} or above, strongest pairs first, unless" in body  # grouping refuses
     response = analyst_client.post(reverse("linkage:model"), {"upper": "0.8", "lower": "0.9"})
     assert "must not be above" in response.content.decode()
     analyst_client.post(reverse("linkage:model"), {"upper": "0.995", "lower": "0.85"})
