@@ -289,20 +289,6 @@ def explain(a: pd.DataFrame, b: pd.DataFrame, trained: dict[str, Any], *, tf: Te
     )
 
 
-def clusters(ids: np.ndarray, pairs: pd.DataFrame, *, threshold: float) -> np.ndarray:
-    """Connected components of the pairs at or above ``threshold``: a cluster label per id."""
-    ids = np.asarray(ids, dtype="int64")
-    index = pd.Index(ids)
-    strong = pairs[pairs["match_probability"] >= threshold]
-    left = index.get_indexer(strong["unique_id_l"].astype("int64"))
-    right = index.get_indexer(strong["unique_id_r"].astype("int64"))
-    keep = (left >= 0) & (right >= 0)
-    n = len(ids)
-    graph = coo_matrix((np.ones(int(keep.sum())), (left[keep], right[keep])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    return labels
-
-
 def best_matches(pairs: pd.DataFrame, alone: Collection[int], group_of: pd.Series, *, threshold: float) -> pd.DataFrame:
     """Records left on their own that plausible pairs tie to one person: indexed by record id, the
     ``group`` each joins, and its best pair in that group (the ``other`` record, the ``probability``).

@@ -438,7 +438,7 @@ def records_link(
         pairs = pairs[keep]
     progress(0.5, "Grouping records into people")
     # New records join each other and known people by strong pairs that do not contradict each other
-    # (engine's grouping); then records left alone join the one person they plausibly match.
+    # (tide.linkage.grouping); then records left alone join the one person they plausibly match.
     strong = pairs[pairs["match_probability"] >= version.upper]
     person_of = pd.Series(known_person, dtype="int64")
     checked = ["unique_id", *grouping.CHECKED]
