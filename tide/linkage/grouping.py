@@ -14,6 +14,8 @@ records by its lowest record id.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
@@ -107,18 +109,24 @@ def group(
     probability = strong["match_probability"].to_numpy()
     edges = pd.DataFrame({"a": left[keep].astype("int64"), "b": right[keep].astype("int64"), "p": probability[keep]})
     new_ids = ids[~known]
-    nodes = pd.Index(np.unique(np.concatenate([new_ids, edges["a"], edges["b"]])))
+    ends = np.concatenate([edges["a"], edges["b"]])
+    nodes = pd.Index(np.concatenate([new_ids, np.unique(ends[ends < 0])]))  # new records, then known people
     a, b = nodes.get_indexer(edges["a"]), nodes.get_indexer(edges["b"])
     graph = coo_matrix((np.ones(len(edges)), (a, b)), shape=(len(nodes), len(nodes)))
     component = pd.Series(connected_components(graph, directed=False)[1], index=nodes)
 
-    # A component may contradict itself only if it holds two values of a column, or two known people.
+    # A component may contradict itself only if it holds two values of a column that disagree, or two
+    # known people.
     touched = node_of[node_of.isin(nodes)]
     values = _values(frame.set_index("unique_id").loc[touched.index].reset_index(), touched)
     values["component"] = component.reindex(values["node"]).to_numpy()
-    doubtful = set(
-        values.groupby(["component", "column"])["value"].nunique().loc[lambda n: n > 1].index.get_level_values(0)
-    )
+    distinct = values.drop_duplicates(["component", "column", "value"])
+    several = distinct[distinct.duplicated(["component", "column"], keep=False)]
+    doubtful = {
+        c
+        for (c, column), held in several.groupby(["component", "column"])["value"].agg(list).items()
+        if not all(agree(column, {x}, {y}) for x, y in combinations(held, 2))
+    }
     people_per_component = pd.Series(nodes < 0, index=nodes).groupby(component.to_numpy()).sum()
     doubtful |= set(people_per_component[people_per_component > 1].index)
 
