@@ -247,7 +247,10 @@ def known_frame(*, area: Area, signature: int | None = None) -> tuple[pd.DataFra
     links = dict(
         PersonLink.objects.filter(record__area=area, ended_at__isnull=True).values_list("record_id", "person_id")
     )
-    rows = SourceRecord.objects.filter(area=area).values_list(*RECORD_COLUMNS).iterator(chunk_size=20000)
+    # An area's first load has no links yet, so none of its records need be read (a million take seconds).
+    rows = (
+        SourceRecord.objects.filter(area=area).values_list(*RECORD_COLUMNS).iterator(chunk_size=20000) if links else ()
+    )
     frame = _frame(identity_frame(row for row in rows if row[0] in links), timezone.localdate())
     transaction.on_commit(lambda: _known_cache.__setitem__(area.pk, (signature, frame, links)))
     return frame, links
