@@ -191,7 +191,7 @@ def method_tide(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
     df = engine.blank_placeholders(df, engine.placeholder_dobs(df["dob"]))
     trained = engine.train(df)
     pairs = engine.predict_all(df, trained, threshold=model.DEFAULT_LOWER)
-    labels = engine.people(df, pairs, upper=model.DEFAULT_UPPER, lower=model.DEFAULT_LOWER)
+    labels = engine.people(df, pairs, upper=model.DEFAULT_UPPER, lower=model.DEFAULT_LOWER)[0].to_numpy()
     out = {**pairwise(pairs, truth, model.DEFAULT_UPPER), **cluster_metrics(labels, truth)}
     out["block_recall"] = engine.blocking_recall(df, trained, truth)
     return out | bare_left_apart(df, truth) | lost_pairs_by_kind(df, labels, truth)

@@ -343,14 +343,23 @@ def best_matches(pairs: pd.DataFrame, alone: Collection[int], group_of: pd.Serie
     return best[["group", "other", "probability"]]
 
 
-def people(frame: pd.DataFrame, pairs: pd.DataFrame, *, upper: float, lower: float) -> np.ndarray:
-    """A person label per record of ``frame``: groups of pairs at or above ``upper`` that do not contradict
-    each other (:func:`tide.linkage.grouping.group`), then :func:`best_matches` at ``lower``."""
-    labels = grouping.group(frame, pairs, threshold=upper)
-    sizes = labels.map(labels.value_counts())
-    joins = best_matches(pairs, labels.index[sizes.to_numpy() == 1], labels, threshold=lower)["group"]
-    labels[joins.index] = joins.to_numpy()
-    return labels.reindex(frame["unique_id"].to_numpy()).to_numpy()
+def people(
+    frame: pd.DataFrame, pairs: pd.DataFrame, *, upper: float, lower: float, person_of: pd.Series | None = None
+) -> tuple[pd.Series, pd.DataFrame]:
+    """A person label for each new record of ``frame`` (one not in ``person_of``, which maps known records
+    to their person), and the best-match joins made (:func:`best_matches`' frame).
+
+    Groups of pairs at or above ``upper`` that do not contradict each other come first
+    (:func:`tide.linkage.grouping.group`: a known person ``p`` is labelled ``-p``); then new records left
+    alone join the one group they plausibly match at ``lower``.
+    """
+    person_of = person_of if person_of is not None else pd.Series(dtype="int64")
+    labels = grouping.group(frame, pairs, threshold=upper, person_of=person_of)
+    sizes = labels.map(labels.value_counts()).to_numpy()
+    alone = labels.index[(labels.to_numpy() >= 0) & (sizes == 1)]
+    joins = best_matches(pairs, alone, pd.concat([labels, -person_of]), threshold=lower)
+    labels.loc[joins.index] = joins["group"].to_numpy()
+    return labels, joins
 
 
 @dataclass(frozen=True)

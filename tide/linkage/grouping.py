@@ -14,7 +14,9 @@ records by its lowest record id.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,9 +59,15 @@ def agree(column: str, a: set[str], b: set[str]) -> bool:
     return any(one_keystroke(x, y) for x in a for y in b)
 
 
-def consistent(a: Profile, b: Profile) -> bool:
-    """Whether two groups' values agree in every checked column where both hold some."""
-    return all(agree(column, x, y) for column, x, y in zip(CHECKED, a, b, strict=True))
+def profile(rows: Iterable[Mapping[str, Any]]) -> Profile:
+    """The values that records (mappings with the :data:`CHECKED` columns) hold together."""
+    rows = list(rows)
+    return [{row[column] for row in rows if row[column]} for column in CHECKED]
+
+
+def disagreements(a: Profile, b: Profile) -> list[str]:
+    """The checked columns in which two groups both hold values and none of them agree."""
+    return [column for column, x, y in zip(CHECKED, a, b, strict=True) if not agree(column, x, y)]
 
 
 def _values(frame: pd.DataFrame, node: pd.Series) -> pd.DataFrame:
@@ -75,14 +83,12 @@ def _values(frame: pd.DataFrame, node: pd.Series) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 
-def _profiles(values: pd.DataFrame) -> dict[int, Profile]:
-    profiles: dict[int, Profile] = {}
+def _profiles(values: pd.DataFrame, nodes: Iterable[int]) -> dict[int, Profile]:
+    """Each node's profile from the long table of :func:`_values` (empty for nodes without values)."""
+    profiles: dict[int, Profile] = {node: [set() for _ in CHECKED] for node in nodes}
     index = {c: i for i, c in enumerate(CHECKED)}
     for node, column, value in zip(values["node"], values["column"], values["value"], strict=True):
-        profile = profiles.get(node)
-        if profile is None:
-            profile = profiles[node] = [set() for _ in CHECKED]
-        profile[index[column]].add(value)
+        profiles[node][index[column]].add(value)
     return profiles
 
 
@@ -144,12 +150,9 @@ def group(
 def _greedy(edges: pd.DataFrame, values: pd.DataFrame) -> pd.Series:
     """Union the edges' nodes strongest pair first, refusing joins of contradicting groups: the root
     of each node (a known person's node if its group has one, else its lowest record)."""
-    nodes = np.unique(np.concatenate([edges["a"], edges["b"]]))
-    profiles = _profiles(values[values["node"].isin(nodes)])
-    parent = {}
-    for n in nodes.tolist():
-        parent[n] = n
-        profiles.setdefault(n, [set() for _ in CHECKED])
+    nodes = np.unique(np.concatenate([edges["a"], edges["b"]])).tolist()
+    profiles = _profiles(values[values["node"].isin(nodes)], nodes)
+    parent = {n: n for n in nodes}
 
     def find(n: int) -> int:
         while parent[n] != n:
@@ -162,7 +165,7 @@ def _greedy(edges: pd.DataFrame, values: pd.DataFrame) -> pd.Series:
         rx, ry = find(x), find(y)
         if rx == ry or (rx < 0 and ry < 0):
             continue
-        if not consistent(profiles[rx], profiles[ry]):
+        if disagreements(profiles[rx], profiles[ry]):
             continue
         keep, other = min(rx, ry), max(rx, ry)  # a known person (negative) or the lowest record
         parent[other] = keep

@@ -210,10 +210,8 @@ def pair_contradictions(candidate: MatchCandidate, links: dict[str, PersonLink |
         if link is not None:
             others = PersonLink.objects.filter(person_id=link.person_id, ended_at__isnull=True).exclude(record__in=pair)
             records += [other.record for other in others.select_related("record")]
-        rows = [linkage_row(r.pk, r.identity(), today=today) for r in records]
-        sides.append({c: {row[c] for row in rows if row[c]} for c in grouping.CHECKED})
-    a, b = sides
-    return [CHECKED_NAMES[c] for c in grouping.CHECKED if not grouping.agree(c, a[c], b[c])]
+        sides.append(grouping.profile(linkage_row(r.pk, r.identity(), today=today) for r in records))
+    return [CHECKED_NAMES[column] for column in grouping.disagreements(*sides)]
 
 
 def queue_counts(*, user: Any) -> dict[str, int]:

@@ -441,30 +441,24 @@ def records_link(
         ]
         pairs = pairs[keep]
     progress(0.5, "Grouping records into people")
-    # New records join each other and known people by strong pairs that do not contradict each other
-    # (tide.linkage.grouping); then records left alone join the one person they plausibly match.
+    # New records join each other and known people by strong pairs that do not contradict each other;
+    # then records left alone join the one person they plausibly match (engine.people).
     strong = pairs[pairs["match_probability"] >= version.upper]
     n_known = len(known_person)  # a million records' dict: np.fromiter is five times faster than pd.Series(dict)
     person_of = pd.Series(
         np.fromiter(known_person.values(), "int64", n_known), index=np.fromiter(known_person.keys(), "int64", n_known)
     )
     checked = ["unique_id", *grouping.CHECKED]
-    label_of = grouping.group(
+    label_of, joins = engine.people(
         pd.concat([new[checked], known[checked]]) if not known.empty else new[checked],
-        strong,
-        threshold=version.upper,
+        pairs,
+        upper=version.upper,
+        lower=version.lower,
         person_of=person_of,
     )
     components: dict[int, list[int]] = defaultdict(list)  # group label (a known person: -person) → new records
     for record_id, label in label_of.items():
         components[int(label)].append(int(record_id))
-    alone = [members[0] for label, members in components.items() if label >= 0 and len(members) == 1]
-    joins = engine.best_matches(pairs, alone, pd.concat([label_of, -person_of]), threshold=version.lower)
-    for record_id, group in zip(joins.index, joins["group"], strict=True):
-        record_id, group = int(record_id), int(group)
-        if group != label_of[record_id]:  # not the first record of a group of records alone
-            del components[int(label_of[record_id])]
-            components[group].append(record_id)
     summary.best_matches = len(joins)
     progress(0.6, "Writing links")
     assignment: dict[int, int] = {}  # record id → person id

@@ -66,7 +66,7 @@ def test_people_are_strong_clusters_then_best_matches():
     # 1-2-3 are linked strongly; 4 plausibly matches only them; so does 5, with 6, which matches
     # nobody else; 7 and 8 match only each other.
     pairs = scored((1, 2, 0.999), (2, 3, 0.995), (4, 1, 0.9), (5, 3, 0.9), (5, 6, 0.85), (7, 8, 0.9))
-    labels = engine.people(frame, pairs, upper=0.99, lower=0.8)
+    labels = engine.people(frame, pairs, upper=0.99, lower=0.8)[0].to_numpy()
     assert labels[0] == labels[1] == labels[2] == labels[3] == labels[4] == labels[5]
     assert labels[6] == labels[7] != labels[0]
 
