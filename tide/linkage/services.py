@@ -336,6 +336,17 @@ def _blocked_pairs(record_ids: Iterable[int]) -> set[tuple[int, int]]:
     return {pair for pair, decision in latest.items() if decision == Decision.NO_MATCH}
 
 
+def _people_asked_about(area: Area, person_of: dict[int, int]) -> set[tuple[int, int]]:
+    """The pairs of people that a review candidate already asks about, whatever its status (a decided
+    one that left them apart is a "not the same person")."""
+    asked = set()
+    for a, b in MatchCandidate.objects.filter(area=area).values_list("record_a_id", "record_b_id").iterator():
+        x, y = person_of.get(a), person_of.get(b)
+        if x is not None and y is not None and x != y:
+            asked.add(_pair(x, y))
+    return asked
+
+
 def _person_input(record: Record, today: dt.date) -> PersonInput:
     dob = record.date_of_birth
     precision = DobPrecision.EXACT
@@ -508,32 +519,29 @@ def records_link(
         ),
         actor,
     )
-    # The uncertain band (and strong pairs that the grouping left apart) go to review, and so does each
-    # best match, linked meanwhile: a reviewer confirms it or separates the records.
+    # The uncertain band (and strong pairs that the grouping left apart) go to review, one question for
+    # each two people: their strongest pair of records, unless the two people have been asked about
+    # already. Each best match, linked meanwhile, goes too: a reviewer confirms it or separates it.
     everyone = {**known_person, **assignment}
-    candidates: dict[tuple[int, int], float] = {}
+    strongest: dict[tuple[int, int], tuple[float, tuple[int, int]]] = {}
     for a, b, p in zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True):
-        a, b = int(a), int(b)
-        if everyone.get(a) is None or everyone.get(a) == everyone.get(b):
+        x, y = everyone.get(int(a)), everyone.get(int(b))
+        if x is None or y is None or x == y:
             continue
-        key = _pair(a, b)
-        candidates[key] = max(candidates.get(key, 0.0), float(p))
+        key = _pair(x, y)
+        if key not in strongest or p > strongest[key][0]:
+            strongest[key] = (float(p), _pair(int(a), int(b)))
+    if strongest and known_person:
+        asked = _people_asked_about(area, known_person)
+        strongest = {key: value for key, value in strongest.items() if key not in asked}
+    candidates = {records: p for p, records in strongest.values()}
     for record_id, other, p in zip(joins.index, joins["other"], joins["probability"], strict=True):
         candidates[_pair(int(record_id), int(other))] = float(p)
-    existing: set[tuple[int, int]] = set()
-    for record_ids in chunks(sorted({k[0] for k in candidates})):
-        existing.update(
-            MatchCandidate.objects.filter(record_a__in=record_ids).values_list("record_a_id", "record_b_id")
-        )
     now = now_stored()
     summary.queued_for_review = insert_rows(
         MatchCandidate,
         ["area", "record_a", "record_b", "probability", "model", "status", "created_at"],
-        (
-            (area.pk, a, b, p, version.pk, MatchCandidate.Status.OPEN, now)
-            for (a, b), p in candidates.items()
-            if (a, b) not in existing
-        ),
+        ((area.pk, a, b, p, version.pk, MatchCandidate.Status.OPEN, now) for (a, b), p in candidates.items()),
     )
     summary.mapping = assignment
     _known_cache_extend(area, new_raw, assignment, known_before, since)
@@ -625,14 +633,48 @@ def candidate_decide(*, candidate: MatchCandidate, decision: str, note: str, act
                 moved += 1
     candidate.status = MatchCandidate.Status.UNSURE if decision == Decision.UNSURE else MatchCandidate.Status.DECIDED
     candidate.save(update_fields=["status"])
+    answered = _answer_same_question(candidate, decision, actor) if decision != Decision.UNSURE else 0
     audit_record(
         actor=actor,
         action="linkage.pair_decided",
         target=candidate,
         person_id=persons.get(candidate.record_a_id),
-        detail={"decision": decision, "records_moved": moved},
+        detail={"decision": decision, "records_moved": moved, "pairs_answered_with_it": answered},
     )
     return candidate
+
+
+def _answer_same_question(candidate: MatchCandidate, decision: str, actor: Any) -> int:
+    """Close the other waiting pairs between the two people that ``candidate``'s records now belong to:
+    a link made them one person; "not a match" keeps the two people apart, and is remembered for each
+    of their pairs. Returns how many were closed."""
+    persons = current_person_ids([candidate.record_a_id, candidate.record_b_id])
+    people = {persons.get(candidate.record_a_id), persons.get(candidate.record_b_id)} - {None}
+    person_of = dict(
+        PersonLink.objects.filter(person_id__in=people, ended_at__isnull=True).values_list("record_id", "person_id")
+    )
+    waiting = [
+        c
+        for c in MatchCandidate.objects.select_for_update()
+        .filter(
+            record_a__in=list(person_of),
+            record_b__in=list(person_of),
+            status__in=[MatchCandidate.Status.OPEN, MatchCandidate.Status.UNSURE],
+        )
+        .exclude(pk=candidate.pk)
+        if decision == Decision.LINK or person_of[c.record_a_id] != person_of[c.record_b_id]
+    ]
+    if decision == Decision.NO_MATCH:
+        user = actor if getattr(actor, "pk", None) else None
+        note = f"decided with pair {candidate.pk}: the same two people"
+        PairDecision.objects.bulk_create(
+            PairDecision(
+                record_a_id=c.record_a_id, record_b_id=c.record_b_id, decision=decision, note=note, decided_by=user
+            )
+            for c in waiting
+        )
+    MatchCandidate.objects.filter(pk__in=[c.pk for c in waiting]).update(status=MatchCandidate.Status.DECIDED)
+    return len(waiting)
 
 
 @transaction.atomic

@@ -57,7 +57,9 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
             decision = form.cleaned_data["decision"]
             text = {
                 Decision.LINK: "Linked: the two records are now one person.",
-                Decision.NO_MATCH: "Kept apart: the records are separate people and this pair will not be proposed again.",
+                Decision.NO_MATCH: (
+                    "Kept apart: these are two people, and no pair of their records will be proposed again."
+                ),
                 Decision.UNSURE: "Marked unsure: the records stay apart and the pair stays in the queue.",
             }[decision]
             messages.success(request, text)

@@ -156,6 +156,76 @@ def test_a_rejected_pair_is_never_proposed_again_and_a_split_stays_split(police,
     assert ServiceEvent.objects.get(source_ref="AE00000000006").person == person
 
 
+# A second police record and a second hospital record for Bernadette Holloway: four pairs of records
+# between the police's Bernadette and the hospital's, whose dates of birth differ.
+POLICE_TWICE = '"CU00000000006","PP00000006",,"HOLLOWAY","Bernadette",1979-11-03,"4 Mill Lane, Kestrel Bay","TX4 9QT","arrest",2026-03-01'
+ACUTE_TWICE = '"AE00000000007","RTX0000007",,"Holloway","Bernadette",1979-12-13,,"ae_attendance",2026-03-14'
+
+
+def _bernadettes(police, acute, analyst):
+    extract_import(
+        agency=police,
+        content=police_csv([*POLICE_ROWS, POLICE_TWICE]),
+        filename="p.csv",
+        channel="upload",
+        actor=analyst,
+    )
+    extract_import(
+        agency=acute, content=acute_csv([*ACUTE_ROWS, ACUTE_TWICE]), filename="a.csv", channel="upload", actor=analyst
+    )
+    records = {r.record_ref: r for r in SourceRecord.objects.filter(given_name__iexact="Bernadette")}
+    police_person = records["PP00000002"].links.get().person
+    acute_person = records["RTX0000002"].links.get().person
+    assert police_person != acute_person
+    assert {records["PP00000006"].links.get().person, records["RTX0000007"].links.get().person} == {
+        police_person,
+        acute_person,
+    }
+    return records, police_person, acute_person
+
+
+def test_review_asks_once_about_two_people_however_many_records_pair_between_them(police, acute, analyst):
+    records, _, _ = _bernadettes(police, acute, analyst)
+    candidate = MatchCandidate.objects.get()  # one question, not four
+    assert {candidate.record_a.record_ref[:2], candidate.record_b.record_ref[:2]} == {"PP", "RT"}
+    # A later hospital record of the same Bernadette joins her; the two people are not asked about again.
+    later = '"AE00000000008","RTX0000008",,"Holloway","Bernadette",1979-12-13,,"ae_attendance",2026-07-01'
+    extract_import(agency=acute, content=acute_csv([later]), filename="a2.csv", channel="upload", actor=analyst)
+    assert (
+        SourceRecord.objects.get(record_ref="RTX0000008").links.get().person == records["RTX0000002"].links.get().person
+    )
+    assert MatchCandidate.objects.count() == 1
+
+
+@pytest.mark.parametrize("decision", ["no_match", "link"])
+def test_a_decision_answers_every_waiting_pair_between_the_same_two_people(police, acute, analyst, decision):
+    from tide.linkage.models import PairDecision
+    from tide.linkage.services import candidate_decide
+
+    records, police_person, acute_person = _bernadettes(police, acute, analyst)
+    first = MatchCandidate.objects.get()
+    # Pairs queued before questions were asked once for each two people.
+    for a in ("PP00000002", "PP00000006"):
+        for b in ("RTX0000002", "RTX0000007"):
+            x, y = sorted([records[a], records[b]], key=lambda r: r.pk)
+            if (x, y) != (first.record_a, first.record_b):
+                MatchCandidate.objects.create(
+                    area=first.area, record_a=x, record_b=y, probability=0.8, model=first.model
+                )
+    namesake = SourceRecord.objects.get(record_ref="PP00000001")  # another person: not the same question
+    MatchCandidate.objects.create(
+        area=first.area, record_a=namesake, record_b=records["RTX0000007"], probability=0.6, model=first.model
+    )
+    candidate_decide(candidate=first, decision=decision, note="", actor=analyst)
+    assert MatchCandidate.objects.exclude(status="decided").get().record_a == namesake
+    if decision == "no_match":
+        assert PairDecision.objects.filter(decision="no_match").count() == 4
+        assert records["RTX0000007"].links.get(ended_at__isnull=True).person == acute_person
+    else:
+        assert {records[r].links.get(ended_at__isnull=True).person for r in records} == {police_person}
+        assert not PairDecision.objects.filter(decision="no_match").exists()
+
+
 def test_new_records_link_incrementally_without_moving_known_ones(police, analyst):
     extract_import(
         agency=police, content=police_csv(POLICE_ROWS[:3]), filename="a.csv", channel="upload", actor=analyst
