@@ -401,7 +401,7 @@ def _e2e(dataset: str, queue: Any) -> None:
     result["train_s"] = time.perf_counter() - train_start
     link_start = time.perf_counter()
     first_stages, first_progress = _stage_clock()
-    records_link(area=area, records=first, actor=None, progress=first_progress)
+    result["queued"] = records_link(area=area, records=first, actor=None, progress=first_progress).queued_for_review
     result["link_s"] = time.perf_counter() - link_start
     result["link_stages"] = "; ".join(first_stages)
     result["e2e_s"] = time.perf_counter() - start
@@ -512,7 +512,7 @@ def main() -> None:
                 f"{dataset:8} end to end into SQLite, {r['records']:,} records ({r['records'] - r['incremental_n']:,} "
                 f"first): intake upsert {r['upsert_s']:.1f} s + train {r['train_s']:.1f} s + link and write back "
                 f"{r['link_s']:.1f} s = {r['e2e_s']:.1f} s, peak {r['peak_gb']:.2f} GB; cluster P/R/F1 "
-                f"{r['clus_p']:.3f}/{r['clus_r']:.3f}/{r['clus_f1']:.3f}\n{dataset:8} link stages: {r['link_stages']}\n"
+                f"{r['clus_p']:.3f}/{r['clus_r']:.3f}/{r['clus_f1']:.3f}; {r['queued']:,} pairs queued for review\n{dataset:8} link stages: {r['link_stages']}\n"
                 f"{dataset:8} incremental: {r['incremental_n']:,} new records against "
                 f"{r['records'] - r['incremental_n']:,} known linked and written in {r['incremental_s']:.1f} s "
                 f"({r['incremental_to_known']:,} joined known people)\n{dataset:8} incremental stages: "
