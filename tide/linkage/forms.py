@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from tide.areas.models import Agency
 from tide.core.forms import GovukForm
 from tide.linkage.models import Decision
 
@@ -26,6 +27,27 @@ class DecisionForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What decided it, for whoever looks at this pair again.",
     )
+
+
+class ReviewFilterForm(GovukForm):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Waiting or unsure"), ("open", "Waiting"), ("unsure", "Marked unsure")],
+        error_messages={"invalid_choice": "Choose waiting, marked unsure, or both."},
+    )
+    agency = forms.ModelChoiceField(
+        label="A record from",
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label="Any agency",
+        error_messages={"invalid_choice": "Choose an agency of this area from the list."},
+    )
+
+    def __init__(self, *args: Any, area_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(area_id=area_id).order_by("name")  # type: ignore[attr-defined]
+        self._errors = None  # GovukForm looked at the errors before the agencies were known: validate again
 
 
 class SplitForm(GovukForm):

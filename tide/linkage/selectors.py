@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -28,14 +28,14 @@ logger = logging.getLogger(__name__)
 SEARCH_CANDIDATES = 200
 
 
-def candidates_open(*, user: Any) -> QuerySet[MatchCandidate]:
-    return (
-        MatchCandidate.objects.filter(
-            area_id=user.area_id, status__in=[MatchCandidate.Status.OPEN, MatchCandidate.Status.UNSURE]
-        )
-        .select_related("record_a__agency", "record_b__agency")
-        .order_by("status", "-probability", "id")
-    )
+def candidates_open(*, user: Any, status: str = "", agency: Any = None) -> QuerySet[MatchCandidate]:
+    """Pairs waiting for review (or only those of ``status``, open or unsure), unsure last, most likely
+    first; with ``agency``, only pairs with a record from that agency."""
+    statuses = [status] if status else [MatchCandidate.Status.OPEN, MatchCandidate.Status.UNSURE]
+    qs = MatchCandidate.objects.filter(area_id=user.area_id, status__in=statuses)
+    if agency is not None:
+        qs = qs.filter(Q(record_a__agency=agency) | Q(record_b__agency=agency))
+    return qs.select_related("record_a__agency", "record_b__agency").order_by("status", "-probability", "id")
 
 
 def candidates_linked_meanwhile(candidates: list[MatchCandidate]) -> set[int]:

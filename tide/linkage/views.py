@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,12 +12,13 @@ from tide.core.access import access
 from tide.core.forms import add_validation_error
 from tide.core.jobs import job_enqueue
 from tide.linkage import selectors
-from tide.linkage.forms import DecisionForm, KnownSearchForm, SplitForm, ThresholdForm
+from tide.linkage.forms import DecisionForm, KnownSearchForm, ReviewFilterForm, SplitForm, ThresholdForm
 from tide.linkage.jobs import TRAIN
 from tide.linkage.models import Decision, PersonLink
 from tide.linkage.services import candidate_decide, link_undo, model_thresholds_set, record_split
 
 REVIEW_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER}
+PAGE_SIZE = 50
 MODEL_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER, Role.COMMISSIONER, Role.AUDITOR, Role.PRIVACY_OFFICER}
 SEARCH_ROLES = FRONTLINE_ROLES | {Role.ADMINISTRATOR}
 
@@ -32,10 +34,19 @@ def _agreement(label: str, a: object, b: object) -> str:
 @require_GET
 @access(roles=REVIEW_ROLES)
 def review(request: HttpRequest) -> HttpResponse:
-    candidates = list(selectors.candidates_open(user=request.user)[:100])
-    counts = selectors.queue_counts(user=request.user)
-    meanwhile = selectors.candidates_linked_meanwhile(candidates)
-    return render(request, "linkage/review.html", {"candidates": candidates, "counts": counts, "meanwhile": meanwhile})
+    form = ReviewFilterForm(request.GET or None, area_id=request.user.area_id)  # type: ignore[union-attr]
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    candidates = selectors.candidates_open(
+        user=request.user, status=filters.get("status", ""), agency=filters.get("agency")
+    )
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "counts": selectors.queue_counts(user=request.user),
+        "meanwhile": selectors.candidates_linked_meanwhile(list(page.object_list)),
+    }
+    return render(request, "linkage/review.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -44,7 +44,11 @@ def test_analyst_fixes_a_refused_extract_reviews_a_pair_and_sees_one_timeline(pa
     screenshot(page, "intake-02-accepted")
 
     page.get_by_role("link", name="review queue").click()
+    page.get_by_label("A record from").select_option(label="Tideford Hospital")
+    page.get_by_role("button", name="Show these pairs").click()
+    expect(page.get_by_role("table")).to_contain_text("1 pair to review, most likely first")
     assert axe_violations(page) == []
+    screenshot(page, "intake-03-queue")
     page.get_by_role("link", name="Bernadette Holloway and Bernadette Holloway").click()
     expect(page.get_by_role("heading", name="Are these the same person?")).to_be_visible()
     expect(page.get_by_role("row", name="Date of birth").get_by_text("Differs")).to_be_visible()

@@ -47,6 +47,39 @@ def test_review_pair_shows_both_records_side_by_side_and_link_decision_joins_the
     assert response["Location"] == reverse("people:detail", args=[a.person_id])
 
 
+def test_review_queue_filters_by_status_and_agency_and_pages(analyst_client, linked, police, acute, monkeypatch):
+    from tide.linkage import views
+
+    records = list(SourceRecord.objects.order_by("pk"))
+    police_only = [r for r in records if r.agency == police]
+    extra = MatchCandidate.objects.create(
+        area=linked.area, record_a=police_only[0], record_b=police_only[1], probability=0.6, model=linked.model
+    )
+    MatchCandidate.objects.filter(pk=linked.pk).update(status="unsure")
+    url = reverse("linkage:review")
+
+    def shown(**query):
+        page = analyst_client.get(url, query).content.decode()
+        return {c.pk for c in (linked, extra) if reverse("linkage:pair", args=[c.pk]) in page}, page
+
+    assert shown()[0] == {linked.pk, extra.pk}
+    assert shown(status="unsure")[0] == {linked.pk}
+    assert shown(status="open")[0] == {extra.pk}
+    assert shown(agency=acute.pk)[0] == {linked.pk}
+    ids, page = shown(agency=acute.pk, status="open")
+    assert ids == set()
+    assert "No pairs waiting for review match these filters." in page
+    ids, page = shown(agency=999_999, status="everything")
+    assert ids == {linked.pk, extra.pk}  # a bad filter is shown as such and filters nothing
+    assert "Choose an agency of this area from the list." in page
+    assert "Choose waiting, marked unsure, or both." in page
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    first, page = shown()
+    assert first == {extra.pk}  # waiting before unsure
+    assert "Page 1 of 2" in page
+    assert shown(page=2)[0] == {linked.pk}
+
+
 def test_a_pair_the_model_can_no_longer_explain_can_still_be_reviewed(analyst_client, linked, caplog):
     version = ModelVersion.objects.get(active=True)
     birth = next(c for c in version.trained["comparisons"] if c["output_column_name"] == "birth")
