@@ -15,8 +15,6 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from splink import DuckDBAPI, Linker
 from splink.internals.exceptions import SplinkException
 
@@ -289,75 +287,72 @@ def explain(a: pd.DataFrame, b: pd.DataFrame, trained: dict[str, Any], *, tf: Te
     )
 
 
-def best_matches(pairs: pd.DataFrame, alone: Collection[int], group_of: pd.Series, *, threshold: float) -> pd.DataFrame:
-    """Records left on their own that plausible pairs tie to one person: indexed by record id, the
-    ``group`` each joins, and its best pair in that group (the ``other`` record, the ``probability``).
+def likely_people(
+    pairs: pd.DataFrame, alone: Collection[int], group_of: pd.Series, *, threshold: float
+) -> pd.DataFrame:
+    """Records left on their own that most probably belong to one person: indexed by record id, the
+    ``group`` each joins, the ``probability`` that it is theirs, and its best pair in that group (the
+    ``other`` record and that pair's probability, ``pair``).
 
-    Pair probabilities weigh each pair against every pair in the area, so in a large area a record's
-    one plausible match can score below the automatic threshold; that no other person is plausible
-    is further evidence. Records in ``alone`` that pair with each other at or above ``threshold``
-    form components; a component joins the one group (not alone) that its records pair with, or,
-    pairing with none, becomes a group of its own (labelled as its lowest record's group). A
-    component that pairs with two or more groups is ambiguous and stays apart. ``group_of`` maps
-    every record in ``pairs`` to its group (an alone record's group is its own).
+    A pair's probability weighs it against every pair in the area, but a person with several records
+    gives a record several chances to be theirs: the odds that a record is a person's are the sum of
+    the odds that it is each of their records. Set against every other person it pairs with, and
+    against being somebody not seen yet (odds of 1), that is the probability that it is theirs; at
+    ``threshold`` or above it joins them. A record may join another record left alone, unless that
+    one joins somebody else; two that choose each other join the one with the lower id. ``group_of``
+    maps every record in ``pairs`` to its group (an alone record's group is its own id).
     """
-    strong = pairs[pairs["match_probability"] >= threshold]
-    left = strong["unique_id_l"].to_numpy(dtype="int64")
-    right = strong["unique_id_r"].to_numpy(dtype="int64")
-    probability = strong["match_probability"].to_numpy(dtype="float64")
+    left = pairs["unique_id_l"].to_numpy(dtype="int64")
+    right = pairs["unique_id_r"].to_numpy(dtype="int64")
+    probability = pairs["match_probability"].to_numpy(dtype="float64")
     ends = pd.DataFrame(
         {
             "record": np.concatenate([left, right]),
             "other": np.concatenate([right, left]),
-            "probability": np.concatenate([probability, probability]),
+            "pair": np.concatenate([probability, probability]),
         }
     )
     ends = ends[ends["record"].isin(alone)]
     if ends.empty:
-        return pd.DataFrame({"group": [], "other": [], "probability": []}, index=pd.Index([], name="record"))
-    ends["other_alone"] = ends["other"].isin(alone)
-    ends["group"] = ends["other"].map(group_of)
-    # Components of alone records, and the groups (not alone) each pairs with.
-    records = pd.Index(np.unique(ends["record"].to_numpy()))
-    mutual = ends[ends["other_alone"]]
-    graph = coo_matrix(
-        (np.ones(len(mutual)), (records.get_indexer(mutual["record"]), records.get_indexer(mutual["other"]))),
-        shape=(len(records), len(records)),
-    )
-    component = pd.Series(connected_components(graph, directed=False)[1], index=records)
-    ends["component"] = component.reindex(ends["record"]).to_numpy()
-    groups = ends[~ends["other_alone"]].groupby("component")["group"].unique()
-    touched = groups.map(len).reindex(np.unique(component.to_numpy()), fill_value=0)
-    target = pd.Series(np.nan, index=touched.index, dtype="float64")
-    one = touched.index[touched.to_numpy() == 1]
-    target[one] = [groups[c][0] for c in one]
-    none = touched.index[touched.to_numpy() == 0]
-    lowest = component.index.to_series().groupby(component.to_numpy()).min()
-    target[none] = group_of.reindex(lowest[none]).to_numpy()
-    ends["target"] = ends["component"].map(target)
-    # Each record's best pair with a record of the group it joins (or of its own component).
-    other_target = ends["other"].map(component).map(target).where(ends["other_alone"], ends["group"])
-    chosen = ends[ends["target"].notna() & (other_target == ends["target"])]
-    best = chosen.sort_values("probability", ascending=False).drop_duplicates("record").set_index("record")
-    best["group"] = best["target"].astype("int64")
-    return best[["group", "other", "probability"]]
+        return pd.DataFrame(
+            {"group": [], "probability": [], "other": [], "pair": []}, index=pd.Index([], name="record")
+        )
+    ends["group"] = group_of.reindex(ends["other"]).to_numpy(dtype="int64")
+    certain = 1 - 1e-12  # a probability of 1 would be infinite odds
+    ends["odds"] = ends["pair"].clip(upper=certain) / (1 - ends["pair"].clip(upper=certain))
+    by_person = ends.groupby(["record", "group"], sort=False)["odds"].sum().reset_index()
+    by_person["probability"] = by_person["odds"] / (1 + by_person.groupby("record")["odds"].transform("sum"))
+    best = by_person.sort_values("probability", ascending=False, kind="stable").drop_duplicates("record")
+    best = best[best["probability"] >= threshold]
+    # A record joins another record left alone only if that one stays put; two that choose each
+    # other join the lower id.
+    choice = dict(zip(best["record"], best["group"], strict=True))
+    mutual = [choice.get(g) == r and g > r for r, g in zip(best["record"], best["group"], strict=True)]
+    best = best[~np.array(mutual, dtype=bool)]
+    moving = best["record"]
+    best = best[~(best["group"].isin(alone) & best["group"].isin(moving)).to_numpy()].set_index("record")
+    strongest = ends.sort_values("pair", ascending=False, kind="stable").drop_duplicates(["record", "group"])
+    strongest = strongest.set_index(["record", "group"]).reindex(list(zip(best.index, best["group"], strict=True)))
+    best["other"] = strongest["other"].to_numpy(dtype="int64")
+    best["pair"] = strongest["pair"].to_numpy()
+    return best[["group", "probability", "other", "pair"]]
 
 
 def people(
     frame: pd.DataFrame, pairs: pd.DataFrame, *, upper: float, lower: float, person_of: pd.Series | None = None
 ) -> tuple[pd.Series, pd.DataFrame]:
     """A person label for each new record of ``frame`` (one not in ``person_of``, which maps known records
-    to their person), and the best-match joins made (:func:`best_matches`' frame).
+    to their person), and the joins of records left alone (:func:`likely_people`' frame).
 
     Groups of pairs at or above ``upper`` that do not contradict each other come first
-    (:func:`tide.linkage.grouping.group`: a known person ``p`` is labelled ``-p``); then new records left
-    alone join the one group they plausibly match at ``lower``.
+    (:func:`tide.linkage.grouping.group`: a known person ``p`` is labelled ``-p``); then each new record
+    left alone joins the person it is, at ``lower`` or above, most probably theirs.
     """
     person_of = person_of if person_of is not None else pd.Series(dtype="int64")
     labels = grouping.group(frame, pairs, threshold=upper, person_of=person_of)
     sizes = labels.map(labels.value_counts()).to_numpy()
     alone = labels.index[(labels.to_numpy() >= 0) & (sizes == 1)]
-    joins = best_matches(pairs, alone, pd.concat([labels, -person_of]), threshold=lower)
+    joins = likely_people(pairs, alone, pd.concat([labels, -person_of]), threshold=lower)
     labels.loc[joins.index] = joins["group"].to_numpy()
     return labels, joins
 

@@ -20,12 +20,14 @@ DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "default_model.json"
 
 # Thresholds on the match probability: at or above UPPER two records are linked automatically, unless
 # their groups hold different dates of birth or identifiers (tide.linkage.grouping); between LOWER and
-# UPPER a person decides in the review queue (a record left alone meanwhile joins the one person it
-# plausibly matches: engine.best_matches); below LOWER they stay apart. Measured choices
-# (bench/linkage_bench.py): on the synthetic 1,000,000-record area 0.99/0.80 gave cluster precision
-# 0.997 and recall 0.930; 0.90/0.50 gives 0.994 and 0.942.
+# UPPER a person decides in the review queue; below LOWER they stay apart. Meanwhile a record left
+# alone joins the person it is, LOWER or more, most probably theirs (engine.likely_people), weighing
+# every pair it has at EVIDENCE_FLOOR or above. Measured choices (bench/linkage_bench.py): on the
+# synthetic 1,000,000-record area 0.99/0.80 gave cluster precision 0.997 and recall 0.930; 0.90/0.50
+# gives 0.994 and 0.942, and 0.993 and 0.948 with records left alone joined by person (ADR 0013).
 DEFAULT_UPPER = 0.90
 DEFAULT_LOWER = 0.50
+EVIDENCE_FLOOR = 0.01
 
 # Starting values for levels a data set may never show (training then keeps them): rare among
 # different people, occasional among records of the same person. Data that show them re-estimate them.

@@ -118,7 +118,7 @@ class SourceRecord(models.Model):
 class LinkMethod(models.TextChoices):
     NEW = "new", "New person"
     MODEL = "model", "Linked by the model"
-    BEST = "best", "Linked by the model as the only likely match"
+    BEST = "best", "Linked by the model as the likeliest person"
     REVIEW = "review", "Linked on review"
     SPLIT = "split", "Split by a person"
     UNDO = "undo", "Restored by undo"

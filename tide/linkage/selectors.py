@@ -39,7 +39,7 @@ def candidates_open(*, user: Any, status: str = "", agency: Any = None) -> Query
 
 
 def candidates_linked_meanwhile(candidates: list[MatchCandidate]) -> set[int]:
-    """The pairs among ``candidates`` whose two records are already one person (best matches)."""
+    """The pairs among ``candidates`` whose two records are already one person (linked meanwhile)."""
     records = {r for c in candidates for r in (c.record_a_id, c.record_b_id)}
     person_of = dict(
         PersonLink.objects.filter(record_id__in=records, ended_at__isnull=True).values_list("record_id", "person_id")
@@ -110,6 +110,7 @@ def model_description(version: ModelVersion) -> dict[str, Any]:
         "prior": version.trained.get("probability_two_random_records_match"),
         "year_only_accuracy": [round(100 * share) for share in linkage_model.YEAR_ONLY_ACCURACY],
         "different_identifier_m": linkage_model.DIFFERENT_IDENTIFIER_M,
+        "evidence_floor": min(version.lower, linkage_model.EVIDENCE_FLOOR),
         "blocking_rules": [
             r.get("blocking_rule", r) for r in version.trained.get("blocking_rules_to_generate_predictions", [])
         ],

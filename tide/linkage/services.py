@@ -317,7 +317,7 @@ class LinkSummary:
     to_known: int = 0
     new_people: int = 0
     queued_for_review: int = 0
-    best_matches: int = 0  # records linked as the only plausible match (see engine.best_matches)
+    best_matches: int = 0  # records left alone, linked meanwhile to their likeliest person (engine.likely_people)
     mapping: dict[int, int] = field(default_factory=dict)  # record id → person id
 
 
@@ -368,6 +368,12 @@ def _person_input(record: Record, today: dt.date) -> PersonInput:
         sex=record.sex if record.sex in ("F", "M") else "U",
         postcode=record.postcode,
     )
+
+
+def evidence_floor(version: ModelVersion) -> float:
+    """The least probability at which a scored pair is kept: evidence for which person a record left
+    alone belongs to (:func:`tide.linkage.engine.likely_people`), however far below review."""
+    return min(version.lower, model.EVIDENCE_FLOOR)
 
 
 def _completeness(record: Record) -> int:
@@ -437,13 +443,13 @@ def records_link(
         # How common a name is: among the area's records once there are more of them than the model was
         # trained on, until then among the training records (a handful would make any name common).
         tf = None if len(known) + len(new) >= version.trained_on else version.term_frequencies
-        pairs = engine.predict_new(new, known, version.trained, threshold=version.lower, tf=tf)
+        pairs = engine.predict_new(new, known, version.trained, threshold=evidence_floor(version), tf=tf)
     else:
         left, right = pairs["unique_id_l"], pairs["unique_id_r"]
         ours = (left.isin(new_records) & (right.isin(new_records) | right.isin(known_person))) | (
             right.isin(new_records) & left.isin(known_person)
         )
-        pairs = pairs.loc[ours & (pairs["match_probability"] >= version.lower), engine.PAIR_COLUMNS[:3]]
+        pairs = pairs.loc[ours & (pairs["match_probability"] >= evidence_floor(version)), engine.PAIR_COLUMNS[:3]]
     blocked = _blocked_pairs(new_records)
     if blocked and not pairs.empty:
         keep = [
@@ -453,7 +459,7 @@ def records_link(
         pairs = pairs[keep]
     progress(0.5, "Grouping records into people")
     # New records join each other and known people by strong pairs that do not contradict each other;
-    # then records left alone join the one person they plausibly match (engine.people).
+    # then each record left alone joins the person it most probably belongs to (engine.people).
     strong = pairs[pairs["match_probability"] >= version.upper]
     n_known = len(known_person)  # a million records' dict: np.fromiter is five times faster than pd.Series(dict)
     person_of = pd.Series(
@@ -499,12 +505,16 @@ def records_link(
         for record in group:
             assignment[int(record.id)] = person.pk
     summary.new_people = len(people)
-    probability_of: dict[int, float] = {}
+    everyone = {**known_person, **assignment}
+    best = dict(zip((int(i) for i in joins.index), joins["probability"], strict=True))
+    probability_of: dict[int, float] = {}  # a new record's strongest pair that the grouping linked
     for a, b, p in zip(strong["unique_id_l"], strong["unique_id_r"], strong["match_probability"], strict=True):
-        for rid in (int(a), int(b)):
+        a, b = int(a), int(b)
+        if everyone.get(a) != everyone.get(b) or a in best or b in best:
+            continue  # refused: the records are apart, or one was left alone and joined its person later
+        for rid in (a, b):
             if rid in new_records:
                 probability_of[rid] = max(probability_of.get(rid, 0.0), float(p))
-    best = dict(zip((int(i) for i in joins.index), joins["probability"], strict=True))
     probability_of |= best
 
     def method(record_id: int) -> str:
@@ -521,10 +531,11 @@ def records_link(
     )
     # The uncertain band (and strong pairs that the grouping left apart) go to review, one question for
     # each two people: their strongest pair of records, unless the two people have been asked about
-    # already. Each best match, linked meanwhile, goes too: a reviewer confirms it or separates it.
-    everyone = {**known_person, **assignment}
+    # already. Each record left alone that joined its likeliest person, linked meanwhile, goes too, by
+    # its strongest pair with them: a reviewer confirms it or separates it.
     strongest: dict[tuple[int, int], tuple[float, tuple[int, int]]] = {}
-    for a, b, p in zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"], strict=True):
+    uncertain = pairs[pairs["match_probability"] >= version.lower]
+    for a, b, p in zip(uncertain["unique_id_l"], uncertain["unique_id_r"], uncertain["match_probability"], strict=True):
         x, y = everyone.get(int(a)), everyone.get(int(b))
         if x is None or y is None or x == y:
             continue
@@ -535,7 +546,7 @@ def records_link(
         asked = _people_asked_about(area, known_person)
         strongest = {key: value for key, value in strongest.items() if key not in asked}
     candidates = {records: p for p, records in strongest.values()}
-    for record_id, other, p in zip(joins.index, joins["other"], joins["probability"], strict=True):
+    for record_id, other, p in zip(joins.index, joins["other"], joins["pair"], strict=True):
         candidates[_pair(int(record_id), int(other))] = float(p)
     now = now_stored()
     summary.queued_for_review = insert_rows(
@@ -605,13 +616,12 @@ def candidate_decide(*, candidate: MatchCandidate, decision: str, note: str, act
     persons = current_person_ids([candidate.record_a_id, candidate.record_b_id])
     moved = 0
     if decision == Decision.NO_MATCH and persons.get(candidate.record_a_id) == persons.get(candidate.record_b_id):
-        # Linked meanwhile (a best match, or through other records): the record that joined last leaves.
-        latest = (
-            PersonLink.objects.filter(record__in=[candidate.record_a_id, candidate.record_b_id], ended_at__isnull=True)
-            .order_by("-created_at", "-id")
-            .select_related("record")
-            .first()
-        )
+        # Linked meanwhile (or through other records): the record linked meanwhile leaves, else the
+        # record that joined last.
+        links = PersonLink.objects.filter(
+            record__in=[candidate.record_a_id, candidate.record_b_id], ended_at__isnull=True
+        ).select_related("record")
+        latest = max(links, key=lambda link: (link.method == LinkMethod.BEST, link.created_at, link.pk), default=None)
         if latest is not None:
             record_split(record=latest.record, actor=actor, reason=f"not a match on review of pair {candidate.pk}")
             moved = 1

@@ -21,35 +21,37 @@ def scored(*pairs: tuple[int, int, float]) -> pd.DataFrame:
     )
 
 
-def test_a_record_alone_joins_the_only_group_it_plausibly_matches_with_its_best_pair():
-    pairs = scored((9, 1, 0.85), (9, 2, 0.93), (9, 3, 0.4))
+def test_a_record_alone_joins_the_person_whose_records_together_make_it_likely_theirs():
+    # One pair at 0.5 is even odds; two of a person's records at 0.5 each make it 2 to 1 against the
+    # odds of 1 that it is somebody not seen yet: 2/3.
     groups = pd.Series({1: 100, 2: 100, 3: 300, 9: 9})
-    joins = engine.best_matches(pairs, [9], groups, threshold=0.8)
-    assert joins.loc[9].to_dict() == {"group": 100, "other": 2, "probability": 0.93}
+    joins = engine.likely_people(scored((9, 1, 0.5), (9, 2, 0.5)), [9], groups, threshold=0.6)
+    assert joins.loc[9, "group"] == 100
+    assert joins.loc[9, "probability"] == pytest.approx(2 / 3)
+    assert joins.loc[9, "pair"] == 0.5
+    assert engine.likely_people(scored((9, 1, 0.5)), [9], groups, threshold=0.6).empty  # one record: even odds
+    # Its best pair with them is the one a reviewer is shown.
+    joins = engine.likely_people(scored((9, 1, 0.85), (9, 2, 0.93), (9, 3, 0.1)), [9], groups, threshold=0.5)
+    assert (joins.loc[9, "group"], joins.loc[9, "other"], joins.loc[9, "pair"]) == (100, 2, 0.93)
 
 
-def test_a_record_with_two_plausible_groups_or_too_weak_a_pair_stays_alone():
-    groups = pd.Series({1: 100, 3: 300, 8: 8, 9: 9})
-    two = scored((9, 1, 0.9), (9, 3, 0.85))
-    assert engine.best_matches(two, [9], groups, threshold=0.8).empty
-    too_weak = scored((9, 1, 0.79))
-    assert engine.best_matches(too_weak, [9], groups, threshold=0.8).empty
+def test_a_record_with_two_likely_people_or_too_weak_a_pair_stays_alone():
+    groups = pd.Series({1: 100, 3: 300, 9: 9})
+    two = scored((9, 1, 0.9), (9, 3, 0.85))  # odds 9 and 5.7: 0.58 for the likelier
+    assert engine.likely_people(two, [9], groups, threshold=0.6).empty
+    assert engine.likely_people(two, [9], groups, threshold=0.5).loc[9, "group"] == 100
+    assert engine.likely_people(scored((9, 1, 0.79)), [9], groups, threshold=0.8).empty
 
 
-def test_records_alone_that_only_match_each_other_make_one_group():
-    groups = pd.Series({7: 7, 8: 8, 9: 9})
-    joins = engine.best_matches(scored((8, 9, 0.95), (7, 8, 0.85)), [7, 8, 9], groups, threshold=0.8)
-    assert joins["group"].to_dict() == {7: 7, 8: 7, 9: 7}
-    assert joins.loc[7, "other"] == joins.loc[9, "other"] == 8
-
-
-def test_records_alone_that_match_each_other_join_the_one_group_they_match():
-    groups = pd.Series({1: 100, 3: 300, 6: 6, 7: 7, 8: 8, 9: 9})
-    # 9 and 8 match each other and only group 100; 7 and 6 match each other and two groups.
-    pairs = scored((9, 1, 0.9), (8, 9, 0.85), (8, 1, 0.82), (7, 6, 0.97), (7, 1, 0.9), (6, 3, 0.9))
-    joins = engine.best_matches(pairs, [6, 7, 8, 9], groups, threshold=0.8)
-    assert joins["group"].to_dict() == {8: 100, 9: 100}
-    assert joins.loc[8].to_dict() == {"group": 100, "other": 9, "probability": 0.85}
+def test_records_alone_likely_one_person_join_one_that_stays_put():
+    groups = pd.Series({1: 100, 6: 6, 7: 7, 8: 8, 9: 9})
+    # 8 is likeliest 9's, but not likely enough (0.74): 9 and 7 join 8, who stays put.
+    joins = engine.likely_people(scored((8, 9, 0.95), (7, 8, 0.85)), [7, 8, 9], groups, threshold=0.8)
+    assert joins["group"].to_dict() == {7: 8, 9: 8}
+    joins = engine.likely_people(scored((8, 9, 0.95)), [8, 9], groups, threshold=0.8)
+    assert joins["group"].to_dict() == {9: 8}  # each likeliest the other's: the lower id stays
+    joins = engine.likely_people(scored((8, 9, 0.95), (8, 1, 0.99)), [8, 9], groups, threshold=0.8)
+    assert joins["group"].to_dict() == {8: 100}  # 8 joins person 100, so 9 stays alone
 
 
 def records(n: int, **values: dict[int, str | None]) -> pd.DataFrame:
@@ -61,13 +63,14 @@ def records(n: int, **values: dict[int, str | None]) -> pd.DataFrame:
     return frame
 
 
-def test_people_are_strong_clusters_then_best_matches():
+def test_people_are_strong_clusters_then_records_left_alone_join_their_likeliest_person():
     frame = records(8)
-    # 1-2-3 are linked strongly; 4 plausibly matches only them; so does 5, with 6, which matches
-    # nobody else; 7 and 8 match only each other.
-    pairs = scored((1, 2, 0.999), (2, 3, 0.995), (4, 1, 0.9), (5, 3, 0.9), (5, 6, 0.85), (7, 8, 0.9))
+    # 1-2-3 are linked strongly; 4 is likely them and nobody else; so is 5, while 6 is likeliest 5's;
+    # 7 and 8 are likely each other only.
+    pairs = scored((1, 2, 0.999), (2, 3, 0.995), (4, 1, 0.9), (5, 3, 0.9), (5, 6, 0.5), (7, 8, 0.9))
     labels = engine.people(frame, pairs, upper=0.99, lower=0.8)[0].to_numpy()
-    assert labels[0] == labels[1] == labels[2] == labels[3] == labels[4] == labels[5]
+    assert labels[0] == labels[1] == labels[2] == labels[3] == labels[4]
+    assert labels[5] not in labels[[0, 6]]  # 6's likeliest is 5, who joins somebody else
     assert labels[6] == labels[7] != labels[0]
 
 

@@ -124,6 +124,7 @@ def test_model_page_shows_version_parameters_and_thresholds_and_admin_can_change
     assert "within 2 years 35%" in body  # declared, not estimated: model.YEAR_ONLY_ACCURACY
     assert "same person: m 0.005" in body  # model.DIFFERENT_IDENTIFIER_M
     assert f"{model.DEFAULT_UPPER} or above, strongest pairs first, unless" in body  # grouping refuses
+    assert f"every pair scoring {model.EVIDENCE_FLOOR} or more counts" in body  # a lone record's likeliest person
     response = analyst_client.post(reverse("linkage:model"), {"upper": "0.8", "lower": "0.9"})
     assert "must not be above" in response.content.decode()
     analyst_client.post(reverse("linkage:model"), {"upper": "0.995", "lower": "0.85"})

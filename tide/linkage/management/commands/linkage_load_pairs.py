@@ -32,6 +32,6 @@ class Command(BaseCommand):
             raise CommandError(f"{error} Nothing was linked.") from error
         self.stdout.write(
             f"Linked {summary.records:,} records: {summary.to_known:,} to people already known, "
-            f"{summary.new_people:,} new people, {summary.best_matches:,} linked meanwhile as the only likely "
-            f"match, {summary.queued_for_review:,} pairs queued for review."
+            f"{summary.new_people:,} new people, {summary.best_matches:,} linked meanwhile to their likeliest "
+            f"person, {summary.queued_for_review:,} pairs queued for review."
         )
