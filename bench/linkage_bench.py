@@ -190,7 +190,7 @@ def method_tide(df: pd.DataFrame, truth: np.ndarray) -> dict[str, Any]:
 
     df = engine.blank_placeholders(df, engine.placeholder_dobs(df["dob"]))
     trained = engine.train(df)
-    pairs = engine.predict_all(df, trained, threshold=model.DEFAULT_LOWER)
+    pairs = engine.predict_all(df, trained, threshold=model.EVIDENCE_FLOOR)
     labels = engine.people(df, pairs, upper=model.DEFAULT_UPPER, lower=model.DEFAULT_LOWER)[0].to_numpy()
     out = {**pairwise(pairs, truth, model.DEFAULT_UPPER), **cluster_metrics(labels, truth)}
     out["block_recall"] = engine.blocking_recall(df, trained, truth)
@@ -471,7 +471,7 @@ def main() -> None:
 
     print(
         f"Linkage benchmark, {os.cpu_count()} CPUs; Tide's thresholds {model.DEFAULT_UPPER} (link) and "
-        f"{model.DEFAULT_LOWER} (review, best match); the baselines link at {THRESHOLD}"
+        f"{model.DEFAULT_LOWER} (review, likeliest person); the baselines link at {THRESHOLD}"
     )
     print(header)
     for dataset in args.sets.split(","):
@@ -486,12 +486,12 @@ def main() -> None:
                 print(f"{dataset:8} {method:18} ERROR {r['error']}")
                 continue
 
-            def f(key: str, width: int, r: dict[str, Any] = r) -> str:
-                return f"{r[key]:{width}.3f}" if key in r else " " * (width - 1) + "–"
+            def f(key: str, width: int, r: dict[str, Any] = r, places: int = 3) -> str:
+                return f"{r[key]:{width}.{places}f}" if key in r else " " * (width - 1) + "–"
 
             print(
                 f"{dataset:8} {method:18} {r['records']:9d} {f('block_recall', 7)} {f('pair_p', 6)} {f('pair_r', 6)} "
-                f"{f('pair_f1', 7)} {f('clus_p', 6)} {f('clus_r', 6)} {f('clus_f1', 7)} {r['wall_s']:7.1f} {r['peak_gb']:7.2f}",
+                f"{f('pair_f1', 7)} {f('clus_p', 6, places=4)} {f('clus_r', 6, places=4)} {f('clus_f1', 7, places=4)} {r['wall_s']:7.1f} {r['peak_gb']:7.2f}",
                 flush=True,
             )
             if "bare_apart_clus_f1" in r and not dataset.startswith("febrl"):
@@ -512,7 +512,7 @@ def main() -> None:
                 f"{dataset:8} end to end into SQLite, {r['records']:,} records ({r['records'] - r['incremental_n']:,} "
                 f"first): intake upsert {r['upsert_s']:.1f} s + train {r['train_s']:.1f} s + link and write back "
                 f"{r['link_s']:.1f} s = {r['e2e_s']:.1f} s, peak {r['peak_gb']:.2f} GB; cluster P/R/F1 "
-                f"{r['clus_p']:.3f}/{r['clus_r']:.3f}/{r['clus_f1']:.3f}; {r['queued']:,} pairs queued for review\n{dataset:8} link stages: {r['link_stages']}\n"
+                f"{r['clus_p']:.4f}/{r['clus_r']:.4f}/{r['clus_f1']:.4f}; {r['queued']:,} pairs queued for review\n{dataset:8} link stages: {r['link_stages']}\n"
                 f"{dataset:8} incremental: {r['incremental_n']:,} new records against "
                 f"{r['records'] - r['incremental_n']:,} known linked and written in {r['incremental_s']:.1f} s "
                 f"({r['incremental_to_known']:,} joined known people)\n{dataset:8} incremental stages: "
