@@ -14,7 +14,7 @@ from tide.core.jobs import job_enqueue
 from tide.linkage import selectors
 from tide.linkage.forms import DecisionForm, KnownSearchForm, ReviewFilterForm, SplitForm, ThresholdForm
 from tide.linkage.jobs import TRAIN
-from tide.linkage.models import Decision, PersonLink
+from tide.linkage.models import Decision, LinkMethod, PersonLink
 from tide.linkage.services import candidate_decide, link_undo, model_thresholds_set, record_split
 
 REVIEW_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER}
@@ -104,6 +104,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "rows": rows,
             "links": links,
+            "meanwhile": next((link for link in links.values() if link and link.method == LinkMethod.BEST), None),
             "decisions": selectors.pair_decisions(candidate),
             "explanation": selectors.pair_explanation(candidate),
             "contradictions": selectors.pair_contradictions(candidate, links),

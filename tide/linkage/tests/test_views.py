@@ -30,7 +30,9 @@ def test_review_pair_shows_both_records_side_by_side_and_link_decision_joins_the
     page = analyst_client.get(reverse("linkage:pair", args=[linked.pk])).content.decode()
     assert "1979-11-03" in page or "3 Nov 1979" in page or "Nov. 3, 1979" in page
     assert "Differs" in page
-    assert 'id="linked-meanwhile"' in page  # nobody else is likely: Tide linked them, pending review
+    assert 'id="linked-meanwhile"' in page  # nobody else is likelier: Tide linked them, pending review
+    meanwhile = SourceRecord.objects.get(record_ref="RTX0000002").links.get()
+    assert f"({meanwhile.probability:.2f} likely, counting all that person's records)" in page
     # However strong the pair, grouping did not link it outright: the dates of birth disagree.
     assert "the two sides hold different dates of birth." in page
     # How the model weighed them: what each comparison found, with the evidence summing to the score.
