@@ -3,6 +3,7 @@
     python bench/linkage_bench.py                         # everything: FEBRL3/4, 100k, 1m, 1m end to end
     python bench/linkage_bench.py --sets febrl4,100k --e2e-sets ''   # a quicker look
     python bench/linkage_bench.py --sets 1m --methods none  # only the 1m end-to-end run and incremental
+    python bench/linkage_bench.py --sets 1m --methods tide --e2e-sets '' --seed 43  # another synthetic area
 
 Each method runs in a fresh child process, so its wall time and peak memory (RSS) are its own.
 Methods: Tide's model (tide.linkage), raw Splink with a minimal model, a deterministic rule
@@ -71,14 +72,19 @@ def febrl(name: str) -> tuple[pd.DataFrame, np.ndarray]:
     return pd.DataFrame(rows), np.array(truth)
 
 
-def synthetic_dir(preset: str) -> Path:
-    folder = ROOT / "var" / "bench" / preset
+def synthetic_dir(preset: str, seed: int = 42) -> Path:
+    folder = ROOT / "var" / "bench" / (preset if seed == 42 else f"{preset}-seed{seed}")
     if not (folder / "manifest.json").exists():
         from tide.simulate import SimConfig, generate_to
 
-        print(f"  generating the {preset} synthetic area into {folder} ...", flush=True)
-        generate_to(SimConfig.preset(preset, seed=42), str(folder))
+        print(f"  generating the {preset} synthetic area (seed {seed}) into {folder} ...", flush=True)
+        generate_to(SimConfig.preset(preset, seed=seed), str(folder))
     return folder
+
+
+def synthetic_set(dataset: str, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    preset = {"100k": "bench100k", "1m": "bench1m", "demo": "demo", "tiny": "tiny"}[dataset]
+    return synthetic_records(synthetic_dir(preset, seed))
 
 
 def synthetic_records(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
@@ -304,17 +310,16 @@ METHODS = {
 }
 
 
-def _load(dataset: str) -> tuple[pd.DataFrame, np.ndarray]:
+def _load(dataset: str, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
     if dataset.startswith("febrl"):
         return febrl(dataset)
-    preset = {"100k": "bench100k", "1m": "bench1m", "demo": "demo", "tiny": "tiny"}[dataset]
-    records, truth = synthetic_records(synthetic_dir(preset))
+    records, truth = synthetic_set(dataset, seed)
     return linkage_frame(records), truth
 
 
-def _child(dataset: str, method: str, queue: Any) -> None:
+def _child(dataset: str, method: str, seed: int, queue: Any) -> None:
     try:
-        df, truth = _load(dataset)
+        df, truth = _load(dataset, seed)
         start = time.perf_counter()
         result = METHODS[method](df, truth)
         result["wall_s"] = time.perf_counter() - start
@@ -325,14 +330,19 @@ def _child(dataset: str, method: str, queue: Any) -> None:
     queue.put(result)
 
 
-def run(dataset: str, method: str) -> dict[str, Any]:
+def _spawned(target: Any, *args: Any) -> dict[str, Any]:
+    """``target(*args, queue)`` in a fresh process, so that its time and peak memory are its own."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    process = ctx.Process(target=_child, args=(dataset, method, queue))
+    process = ctx.Process(target=target, args=(*args, queue))
     process.start()
     result = queue.get()
     process.join()
     return result
+
+
+def run(dataset: str, method: str, seed: int = 42) -> dict[str, Any]:
+    return _spawned(_child, dataset, method, seed)
 
 
 # --- end to end through the Django services ------------------------------------------------------
@@ -349,14 +359,14 @@ def _stage_clock() -> tuple[list[str], Any]:
     return stages, progress
 
 
-def _e2e_child(dataset: str, queue: Any) -> None:
+def _e2e_child(dataset: str, seed: int, queue: Any) -> None:
     try:
-        _e2e(dataset, queue)
+        _e2e(dataset, seed, queue)
     except Exception as exc:  # report, don't hide
         queue.put({"error": f"{type(exc).__name__}: {exc}"[:300]})
 
 
-def _e2e(dataset: str, queue: Any) -> None:
+def _e2e(dataset: str, seed: int, queue: Any) -> None:
     """Load every record through tide.linkage.services into a fresh SQLite database; then 10,000 more."""
     db = Path(f"/tmp/tide-linkage-bench-{dataset}.sqlite3")
     for suffix in ("", "-wal", "-shm"):
@@ -374,8 +384,7 @@ def _e2e(dataset: str, queue: Any) -> None:
     from tide.linkage.services import _frame, identities_of, model_train_on, records_link, records_upsert
 
     call_command("migrate", verbosity=0)
-    preset = {"100k": "bench100k", "1m": "bench1m", "demo": "demo", "tiny": "tiny"}[dataset]
-    records, truth = synthetic_records(synthetic_dir(preset))
+    records, truth = synthetic_set(dataset, seed)
     area = Area.objects.create(name="Bench", code="bench")
     Partnership.objects.create(area=area, name="Bench")
     rng = np.random.default_rng(7)
@@ -444,14 +453,8 @@ def _known_search_times(area: Any, rng: np.random.Generator, n: int = 50) -> dic
     }
 
 
-def run_e2e(dataset: str) -> dict[str, Any]:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    process = ctx.Process(target=_e2e_child, args=(dataset, queue))
-    process.start()
-    result = queue.get()
-    process.join()
-    return result
+def run_e2e(dataset: str, seed: int = 42) -> dict[str, Any]:
+    return _spawned(_e2e_child, dataset, seed)
 
 
 def main() -> None:
@@ -460,6 +463,12 @@ def main() -> None:
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated, or 'none'")
     parser.add_argument("--e2e-sets", default="1m", help="synthetic sets to link end to end into SQLite ('' for none)")
     parser.add_argument("--rl-max", type=int, default=200_000, help="skip recordlinkage above this many records")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=42,
+        help="the synthetic areas' seed (the presets are 42; others are generated apart)",
+    )
     args = parser.parse_args()
     methods = [m for m in args.methods.split(",") if m in METHODS]
     e2e_sets = [s for s in args.e2e_sets.split(",") if s]
@@ -470,7 +479,7 @@ def main() -> None:
     from tide.linkage import model
 
     print(
-        f"Linkage benchmark, {os.cpu_count()} CPUs; Tide's thresholds {model.DEFAULT_UPPER} (link) and "
+        f"Linkage benchmark, {os.cpu_count()} CPUs, synthetic areas of seed {args.seed}; Tide's thresholds {model.DEFAULT_UPPER} (link) and "
         f"{model.DEFAULT_LOWER} (review, likeliest person); the baselines link at {THRESHOLD}"
     )
     print(header)
@@ -481,7 +490,7 @@ def main() -> None:
                     f"{dataset:8} {method:18} skipped: at 1,000,000 records it passed 17 GB in 7 min (--rl-max 2000000)"
                 )
                 continue
-            r = run(dataset, method)
+            r = run(dataset, method, args.seed)
             if "error" in r:
                 print(f"{dataset:8} {method:18} ERROR {r['error']}")
                 continue
@@ -504,7 +513,7 @@ def main() -> None:
                 shares = "; ".join(f"{r[f'lost_{k}']:.0%} {kind}" for k, kind in enumerate(RECORD_KINDS))
                 print(f"{dataset:8} {'(lost pairs)':18} by the sparser record of each pair: {shares}", flush=True)
         if dataset in e2e_sets:
-            r = run_e2e(dataset)
+            r = run_e2e(dataset, args.seed)
             if "error" in r:
                 print(f"{dataset:8} end-to-end ERROR {r['error']}")
                 continue
