@@ -29,6 +29,12 @@ DEFAULT_UPPER = 0.90
 DEFAULT_LOWER = 0.50
 EVIDENCE_FLOOR = 0.01
 
+
+def evidence_floor(lower: float) -> float:
+    """The least probability at which a scored pair is kept, for a model reviewing from ``lower``."""
+    return min(lower, EVIDENCE_FLOOR)
+
+
 # Starting values for levels a data set may never show (training then keeps them): rare among
 # different people, occasional among records of the same person. Data that show them re-estimate them.
 _RARE: dict[str, Any] = {"m_probability": 0.01, "u_probability": 0.00001}

@@ -110,7 +110,7 @@ def model_description(version: ModelVersion) -> dict[str, Any]:
         "prior": version.trained.get("probability_two_random_records_match"),
         "year_only_accuracy": [round(100 * share) for share in linkage_model.YEAR_ONLY_ACCURACY],
         "different_identifier_m": linkage_model.DIFFERENT_IDENTIFIER_M,
-        "evidence_floor": min(version.lower, linkage_model.EVIDENCE_FLOOR),
+        "evidence_floor": linkage_model.evidence_floor(version.lower),
         "blocking_rules": [
             r.get("blocking_rule", r) for r in version.trained.get("blocking_rules_to_generate_predictions", [])
         ],

@@ -370,12 +370,6 @@ def _person_input(record: Record, today: dt.date) -> PersonInput:
     )
 
 
-def evidence_floor(version: ModelVersion) -> float:
-    """The least probability at which a scored pair is kept: evidence for which person a record left
-    alone belongs to (:func:`tide.linkage.engine.likely_people`), however far below review."""
-    return min(version.lower, model.EVIDENCE_FLOOR)
-
-
 def _completeness(record: Record) -> int:
     return sum(
         bool(v)
@@ -438,18 +432,19 @@ def records_link(
         pd.concat([known["dob"], new["dob"]]) if not known.empty else new["dob"]
     )
     known, new = engine.blank_placeholders(known, placeholders), engine.blank_placeholders(new, placeholders)
+    floor = model.evidence_floor(version.lower)  # weaker pairs count too, for records left alone
     if pairs is None:
         progress(0.2, f"Scoring {len(new):,} new records against {len(known):,} known")
         # How common a name is: among the area's records once there are more of them than the model was
         # trained on, until then among the training records (a handful would make any name common).
         tf = None if len(known) + len(new) >= version.trained_on else version.term_frequencies
-        pairs = engine.predict_new(new, known, version.trained, threshold=evidence_floor(version), tf=tf)
+        pairs = engine.predict_new(new, known, version.trained, threshold=floor, tf=tf)
     else:
         left, right = pairs["unique_id_l"], pairs["unique_id_r"]
         ours = (left.isin(new_records) & (right.isin(new_records) | right.isin(known_person))) | (
             right.isin(new_records) & left.isin(known_person)
         )
-        pairs = pairs.loc[ours & (pairs["match_probability"] >= evidence_floor(version)), engine.PAIR_COLUMNS[:3]]
+        pairs = pairs.loc[ours & (pairs["match_probability"] >= floor), engine.PAIR_COLUMNS[:3]]
     blocked = _blocked_pairs(new_records)
     if blocked and not pairs.empty:
         keep = [

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from tide.areas.selectors import area_for_command
-from tide.linkage.services import evidence_floor, linkage_export, model_active
+from tide.linkage import model
+from tide.linkage.services import linkage_export, model_active
 
 
 class Command(BaseCommand):
@@ -27,5 +28,5 @@ class Command(BaseCommand):
         version = model_active(area=area)
         self.stdout.write(
             f"Wrote {count:,} records and model {version} to {options['folder']}. Score the pairs at "
-            f"{evidence_floor(version)} or above, then load them with linkage_load_pairs."
+            f"{model.evidence_floor(version.lower)} or above, then load them with linkage_load_pairs."
         )
