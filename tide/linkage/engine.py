@@ -318,8 +318,8 @@ def likely_people(
             {"group": [], "probability": [], "other": [], "pair": []}, index=pd.Index([], name="record")
         )
     ends["group"] = group_of.reindex(ends["other"]).to_numpy(dtype="int64")
-    certain = 1 - 1e-12  # a probability of 1 would be infinite odds
-    ends["odds"] = ends["pair"].clip(upper=certain) / (1 - ends["pair"].clip(upper=certain))
+    finite = ends["pair"].clip(upper=1 - 1e-12)  # a probability of 1 would be infinite odds
+    ends["odds"] = finite / (1 - finite)
     by_person = ends.groupby(["record", "group"], sort=False)["odds"].sum().reset_index()
     by_person["probability"] = by_person["odds"] / (1 + by_person.groupby("record")["odds"].transform("sum"))
     best = by_person.sort_values("probability", ascending=False, kind="stable").drop_duplicates("record")

@@ -47,7 +47,6 @@ class ReviewFilterForm(GovukForm):
     def __init__(self, *args: Any, area_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Agency.objects.filter(area_id=area_id).order_by("name")  # type: ignore[attr-defined]
-        self._errors = None  # GovukForm looked at the errors before the agencies were known: validate again
 
 
 class SplitForm(GovukForm):
