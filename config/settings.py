@@ -189,6 +189,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 if env_bool("TIDE_TRUST_X_FORWARDED_PROTO"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies whose X-Forwarded-For Tide believes (addresses or networks, comma-separated), or a single number
+# of proxy hops. Unset: the client address is the peer's (REMOTE_ADDR). See tide.core.request_context.
+TIDE_TRUSTED_PROXIES = env_list("TIDE_TRUSTED_PROXIES")
 
 # Need-to-know on person records: "strict" refuses staff without a relationship or break-glass;
 # "audit" (roll-out only) allows, records the view as unrelated and lists it for the privacy officer.

@@ -30,6 +30,7 @@ from tide.coordination.selectors import current_coordinator
 from tide.coordination.services import plan_comment_add
 from tide.core.access import PUBLIC, access, policy_table
 from tide.core.forms import add_validation_error
+from tide.core.request_context import client_ip
 from tide.people.models import Person
 from tide.people.selectors import person_get_for, person_list_for, person_search
 
@@ -71,7 +72,7 @@ def inquiry_ask(request: HttpRequest) -> HttpResponse:
                 subject_name=data["subject_name"],
                 subject_details=data["subject_details"],
                 question=data["question"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         except services.TooManyRequestsError:
             form.add_error(None, "Too many inquiries have been sent from your connection in the last hour. Try later.")

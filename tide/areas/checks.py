@@ -61,3 +61,34 @@ def field_keys_set(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+@register(Tags.security)
+def trusted_proxies_valid(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    from tide.core.request_context import trusted_proxies
+
+    try:
+        trusted_proxies(tuple(getattr(settings, "TIDE_TRUSTED_PROXIES", ()) or ()))
+    except ValueError as error:
+        return [
+            Error(
+                str(error),
+                hint="List proxy addresses or networks (10.0.0.2, 10.0.0.0/8), or give one number of hops.",
+                id="tide.E005",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def trusted_proxies_set_behind_a_proxy(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and not getattr(settings, "TIDE_TRUSTED_PROXIES", ()):
+        return [
+            Warning(
+                "Tide trusts a proxy for HTTPS (TIDE_TRUST_X_FORWARDED_PROTO) but not for the client's address: "
+                "the sign-in throttle and the audit log would see every client as the proxy.",
+                hint="Set TIDE_TRUSTED_PROXIES to the proxy's address or network (see .env.example).",
+                id="tide.W006",
+            )
+        ]
+    return []

@@ -7,10 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Se
 from django.core.exceptions import ValidationError
 
 from tide.core.forms import GovukForm
-
-
-def client_address(request: Any) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+from tide.core.request_context import client_ip
 
 
 class SignInForm(GovukForm, AuthenticationForm):
@@ -24,7 +21,7 @@ class SignInForm(GovukForm, AuthenticationForm):
         from tide.areas.services import sign_in_attempt_record
 
         username = self.cleaned_data.get("username") or ""
-        address = client_address(self.request)
+        address = client_ip(self.request)
         if username:
             refused = sign_in_refusal(username=username, ip_address=address)
             if refused:

@@ -14,12 +14,13 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from tide.areas.forms import ChangePasswordForm, ChoosePasswordForm, SecondFactorForm, SignInForm, client_address
+from tide.areas.forms import ChangePasswordForm, ChoosePasswordForm, SecondFactorForm, SignInForm
 from tide.areas.models import User
 from tide.areas.selectors import sign_in_refusal
 from tide.areas.services import sign_in_attempt_record, totp_new_secret, user_verify_second_factor
 from tide.core.access import PUBLIC, SIGNED_IN, access
 from tide.core.audit import audit_record
+from tide.core.request_context import client_ip
 
 PENDING = "tide_second_factor"  # session key: the user who gave the right password, waiting for a code
 PENDING_SECONDS = 300
@@ -30,9 +31,7 @@ def _complete_sign_in(request: HttpRequest, user: User, next_url: str, *, second
     login(request, user, backend=BACKEND)
     request.session.pop(PENDING, None)
     request.session.pop("tide_enrol_secret", None)
-    sign_in_attempt_record(
-        username=user.get_username(), ip_address=client_address(request), stage="code", succeeded=True
-    )
+    sign_in_attempt_record(username=user.get_username(), ip_address=client_ip(request), stage="code", succeeded=True)
     audit_record(actor=user, action="user.signed_in", detail={"second_factor": second_factor})
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -77,7 +76,7 @@ def _code_step(request: HttpRequest, *, enrol: bool) -> HttpResponse:
         secret = request.session.get("tide_enrol_secret") or totp_new_secret()
         request.session["tide_enrol_secret"] = secret
     form = SecondFactorForm(request.POST or None)
-    address = client_address(request)
+    address = client_ip(request)
     if request.method == "POST" and form.is_valid():
         refused = sign_in_refusal(username=user.get_username(), ip_address=address)
         if refused:

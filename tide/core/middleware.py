@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from tide.core.request_context import RequestInfo, reset_request_info, set_request_info
+from tide.core.request_context import RequestInfo, client_ip, reset_request_info, set_request_info
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -24,14 +24,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class RequestContextMiddleware:
-    """Make the client address and path available to the audit log for this request."""
+    """Make the client address (behind trusted proxies, the real one) and path available to the audit log."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         info = RequestInfo(
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             path=request.path[:500],
         )

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import override_settings
 
 from tide.accountability import services
 from tide.accountability.models import Inquiry, InquiryStatus
@@ -57,6 +58,15 @@ def test_inquiries_are_rate_limited_by_address(client, area):
     assert refused.status_code == 429
     assert b"Too many inquiries" in refused.content
     assert client.post("/inquiries/ask", FORM, REMOTE_ADDR="198.51.100.8").status_code == 302
+
+
+@override_settings(TIDE_TRUSTED_PROXIES=["10.0.0.2"])
+def test_behind_a_trusted_proxy_inquiries_are_limited_per_real_client(client, area):
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(services.INQUIRIES_PER_ADDRESS_PER_HOUR):
+        client.post("/inquiries/ask", FORM, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert client.post("/inquiries/ask", FORM, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 429
+    assert client.post("/inquiries/ask", FORM, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy).status_code == 302
 
 
 def test_only_the_accountable_officer_triages(area, coordinator, officer, tina):

@@ -52,3 +52,13 @@ def test_check_deploy_warns_without_field_keys_and_fails_on_a_bad_one(tmp_path):
     result = _check(tmp_path, TIDE_FIELD_KEYS="not-a-key")
     assert result.returncode != 0
     assert "tide.E003" in result.stdout + result.stderr
+
+
+def test_check_deploy_wants_trusted_proxies_behind_a_proxy_and_refuses_a_bad_one(tmp_path):
+    result = _check(tmp_path, TIDE_TRUST_X_FORWARDED_PROTO="1")
+    assert result.returncode != 0
+    assert "tide.W006" in result.stdout + result.stderr
+    assert _check(tmp_path, TIDE_TRUST_X_FORWARDED_PROTO="1", TIDE_TRUSTED_PROXIES="10.0.0.0/8").returncode == 0
+    result = _check(tmp_path, TIDE_TRUSTED_PROXIES="the-load-balancer")
+    assert result.returncode != 0
+    assert "tide.E005" in result.stdout + result.stderr
