@@ -35,7 +35,7 @@ ALLOWED_HOSTS = env_list("TIDE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("TIDE_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tide.core.apps.TideAdminConfig",  # django.contrib.admin behind Tide's sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -179,6 +179,8 @@ TIDE_FIELD_KEYS = os.environ.get("TIDE_FIELD_KEYS", "")
 # Demo only: show the current authenticator code on the sign-in code pages, so the demo personas can
 # sign in without an app. On by default only with TIDE_LOCAL; `check --deploy` fails if it is on.
 TIDE_SHOW_SIGN_IN_CODES = env_bool("TIDE_SHOW_SIGN_IN_CODES", env_bool("TIDE_LOCAL"))
+# The Django admin at /admin/ (behind the same sign-in, code and throttle as the rest); 0 removes it.
+TIDE_ADMIN_ENABLED = env_bool("TIDE_ADMIN_ENABLED", True)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

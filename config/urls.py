@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,8 +13,9 @@ urlpatterns = [
     path("", include("tide.accountability.urls")),
     path("intake/", include("tide.intake.urls")),
     path("linkage/", include("tide.linkage.urls")),
-    path("admin/", admin.site.urls),
 ]
+if settings.TIDE_ADMIN_ENABLED:
+    urlpatterns.append(path("admin/", admin.site.urls))
 
 handler400 = "tide.core.views.bad_request"
 handler403 = "tide.core.views.permission_denied"

@@ -19,6 +19,7 @@ from tide.areas.models import User
 from tide.areas.selectors import sign_in_refusal
 from tide.areas.services import sign_in_attempt_record, totp_new_secret, user_verify_second_factor
 from tide.core.access import PUBLIC, SIGNED_IN, access
+from tide.core.admin_site import SECOND_FACTOR_PASSED
 from tide.core.audit import audit_record
 from tide.core.request_context import client_ip
 
@@ -29,6 +30,8 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _complete_sign_in(request: HttpRequest, user: User, next_url: str, *, second_factor: bool) -> HttpResponse:
     login(request, user, backend=BACKEND)
+    if second_factor:
+        request.session[SECOND_FACTOR_PASSED] = time.time()
     request.session.pop(PENDING, None)
     request.session.pop("tide_enrol_secret", None)
     sign_in_attempt_record(username=user.get_username(), ip_address=client_ip(request), stage="code", succeeded=True)

@@ -10,4 +10,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_items": items_for(user, request.path) if user is not None else [],
         "service_name": "Tide",
         "debug": settings.DEBUG,
+        "admin_enabled": getattr(settings, "TIDE_ADMIN_ENABLED", True),
     }
