@@ -213,9 +213,15 @@ TIDE_DISCLOSURE_POLICY = os.environ.get("TIDE_DISCLOSURE_POLICY", "")
 TIDE_JOBS_MODE = os.environ.get("TIDE_JOBS_MODE", "thread")
 TIDE_DATA_DIR = Path(os.environ.get("TIDE_DATA_DIR", str(VAR_DIR / "data")))
 
+# The daily routine core.audit_head appends the audit log's head (row count, latest hash) to this file,
+# which should be append-only and out of the database owner's reach (ADR 0066). Unset: the log only.
+TIDE_AUDIT_HEAD_FILE = os.environ.get("TIDE_AUDIT_HEAD_FILE", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TIDE_LOG_LEVEL", "INFO")},
+    # The audit head goes to the log stream whatever TIDE_LOG_LEVEL is (ADR 0066).
+    "loggers": {"tide.audit": {"level": "INFO"}},
 }

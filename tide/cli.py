@@ -1,7 +1,8 @@
 """The `tide` console command: Django's management commands with Tide's settings.
 
 tide demo              load the demo area
-tide audit verify      prove the audit chain
+tide audit head        print the audit log's head (row count, latest hash) to keep elsewhere
+tide audit verify      prove the audit chain (--head COUNT:HASH / --head-file PATH: and that nothing was cut)
 tide simulate ...      write a synthetic area
 tide worker            run background jobs
 """

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
@@ -6,6 +8,12 @@ class CoreConfig(AppConfig):
     name = "tide.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from tide.core import audit, jobs, routines
+
+        jobs.register("core.audit_head", audit.audit_head_job)
+        routines.daily("core.audit_head", at=dt.time(1, 0))  # check the chain, keep its head outside the database
 
 
 class TideAdminConfig(admin_apps.AdminConfig):

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
@@ -94,7 +98,7 @@ class VerifyResult:
 
     @property
     def ok(self) -> bool:
-        return self.first_broken_id is None
+        return not self.problem
 
 
 def _iter_events(batch: int = 5000) -> Iterator[AuditEvent]:
@@ -107,8 +111,16 @@ def _iter_events(batch: int = 5000) -> Iterator[AuditEvent]:
         last_id = rows[-1].id
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the chain from the first row; return the first row whose link or content fails."""
+def audit_verify(heads: Iterable[AuditHead] = ()) -> VerifyResult:
+    """Walk the chain from the first row; return the first row whose link or content fails.
+
+    With ``heads`` (recorded earlier by :func:`audit_head`, kept outside the database), also check that
+    each is still in the chain: the row at its position has its hash. The chain alone cannot notice
+    rows removed from its end; a recorded head can.
+    """
+    wanted: dict[int, set[str]] = {}
+    for head in heads:
+        wanted.setdefault(head.rows, set()).add(head.hash)
     prev = GENESIS
     checked = 0
     for event in _iter_events():
@@ -119,5 +131,100 @@ def audit_verify() -> VerifyResult:
             )
         if compute_hash(prev, event) != event.hash:
             return VerifyResult(checked, event.id, "its content does not match its hash (the row was altered)")
+        for recorded in wanted.get(checked, ()):
+            if recorded != event.hash:
+                return VerifyResult(
+                    checked,
+                    event.id,
+                    f"it is row number {checked} but does not match the recorded head {checked}:{recorded} "
+                    "(rows were removed and others written in their place)",
+                )
         prev = event.hash
+    missing = max((rows for rows in wanted if rows > checked), default=0)
+    if missing:
+        cut = missing - checked
+        return VerifyResult(
+            checked,
+            None,
+            f"the log has {checked} rows but a head was recorded at {missing} rows: "
+            f"{cut} {'row was' if cut == 1 else 'rows were'} removed from the end",
+        )
     return VerifyResult(checked, None, "")
+
+
+# --- The head: the row count and latest hash, kept outside the database (ADR 0066) -------------
+
+HEAD_PATTERN = re.compile(r"(\d+) rows, sha256 ([0-9a-f]{64})")
+head_logger = logging.getLogger("tide.audit")
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    rows: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.rows}:{self.hash}"
+
+    def describe(self) -> str:
+        return f"audit head: {self.rows} rows, sha256 {self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> AuditHead:
+        """``COUNT:HASH`` (as ``tide audit head`` prints it), or a line of the head file."""
+        text = text.strip()
+        match = re.fullmatch(r"(\d+):([0-9a-fA-F]{64})", text) or HEAD_PATTERN.search(text)
+        if not match:
+            raise ValueError(f"{text[:80]!r} is not an audit head: give COUNT:HASH as `tide audit head` prints it.")
+        return cls(int(match.group(1)), match.group(2).lower())
+
+
+@transaction.atomic
+def audit_head() -> AuditHead:
+    """The number of rows and the latest row's hash, read while no one appends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    return AuditHead(AuditEvent.objects.count(), last or GENESIS)
+
+
+def audit_heads_read(path: str | Path) -> list[AuditHead]:
+    """Every head recorded in a head file (lines without one are skipped)."""
+    heads = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if HEAD_PATTERN.search(line):
+            heads.append(AuditHead.parse(line))
+    return heads
+
+
+def audit_head_write() -> AuditHead:
+    """Check the chain against the heads recorded so far, then record the current head outside the
+    database: a line to the ``tide.audit`` log and, if ``TIDE_AUDIT_HEAD_FILE`` is set, appended to it.
+
+    Raises ``RuntimeError`` (and records nothing) if the chain is broken or a recorded head is missing.
+    """
+    from django.conf import settings
+
+    path = getattr(settings, "TIDE_AUDIT_HEAD_FILE", "") or ""
+    recorded = audit_heads_read(path) if path and Path(path).exists() else []
+    result = audit_verify(recorded)
+    if not result.ok:
+        where = f" at row {result.first_broken_id}" if result.first_broken_id else ""
+        head_logger.error("Audit chain broken%s: %s.", where, result.problem)
+        raise RuntimeError(f"Audit chain broken{where}: {result.problem}.")
+    head = audit_head()
+    line = f"{timezone.now().isoformat(timespec='seconds')} {head.describe()}"
+    head_logger.info(line)
+    if path:
+        with open(path, "a", encoding="utf-8") as file:  # append only: the file may be chattr +a
+            file.write(line + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+    return head
+
+
+def audit_head_job(job: Any, progress: Any) -> dict[str, Any]:
+    """The daily routine ``core.audit_head``."""
+    head = audit_head_write()
+    return {"rows": head.rows, "hash": head.hash}

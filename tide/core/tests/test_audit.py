@@ -1,10 +1,15 @@
+import logging
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
+from tide.core import routines
 from tide.core.audit import GENESIS, audit_record, audit_verify
-from tide.core.models import AuditEvent
+from tide.core.jobs import job_enqueue, job_run
+from tide.core.models import AuditEvent, Job
 
 
 @pytest.fixture
@@ -72,3 +77,84 @@ def _bypass_delete(pk):
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [pk])
         if connection.vendor == "postgresql":
             cursor.execute("SET session_replication_role = origin")
+
+
+# --- The head: row count and latest hash, kept outside the database -------------------------------
+
+
+def _head(capsys):
+    call_command("audit", "head")
+    out = capsys.readouterr().out
+    match = re.search(r"audit head: (\d+) rows, sha256 ([0-9a-f]{64})", out)
+    assert match, out
+    return f"{match.group(1)}:{match.group(2)}"
+
+
+def test_audit_head_prints_the_row_count_and_the_latest_hash(three_rows, capsys):
+    head = _head(capsys)
+    assert head == f"{AuditEvent.objects.count()}:{three_rows[-1].hash}"
+
+
+def test_verify_against_the_head_fails_when_the_last_rows_were_removed(three_rows, capsys):
+    head = _head(capsys)
+    _bypass_delete(three_rows[2].id)
+    _bypass_delete(three_rows[1].id)
+    call_command("audit", "verify")  # the chain alone cannot tell: what is left still links up
+    with pytest.raises(CommandError, match="removed from the end"):
+        call_command("audit", "verify", "--head", head)
+
+
+def test_verify_against_the_head_fails_when_the_end_was_rewritten(three_rows, capsys):
+    head = _head(capsys)
+    _bypass_delete(three_rows[2].id)
+    audit_record(actor=None, action="test.replacement")  # same row count, a different last row
+    with pytest.raises(CommandError, match="does not match the recorded head"):
+        call_command("audit", "verify", "--head", head)
+
+
+def test_verify_against_the_head_passes_with_rows_added_since(three_rows, capsys):
+    head = _head(capsys)
+    audit_record(actor=None, action="test.later")
+    call_command("audit", "verify", "--head", head)
+    assert "intact" in capsys.readouterr().out
+
+
+def test_verify_refuses_a_malformed_head_clearly(three_rows):
+    with pytest.raises(CommandError, match="COUNT:HASH"):
+        call_command("audit", "verify", "--head", "twelve:abc")
+
+
+def test_verify_checks_every_head_in_a_head_file(three_rows, tmp_path, settings):
+    from tide.core.audit import audit_head_write
+
+    settings.TIDE_AUDIT_HEAD_FILE = str(tmp_path / "audit-heads.log")
+    audit_head_write()
+    audit_record(actor=None, action="test.later")
+    audit_head_write()
+    call_command("audit", "verify", "--head-file", settings.TIDE_AUDIT_HEAD_FILE)
+    _bypass_delete(AuditEvent.objects.order_by("-id").first().id)
+    with pytest.raises(CommandError, match="removed from the end"):
+        call_command("audit", "verify", "--head-file", settings.TIDE_AUDIT_HEAD_FILE)
+
+
+def test_the_daily_routine_appends_the_head_to_the_file_and_the_log(three_rows, tmp_path, settings, caplog):
+    settings.TIDE_AUDIT_HEAD_FILE = str(tmp_path / "audit-heads.log")
+    assert "core.audit_head" in {routine.kind for routine in routines.routines()}
+    with caplog.at_level(logging.INFO, logger="tide.audit"):
+        job_enqueue(kind="core.audit_head", params={}, actor=None)  # would run on commit; tests never commit
+        job_run(Job.objects.get(kind="core.audit_head").pk)
+    job = Job.objects.get(kind="core.audit_head")
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    lines = (tmp_path / "audit-heads.log").read_text().splitlines()
+    assert len(lines) == 1
+    assert re.search(r"audit head: \d+ rows, sha256 [0-9a-f]{64}", lines[0])
+    assert lines[0].split("audit head: ")[1] in caplog.text
+    # The next day's run checks the chain against the heads already written, and refuses to vouch for a cut log.
+    _bypass_delete(AuditEvent.objects.order_by("-id").first().id)
+    _bypass_delete(AuditEvent.objects.order_by("-id").first().id)
+    job_enqueue(kind="core.audit_head", params={}, actor=None)
+    second = Job.objects.filter(kind="core.audit_head").order_by("-id").first()
+    job_run(second.pk)
+    second.refresh_from_db()
+    assert second.status == Job.Status.FAILED
+    assert len((tmp_path / "audit-heads.log").read_text().splitlines()) == 1

@@ -19,29 +19,31 @@ def at(hour: int, day: dt.date = DAY) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def test_the_shipped_routines_escalate_actions_and_rescreen_the_ledger_daily():
+def test_the_shipped_routines_keep_the_audit_head_escalate_actions_and_rescreen_the_ledger_daily():
     assert [(r.kind, r.at) for r in routines.routines()] == [
+        ("core.audit_head", dt.time(1)),
         ("identification.screen", dt.time(2)),
         ("coordination.escalate", dt.time(6)),
     ]
 
 
 def test_a_routine_is_queued_once_its_time_has_come_and_once_a_day(db):
-    assert routines.routines_due(at(1)) == []
-    assert [j.kind for j in routines.routines_due(at(3))] == ["identification.screen"]
+    assert routines.routines_due(at(0)) == []
+    assert [j.kind for j in routines.routines_due(at(3))] == ["core.audit_head", "identification.screen"]
     assert [j.kind for j in routines.routines_due(at(7))] == ["coordination.escalate"]
     assert routines.routines_due(at(23)) == []
     assert [j.kind for j in routines.routines_due(at(7, DAY + dt.timedelta(days=1)))] == [
+        "core.audit_head",
         "identification.screen",
         "coordination.escalate",
     ]
-    assert RoutineRun.objects.count() == 4
+    assert RoutineRun.objects.count() == 6
     assert all(run.job is not None for run in RoutineRun.objects.all())
 
 
 def test_a_routine_another_process_queued_today_is_not_queued_again(db):
     RoutineRun.objects.create(routine="coordination.escalate", day=DAY)
-    assert [j.kind for j in routines.routines_due(at(7))] == ["identification.screen"]
+    assert [j.kind for j in routines.routines_due(at(7))] == ["core.audit_head", "identification.screen"]
 
 
 def test_the_worker_queues_due_routines_and_runs_them(db, monkeypatch, capsys):
@@ -52,7 +54,7 @@ def test_the_worker_queues_due_routines_and_runs_them(db, monkeypatch, capsys):
     monkeypatch.setattr(routines, "_last_check", 0.0)
     call_command("worker", "--once")
     jobs = {job.kind: job for job in Job.objects.all()}
-    assert set(jobs) == {"identification.screen", "coordination.escalate"}
+    assert set(jobs) == {"core.audit_head", "identification.screen", "coordination.escalate"}
     assert {job.status for job in jobs.values()} == {Job.Status.SUCCEEDED}
     assert "queued as a daily routine" in capsys.readouterr().out
 
@@ -64,6 +66,7 @@ def test_on_one_machine_the_web_process_queues_them_after_a_request(monkeypatch)
     with override_settings(TIDE_JOBS_MODE="thread"):
         assert Client().get("/healthz").status_code == 200
     assert set(RoutineRun.objects.values_list("routine", flat=True)) == {
+        "core.audit_head",
         "identification.screen",
         "coordination.escalate",
     }
