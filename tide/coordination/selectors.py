@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -414,6 +414,41 @@ def service_response_by_agency(area: Area, *, today: dt.date) -> list[AgencyResp
             )
         )
     return result
+
+
+def caseload_open_on(person_ids: Iterable[int], today: dt.date) -> set[int]:
+    """People with a support episode open on ``today`` (identification's caseload registry reads this)."""
+    return set(
+        SupportEpisode.objects.filter(
+            person_id__in=list(person_ids), ended_on__isnull=True, started_on__lte=today
+        ).values_list("person_id", flat=True)
+    )
+
+
+def caseload_last_exits(person_ids: Iterable[int]) -> dict[int, tuple[str, dt.date | None]]:
+    """Each person's latest ended support episode: (exit destination, ended on)."""
+    last: dict[int, tuple[str, dt.date | None]] = {}
+    for pk, ended, destination in (
+        SupportEpisode.objects.filter(person_id__in=list(person_ids), ended_on__isnull=False)
+        .order_by("ended_on")
+        .values_list("person_id", "ended_on", "exit_destination")
+    ):
+        last[pk] = (destination, ended)
+    return last
+
+
+def caseload_coordinators(person_ids: Iterable[int]) -> dict[int, int]:
+    """Each person's coordinator on their latest open support episode that has one."""
+    return dict(
+        SupportEpisode.objects.filter(person_id__in=list(person_ids), ended_on__isnull=True, coordinator__isnull=False)
+        .order_by("started_on")
+        .values_list("person_id", "coordinator_id")
+    )
+
+
+def caseload_ever_supported(area_id: int) -> set[int]:
+    """Everyone of the area who has ever had a support episode."""
+    return set(SupportEpisode.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
 
 
 def declines_and_no_shows(person_ids: Sequence[int], *, today: dt.date | None = None) -> dict[int, int]:

@@ -14,10 +14,9 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from tide.areas.models import Role, User
-from tide.coordination.models import SupportEpisode
 from tide.core.audit import audit_record
 from tide.core.bulk import chunks
-from tide.identification import listing, rules
+from tide.identification import caseload, listing, rules
 from tide.identification import ndt as ndt_rules
 from tide.identification.models import (
     Alert,
@@ -315,18 +314,8 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
         domain = event_types.get(code).domain
         if domain != event_types.Domain.HEALTH:
             domains[pk].add(domain.value)
-    open_episodes = set(
-        SupportEpisode.objects.filter(person_id__in=ids, ended_on__isnull=True, started_on__lte=today).values_list(
-            "person_id", flat=True
-        )
-    )
-    last_exit: dict[int, tuple[str, dt.date | None]] = {}
-    for pk, ended, destination in (
-        SupportEpisode.objects.filter(person_id__in=ids, ended_on__isnull=False)
-        .order_by("ended_on")
-        .values_list("person_id", "ended_on", "exit_destination")
-    ):
-        last_exit[pk] = (destination, ended)
+    open_episodes = caseload.open_on(ids, today)
+    last_exit = caseload.last_exits(ids)
     ndt_totals: dict[int, int | None] = {}
     for pk, total in (
         NdtAssessment.objects.filter(person_id__in=ids).order_by("assessed_on", "id").values_list("person_id", "total")
@@ -500,11 +489,7 @@ def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
             status[r.person_id]["meets"].append(r.definition.name)
         elif r.near:
             status[r.person_id]["near"].append(r.definition.name)
-    coordinators = dict(
-        SupportEpisode.objects.filter(person_id__in=person_ids, ended_on__isnull=True, coordinator__isnull=False)
-        .order_by("started_on")
-        .values_list("person_id", "coordinator_id")
-    )
+    coordinators = caseload.coordinators(person_ids)
     area_coordinators: dict[int, list[int]] = defaultdict(list)
     for pk, area_id in User.objects.filter(
         role=Role.COORDINATOR, is_active=True, area_id__in={e.person.area_id for e in events}
