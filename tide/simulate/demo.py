@@ -290,9 +290,9 @@ def _load_records(
     the person each truly belongs to: the demo starts where an area's linkage has been done and
     checked. Records in ``skip`` are left for the intake. Extracts uploaded later link against these
     records with the model."""
-    from tide.linkage.default_model import agency_records
     from tide.linkage.models import LinkMethod
     from tide.linkage.services import identities_of, model_active, records_link_known, records_upsert
+    from tide.simulate.default_model import agency_records
 
     ids: dict[tuple[str, str], int] = {}
     for code, extract in sim.extracts.items():
