@@ -462,6 +462,17 @@ def on_events_recorded(event_ids: Sequence[int]) -> None:
     _alerts_for_recent(event_ids)
 
 
+def on_events_moved(person_ids: Sequence[int]) -> None:
+    """Ledger listener: events moved between people (linkage relinked a record), so re-screen them all.
+    Moved events are not new arrivals: they raise no alerts."""
+    if len(person_ids) > INCREMENTAL_LIMIT:
+        from tide.core.jobs import job_enqueue
+
+        job_enqueue(kind="identification.screen", params={"person_ids": sorted(person_ids)}, actor=None)
+        return
+    screen_people(person_ids=person_ids, as_of=timezone.localdate())
+
+
 def _alerts_for_recent(event_ids: Sequence[int]) -> list[Alert]:
     since = timezone.localdate() - dt.timedelta(days=TRIGGER_RECENT_DAYS)
     events = list(ServiceEvent.objects.filter(pk__in=event_ids, occurred_on__gte=since).select_related("person"))

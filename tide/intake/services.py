@@ -192,7 +192,7 @@ def extract_import(
                 occurred_on=row[date_col],
                 agency=agency,
                 source_ref=row[event_col] if event_col else "",
-                source_record_id=record_of[row[ref_col]],
+                record_ref=row[ref_col],
             )
             for row in rows
         ]

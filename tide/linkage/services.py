@@ -40,7 +40,7 @@ from tide.linkage.models import (
 from tide.linkage.normalise import linkage_frame, present, stated_year
 from tide.people.models import DobPrecision, IdentifierKind, Person, PersonIdentifier
 from tide.people.services import PersonInput, people_bulk_create, person_create
-from tide.service_use.models import ServiceEvent
+from tide.service_use.services import events_move
 
 IDENTITY_FIELDS = (
     "given_name",
@@ -589,7 +589,7 @@ def _relink(*, record: SourceRecord, person: Person, method: str, actor: Any, re
     link = PersonLink.objects.create(
         record=record, person=person, method=method, pinned=pinned, replaces=current, created_by=user
     )
-    ServiceEvent.objects.filter(source_record=record).update(person=person)
+    events_move(agency_id=record.agency_id, record_ref=record.record_ref, person=person, actor=actor, reason=reason)
     return link
 
 

@@ -318,7 +318,7 @@ def _load_events(
             occurred_on=_date(r.event_date),
             agency=agencies[r.agency],
             source_ref=_text(r.record_ref),
-            source_record_id=records[(r.agency, r.record_ref)],
+            record_ref=_text(r.record_ref),
         )
         for r in sim.events.itertuples(index=False)
         if (r.agency, r.record_ref) in records
