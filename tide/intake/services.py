@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from tide.areas.models import Agency
 from tide.core.audit import audit_record
+from tide.core.bulk import insert_rows
 from tide.intake import validation
-from tide.intake.models import AgencyToken, Channel, ExtractFile, ExtractFormat
+from tide.intake.models import AgencyToken, Channel, ExtractFile, ExtractFormat, NewRecord
 from tide.linkage import services as linkage
 from tide.service_use.models import ServiceEvent
 from tide.service_use.services import events_record
@@ -176,7 +177,8 @@ def extract_import(
             elif when < identities[ref]["first_seen_on"]:
                 identities[ref]["first_seen_on"] = when
         progress(0.4, f"Linking {len(identities):,} agency records")
-        record_of, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities, file=file)
+        record_of, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities)
+        insert_rows(NewRecord, ["file", "record"], ((file.pk, int(pk)) for pk in new["id"]))
         linkage.records_link(
             area=agency.area,
             records=new,

@@ -76,7 +76,7 @@ def pair_decisions(candidate: MatchCandidate) -> list[PairDecision]:
 
 
 def record_get(*, user: Any, pk: int) -> SourceRecord:
-    record = SourceRecord.objects.filter(area_id=user.area_id, pk=pk).select_related("agency", "first_file").first()
+    record = SourceRecord.objects.filter(area_id=user.area_id, pk=pk).select_related("agency").first()
     if record is None:
         raise Http404("No such record.")
     link = current_link(record)

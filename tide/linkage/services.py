@@ -125,7 +125,7 @@ def identity_frame(rows: Iterable[Sequence[Any]]) -> pd.DataFrame:
 
 
 def records_upsert(
-    *, area: Area, agency: Agency, identities: dict[str, dict[str, Any]], file: Any = None
+    *, area: Area, agency: Agency, identities: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, int], pd.DataFrame]:
     """Every record of ``identities`` by ref → record id (existing or new), and the new records'
     identity frame (:func:`identity_frame`).
@@ -144,11 +144,10 @@ def records_upsert(
     ops = connection.ops
     dates = [IDENTITY_FIELDS.index(f) for f in ("date_of_birth", "first_seen_on")]
     now = now_stored()
-    file_id = getattr(file, "pk", None)
     family = IDENTITY_FIELDS.index("family_name")
     insert_rows(
         SourceRecord,
-        [*RECORD_COLUMNS, "family_key", "area", "agency", "first_file", "created_at"],
+        [*RECORD_COLUMNS, "family_key", "area", "agency", "created_at"],
         (
             (
                 record_id,
@@ -157,7 +156,6 @@ def records_upsert(
                 SourceRecord.family_key_for(row[family]),
                 area.pk,
                 agency.pk,
-                file_id,
                 now,
             )
             for record_id, ref, row in zip(new_ids, new_refs, values, strict=True)
