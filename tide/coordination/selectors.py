@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tide.areas.models import Area, InformationSharingAgreement
-from tide.coordination import escalation as rules
 from tide.coordination.models import (
     Action,
     ActionStatus,
@@ -691,9 +690,3 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
                 )
             )
     return entries
-
-
-def overdue_level_label(level: int) -> str:
-    return {rules.NONE: "", rules.MANAGER: "Escalated to manager", rules.OFFICER: "Escalated to accountable officer"}[
-        level
-    ]

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -325,7 +325,3 @@ def validate(
     if result.problems:
         result.rows = []
     return result
-
-
-def problems_as_text(problems: Iterable[Problem]) -> list[str]:
-    return [str(p) for p in problems]

@@ -88,14 +88,6 @@ def record_history(record: SourceRecord) -> list[PersonLink]:
     return list(record.links.select_related("person", "created_by", "ended_by", "model").order_by("-created_at", "-id"))
 
 
-def person_records(person: Person) -> list[PersonLink]:
-    return list(
-        PersonLink.objects.filter(person=person, ended_at__isnull=True)
-        .select_related("record__agency")
-        .order_by("record__agency__name")
-    )
-
-
 def model_current(*, user: Any) -> ModelVersion | None:
     return ModelVersion.objects.filter(area_id=user.area_id, active=True).first()
 

@@ -366,7 +366,3 @@ def _load_support(sim: SyntheticArea, people: dict[str, Person], staff: dict[str
             )
         )
     SupportEpisode.objects.bulk_create(episodes, batch_size=2000)
-
-
-def demo_logins() -> list[tuple[str, str, str]]:
-    return [(p.username, p.role.label if hasattr(p.role, "label") else p.role, p.job_title) for p in PERSONAS]
