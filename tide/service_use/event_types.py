@@ -67,6 +67,11 @@ BY_CODE: dict[str, EventType] = {t.code: t for t in EVENT_TYPES}
 CODES: tuple[str, ...] = tuple(BY_CODE)  # the 21 codes, in this order everywhere (simulator, benches, rules)
 CODE_INDEX: dict[str, int] = {code: i for i, code in enumerate(CODES)}
 CRISIS: frozenset[str] = frozenset(t.code for t in EVENT_TYPES if t.crisis)
+# Crisis contacts with the emergency services (A&E, admissions, ambulance, police): the crisis events,
+# counted one by one, of the health and offending domains. What a person's outcomes picture charts.
+EMERGENCY_CRISIS: frozenset[str] = frozenset(
+    c for c in CRISIS if BY_CODE[c].domain in {Domain.HEALTH, Domain.OFFENDING} and BY_CODE[c].unit == "event"
+)
 CHOICES: list[tuple[str, str]] = [(t.code, t.label) for t in EVENT_TYPES]
 
 

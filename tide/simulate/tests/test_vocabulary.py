@@ -48,4 +48,5 @@ def test_crisis_is_defined_once_by_the_event_types():
     for code in catalogue.CRISIS_MEASURES:  # the crisis chart adds up counts of crisis events only
         measure = catalogue.BY_CODE[code]
         assert measure.source == "count"
-        assert set(measure.event_types) <= event_types.CRISIS
+        assert set(measure.event_types) <= event_types.EMERGENCY_CRISIS <= event_types.CRISIS
+    assert {"ae_attendance", "emergency_admission", "ambulance_callout", "arrest"} <= catalogue.CRISIS_MEASURES
