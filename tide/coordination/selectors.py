@@ -580,6 +580,18 @@ def relationship(user: Any, person: Any) -> str | None:
     return None
 
 
+def _service_entries(person: Any, url: str) -> list[Entry]:
+    """Each service asked of an agency for the person, and its decline if the agency declined."""
+    entries: list[Entry] = []
+    for s in ServiceInvolvement.objects.filter(person=person).select_related("agency"):
+        title = f"{s.get_service_display()} requested"
+        entries.append(Entry(on=s.requested_on, title=title, kind="service", source=s.agency.name, url=url))
+        if s.declined_on:
+            title = f"{s.get_service_display()} declined: {s.get_decline_reason_display()}"
+            entries.append(Entry(on=s.declined_on, title=title, kind="decline", source=s.agency.name, url=url))
+    return entries
+
+
 def timeline_entries(person: Any, user: Any) -> list[Entry]:
     """Referrals, group decisions, contacts, service requests and declines, and exits for the timeline.
 
@@ -648,12 +660,7 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
             for on, kind, note, first, last in rows
         ]
     if has["has_services"]:
-        for s in ServiceInvolvement.objects.filter(person=person).select_related("agency"):
-            title = f"{s.get_service_display()} requested"
-            entries.append(Entry(on=s.requested_on, title=title, kind="service", source=s.agency.name, url=url))
-            if s.declined_on:
-                title = f"{s.get_service_display()} declined: {s.get_decline_reason_display()}"
-                entries.append(Entry(on=s.declined_on, title=title, kind="decline", source=s.agency.name, url=url))
+        entries += _service_entries(person, url)
     if has["has_exits"]:
         for e in SupportEpisode.objects.filter(person=person, ended_on__isnull=False):
             assert e.ended_on is not None

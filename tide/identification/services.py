@@ -483,6 +483,20 @@ def _rules_for(event_type: str, area_id: int, rules_list: list[TriggerRule]) -> 
     return [r for r in rules_list if r.event_type == event_type and r.area_id in (None, area_id)]
 
 
+def _alert_targets(
+    rule: TriggerRule, event: ServiceEvent, coordinators: Mapping[int, int], area_coordinators: Mapping[int, list[int]]
+) -> list[tuple[int | None, int | None]]:
+    """Who a rule's alert about ``event`` goes to: (user id, agency id) each. A rule for the person's
+    coordinator goes to every coordinator of the area when the person has none."""
+    if rule.recipient == TriggerRule.Recipient.AGENCY:
+        return [(None, rule.agency_id)]
+    if rule.recipient == TriggerRule.Recipient.USER:
+        return [(rule.user_id, None)]
+    if rule.recipient == TriggerRule.Recipient.COORDINATOR and event.person_id in coordinators:
+        return [(coordinators[event.person_id], None)]
+    return [(pk, None) for pk in area_coordinators.get(event.person.area_id, [])]
+
+
 @transaction.atomic
 def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
     """Alerts for new events that match an active trigger rule, about people who meet or nearly meet a definition."""
@@ -520,16 +534,7 @@ def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
                 continue
             why = f"meets {', '.join(state['meets'])}" if state["meets"] else f"is close to {', '.join(state['near'])}"
             message = f"{label} on {event.occurred_on:%-d %B %Y} for {event.person.display_name}, who {why}."
-            targets: list[tuple[int | None, int | None]]
-            if rule.recipient == TriggerRule.Recipient.AGENCY:
-                targets = [(None, rule.agency_id)]
-            elif rule.recipient == TriggerRule.Recipient.USER:
-                targets = [(rule.user_id, None)]
-            elif rule.recipient == TriggerRule.Recipient.COORDINATOR and event.person_id in coordinators:
-                targets = [(coordinators[event.person_id], None)]
-            else:
-                targets = [(pk, None) for pk in area_coordinators.get(event.person.area_id, [])]
-            for recipient_id, agency_id in targets:
+            for recipient_id, agency_id in _alert_targets(rule, event, coordinators, area_coordinators):
                 if (event.pk, recipient_id, agency_id) in existing:
                     continue
                 existing.add((event.pk, recipient_id, agency_id))
