@@ -33,31 +33,10 @@ import pandas as pd
 from tide.finance import costing, pricing
 from tide.finance.reference import default_price_map, parse_unit_costs, read_vendored
 from tide.finance.uprating import DeflatorSeries, parse_deflator_csv
+from tide.service_use import event_types
 from tide.simulate import PRESETS, SimConfig, generate
 
-ORDER = [
-    "arrest",
-    "custody_night",
-    "court_appearance",
-    "conviction",
-    "prison_reception",
-    "prison_night",
-    "prison_release",
-    "probation_start",
-    "ae_attendance",
-    "emergency_admission",
-    "ambulance_callout",
-    "mh_inpatient_day",
-    "mh_community_contact",
-    "mh_crisis_contact",
-    "dat_treatment_start",
-    "dat_contact",
-    "rough_sleeping_contact",
-    "hostel_night",
-    "eviction",
-    "homelessness_application",
-    "da_incident",
-]
+ORDER = event_types.CODES  # the ledger's 21 codes, in its order
 
 
 def shipped_prices(price_year: str) -> dict[str, list[pricing.PricedRule]]:

@@ -89,7 +89,7 @@ def synthetic_set(dataset: str, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
 
 def synthetic_records(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
     """One row per agency record (agency, record_ref) with the identity fields as received."""
-    from tide.linkage.default_model import agency_records
+    from tide.simulate.default_model import agency_records
 
     truth = pd.read_parquet(folder / "truth" / "records.parquet", columns=["agency", "record_ref", "person_id"])
     frames = []

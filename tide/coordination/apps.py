@@ -13,6 +13,7 @@ class CoordinationConfig(AppConfig):
         from tide.coordination import jobs, selectors
         from tide.core import jobs as core_jobs
         from tide.core import navigation, relationships, routines, timeline
+        from tide.identification import caseload
         from tide.identification.services import register_declines_provider
 
         navigation.register("My caseload", "coordination:home", roles={Role.COORDINATOR, Role.TEAM_MANAGER}, order=5)
@@ -32,3 +33,11 @@ class CoordinationConfig(AppConfig):
         core_jobs.register(jobs.ESCALATE, jobs.escalate_handler)
         routines.daily(jobs.ESCALATE, at=dt.time(6, 0))
         register_declines_provider("coordination", selectors.declines_and_no_shows)
+        caseload.register(
+            caseload.CaseloadProvider(
+                open_on=selectors.caseload_open_on,
+                last_exits=selectors.caseload_last_exits,
+                coordinators=selectors.caseload_coordinators,
+                ever_supported=selectors.caseload_ever_supported,
+            )
+        )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -187,7 +186,3 @@ def _load(area: Area, rng: random.Random, today: dt.date, limit: int) -> dict[st
     counts["referrals waiting"] = len(chosen)
     counts["meetings"] = 2 if upcoming.pk else 1
     return counts
-
-
-def demo_coordination_for(area_code: str, **kwargs: Any) -> dict[str, int]:
-    return demo_coordination_load(area=Area.objects.get(code=area_code), **kwargs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tide.areas.models import Area, InformationSharingAgreement
-from tide.coordination import escalation as rules
 from tide.coordination.models import (
     Action,
     ActionStatus,
@@ -416,6 +415,41 @@ def service_response_by_agency(area: Area, *, today: dt.date) -> list[AgencyResp
     return result
 
 
+def caseload_open_on(person_ids: Iterable[int], today: dt.date) -> set[int]:
+    """People with a support episode open on ``today`` (identification's caseload registry reads this)."""
+    return set(
+        SupportEpisode.objects.filter(
+            person_id__in=list(person_ids), ended_on__isnull=True, started_on__lte=today
+        ).values_list("person_id", flat=True)
+    )
+
+
+def caseload_last_exits(person_ids: Iterable[int]) -> dict[int, tuple[str, dt.date | None]]:
+    """Each person's latest ended support episode: (exit destination, ended on)."""
+    last: dict[int, tuple[str, dt.date | None]] = {}
+    for pk, ended, destination in (
+        SupportEpisode.objects.filter(person_id__in=list(person_ids), ended_on__isnull=False)
+        .order_by("ended_on")
+        .values_list("person_id", "ended_on", "exit_destination")
+    ):
+        last[pk] = (destination, ended)
+    return last
+
+
+def caseload_coordinators(person_ids: Iterable[int]) -> dict[int, int]:
+    """Each person's coordinator on their latest open support episode that has one."""
+    return dict(
+        SupportEpisode.objects.filter(person_id__in=list(person_ids), ended_on__isnull=True, coordinator__isnull=False)
+        .order_by("started_on")
+        .values_list("person_id", "coordinator_id")
+    )
+
+
+def caseload_ever_supported(area_id: int) -> set[int]:
+    """Everyone of the area who has ever had a support episode."""
+    return set(SupportEpisode.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
+
+
 def declines_and_no_shows(person_ids: Sequence[int], *, today: dt.date | None = None) -> dict[int, int]:
     """Declines by services and missed appointments per person in the past year (identification's
     support-gap score reads this through its declines-provider hook)."""
@@ -546,6 +580,18 @@ def relationship(user: Any, person: Any) -> str | None:
     return None
 
 
+def _service_entries(person: Any, url: str) -> list[Entry]:
+    """Each service asked of an agency for the person, and its decline if the agency declined."""
+    entries: list[Entry] = []
+    for s in ServiceInvolvement.objects.filter(person=person).select_related("agency"):
+        title = f"{s.get_service_display()} requested"
+        entries.append(Entry(on=s.requested_on, title=title, kind="service", source=s.agency.name, url=url))
+        if s.declined_on:
+            title = f"{s.get_service_display()} declined: {s.get_decline_reason_display()}"
+            entries.append(Entry(on=s.declined_on, title=title, kind="decline", source=s.agency.name, url=url))
+    return entries
+
+
 def timeline_entries(person: Any, user: Any) -> list[Entry]:
     """Referrals, group decisions, contacts, service requests and declines, and exits for the timeline.
 
@@ -614,12 +660,7 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
             for on, kind, note, first, last in rows
         ]
     if has["has_services"]:
-        for s in ServiceInvolvement.objects.filter(person=person).select_related("agency"):
-            title = f"{s.get_service_display()} requested"
-            entries.append(Entry(on=s.requested_on, title=title, kind="service", source=s.agency.name, url=url))
-            if s.declined_on:
-                title = f"{s.get_service_display()} declined: {s.get_decline_reason_display()}"
-                entries.append(Entry(on=s.declined_on, title=title, kind="decline", source=s.agency.name, url=url))
+        entries += _service_entries(person, url)
     if has["has_exits"]:
         for e in SupportEpisode.objects.filter(person=person, ended_on__isnull=False):
             assert e.ended_on is not None
@@ -656,9 +697,3 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
                 )
             )
     return entries
-
-
-def overdue_level_label(level: int) -> str:
-    return {rules.NONE: "", rules.MANAGER: "Escalated to manager", rules.OFFICER: "Escalated to accountable officer"}[
-        level
-    ]

@@ -13,14 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
-from django.core.exceptions import FieldError
 from django.db import connection
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from tide.areas.models import Area
-from tide.coordination.models import SupportEpisode
+from tide.coordination.models import Referral, ReferralStatus, SupportEpisode
 from tide.finance import costing, payments, pricing
 from tide.finance.models import (
     ClaimStatus,
@@ -350,28 +348,18 @@ class SelectionReport:
     claimed_mean_ndt: float | None
     high_need_threshold: int
     left_out: list[tuple[str, int]]  # (reference, baseline NDT), highest need first
-    referrals: payments.ReferralGap | None = None  # None until coordination records referrals
+    referrals: payments.ReferralGap | None = None  # None when the report leaves referrals out
     referral_labels: dict[str, str] = field(default_factory=dict)
 
 
-def _latest_referral_status(*, area: Area) -> dict[int, str] | None:
-    """Person -> status of their latest referral, from coordination's ``Referral`` when it exists.
-
-    Coordination is built in parallel; until its referral table is installed this returns None and the
-    report falls back to NDT assessments as the sign that someone was identified."""
-    try:
-        referral = apps.get_model("coordination", "Referral")
-    except LookupError:
-        return None
-    try:
-        rows = (
-            referral.objects.filter(person__area=area)
-            .order_by("person_id", "received_on", "id")
-            .values_list("person_id", "status")
-        )
-        return dict(rows)  # ordered by date, so each person's latest referral wins
-    except FieldError:
-        return None
+def _latest_referral_status(*, area: Area) -> dict[int, str]:
+    """Person -> status of their latest referral."""
+    rows = (
+        Referral.objects.filter(person__area=area)
+        .order_by("person_id", "received_on", "id")
+        .values_list("person_id", "status")
+    )
+    return dict(rows)  # ordered by date, so each person's latest referral wins
 
 
 def _mean(values: list[int]) -> float | None:
@@ -413,19 +401,9 @@ def selection_report(*, area: Area, high_need: int = 30) -> SelectionReport:
         left_out=sorted(
             ((person_ref(p), t) for p, t in baseline.items() if p not in starts), key=lambda r: (-r[1], r[0])
         )[:20],
-        referrals=None
-        if referred is None
-        else payments.referral_gap(referrals=referred, supported=set(starts), baseline_ndt=baseline),
-        referral_labels={} if referred is None else _referral_labels(),
+        referrals=payments.referral_gap(referrals=referred, supported=set(starts), baseline_ndt=baseline),
+        referral_labels={str(k): str(v) for k, v in ReferralStatus.choices},
     )
-
-
-def _referral_labels() -> dict[str, str]:
-    try:
-        field_ = apps.get_model("coordination", "Referral")._meta.get_field("status")
-        return {str(k): str(v) for k, v in (field_.choices or [])}
-    except (LookupError, FieldError, TypeError, ValueError):
-        return {}
 
 
 def quarterly_outcome_payments(*, area: Area, start: dt.date, quarters: int) -> list[Decimal]:

@@ -17,6 +17,7 @@ class IdentificationConfig(AppConfig):
         from tide.service_use import hooks
 
         hooks.register("identification", services.on_events_recorded)
+        hooks.register_moved("identification", services.on_events_moved)
         jobs.register("identification.screen", services.screening_job)
         routines.daily("identification.screen", at=dt.time(2, 0))  # the whole ledger, as of the day
         timeline.register("identification", selectors.timeline_entries)

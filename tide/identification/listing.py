@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tide.service_use import event_types
+
 
 class Status(StrEnum):
     NEW = "new"
@@ -89,20 +91,7 @@ def is_outflow(before: str | None, after: str) -> bool:
 
 # --- Support gap ------------------------------------------------------------------------------------------
 
-CRISIS = frozenset(
-    {
-        "arrest",
-        "custody_night",
-        "ae_attendance",
-        "emergency_admission",
-        "ambulance_callout",
-        "mh_crisis_contact",
-        "rough_sleeping_contact",
-        "eviction",
-        "prison_release",
-        "da_incident",
-    }
-)
+CRISIS = event_types.CRISIS  # one definition of crisis use, with the event types
 PLANNED = frozenset({"mh_community_contact", "dat_treatment_start", "dat_contact", "probation_start", "hostel_night"})
 
 

@@ -12,18 +12,7 @@ from tide.people.models import Person
 from tide.service_use import event_types
 from tide.service_use.models import ServiceEvent
 
-NDT_ITEMS = (
-    "engagement",
-    "intentional_self_harm",
-    "unintentional_self_harm",
-    "risk_to_others",
-    "risk_from_others",
-    "stress_anxiety",
-    "social_effectiveness",
-    "substance_misuse",
-    "impulse_control",
-    "housing",
-)
+NDT_ITEMS = ndt_rules.CODES
 
 
 class NdtAssessment(models.Model):

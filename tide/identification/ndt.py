@@ -166,34 +166,44 @@ def level_text(code: str, value: int | None, wording: Mapping[tuple[str, int], s
     return item.levels[level]
 
 
+def _json_wording_rows(text: str, problems: dict[str, str]) -> list[tuple[str, Any, str]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NdtError({"file": f"The file is not valid JSON (line {exc.lineno}): {exc.msg}."}) from None
+    if not isinstance(data, dict):
+        raise NdtError({"file": "The JSON must map each item code to a list of five texts."})
+    rows: list[tuple[str, Any, str]] = []
+    for code, texts in data.items():
+        if not isinstance(texts, list) or len(texts) != 5:
+            problems[f"{code}"] = f"{code}: give exactly five texts, for levels 0 to 4."
+            continue
+        rows.extend((code, level, str(t)) for level, t in enumerate(texts))
+    return rows
+
+
+def _csv_wording_rows(text: str, problems: dict[str, str]) -> list[tuple[str, Any, str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or {"item", "level", "text"} - set(reader.fieldnames):
+        raise NdtError({"file": "The CSV needs a header row with the columns item, level and text."})
+    rows: list[tuple[str, Any, str]] = []
+    for line, row in enumerate(reader, start=2):
+        rows.append((row["item"].strip(), row["level"].strip(), row["text"].strip()))
+        if not row["text"].strip():
+            problems[f"line{line}"] = f"Line {line}: the text is empty."
+    return rows
+
+
 def parse_wording(text: str, *, filename: str = "") -> dict[tuple[str, int], str]:
     """Read a licensed wording file: CSV with columns item,level,text, or JSON {item: [text0..text4]}.
 
     Every item and level 0-4 must be present once; :class:`NdtError` lists what is wrong.
     """
     problems: dict[str, str] = {}
-    rows: list[tuple[str, Any, str]] = []
-    stripped = text.lstrip()
-    if filename.endswith(".json") or stripped.startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise NdtError({"file": f"The file is not valid JSON (line {exc.lineno}): {exc.msg}."}) from None
-        if not isinstance(data, dict):
-            raise NdtError({"file": "The JSON must map each item code to a list of five texts."})
-        for code, texts in data.items():
-            if not isinstance(texts, list) or len(texts) != 5:
-                problems[f"{code}"] = f"{code}: give exactly five texts, for levels 0 to 4."
-                continue
-            rows.extend((code, level, str(t)) for level, t in enumerate(texts))
+    if filename.endswith(".json") or text.lstrip().startswith("{"):
+        rows = _json_wording_rows(text, problems)
     else:
-        reader = csv.DictReader(io.StringIO(text))
-        if reader.fieldnames is None or {"item", "level", "text"} - set(reader.fieldnames):
-            raise NdtError({"file": "The CSV needs a header row with the columns item, level and text."})
-        for line, row in enumerate(reader, start=2):
-            rows.append((row["item"].strip(), row["level"].strip(), row["text"].strip()))
-            if not row["text"].strip():
-                problems[f"line{line}"] = f"Line {line}: the text is empty."
+        rows = _csv_wording_rows(text, problems)
     wording: dict[tuple[str, int], str] = {}
     for code, level, words in rows:
         if code not in BY_CODE:

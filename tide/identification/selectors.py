@@ -10,9 +10,8 @@ from typing import Any
 from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.utils import timezone
 
-from tide.coordination.models import SupportEpisode
 from tide.core.timeline import Entry
-from tide.identification import listing, rules
+from tide.identification import caseload, listing, rules
 from tide.identification import ndt as ndt_rules
 from tide.identification.models import (
     Alert,
@@ -282,7 +281,7 @@ def equity_report(*, user: Any, by: str, definition: str = "", today: dt.date | 
     if definition:
         listed = listed.filter(_has_definition(definition))
     identified = set(listed.values_list("person_id", flat=True))
-    caseload = set(SupportEpisode.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
+    supported = caseload.ever_supported(area_id)
     age_bands = [b[0] for b in listing.AGE_BANDS] + ["Under 18", "Not known"]
     labels: dict[str, str] = {
         "sex": {str(k): str(v) for k, v in Sex.choices},
@@ -299,7 +298,7 @@ def equity_report(*, user: Any, by: str, definition: str = "", today: dt.date | 
         return listing.age_band(age)
 
     rows, overall = listing.equity_rows(
-        ((group(sex, eth, dob), pk in identified, pk in caseload) for pk, sex, eth, dob in people), order=list(labels)
+        ((group(sex, eth, dob), pk in identified, pk in supported) for pk, sex, eth, dob in people), order=list(labels)
     )
     residents = dict(PopulationEstimate.objects.filter(area_id=area_id, dimension=by).values_list("group", "count"))
     total_residents = sum(residents.values())

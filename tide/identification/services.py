@@ -14,10 +14,9 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from tide.areas.models import Role, User
-from tide.coordination.models import SupportEpisode
 from tide.core.audit import audit_record
 from tide.core.bulk import chunks
-from tide.identification import listing, rules
+from tide.identification import caseload, listing, rules
 from tide.identification import ndt as ndt_rules
 from tide.identification.models import (
     Alert,
@@ -315,18 +314,8 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
         domain = event_types.get(code).domain
         if domain != event_types.Domain.HEALTH:
             domains[pk].add(domain.value)
-    open_episodes = set(
-        SupportEpisode.objects.filter(person_id__in=ids, ended_on__isnull=True, started_on__lte=today).values_list(
-            "person_id", flat=True
-        )
-    )
-    last_exit: dict[int, tuple[str, dt.date | None]] = {}
-    for pk, ended, destination in (
-        SupportEpisode.objects.filter(person_id__in=ids, ended_on__isnull=False)
-        .order_by("ended_on")
-        .values_list("person_id", "ended_on", "exit_destination")
-    ):
-        last_exit[pk] = (destination, ended)
+    open_episodes = caseload.open_on(ids, today)
+    last_exit = caseload.last_exits(ids)
     ndt_totals: dict[int, int | None] = {}
     for pk, total in (
         NdtAssessment.objects.filter(person_id__in=ids).order_by("assessed_on", "id").values_list("person_id", "total")
@@ -473,6 +462,17 @@ def on_events_recorded(event_ids: Sequence[int]) -> None:
     _alerts_for_recent(event_ids)
 
 
+def on_events_moved(person_ids: Sequence[int]) -> None:
+    """Ledger listener: events moved between people (linkage relinked a record), so re-screen them all.
+    Moved events are not new arrivals: they raise no alerts."""
+    if len(person_ids) > INCREMENTAL_LIMIT:
+        from tide.core.jobs import job_enqueue
+
+        job_enqueue(kind="identification.screen", params={"person_ids": sorted(person_ids)}, actor=None)
+        return
+    screen_people(person_ids=person_ids, as_of=timezone.localdate())
+
+
 def _alerts_for_recent(event_ids: Sequence[int]) -> list[Alert]:
     since = timezone.localdate() - dt.timedelta(days=TRIGGER_RECENT_DAYS)
     events = list(ServiceEvent.objects.filter(pk__in=event_ids, occurred_on__gte=since).select_related("person"))
@@ -481,6 +481,20 @@ def _alerts_for_recent(event_ids: Sequence[int]) -> list[Alert]:
 
 def _rules_for(event_type: str, area_id: int, rules_list: list[TriggerRule]) -> list[TriggerRule]:
     return [r for r in rules_list if r.event_type == event_type and r.area_id in (None, area_id)]
+
+
+def _alert_targets(
+    rule: TriggerRule, event: ServiceEvent, coordinators: Mapping[int, int], area_coordinators: Mapping[int, list[int]]
+) -> list[tuple[int | None, int | None]]:
+    """Who a rule's alert about ``event`` goes to: (user id, agency id) each. A rule for the person's
+    coordinator goes to every coordinator of the area when the person has none."""
+    if rule.recipient == TriggerRule.Recipient.AGENCY:
+        return [(None, rule.agency_id)]
+    if rule.recipient == TriggerRule.Recipient.USER:
+        return [(rule.user_id, None)]
+    if rule.recipient == TriggerRule.Recipient.COORDINATOR and event.person_id in coordinators:
+        return [(coordinators[event.person_id], None)]
+    return [(pk, None) for pk in area_coordinators.get(event.person.area_id, [])]
 
 
 @transaction.atomic
@@ -500,11 +514,7 @@ def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
             status[r.person_id]["meets"].append(r.definition.name)
         elif r.near:
             status[r.person_id]["near"].append(r.definition.name)
-    coordinators = dict(
-        SupportEpisode.objects.filter(person_id__in=person_ids, ended_on__isnull=True, coordinator__isnull=False)
-        .order_by("started_on")
-        .values_list("person_id", "coordinator_id")
-    )
+    coordinators = caseload.coordinators(person_ids)
     area_coordinators: dict[int, list[int]] = defaultdict(list)
     for pk, area_id in User.objects.filter(
         role=Role.COORDINATOR, is_active=True, area_id__in={e.person.area_id for e in events}
@@ -524,16 +534,7 @@ def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
                 continue
             why = f"meets {', '.join(state['meets'])}" if state["meets"] else f"is close to {', '.join(state['near'])}"
             message = f"{label} on {event.occurred_on:%-d %B %Y} for {event.person.display_name}, who {why}."
-            targets: list[tuple[int | None, int | None]]
-            if rule.recipient == TriggerRule.Recipient.AGENCY:
-                targets = [(None, rule.agency_id)]
-            elif rule.recipient == TriggerRule.Recipient.USER:
-                targets = [(rule.user_id, None)]
-            elif rule.recipient == TriggerRule.Recipient.COORDINATOR and event.person_id in coordinators:
-                targets = [(coordinators[event.person_id], None)]
-            else:
-                targets = [(pk, None) for pk in area_coordinators.get(event.person.area_id, [])]
-            for recipient_id, agency_id in targets:
+            for recipient_id, agency_id in _alert_targets(rule, event, coordinators, area_coordinators):
                 if (event.pk, recipient_id, agency_id) in existing:
                     continue
                 existing.add((event.pk, recipient_id, agency_id))

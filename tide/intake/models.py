@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from tide.areas.models import Agency, Area
+from tide.linkage.models import SourceRecord
 
 
 class ExtractFormat(models.Model):
@@ -67,6 +68,17 @@ class ExtractFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} from {self.agency}"
+
+
+class NewRecord(models.Model):
+    """An agency record that first reached Tide in this file: its provenance. Intake, which sits above
+    linkage, keeps it; linkage's records do not point up at the files that brought them."""
+
+    file = models.ForeignKey(ExtractFile, on_delete=models.PROTECT, related_name="new_records")
+    record = models.OneToOneField(SourceRecord, on_delete=models.PROTECT, related_name="first_file_entry")
+
+    def __str__(self) -> str:
+        return f"{self.record_id} first in {self.file_id}"
 
 
 class AgencyToken(models.Model):

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from tide.areas.models import Agency
 from tide.core.audit import audit_record
+from tide.core.bulk import insert_rows
 from tide.intake import validation
-from tide.intake.models import AgencyToken, Channel, ExtractFile, ExtractFormat
+from tide.intake.models import AgencyToken, Channel, ExtractFile, ExtractFormat, NewRecord
 from tide.linkage import services as linkage
 from tide.service_use.models import ServiceEvent
 from tide.service_use.services import events_record
@@ -176,7 +177,8 @@ def extract_import(
             elif when < identities[ref]["first_seen_on"]:
                 identities[ref]["first_seen_on"] = when
         progress(0.4, f"Linking {len(identities):,} agency records")
-        record_of, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities, file=file)
+        record_of, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities)
+        insert_rows(NewRecord, ["file", "record"], ((file.pk, int(pk)) for pk in new["id"]))
         linkage.records_link(
             area=agency.area,
             records=new,
@@ -192,7 +194,7 @@ def extract_import(
                 occurred_on=row[date_col],
                 agency=agency,
                 source_ref=row[event_col] if event_col else "",
-                source_record_id=record_of[row[ref_col]],
+                record_ref=row[ref_col],
             )
             for row in rows
         ]
@@ -254,51 +256,3 @@ def token_agency(secret: str) -> Agency | None:
 
 
 __all__ = ["Channel", "ImportOutcome", "extract_import", "format_save", "formats_load_shipped"]
-
-
-# --- the demo area ------------------------------------------------------------------------------
-
-
-def demo_area_import(
-    *, area: Any, extracts_dir: Path | str, actor: Any, progress: Progress = _no_progress
-) -> dict[str, int]:
-    """Take the simulated area's extracts (``<extracts_dir>/<agency>.csv``) in through intake and linkage.
-
-    Loads the shipped formats, creates any agency the area lacks (code and sector from the format),
-    then imports each agency's file exactly as an upload would: all or nothing, linked incrementally.
-    Returns events recorded per agency code; raises ``ValidationError`` listing the first problems of
-    a refused file.
-    """
-    from tide.areas.services import agency_create
-
-    formats = formats_load_shipped(actor=actor)
-    folder = Path(extracts_dir)
-    present = [f for f in formats if (folder / f"{f.code}.csv").is_file()]
-    if not present:
-        raise ValidationError(f"No extract files named after a declared format were found in {folder}.")
-    counts: dict[str, int] = {}
-    for index, fmt in enumerate(present):
-        agency = Agency.objects.filter(area=area, code=fmt.code).first()
-        if agency is None:
-            agency = agency_create(
-                area=area, name=fmt.name, code=fmt.code, sector=fmt.spec.get("sector", "other"), actor=actor
-            )
-        path = folder / f"{fmt.code}.csv"
-        share = 1 / len(present)
-
-        def step(fraction: float, message: str, i: int = index, s: float = share, n: str = fmt.name) -> None:
-            progress(i * s + fraction * s, f"{n}: {message}")
-
-        outcome = extract_import(
-            agency=agency,
-            content=path.read_bytes(),
-            filename=path.name,
-            channel=Channel.COMMAND,
-            actor=actor,
-            progress=step,
-        )
-        if outcome.file is None:
-            first = "; ".join(str(p) for p in outcome.problems[:5])
-            raise ValidationError(f"{path.name} was refused: {first}")
-        counts[fmt.code] = outcome.file.event_count
-    return counts

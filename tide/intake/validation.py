@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,13 @@ class Result:
     def ok(self) -> bool:
         return not self.problems
 
+    def add(self, row: int | None, column: str, message: str) -> None:
+        """Note a problem; past :data:`MAX_ERRORS` only that there were more."""
+        if len(self.problems) < MAX_ERRORS:
+            self.problems.append(Problem(row, column, message))
+        else:
+            self.truncated = True
+
 
 class FormatError(ValueError):
     """The declared format itself is malformed (an administrator's mistake, not the agency's)."""
@@ -78,56 +85,85 @@ def _date_bound(value: str | None, today: dt.date) -> dt.date | None:
     return today if value == "today" else dt.date.fromisoformat(value)
 
 
-def _check_value(column: dict[str, Any], raw: str, today: dt.date) -> tuple[Any, str | None]:
-    """Parse one present cell; return (value, problem)."""
-    kind = column.get("type", "string")
-    value: Any = raw
-    if kind == "date":
-        try:
-            value = dt.date.fromisoformat(raw)
-        except ValueError:
-            return None, f"“{raw}” is not a date in the form YYYY-MM-DD."
-        if len(raw) != 10:
-            return None, f"“{raw}” is not a date in the form YYYY-MM-DD."
-        low, high = _date_bound(column.get("min"), today), _date_bound(column.get("max"), today)
-        if low and value < low:
-            return None, f"{value:%d %B %Y} is before the earliest allowed date, {low:%d %B %Y}."
-        if high and value > high:
-            return None, f"{value:%d %B %Y} is after the latest allowed date, {high:%d %B %Y}."
-    elif kind == "integer":
-        if not re.fullmatch(r"-?\d+", raw):
-            return None, f"“{raw}” is not a whole number."
-        value = int(raw)
-        if "min" in column and value < column["min"]:
-            return None, f"{value} is below the smallest allowed value, {column['min']}."
-        if "max" in column and value > column["max"]:
-            return None, f"{value} is above the largest allowed value, {column['max']}."
-    elif kind == "nhs_number":
-        problem = ids.nhs_number_problem(raw)
-        if problem:
-            return None, problem
-        value = ids.nhs_number_normalise(raw)
-    elif kind == "pnc_id":
-        problem = ids.pnc_problem(raw)
-        if problem:
-            return None, problem
-        value = ids.pnc_normalise(raw)
-    elif kind == "prison_number":
-        problem = ids.prison_number_problem(raw)
-        if problem:
-            return None, problem
-        value = raw.upper()
-    elif kind == "postcode":
-        if not POSTCODE_RE.match(raw.upper()):
-            return None, f"“{raw}” is not a UK postcode."
-        value = raw.upper()
-    elif kind == "sex" and raw not in ("F", "M", "U"):
+Check = Callable[[dict[str, Any], str, dt.date], tuple[Any, str | None]]
+
+
+def _date_value(column: dict[str, Any], raw: str, today: dt.date) -> tuple[Any, str | None]:
+    try:
+        value = dt.date.fromisoformat(raw)
+    except ValueError:
+        return None, f"“{raw}” is not a date in the form YYYY-MM-DD."
+    if len(raw) != 10:
+        return None, f"“{raw}” is not a date in the form YYYY-MM-DD."
+    low, high = _date_bound(column.get("min"), today), _date_bound(column.get("max"), today)
+    if low and value < low:
+        return None, f"{value:%d %B %Y} is before the earliest allowed date, {low:%d %B %Y}."
+    if high and value > high:
+        return None, f"{value:%d %B %Y} is after the latest allowed date, {high:%d %B %Y}."
+    return value, None
+
+
+def _integer_value(column: dict[str, Any], raw: str, today: dt.date) -> tuple[Any, str | None]:
+    if not re.fullmatch(r"-?\d+", raw):
+        return None, f"“{raw}” is not a whole number."
+    value = int(raw)
+    if "min" in column and value < column["min"]:
+        return None, f"{value} is below the smallest allowed value, {column['min']}."
+    if "max" in column and value > column["max"]:
+        return None, f"{value} is above the largest allowed value, {column['max']}."
+    return value, None
+
+
+def _identifier(problem_of: Callable[[str], str | None], normalise: Callable[[str], str]) -> Check:
+    def check(column: dict[str, Any], raw: str, today: dt.date) -> tuple[Any, str | None]:
+        problem = problem_of(raw)
+        return (None, problem) if problem else (normalise(raw), None)
+
+    return check
+
+
+def _postcode_value(column: dict[str, Any], raw: str, today: dt.date) -> tuple[Any, str | None]:
+    if not POSTCODE_RE.match(raw.upper()):
+        return None, f"“{raw}” is not a UK postcode."
+    return raw.upper(), None
+
+
+def _sex_value(column: dict[str, Any], raw: str, today: dt.date) -> tuple[Any, str | None]:
+    if raw not in ("F", "M", "U"):
         return None, f"“{raw}” is not a recorded sex: use F, M or U."
-    if kind == "string":
-        if "max_length" in column and len(raw) > column["max_length"]:
-            return None, f"The value is {len(raw)} characters long; at most {column['max_length']} are allowed."
-        if column.get("pattern") and not re.fullmatch(column["pattern"], raw):
-            return None, f"“{raw}” does not have the expected shape ({column.get('pattern_hint', column['pattern'])})."
+    return raw, None
+
+
+def _string_value(column: dict[str, Any], raw: str, today: dt.date) -> tuple[Any, str | None]:
+    if "max_length" in column and len(raw) > column["max_length"]:
+        return None, f"The value is {len(raw)} characters long; at most {column['max_length']} are allowed."
+    if column.get("pattern") and not re.fullmatch(column["pattern"], raw):
+        return None, f"“{raw}” does not have the expected shape ({column.get('pattern_hint', column['pattern'])})."
+    return raw, None
+
+
+def _as_given(column: dict[str, Any], raw: str, today: dt.date) -> tuple[Any, str | None]:
+    return raw, None
+
+
+# One check per column type (TYPES): each parses a present cell into (value, None) or (None, problem).
+VALUE_CHECKS: dict[str, Check] = {
+    "string": _string_value,
+    "date": _date_value,
+    "integer": _integer_value,
+    "nhs_number": _identifier(ids.nhs_number_problem, ids.nhs_number_normalise),
+    "pnc_id": _identifier(ids.pnc_problem, ids.pnc_normalise),
+    "prison_number": _identifier(ids.prison_number_problem, str.upper),
+    "postcode": _postcode_value,
+    "sex": _sex_value,
+}
+
+
+def check_value(column: dict[str, Any], raw: str, today: dt.date) -> tuple[Any, str | None]:
+    """Parse one present cell by its column's type, then its allowed values; return (value, problem)."""
+    value, problem = VALUE_CHECKS.get(column.get("type", "string"), _as_given)(column, raw, today)
+    if problem:
+        return None, problem
     allowed = column.get("allowed")
     if allowed and raw not in allowed:
         return None, f"“{raw}” is not an allowed value. Allowed: {', '.join(allowed)}."
@@ -199,6 +235,165 @@ def _xlsx_rows(content: bytes) -> tuple[list[str] | None, Iterator[list[str]] | 
     return header, rows, None
 
 
+def _open(
+    content: bytes, filename: str, max_bytes: int
+) -> tuple[list[str], Iterator[list[str]] | None, Problem | None]:
+    """The header and an iterator over the rows, or the problem that stops the file being read at all."""
+    if not content:
+        return [], None, Problem(None, "", "The file is empty.")
+    if len(content) > max_bytes:
+        return (
+            [],
+            None,
+            Problem(
+                None, "", f"The file is {len(content):,} bytes; at most {max_bytes:,} are allowed for this agency."
+            ),
+        )
+    lower = filename.lower()
+    if lower.endswith(".xlsx"):
+        header, rows, problem = _xlsx_rows(content)
+    elif lower.endswith((".csv", ".txt")) or "." not in lower:
+        header, rows, problem = _csv_rows(content)
+    else:
+        return [], None, Problem(None, "", "Send a CSV (.csv) or Excel (.xlsx) file.")
+    if problem is not None or header is None or rows is None:
+        return [], None, problem or Problem(None, "", "The file cannot be read.")
+    return [h.strip() for h in header], rows, None
+
+
+def header_problems(header: list[str], expected: list[str]) -> list[Problem]:
+    """What is wrong with the header row: missing, unexpected or reordered columns."""
+    if header == expected:
+        return []
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    problems = []
+    if missing:
+        problems.append(Problem(1, "", f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}."))
+    if extra:
+        problems.append(
+            Problem(
+                1, "", f"Unexpected column{'s' if len(extra) > 1 else ''}: {', '.join(h or '(blank)' for h in extra)}."
+            )
+        )
+    if not missing and not extra:
+        problems.append(Problem(1, "", f"The columns are in the wrong order. Expected: {', '.join(expected)}."))
+    return problems
+
+
+class _RowChecker:
+    """The checks of one data row: each cell, then those that span rows (unique columns, a mapped event
+    type, one identity per record). A row passing them all joins ``result.rows``."""
+
+    def __init__(self, spec: dict[str, Any], today: dt.date, result: Result) -> None:
+        self.columns = spec["columns"]
+        self.today, self.result = today, result
+        self.unique_columns = [c["name"] for c in self.columns if c.get("unique")]
+        self.seen: dict[str, dict[str, int]] = {name: {} for name in self.unique_columns}
+        self.mapping = spec["event_type"]["map"]
+        self.event_type_column = spec["event_type"]["column"]
+        self.record_ref = spec["record_ref"]
+        self.identity_columns = [c["name"] for c in self.columns if c.get("identity")]
+        self.identities: dict[str, tuple[int, tuple[Any, ...]]] = {}
+
+    def check(self, line: int, raw_row: list[str]) -> None:
+        parsed, ok = self._cells(line, raw_row)
+        ok = self._unique(line, parsed) and ok
+        ok = self._event_type(line, parsed) and ok
+        ok = self._identity(line, parsed) and ok
+        if ok:
+            parsed["_line"] = line
+            self.result.rows.append(parsed)
+
+    def _cells(self, line: int, raw_row: list[str]) -> tuple[dict[str, Any], bool]:
+        parsed: dict[str, Any] = {}
+        ok = True
+        for column, cell in zip(self.columns, raw_row, strict=True):
+            name, raw = column["name"], cell.strip()
+            if raw == "":
+                if column.get("required"):
+                    self.result.add(line, name, "A value is required.")
+                    ok = False
+                parsed[name] = None
+                continue
+            value, issue = check_value(column, raw, self.today)
+            if issue:
+                self.result.add(line, name, issue)
+                ok = False
+            parsed[name] = value
+        return parsed, ok
+
+    def _unique(self, line: int, parsed: dict[str, Any]) -> bool:
+        ok = True
+        for name in self.unique_columns:
+            value = parsed.get(name)
+            if value is None:
+                continue
+            first = self.seen[name].get(value)
+            if first is not None:
+                self.result.add(line, name, f"“{value}” repeats row {first}: each row must have its own {name}.")
+                ok = False
+            else:
+                self.seen[name][value] = line
+        return ok
+
+    def _event_type(self, line: int, parsed: dict[str, Any]) -> bool:
+        code = parsed.get(self.event_type_column)
+        if code is not None and code not in self.mapping:
+            self.result.add(line, self.event_type_column, f"“{code}” has no event type in this agency's format.")
+            return False
+        return True
+
+    def _identity(self, line: int, parsed: dict[str, Any]) -> bool:
+        ref = parsed.get(self.record_ref)
+        if ref is None or not self.identity_columns:
+            return True
+        identity = tuple(parsed.get(c) for c in self.identity_columns)
+        earlier = self.identities.get(ref)
+        if earlier is None:
+            self.identities[ref] = (line, identity)
+            return True
+        if earlier[1] != identity:
+            self.result.add(
+                line,
+                self.record_ref,
+                f"Record {ref} has different identity details from row {earlier[0]}: "
+                "one record must describe one person the same way.",
+            )
+            return False
+        return True
+
+
+def _check_rows(
+    rows: Iterator[list[str]],
+    *,
+    checker: _RowChecker,
+    width: int,
+    max_rows: int,
+    stop: Callable[[int], None] | None,
+) -> int:
+    """Check every data row; returns the last line read (1 when there was only the header)."""
+    result = checker.result
+    line = 1
+    try:
+        for raw_row in rows:
+            line += 1
+            if stop is not None and line % 10_000 == 0:
+                stop(line)
+            if not any(cell.strip() for cell in raw_row):
+                result.add(line, "", "The row is blank.")
+            elif len(raw_row) != width:
+                result.add(line, "", f"The row has {len(raw_row)} values; the header has {width}.")
+            elif line - 1 > max_rows:
+                result.add(None, "", f"The file has more than {max_rows:,} rows, the most allowed for this agency.")
+                break
+            else:
+                checker.check(line, raw_row)
+    except csv.Error as exc:
+        result.add(line + 1, "", f"The file cannot be read as CSV from here: {exc}.")
+    return line
+
+
 def validate(
     content: bytes,
     *,
@@ -209,123 +404,24 @@ def validate(
 ) -> Result:
     """Check ``content`` against ``spec``; ``stop(rows_read)`` is called every 10,000 rows (progress)."""
     result = Result()
-    max_bytes = int(spec.get("max_bytes", DEFAULT_MAX_BYTES))
-    max_rows = int(spec.get("max_rows", DEFAULT_MAX_ROWS))
-
-    def add(row: int | None, column: str, message: str) -> None:
-        if len(result.problems) < MAX_ERRORS:
-            result.problems.append(Problem(row, column, message))
-        else:
-            result.truncated = True
-
-    if not content:
-        add(None, "", "The file is empty.")
-        return result
-    if len(content) > max_bytes:
-        add(None, "", f"The file is {len(content):,} bytes; at most {max_bytes:,} are allowed for this agency.")
-        return result
-    lower = filename.lower()
-    if lower.endswith(".xlsx"):
-        header, rows, problem = _xlsx_rows(content)
-    elif lower.endswith((".csv", ".txt")) or "." not in lower:
-        header, rows, problem = _csv_rows(content)
-    else:
-        header, rows, problem = None, None, Problem(None, "", "Send a CSV (.csv) or Excel (.xlsx) file.")
-    if problem is not None or header is None or rows is None:
+    header, rows, problem = _open(content, filename, int(spec.get("max_bytes", DEFAULT_MAX_BYTES)))
+    if problem is not None or rows is None:
         result.problems.append(problem or Problem(None, "", "The file cannot be read."))
         return result
-
-    columns = spec["columns"]
-    expected = [c["name"] for c in columns]
-    header = [h.strip() for h in header]
-    if header != expected:
-        missing = [c for c in expected if c not in header]
-        extra = [c for c in header if c not in expected]
-        if missing:
-            add(1, "", f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.")
-        if extra:
-            add(1, "", f"Unexpected column{'s' if len(extra) > 1 else ''}: {', '.join(h or '(blank)' for h in extra)}.")
-        if not missing and not extra:
-            add(1, "", f"The columns are in the wrong order. Expected: {', '.join(expected)}.")
+    expected = [c["name"] for c in spec["columns"]]
+    for problem in header_problems(header, expected):
+        result.add(problem.row, problem.column, problem.message)
+    if result.problems:
         return result
-
-    unique_columns = [c["name"] for c in columns if c.get("unique")]
-    seen: dict[str, dict[str, int]] = {name: {} for name in unique_columns}
-    mapping = spec["event_type"]["map"]
-    event_type_column = spec["event_type"]["column"]
-    record_ref = spec["record_ref"]
-    identity_columns = [c["name"] for c in columns if c.get("identity")]
-    identities: dict[str, tuple[int, tuple[Any, ...]]] = {}
-    line = 1
-    try:
-        for raw_row in rows:
-            line += 1
-            if stop is not None and line % 10_000 == 0:
-                stop(line)
-            if not any(cell.strip() for cell in raw_row):
-                add(line, "", "The row is blank.")
-                continue
-            if len(raw_row) != len(expected):
-                add(line, "", f"The row has {len(raw_row)} values; the header has {len(expected)}.")
-                continue
-            if line - 1 > max_rows:
-                add(None, "", f"The file has more than {max_rows:,} rows, the most allowed for this agency.")
-                break
-            parsed: dict[str, Any] = {}
-            row_ok = True
-            for column, raw in zip(columns, raw_row, strict=True):
-                name = column["name"]
-                raw = raw.strip()
-                if raw == "":
-                    if column.get("required"):
-                        add(line, name, "A value is required.")
-                        row_ok = False
-                    parsed[name] = None
-                    continue
-                value, issue = _check_value(column, raw, today)
-                if issue:
-                    add(line, name, issue)
-                    row_ok = False
-                parsed[name] = value
-            for name in unique_columns:
-                value = parsed.get(name)
-                if value is None:
-                    continue
-                first = seen[name].get(value)
-                if first is not None:
-                    add(line, name, f"“{value}” repeats row {first}: each row must have its own {name}.")
-                    row_ok = False
-                else:
-                    seen[name][value] = line
-            code = parsed.get(event_type_column)
-            if code is not None and code not in mapping:
-                add(line, event_type_column, f"“{code}” has no event type in this agency's format.")
-                row_ok = False
-            ref = parsed.get(record_ref)
-            if ref is not None and identity_columns:
-                identity = tuple(parsed.get(c) for c in identity_columns)
-                earlier = identities.get(ref)
-                if earlier is None:
-                    identities[ref] = (line, identity)
-                elif earlier[1] != identity:
-                    add(
-                        line,
-                        record_ref,
-                        f"Record {ref} has different identity details from row {earlier[0]}: "
-                        "one record must describe one person the same way.",
-                    )
-                    row_ok = False
-            if row_ok:
-                parsed["_line"] = line
-                result.rows.append(parsed)
-    except csv.Error as exc:
-        add(line + 1, "", f"The file cannot be read as CSV from here: {exc}.")
-    if line == 1:
-        add(None, "", "The file has a header but no rows.")
+    last_line = _check_rows(
+        rows,
+        checker=_RowChecker(spec, today, result),
+        width=len(expected),
+        max_rows=int(spec.get("max_rows", DEFAULT_MAX_ROWS)),
+        stop=stop,
+    )
+    if last_line == 1:
+        result.add(None, "", "The file has a header but no rows.")
     if result.problems:
         result.rows = []
     return result
-
-
-def problems_as_text(problems: Iterable[Problem]) -> list[str]:
-    return [str(p) for p in problems]

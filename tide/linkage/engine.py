@@ -357,20 +357,6 @@ def people(
     return labels, joins
 
 
-@dataclass(frozen=True)
-class BlockingCount:
-    rule: str
-    pairs: int
-
-
-def blocked_pair_count(df: pd.DataFrame, trained: dict[str, Any]) -> int:
-    api = _api()
-    linker, _ = _linker(api, [df], trained, ["records"])
-    sdf = linker.inference.compute_blocked_pairs_for_predict()
-    count = sdf.as_pandas_dataframe().shape[0]
-    return int(count)
-
-
 def blocking_recall(df: pd.DataFrame, trained: dict[str, Any], truth: np.ndarray) -> float:
     """Share of true pairs (records with the same ``truth`` label) that the blocking rules compare.
 

@@ -15,7 +15,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
 MODEL_NAME = "tide-person-v3"
-# The shipped starting parameters (``python -m tide.linkage.default_model`` re-estimates them).
+# The shipped starting parameters (``python -m tide.simulate.default_model`` re-estimates them).
 DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "default_model.json"
 
 # Thresholds on the match probability: at or above UPPER two records are linked automatically, unless

@@ -68,9 +68,6 @@ class SourceRecord(models.Model):
     nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
     pnc_id = models.CharField(max_length=20, blank=True, db_index=True)
     prison_number = models.CharField(max_length=10, blank=True, db_index=True)
-    first_file = models.ForeignKey(
-        "intake.ExtractFile", null=True, blank=True, on_delete=models.PROTECT, related_name="new_records"
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -76,7 +76,7 @@ def pair_decisions(candidate: MatchCandidate) -> list[PairDecision]:
 
 
 def record_get(*, user: Any, pk: int) -> SourceRecord:
-    record = SourceRecord.objects.filter(area_id=user.area_id, pk=pk).select_related("agency", "first_file").first()
+    record = SourceRecord.objects.filter(area_id=user.area_id, pk=pk).select_related("agency").first()
     if record is None:
         raise Http404("No such record.")
     link = current_link(record)
@@ -86,14 +86,6 @@ def record_get(*, user: Any, pk: int) -> SourceRecord:
 
 def record_history(record: SourceRecord) -> list[PersonLink]:
     return list(record.links.select_related("person", "created_by", "ended_by", "model").order_by("-created_at", "-id"))
-
-
-def person_records(person: Person) -> list[PersonLink]:
-    return list(
-        PersonLink.objects.filter(person=person, ended_at__isnull=True)
-        .select_related("record__agency")
-        .order_by("record__agency__name")
-    )
 
 
 def model_current(*, user: Any) -> ModelVersion | None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from django.utils import timezone
 from tide.areas.models import Agency, Area
 from tide.core.audit import audit_record
 from tide.core.bulk import allocate_ids, chunks, insert_rows, now_stored
-from tide.linkage import engine, grouping, model
+from tide.linkage import engine, grouping, linking, model
 from tide.linkage.models import (
     Decision,
     LinkMethod,
@@ -40,7 +39,7 @@ from tide.linkage.models import (
 from tide.linkage.normalise import linkage_frame, present, stated_year
 from tide.people.models import DobPrecision, IdentifierKind, Person, PersonIdentifier
 from tide.people.services import PersonInput, people_bulk_create, person_create
-from tide.service_use.models import ServiceEvent
+from tide.service_use.services import events_move
 
 IDENTITY_FIELDS = (
     "given_name",
@@ -67,8 +66,7 @@ def _no_progress(fraction: float, message: str = "") -> None:
     return None
 
 
-def _pair(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
+_pair = linking.ordered_pair
 
 
 # --- source records -----------------------------------------------------------------------------
@@ -125,7 +123,7 @@ def identity_frame(rows: Iterable[Sequence[Any]]) -> pd.DataFrame:
 
 
 def records_upsert(
-    *, area: Area, agency: Agency, identities: dict[str, dict[str, Any]], file: Any = None
+    *, area: Area, agency: Agency, identities: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, int], pd.DataFrame]:
     """Every record of ``identities`` by ref → record id (existing or new), and the new records'
     identity frame (:func:`identity_frame`).
@@ -144,11 +142,10 @@ def records_upsert(
     ops = connection.ops
     dates = [IDENTITY_FIELDS.index(f) for f in ("date_of_birth", "first_seen_on")]
     now = now_stored()
-    file_id = getattr(file, "pk", None)
     family = IDENTITY_FIELDS.index("family_name")
     insert_rows(
         SourceRecord,
-        [*RECORD_COLUMNS, "family_key", "area", "agency", "first_file", "created_at"],
+        [*RECORD_COLUMNS, "family_key", "area", "agency", "created_at"],
         (
             (
                 record_id,
@@ -157,7 +154,6 @@ def records_upsert(
                 SourceRecord.family_key_for(row[family]),
                 area.pk,
                 agency.pk,
-                file_id,
                 now,
             )
             for record_id, ref, row in zip(new_ids, new_refs, values, strict=True)
@@ -391,6 +387,107 @@ def _identifiers_for(records: list[Record], taken: set[tuple[str, str]]) -> list
     return found
 
 
+def _unlinked(records: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, Record]]:
+    """The records of ``records`` that have no current link yet, and each of them by id, as a light row
+    with the record's field names."""
+    # Records just added have the highest ids: when no link reaches that far, none of them is linked.
+    first = int(records["id"].min()) if len(records) else 0
+    linked_already = (
+        current_person_ids(records["id"]) if PersonLink.objects.filter(record_id__gte=first).exists() else {}
+    )
+    if linked_already:
+        records = records[~records["id"].isin(linked_already)]
+    return records, {int(r.id): r for r in records.itertuples(index=False, name="Record")}
+
+
+def _scored_pairs(
+    *,
+    new: pd.DataFrame,
+    known: pd.DataFrame,
+    new_ids: Collection[int],
+    known_person: dict[int, int],
+    version: ModelVersion,
+    pairs: pd.DataFrame | None,
+    progress: Progress,
+) -> pd.DataFrame:
+    """The pairs that count for the new records, scored here or (``pairs``) on Spark, less those a
+    person decided are not the same person."""
+    floor = model.evidence_floor(version.lower)  # weaker pairs count too, for records left alone
+    if pairs is None:
+        progress(0.2, f"Scoring {len(new):,} new records against {len(known):,} known")
+        # How common a name is: among the area's records once there are more of them than the model was
+        # trained on, until then among the training records (a handful would make any name common).
+        tf = None if len(known) + len(new) >= version.trained_on else version.term_frequencies
+        pairs = engine.predict_new(new, known, version.trained, threshold=floor, tf=tf)
+    else:
+        pairs = linking.pairs_between(pairs, new=new_ids, known=known_person, floor=floor)
+    return linking.without_blocked(pairs, _blocked_pairs(new_ids))
+
+
+def _group(
+    *, new: pd.DataFrame, known: pd.DataFrame, pairs: pd.DataFrame, known_person: dict[int, int], version: ModelVersion
+) -> tuple[pd.Series, pd.DataFrame]:
+    """New records join each other and known people by strong pairs that do not contradict each other;
+    then each record left alone joins the person it most probably belongs to (engine.people)."""
+    n_known = len(known_person)  # a million records' dict: np.fromiter is five times faster than pd.Series(dict)
+    person_of = pd.Series(
+        np.fromiter(known_person.values(), "int64", n_known), index=np.fromiter(known_person.keys(), "int64", n_known)
+    )
+    checked = ["unique_id", *grouping.CHECKED]
+    return engine.people(
+        pd.concat([new[checked], known[checked]]) if not known.empty else new[checked],
+        pairs,
+        upper=version.upper,
+        lower=version.lower,
+        person_of=person_of,
+    )
+
+
+def _people_for(groups: list[list[Record]], *, area: Area, today: dt.date, actor: Any) -> dict[int, int]:
+    """A new person for each group of new records, from its most complete record, with the group's
+    identifiers that no person holds yet. Returns record id → new person id."""
+    values = [v for group in groups for r in group for v in (r.nhs_number, r.pnc_id, r.prison_number) if v]
+    taken: set[tuple[str, str]] = set()
+    for chunk in chunks(values):
+        taken.update(
+            PersonIdentifier.objects.filter(
+                kind__in=[IdentifierKind.NHS, IdentifierKind.PNC, IdentifierKind.PRISON], value__in=chunk
+            ).values_list("kind", "value")
+        )
+    inputs = []
+    for group in groups:
+        data = _person_input(max(group, key=_completeness), today)
+        data.identifiers = _identifiers_for(group, taken)
+        inputs.append(data)
+    people = people_bulk_create(area=area, rows=inputs, actor=actor, reason="linkage: new people from agency records")
+    return {int(record.id): person.pk for group, person in zip(groups, people, strict=True) for record in group}
+
+
+def _queue_for_review(
+    *,
+    area: Area,
+    pairs: pd.DataFrame,
+    joins: pd.DataFrame,
+    person_of: dict[int, int],
+    known_person: dict[int, int],
+    version: ModelVersion,
+) -> int:
+    """The uncertain band (and strong pairs that the grouping left apart) go to review, one question for
+    each two people: their strongest pair of records, unless the two people have been asked about
+    already. Each record left alone that joined its likeliest person, linked meanwhile, goes too, by
+    its strongest pair with them: a reviewer confirms it or separates it. Returns how many were queued."""
+    uncertain = pairs[pairs["match_probability"] >= version.lower]
+    strongest = linking.strongest_between_people(uncertain, person_of=person_of)
+    asked = _people_asked_about(area, known_person) if strongest and known_person else set()
+    candidates = linking.review_questions(strongest, joins, asked=asked)
+    now = now_stored()
+    return insert_rows(
+        MatchCandidate,
+        ["area", "record_a", "record_b", "probability", "model", "status", "created_at"],
+        ((area.pk, a, b, p, version.pk, MatchCandidate.Status.OPEN, now) for (a, b), p in candidates.items()),
+    )
+
+
 @transaction.atomic
 def records_link(
     *,
@@ -408,15 +505,7 @@ def records_link(
     between these records, or between one of them and a linked record, count.
     """
     summary = LinkSummary()
-    # Records just added have the highest ids: when no link reaches that far, none of them is linked.
-    first = int(records["id"].min()) if len(records) else 0
-    linked_already = (
-        current_person_ids(records["id"]) if PersonLink.objects.filter(record_id__gte=first).exists() else {}
-    )
-    if linked_already:
-        records = records[~records["id"].isin(linked_already)]
-    # Each new record's identity by id, as a light row with the record's field names.
-    new_records = {int(r.id): r for r in records.itertuples(index=False, name="Record")}
+    records, new_records = _unlinked(records)
     summary.records = len(new_records)
     if not new_records:
         return summary
@@ -426,91 +515,33 @@ def records_link(
     since = _links_signature()
     known_before = known_frame(area=area, signature=since)
     known, known_person = known_before
-    new = _frame(records, today)
-    new_raw = new
+    new_raw = _frame(records, today)
     placeholders = set(version.placeholder_dobs) | engine.placeholder_dobs(
-        pd.concat([known["dob"], new["dob"]]) if not known.empty else new["dob"]
+        pd.concat([known["dob"], new_raw["dob"]]) if not known.empty else new_raw["dob"]
     )
-    known, new = engine.blank_placeholders(known, placeholders), engine.blank_placeholders(new, placeholders)
-    floor = model.evidence_floor(version.lower)  # weaker pairs count too, for records left alone
-    if pairs is None:
-        progress(0.2, f"Scoring {len(new):,} new records against {len(known):,} known")
-        # How common a name is: among the area's records once there are more of them than the model was
-        # trained on, until then among the training records (a handful would make any name common).
-        tf = None if len(known) + len(new) >= version.trained_on else version.term_frequencies
-        pairs = engine.predict_new(new, known, version.trained, threshold=floor, tf=tf)
-    else:
-        left, right = pairs["unique_id_l"], pairs["unique_id_r"]
-        ours = (left.isin(new_records) & (right.isin(new_records) | right.isin(known_person))) | (
-            right.isin(new_records) & left.isin(known_person)
-        )
-        pairs = pairs.loc[ours & (pairs["match_probability"] >= floor), engine.PAIR_COLUMNS[:3]]
-    blocked = _blocked_pairs(new_records)
-    if blocked and not pairs.empty:
-        keep = [
-            _pair(int(a), int(b)) not in blocked
-            for a, b in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
-        ]
-        pairs = pairs[keep]
+    known, new = engine.blank_placeholders(known, placeholders), engine.blank_placeholders(new_raw, placeholders)
+    pairs = _scored_pairs(
+        new=new,
+        known=known,
+        new_ids=new_records,
+        known_person=known_person,
+        version=version,
+        pairs=pairs,
+        progress=progress,
+    )
     progress(0.5, "Grouping records into people")
-    # New records join each other and known people by strong pairs that do not contradict each other;
-    # then each record left alone joins the person it most probably belongs to (engine.people).
-    strong = pairs[pairs["match_probability"] >= version.upper]
-    n_known = len(known_person)  # a million records' dict: np.fromiter is five times faster than pd.Series(dict)
-    person_of = pd.Series(
-        np.fromiter(known_person.values(), "int64", n_known), index=np.fromiter(known_person.keys(), "int64", n_known)
-    )
-    checked = ["unique_id", *grouping.CHECKED]
-    label_of, joins = engine.people(
-        pd.concat([new[checked], known[checked]]) if not known.empty else new[checked],
-        pairs,
-        upper=version.upper,
-        lower=version.lower,
-        person_of=person_of,
-    )
-    components: dict[int, list[int]] = defaultdict(list)  # group label (a known person: -person) → new records
-    for record_id, label in label_of.items():
-        components[int(label)].append(int(record_id))
+    label_of, joins = _group(new=new, known=known, pairs=pairs, known_person=known_person, version=version)
     summary.best_matches = len(joins)
     progress(0.6, "Writing links")
-    assignment: dict[int, int] = {}  # record id → person id
-    to_create: list[tuple[int, list[Record]]] = []
-    for label, members in components.items():
-        if label < 0:
-            assignment.update(dict.fromkeys(members, -label))
-            summary.to_known += len(members)
-        else:
-            to_create.append((label, [new_records[i] for i in members]))
-    values = [v for r in new_records.values() for v in (r.nhs_number, r.pnc_id, r.prison_number) if v]
-    taken: set[tuple[str, str]] = set()
-    for chunk in chunks(values):
-        taken.update(
-            PersonIdentifier.objects.filter(
-                kind__in=[IdentifierKind.NHS, IdentifierKind.PNC, IdentifierKind.PRISON], value__in=chunk
-            ).values_list("kind", "value")
-        )
-    inputs = []
-    for _, group in to_create:
-        best = max(group, key=_completeness)
-        data = _person_input(best, today)
-        data.identifiers = _identifiers_for(group, taken)
-        inputs.append(data)
-    people = people_bulk_create(area=area, rows=inputs, actor=actor, reason="linkage: new people from agency records")
-    for (_, group), person in zip(to_create, people, strict=True):
-        for record in group:
-            assignment[int(record.id)] = person.pk
-    summary.new_people = len(people)
+    assignment, groups = linking.split_groups(label_of)  # record id → person id, for known people first
+    summary.to_known = len(assignment)
+    created = _people_for([[new_records[i] for i in g] for g in groups], area=area, today=today, actor=actor)
+    assignment.update(created)
+    summary.new_people = len(groups)
     everyone = {**known_person, **assignment}
     best = dict(zip((int(i) for i in joins.index), joins["probability"], strict=True))
-    probability_of: dict[int, float] = {}  # a new record's strongest pair that the grouping linked
-    for a, b, p in zip(strong["unique_id_l"], strong["unique_id_r"], strong["match_probability"], strict=True):
-        a, b = int(a), int(b)
-        if everyone.get(a) != everyone.get(b) or a in best or b in best:
-            continue  # refused: the records are apart, or one was left alone and joined its person later
-        for rid in (a, b):
-            if rid in new_records:
-                probability_of[rid] = max(probability_of.get(rid, 0.0), float(p))
-    probability_of |= best
+    strong = pairs[pairs["match_probability"] >= version.upper]
+    probability_of = linking.link_probabilities(strong, best, person_of=everyone, new=new_records)
 
     def method(record_id: int) -> str:
         if record_id in best:
@@ -524,30 +555,8 @@ def records_link(
         ),
         actor,
     )
-    # The uncertain band (and strong pairs that the grouping left apart) go to review, one question for
-    # each two people: their strongest pair of records, unless the two people have been asked about
-    # already. Each record left alone that joined its likeliest person, linked meanwhile, goes too, by
-    # its strongest pair with them: a reviewer confirms it or separates it.
-    strongest: dict[tuple[int, int], tuple[float, tuple[int, int]]] = {}
-    uncertain = pairs[pairs["match_probability"] >= version.lower]
-    for a, b, p in zip(uncertain["unique_id_l"], uncertain["unique_id_r"], uncertain["match_probability"], strict=True):
-        x, y = everyone.get(int(a)), everyone.get(int(b))
-        if x is None or y is None or x == y:
-            continue
-        key = _pair(x, y)
-        if key not in strongest or p > strongest[key][0]:
-            strongest[key] = (float(p), _pair(int(a), int(b)))
-    if strongest and known_person:
-        asked = _people_asked_about(area, known_person)
-        strongest = {key: value for key, value in strongest.items() if key not in asked}
-    candidates = {records: p for p, records in strongest.values()}
-    for record_id, other, p in zip(joins.index, joins["other"], joins["pair"], strict=True):
-        candidates[_pair(int(record_id), int(other))] = float(p)
-    now = now_stored()
-    summary.queued_for_review = insert_rows(
-        MatchCandidate,
-        ["area", "record_a", "record_b", "probability", "model", "status", "created_at"],
-        ((area.pk, a, b, p, version.pk, MatchCandidate.Status.OPEN, now) for (a, b), p in candidates.items()),
+    summary.queued_for_review = _queue_for_review(
+        area=area, pairs=pairs, joins=joins, person_of=everyone, known_person=known_person, version=version
     )
     summary.mapping = assignment
     _known_cache_extend(area, new_raw, assignment, known_before, since)
@@ -589,7 +598,7 @@ def _relink(*, record: SourceRecord, person: Person, method: str, actor: Any, re
     link = PersonLink.objects.create(
         record=record, person=person, method=method, pinned=pinned, replaces=current, created_by=user
     )
-    ServiceEvent.objects.filter(source_record=record).update(person=person)
+    events_move(agency_id=record.agency_id, record_ref=record.record_ref, person=person, actor=actor, reason=reason)
     return link
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tide.service_use import event_types
+
 
 @dataclass(frozen=True)
 class Domain:
@@ -133,6 +135,13 @@ MEASURES: tuple[Measure, ...] = (
     Measure("ambulance_callout", "Ambulance call-outs", "crisis", "count", PER_Q, True, ("ambulance_callout",)),
 )
 BY_CODE = {m.code: m for m in MEASURES}
+# Counts of crisis contacts with the emergency services (event_types.EMERGENCY_CRISIS, from the one
+# definition of crisis): what a person's crisis chart adds up.
+CRISIS_MEASURES: frozenset[str] = frozenset(
+    m.code
+    for m in MEASURES
+    if m.source == "count" and m.event_types and set(m.event_types) <= event_types.EMERGENCY_CRISIS
+)
 
 # The service-use picture for one person (issue 7, "per person"): quarterly counts of these.
 PERSON_SERVICE_USE = (

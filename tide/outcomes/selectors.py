@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Min
@@ -25,7 +24,7 @@ from django.utils import timezone
 
 from tide.areas.models import Area
 from tide.coordination.models import ExitDestination, SupportEpisode
-from tide.identification.models import NdtAssessment
+from tide.identification.models import NdtAssessment, ScreeningResult
 from tide.outcomes import cohort
 from tide.outcomes.catalogue import BY_CODE, DEFAULT_MEASURES, PERSON_SERVICE_USE, Measure
 from tide.outcomes.models import FrameworkVersion, OutcomeStatus
@@ -167,12 +166,8 @@ NONE_MET = "None of the definitions"
 def _definitions_met(*, area_id: int) -> dict[int, list[str]]:
     """Which definitions of multiple disadvantage each supported person meets, from identification's
     latest screening. Empty until the identification room records screening results."""
-    try:
-        results = django_apps.get_model("identification", "ScreeningResult")
-    except LookupError:
-        return {}
     met: dict[int, list[str]] = {}
-    rows = results.objects.filter(
+    rows = ScreeningResult.objects.filter(
         meets=True, person_id__in=SupportEpisode.objects.filter(person__area_id=area_id).values("person_id")
     ).values_list("person_id", "definition__name")
     for pid, name in rows:

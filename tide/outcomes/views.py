@@ -17,7 +17,7 @@ from tide.core.access import access
 from tide.core.jobs import job_enqueue
 from tide.core.models import Job
 from tide.outcomes import charts, cohort, present, stats
-from tide.outcomes.catalogue import BY_CODE, DOMAIN_LABELS, STATUS_KINDS
+from tide.outcomes.catalogue import BY_CODE, CRISIS_MEASURES, DOMAIN_LABELS, STATUS_KINDS
 from tide.outcomes.forms import FrameworkVersionForm, ReportFilterForm, StatusForm, equity_form, report_filter_form
 from tide.outcomes.jobs import KIND
 from tide.outcomes.selectors import (
@@ -402,7 +402,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             y_max=48,
             unit="NDT total (0–48)",
         )
-    crisis_codes = {"ae_attendance", "emergency_admission", "ambulance_callout", "arrest"}
+    crisis_codes = CRISIS_MEASURES
     crisis_idx = [i for i, m in enumerate(picture.table.measures) if m.code in crisis_codes]
     start_q = int(picture.table.people["start_q"].iloc[0])
     b_q = picture.table.window.baseline_quarters

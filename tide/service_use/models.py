@@ -15,13 +15,11 @@ class ServiceEvent(models.Model):
     occurred_on = models.DateField()
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="service_events")
     source_ref = models.CharField(max_length=100, blank=True, help_text="The agency's own record reference.")
-    source_record = models.ForeignKey(
-        "linkage.SourceRecord",
-        null=True,
+    record_ref = models.CharField(
+        max_length=64,
         blank=True,
-        on_delete=models.PROTECT,
-        related_name="events",
-        help_text="The agency record the event came in on: events follow it when links change.",
+        help_text="The agency's own id for the person the event is about, as in its extract: the event follows "
+        "that agency record when linkage moves it to another person (events_move).",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -31,6 +29,7 @@ class ServiceEvent(models.Model):
             models.Index(fields=["person", "occurred_on"]),
             models.Index(fields=["event_type", "occurred_on"]),
             models.Index(fields=["agency", "source_ref"]),
+            models.Index(fields=["agency", "record_ref"]),
         ]
 
     def __str__(self) -> str:

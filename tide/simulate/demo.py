@@ -290,9 +290,9 @@ def _load_records(
     the person each truly belongs to: the demo starts where an area's linkage has been done and
     checked. Records in ``skip`` are left for the intake. Extracts uploaded later link against these
     records with the model."""
-    from tide.linkage.default_model import agency_records
     from tide.linkage.models import LinkMethod
     from tide.linkage.services import identities_of, model_active, records_link_known, records_upsert
+    from tide.simulate.default_model import agency_records
 
     ids: dict[tuple[str, str], int] = {}
     for code, extract in sim.extracts.items():
@@ -318,7 +318,7 @@ def _load_events(
             occurred_on=_date(r.event_date),
             agency=agencies[r.agency],
             source_ref=_text(r.record_ref),
-            source_record_id=records[(r.agency, r.record_ref)],
+            record_ref=_text(r.record_ref),
         )
         for r in sim.events.itertuples(index=False)
         if (r.agency, r.record_ref) in records
@@ -366,7 +366,3 @@ def _load_support(sim: SyntheticArea, people: dict[str, Person], staff: dict[str
             )
         )
     SupportEpisode.objects.bulk_create(episodes, batch_size=2000)
-
-
-def demo_logins() -> list[tuple[str, str, str]]:
-    return [(p.username, p.role.label if hasattr(p.role, "label") else p.role, p.job_title) for p in PERSONAS]

@@ -12,33 +12,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tide.identification import ndt
+from tide.service_use import event_types
+
 from .config import SimConfig
 from .population import EPOCH, day_number
 
-EVENT_CODES: tuple[str, ...] = (
-    "arrest",
-    "custody_night",
-    "court_appearance",
-    "conviction",
-    "prison_reception",
-    "prison_release",
-    "prison_night",
-    "probation_start",
-    "ae_attendance",
-    "emergency_admission",
-    "ambulance_callout",
-    "mh_inpatient_day",
-    "mh_community_contact",
-    "mh_crisis_contact",
-    "dat_treatment_start",
-    "dat_contact",
-    "rough_sleeping_contact",
-    "hostel_night",
-    "eviction",
-    "homelessness_application",
-    "da_incident",
-)
-CODE_INDEX: dict[str, int] = {c: i for i, c in enumerate(EVENT_CODES)}
+EVENT_CODES: tuple[str, ...] = event_types.CODES  # the ledger's vocabulary, in its order
+CODE_INDEX: dict[str, int] = event_types.CODE_INDEX
 
 # rate name -> need gate ("" = everyone)
 COUNT_RATES: dict[str, str] = {
@@ -285,18 +266,7 @@ def simulate_events(cfg: SimConfig, rng: np.random.Generator, people: pd.DataFra
     return Trajectory(events=events, ndt=ndt, realised=realised)
 
 
-NDT_ITEMS: tuple[str, ...] = (
-    "engagement",
-    "intentional_self_harm",
-    "unintentional_self_harm",
-    "risk_to_others",
-    "risk_from_others",
-    "stress_anxiety",
-    "social_effectiveness",
-    "substance_misuse",
-    "impulse_control",
-    "housing",
-)
+NDT_ITEMS: tuple[str, ...] = ndt.CODES
 
 
 def _ndt(
@@ -351,8 +321,7 @@ def _ndt(
     for item in NDT_ITEMS:
         v = base[item] * (1 - 0.6 * improve) + person_offset + rng.normal(0, 0.6, len(pi))
         v = np.clip(np.rint(v), 0, 4).astype(np.int64)
-        if item in ("risk_to_others", "risk_from_others"):
-            v = v * 2
+        v = v * ndt.BY_CODE[item].weight  # the two risk items are double weighted
         out[item] = v
         total += v
     out["total"] = total

@@ -41,13 +41,6 @@ def signed_int(value: int) -> str:
 
 
 @register.filter
-def pct(value: Any, places: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{Decimal(str(value)):.{places}f}%"
-
-
-@register.filter
 def absolute(value: Any) -> Any:
     return abs(value)
 

@@ -5,8 +5,8 @@ import pytest
 from tide.core.models import AuditEvent
 from tide.service_use import hooks
 from tide.service_use.models import ServiceEvent
-from tide.service_use.services import events_record
-from tide.testing.factories import AgencyFactory, PersonFactory
+from tide.service_use.services import events_move, events_record
+from tide.testing.factories import AgencyFactory, PersonFactory, ServiceEventFactory
 
 
 def test_recorded_events_are_audited_and_announced_after_commit(coordinator, django_capture_on_commit_callbacks):
@@ -34,3 +34,22 @@ def test_an_unknown_event_type_writes_nothing(coordinator):
     with pytest.raises(KeyError, match="levitation"):
         events_record(events=events, actor=coordinator, reason="test")
     assert ServiceEvent.objects.count() == 0
+
+
+def test_moved_events_follow_their_agency_record_are_audited_and_announced(
+    coordinator, django_capture_on_commit_callbacks
+):
+    heard = []
+    hooks.register_moved("test", heard.extend)
+    before, after = PersonFactory(area=coordinator.area), PersonFactory(area=coordinator.area)
+    agency = AgencyFactory(area=coordinator.area)
+    theirs = {ServiceEventFactory(person=before, agency=agency, record_ref="R1").pk for _ in range(2)}
+    other = ServiceEventFactory(person=before, agency=agency, record_ref="R2")
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = events_move(agency_id=agency.pk, record_ref="R1", person=after, actor=coordinator, reason="test")
+    assert moved == 2
+    assert set(ServiceEvent.objects.filter(person=after).values_list("pk", flat=True)) == theirs
+    assert ServiceEvent.objects.get(pk=other.pk).person == before
+    assert sorted(heard) == sorted([before.pk, after.pk])  # both people's events changed
+    assert AuditEvent.objects.filter(action="ledger.events_moved").count() == 1
+    hooks._move_listeners.pop("test")

@@ -1,6 +1,6 @@
 import pytest
 from django.core.management import call_command
-from django.db.models import F
+from django.db.models import Exists, OuterRef
 
 from tide.areas.models import Area, Role, User
 from tide.coordination.models import SupportEpisode
@@ -50,10 +50,14 @@ def test_demo_agency_records_are_linked_to_their_people_and_found_by_the_known_s
         f.new_record_count for f in latest
     )
     assert PersonLink.objects.filter(method__in=["model", "best"]).exists()
-    assert not ServiceEvent.objects.filter(source_record__isnull=True).exists()
-    mismatched = ServiceEvent.objects.exclude(
-        source_record__links__person=F("person"), source_record__links__ended_at__isnull=True
+    assert not ServiceEvent.objects.filter(record_ref="").exists()
+    linked = PersonLink.objects.filter(
+        record__agency=OuterRef("agency"),
+        record__record_ref=OuterRef("record_ref"),
+        person=OuterRef("person"),
+        ended_at__isnull=True,
     )
+    mismatched = ServiceEvent.objects.exclude(Exists(linked))
     assert not mismatched.exists()  # every event sits with the person its record is linked to
     record = SourceRecord.objects.filter(agency__code="acute").exclude(date_of_birth=None).first()
     person = record.links.get().person

@@ -1,6 +1,6 @@
 """Re-estimate the shipped starting model from the synthetic demo area.
 
-    python -m tide.linkage.default_model
+    python -m tide.simulate.default_model
 
 An area's first link runs use these parameters until it has enough records of its own to retrain
 (see ``model_train``). Rerun this whenever the comparisons in :mod:`tide.linkage.model` change.
