@@ -209,6 +209,10 @@ TIDE_DISCLOSURE_POLICY = os.environ.get("TIDE_DISCLOSURE_POLICY", "")
 TIDE_JOBS_MODE = os.environ.get("TIDE_JOBS_MODE", "thread")
 TIDE_DATA_DIR = Path(os.environ.get("TIDE_DATA_DIR", str(VAR_DIR / "data")))
 
+# Agency API: the largest request body taken (streamed to disk, so not bound by
+# DATA_UPLOAD_MAX_MEMORY_SIZE); larger gets 413. The demo's largest extract is 5.7 MB. See ADR 0068.
+TIDE_API_MAX_BYTES = int(os.environ.get("TIDE_API_MAX_BYTES", str(200 * 1024 * 1024)))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
