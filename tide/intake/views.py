@@ -39,7 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
             params={
                 "agency": form.cleaned_data["agency"].pk,
                 "filename": upload.name,
-                "incoming": incoming_save(upload.read()),
+                "incoming": incoming_save(upload.chunks()),
                 "channel": Channel.UPLOAD,
             },
             actor=request.user,
