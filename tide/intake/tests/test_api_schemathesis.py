@@ -18,7 +18,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import RequestFactory
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
@@ -38,7 +40,21 @@ schema.config.generation.update(
 
 
 @pytest.fixture
-def agency_token(db):
+def in_test_transaction():
+    """Keep the test's database connection open across requests, as Django's test client does.
+
+    The plain WSGI handler closes "old" connections when a request starts and ends; inside the test's
+    transaction that closes the connection itself (on PostgreSQL).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def agency_token(db, in_test_transaction):
     formats_load_shipped(actor=None)
     area = AreaFactory()
     police = AgencyFactory(area=area, code="police", sector=Sector.POLICE)
