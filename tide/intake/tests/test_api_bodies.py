@@ -151,3 +151,24 @@ def test_a_well_formed_json_body_is_queued(client, auth):
     content = (incoming_dir() / job.params["incoming"]).read_text()
     assert content.splitlines()[1].startswith("7,x,,x,x,x,True,")
     assert reverse("intake:api-job", args=[job.pk]) in response.json()["status_url"]
+
+
+@pytest.mark.slow
+def test_the_demo_area_s_largest_extracts_can_be_sent(client, area, analyst, formats, tmp_path):
+    """The demo's housing (5.7 MB) and prison (3.6 MB) extracts are over Django's 2.5 MiB form limit."""
+    from tide.areas.models import Sector
+    from tide.simulate import SimConfig, generate, write
+    from tide.testing.factories import AgencyFactory
+
+    write(generate(SimConfig.preset("demo", seed=42)), tmp_path)
+    for code, sector in [("housing", Sector.HOUSING), ("prison", Sector.PRISON)]:
+        body = (tmp_path / "extracts" / f"{code}.csv").read_bytes()
+        assert len(body) > 2.5 * 1024 * 1024
+        _, secret = token_create(agency=AgencyFactory(area=area, code=code, sector=sector), label=code, actor=analyst)
+        response = client.post(
+            EXTRACTS, body, content_type="text/csv", HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_X_FILENAME=code
+        )
+        assert response.status_code == 202, response.content[:300]
+        job = Job.objects.get(pk=response.json()["job"])
+        assert (incoming_dir() / job.params["incoming"]).read_bytes() == body
+        assert job.params["filename"] == f"{code}.csv"
