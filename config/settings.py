@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tide.core.middleware.NulRefusalMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -216,6 +217,9 @@ TIDE_DATA_DIR = Path(os.environ.get("TIDE_DATA_DIR", str(VAR_DIR / "data")))
 # The daily routine core.audit_head appends the audit log's head (row count, latest hash) to this file,
 # which should be append-only and out of the database owner's reach (ADR 0066). Unset: the log only.
 TIDE_AUDIT_HEAD_FILE = os.environ.get("TIDE_AUDIT_HEAD_FILE", "")
+# Agency API: the largest request body taken (streamed to disk, so not bound by
+# DATA_UPLOAD_MAX_MEMORY_SIZE); larger gets 413. The demo's largest extract is 5.7 MB. See ADR 0068.
+TIDE_API_MAX_BYTES = int(os.environ.get("TIDE_API_MAX_BYTES", str(200 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest, HttpResponse
 
@@ -118,3 +118,54 @@ class RoutinesMiddleware:
         except Exception:  # a routine must never break the page someone asked for
             logging.getLogger(__name__).exception("Could not queue the daily routines")
         return response
+
+
+class NulRefusalMiddleware:
+    """Refuse with a plain 400 any request with a NUL character in its path, query, form, cookies or headers.
+
+    No page of Tide takes a NUL, and PostgreSQL refuses it in text: one that reaches a query is a
+    server error. Put it first after SecurityMiddleware, before anything reads a session or the user.
+    JSON endpoints (``tide.core.api.json_endpoint``) get the JSON error body instead.
+    """
+
+    MESSAGE = "The request contains a NUL character (\\x00), which Tide never accepts. Check the address or the form."
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            from tide.core.api import is_json_endpoint, json_error
+
+            if is_json_endpoint(request):
+                return json_error(400, self.MESSAGE)
+            return HttpResponse(self.MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    def _has_nul(self, request: HttpRequest) -> bool:
+        if "\x00" in request.path_info or "\x00" in request.path:
+            return True
+        if any("\x00" in key or "\x00" in value for key, value in request.META.items() if _is_header(key, value)):
+            return True
+        if _any_nul(request.GET.lists()) or _any_nul((k, [v]) for k, v in request.COOKIES.items()):
+            return True
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            from django.http.multipartparser import MultiPartParserError
+
+            try:
+                post, files = request.POST, request.FILES
+            except MultiPartParserError:
+                return False  # the view answers for a form it cannot read
+            if _any_nul(post.lists()):
+                return True
+            return any("\x00" in key or any("\x00" in (f.name or "") for f in group) for key, group in files.lists())
+        return False
+
+
+def _is_header(key: str, value: object) -> bool:
+    return isinstance(value, str) and (key.startswith("HTTP_") or key in {"CONTENT_TYPE", "QUERY_STRING"})
+
+
+def _any_nul(pairs: Iterable[tuple[str, list[str]]]) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in pairs)

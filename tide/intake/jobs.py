@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,12 @@ def incoming_dir() -> Path:
     return path
 
 
-def incoming_save(content: bytes) -> str:
-    """Keep an uploaded file until its job has run; returns the name to pass to the job."""
+def incoming_save(content: bytes | Iterable[bytes]) -> str:
+    """Keep an uploaded file (bytes, or its chunks) until its job has run; returns the name to pass to the job."""
     name = f"{uuid.uuid4().hex}.bin"
-    (incoming_dir() / name).write_bytes(content)
+    with (incoming_dir() / name).open("wb") as out:
+        for chunk in [content] if isinstance(content, bytes) else content:
+            out.write(chunk)
     return name
 
 

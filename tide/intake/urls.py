@@ -13,6 +13,6 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke", views.token_revoke_view, name="token-revoke"),
     path("api/v1/extracts", views.api_extracts, name="api-extracts"),
-    path("api/v1/jobs/<int:pk>", views.api_job, name="api-job"),
+    path("api/v1/jobs/<str:job>", views.api_job, name="api-job"),
     path("api/v1/openapi.json", views.api_openapi, name="api-openapi"),
 ]

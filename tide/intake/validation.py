@@ -7,6 +7,7 @@ the parsed rows or every problem found, each with the row, the column and a mess
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -19,6 +20,7 @@ from typing import Any
 from tide.people import identifiers as ids
 
 MAX_ERRORS = 500
+DECODE_CHUNK = 1024 * 1024
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 DEFAULT_MAX_ROWS = 5_000_000
 XLSX_MAX_UNPACKED = 500 * 1024 * 1024
@@ -170,14 +172,28 @@ def check_value(column: dict[str, Any], raw: str, today: dt.date) -> tuple[Any, 
     return value, None
 
 
+def _text_problem(content: bytes) -> Problem | None:
+    """A problem when ``content`` is not UTF-8 text or holds NUL bytes; checked in chunks, no whole copy."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
+    for start in range(0, len(content), DECODE_CHUNK):
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(view[start : start + DECODE_CHUNK], final=start + DECODE_CHUNK >= len(content))
+        except UnicodeDecodeError as exc:
+            return Problem(None, "", f"The file is not UTF-8 text (byte {start - pending + exc.start} cannot be read).")
+    if b"\x00" in content:
+        return Problem(None, "", "The file contains NUL bytes: it is not a CSV text file.")
+    return None
+
+
 def _csv_rows(content: bytes) -> tuple[list[str] | None, Iterator[list[str]] | None, Problem | None]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, None, Problem(None, "", f"The file is not UTF-8 text (byte {exc.start} cannot be read).")
-    if "\x00" in text:
-        return None, None, Problem(None, "", "The file contains NUL bytes: it is not a CSV text file.")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    """The header and a row iterator that decodes as it reads: the bytes are held once, never a whole text copy."""
+    problem = _text_problem(content)
+    if problem is not None:
+        return None, None, problem
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, strict=True)
     try:
         header = next(reader)
     except StopIteration:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tide.areas.models import Role
 from tide.core.access import PUBLIC, access
+from tide.core.api import json_endpoint
 from tide.core.jobs import job_enqueue
 from tide.core.models import Job
 from tide.intake import api, selectors
@@ -22,6 +24,7 @@ from tide.intake.services import formats_load_shipped, token_create, token_revok
 
 INTAKE_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER}
 ADMIN_ROLES = {Role.ADMINISTRATOR}
+JOB_ID = re.compile(r"[1-9][0-9]{0,17}")  # a positive id that fits a 64-bit key
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,7 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
             params={
                 "agency": form.cleaned_data["agency"].pk,
                 "filename": upload.name,
-                "incoming": incoming_save(upload.read()),
+                "incoming": incoming_save(upload.chunks()),
                 "channel": Channel.UPLOAD,
             },
             actor=request.user,
@@ -116,18 +119,17 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @csrf_exempt
-@require_POST
+@json_endpoint(methods=["POST"])
 @access(roles={PUBLIC}, note="Agency systems: bearer token issued per agency")
 def api_extracts(request: HttpRequest) -> HttpResponse:
-    agency = api.agency_from(request)
-    if agency is None:
-        return api.error(401, "Send a valid agency token: Authorization: Bearer <token>.")
-    content, filename, problem = api.extract_from(request)
-    if problem:
-        return api.error(400, problem)
+    try:
+        agency = api.agency_required(request)
+        incoming, filename = api.extract_receive(request)
+    except api.ApiRefusalError as refusal:
+        return refusal.response()
     job = job_enqueue(
         kind=KIND,
-        params={"agency": agency.pk, "filename": filename, "incoming": incoming_save(content), "channel": Channel.API},
+        params={"agency": agency.pk, "filename": filename, "incoming": incoming, "channel": Channel.API},
         actor=None,
     )
     return JsonResponse(
@@ -140,22 +142,28 @@ def api_extracts(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@json_endpoint(methods=["GET"])
 @access(roles={PUBLIC}, note="Agency systems: bearer token issued per agency; only their own jobs")
-def api_job(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = api.agency_from(request)
-    if agency is None:
-        return api.error(401, "Send a valid agency token: Authorization: Bearer <token>.")
-    job = Job.objects.filter(pk=pk, kind=KIND).first()
-    if job is None or job.params.get("agency") != agency.pk:
+def api_job(request: HttpRequest, job: str) -> HttpResponse:
+    try:
+        agency = api.agency_required(request)
+    except api.ApiRefusalError as refusal:
+        return refusal.response()
+    found = Job.objects.filter(pk=int(job), kind=KIND).first() if JOB_ID.fullmatch(job) else None
+    if found is None or found.params.get("agency") != agency.pk:
         return api.error(404, "No such job for this agency.")
-    body: dict[str, Any] = {"job": job.pk, "status": job.status, "progress": job.progress, "message": job.message}
-    if job.status == Job.Status.SUCCEEDED:
-        body.update({k: v for k, v in job.result.items() if k != "next_url"})
+    body: dict[str, Any] = {
+        "job": found.pk,
+        "status": found.status,
+        "progress": found.progress,
+        "message": found.message,
+    }
+    if found.status == Job.Status.SUCCEEDED:
+        body.update({k: v for k, v in found.result.items() if k != "next_url"})
     return JsonResponse(body)
 
 
-@require_GET
+@json_endpoint(methods=["GET"])
 @access(roles={PUBLIC}, note="The published API description")
 def api_openapi(request: HttpRequest) -> HttpResponse:
     return JsonResponse(api.openapi(request))

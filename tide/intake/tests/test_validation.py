@@ -381,3 +381,37 @@ def test_import_of_a_corrupted_file_takes_everything_or_nothing(agencies, analys
         else:
             assert _nothing_written()
         transaction.set_rollback(True)
+
+
+def _police_spec():
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(validation.__file__).parent / "formats" / "police.json").read_text())
+
+
+def test_a_large_csv_is_read_without_a_second_copy_in_memory():
+    """The import job holds the file's bytes once; reading it must not make a whole decoded copy too."""
+    import tracemalloc
+
+    filler = "".join(f"\n{'x' * 60}" for _ in range(100_000))  # 6 MB of rows after a wrong header
+    content = ('"not","the","header"' + filler + "\n").encode()
+    tracemalloc.start()
+    try:
+        result = validation.validate(content, filename="p.csv", spec=_police_spec(), today=TODAY)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "Missing column" in result.problems[0].message
+    assert peak < len(content) // 2  # was about 5x the file (a decoded copy and a StringIO of it)
+
+
+def test_bad_utf8_and_nul_deep_in_a_large_csv_are_found_with_their_position():
+    body = POLICE_HEADER.encode() + b"\n" + b"".join(row.encode() + b"\n" for row in POLICE_ROWS) * 5000
+    bad = body + b'"CU9","PP9",,"A\xff",,1984-06-12,,,"arrest",2026-01-10\n'
+    result = validation.validate(bad, filename="p.csv", spec=_police_spec(), today=TODAY)
+    position = bad.index(b"\xff")
+    assert result.problems[0].message == f"The file is not UTF-8 text (byte {position} cannot be read)."
+    result = validation.validate(body + b"\x00\n", filename="p.csv", spec=_police_spec(), today=TODAY)
+    assert "NUL" in result.problems[0].message
+    assert not result.rows

@@ -131,7 +131,7 @@ def test_api_refuses_unreadable_bodies_and_other_agencies_jobs(client, police, a
     _, secret = token_create(agency=police, label="custody", actor=analyst)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     assert client.post(reverse("intake:api-extracts"), b"{", content_type="application/json", **auth).status_code == 400
-    assert client.post(reverse("intake:api-extracts"), b"x", content_type="text/plain", **auth).status_code == 400
+    assert client.post(reverse("intake:api-extracts"), b"x", content_type="text/plain", **auth).status_code == 415
     other = AgencyFactory(area=area, code="acute")
     _, other_secret = token_create(agency=other, label="acute", actor=analyst)
     job = client.post(reverse("intake:api-extracts"), police_csv(), content_type="text/csv", **auth).json()["job"]
