@@ -111,7 +111,7 @@ class IdentifierIndex:
     def __init__(
         self,
         identifiers: Iterable[tuple[str, str]] = (),
-        births: Iterable[tuple[str, dt.date]] = (),
+        births: Iterable[tuple[str, dt.date | None]] = (),
     ) -> None:
         """``identifiers``: (kind, value) pairs. ``births``: (a full name, that person's date of birth)."""
         codes: dict[str, int] = {}
