@@ -224,3 +224,14 @@ def test_the_draft_public_version_leaves_out_record_references_and_linkage_prove
     )
     services.inquiry_publish(inquiry=inquiry, actor=officer)
 
+
+def test_a_published_answer_is_withheld_once_it_carries_an_identifier(client, area, officer, tina):
+    inquiry = _accepted(area, officer, tina)
+    summary = "Reference QZ 55 10 42 was closed in March 2026."
+    services.inquiry_answer(inquiry=inquiry, response="Full.", public_summary=summary, actor=officer)
+    services.inquiry_publish(inquiry=inquiry, actor=officer)
+    assert summary in client.get(f"/inquiries/register/{inquiry.reference}").content.decode()
+    PersonIdentifier.objects.create(person=PersonFactory(area=area), kind=IdentifierKind.PNC, value="QZ551042")
+    page = client.get(f"/inquiries/register/{inquiry.reference}").content.decode()
+    assert "QZ 55 10 42" not in page
+    assert "withheld" in page
