@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -21,6 +23,7 @@ class AccountabilityConfig(AppConfig):
         relationships.register("accountability.agency_involved", selectors.relationship_agency_involved)
         relationships.register("accountability.coordination_service", selectors.relationship_coordination_service)
         access.register_break_glass_checker(selectors.break_glass_active)
+        self._forget_identifiers_when_they_change(selectors.identifier_index_clear)
 
         navigation.register("Accountability", "accountability:overview", roles={Role.ACCOUNTABLE_OFFICER}, order=60)
         navigation.register("Inquiries", "accountability:inquiry-list", roles={Role.ACCOUNTABLE_OFFICER}, order=61)
@@ -41,3 +44,16 @@ class AccountabilityConfig(AppConfig):
         )
         navigation.register("Your plan", "accountability:my-plan", roles={Role.PERSON}, order=4)
         navigation.register("Your record", "accountability:my-record", roles={Role.PERSON}, order=5)
+
+    @staticmethod
+    def _forget_identifiers_when_they_change(clear: Any) -> None:
+        """The cached identifier index of the public pages is emptied when an identifier is written."""
+        from django.db.models.signals import post_delete, post_save
+
+        from tide.linkage.models import SourceRecord
+        from tide.people.models import Person, PersonAlias, PersonIdentifier
+        from tide.service_use.models import ServiceEvent
+
+        for model in (Person, PersonAlias, PersonIdentifier, SourceRecord, ServiceEvent):
+            post_save.connect(clear, sender=model, dispatch_uid=f"identifier-index-{model.__name__}-save")
+            post_delete.connect(clear, sender=model, dispatch_uid=f"identifier-index-{model.__name__}-delete")

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tide.accountability import rules
+from tide.accountability import redaction, rules
 from tide.accountability.models import BreakGlass, Inquiry, InquiryStatus, SharingChoice, SubjectAccessRequest
 from tide.areas.models import InformationSharingAgreement, Role
 from tide.core.models import AuditEvent
 from tide.core.timeline import timeline_for
-from tide.people.models import Person
+from tide.people.models import Person, PersonAlias, PersonIdentifier
 
 VIEW_ACTIONS = ("person.viewed", "person.break_glass")
 OVERSIGHT_ROLES: dict[str, str] = {
@@ -142,6 +145,125 @@ def sharing_choices(*, person: Person) -> dict[int, bool]:
     return dict(SharingChoice.objects.filter(person=person).values_list("agency_id", "share"))
 
 
+# --- Identifiers, for checking what is published ----------------------------------------------------
+
+CHUNK = 10_000
+
+
+def _identifiers(area_id: int) -> Iterator[tuple[str, str]]:
+    """(kind, value) for every identifier Tide holds for anyone in the area; agency records first, so a
+    reference that is both a record's and an event's is named as the record's."""
+    from tide.linkage.models import SourceRecord
+    from tide.service_use.models import ServiceEvent
+
+    records = SourceRecord.objects.filter(area_id=area_id).values_list(
+        "record_ref", "nhs_number", "pnc_id", "prison_number", "postcode", "address"
+    )
+    for ref, nhs, pnc, prison, postcode, address in records.iterator(chunk_size=CHUNK):
+        yield from (("record", ref), ("nhs", nhs), ("pnc", pnc), ("prison", prison))
+        yield from (("postcode", postcode), ("address", address))
+    numbers = PersonIdentifier.objects.filter(person__area_id=area_id).values_list("kind", "value")
+    yield from numbers.iterator(chunk_size=CHUNK)
+    people = Person.objects.filter(area_id=area_id).values_list("postcode", "address_line", "phone", "email")
+    for postcode, address, phone, email in people.iterator(chunk_size=CHUNK):
+        yield from (("postcode", postcode), ("address", address), ("phone", phone), ("email", email))
+    events = (
+        ServiceEvent.objects.filter(person__area_id=area_id)
+        .exclude(source_ref="")
+        .values_list("source_ref", flat=True)
+        .distinct()
+    )
+    for ref in events.iterator(chunk_size=CHUNK):
+        yield "event", ref
+
+
+def _births(area_id: int) -> Iterator[tuple[str, dt.date | None]]:
+    """(a full name, its date of birth): the register's names, aliases and names as agencies wrote them."""
+    from tide.linkage.models import SourceRecord
+
+    people = Person.objects.filter(area_id=area_id, date_of_birth__isnull=False).values_list(
+        "given_name", "family_name", "known_as", "date_of_birth"
+    )
+    for given, family, known_as, born in people.iterator(chunk_size=CHUNK):
+        for first in {given, known_as} - {""}:
+            yield f"{first} {family}", born
+            yield f"{family} {first}", born
+    aliases = PersonAlias.objects.filter(person__area_id=area_id, person__date_of_birth__isnull=False).values_list(
+        "given_name", "family_name", "person__date_of_birth"
+    )
+    records = SourceRecord.objects.filter(area_id=area_id, date_of_birth__isnull=False).values_list(
+        "given_name", "family_name", "date_of_birth"
+    )
+    for given, family, born in [*aliases.iterator(chunk_size=CHUNK), *records.iterator(chunk_size=CHUNK)]:
+        yield f"{given} {family}", born
+        yield f"{family} {given}", born
+
+
+def identifier_index(*, area_id: int) -> redaction.IdentifierIndex:
+    """Every identifier Tide holds for anyone in the area, normalised once, read fresh: for publishing."""
+    return redaction.IdentifierIndex(identifiers=_identifiers(area_id), births=_births(area_id))
+
+
+INDEX_SECONDS = 300
+_index_cache: dict[int, tuple[float, redaction.IdentifierIndex]] = {}
+_index_lock = threading.Lock()
+
+
+def identifier_index_cached(*, area_id: int) -> redaction.IdentifierIndex:
+    """The area's index, at most :data:`INDEX_SECONDS` old (emptied whenever an identifier is saved or
+    deleted): for public pages checked on every request. Publishing itself reads fresh."""
+    now = time.monotonic()
+    with _index_lock:
+        cached = _index_cache.get(area_id)
+    if cached and now - cached[0] < INDEX_SECONDS:
+        return cached[1]
+    index = identifier_index(area_id=area_id)
+    with _index_lock:
+        _index_cache[area_id] = (now, index)
+    return index
+
+
+def identifier_index_clear(**_: Any) -> None:
+    with _index_lock:
+        _index_cache.clear()
+
+
+@dataclass(frozen=True)
+class PublicationCheck:
+    """What stops a text from being published: each offending text as written, with what it is."""
+
+    problems: list[tuple[str, str]]
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def message(self) -> str:
+        listed = "; ".join(f"“{text}” ({label})" for text, label in self.problems)
+        return f"It still identifies someone. Remove or reword: {listed}."
+
+
+def publication_check(
+    text: str,
+    *,
+    area_id: int,
+    person: Person | None = None,
+    inquiry: Inquiry | None = None,
+    index: redaction.IdentifierIndex | None = None,
+) -> PublicationCheck:
+    """Whether ``text`` may be made public: no identifier of anyone in the area (any spelling), and,
+    when it is about one person, none of that person's names or details (ADR 62 and 65)."""
+    index = index if index is not None else identifier_index(area_id=area_id)
+    problems = [(m.text, m.label) for m in redaction.find_identifiers(text, index)]
+    if person is not None:
+        terms = identifying_terms_for(person, inquiry)
+        problems += [(term, "the person's name or details") for term in rules.find_identifying(text, terms)]
+    seen: dict[str, str] = {}
+    for written, label in problems:
+        seen.setdefault(written, label)
+    return PublicationCheck(list(seen.items()))
+
+
 # --- Inquiries --------------------------------------------------------------------------------------
 
 
@@ -180,19 +302,43 @@ class InquiryDraft:
     entries: int
 
 
+# Timeline kinds whose titles are built from fixed labels (event types, choices, definitions) and may
+# stand in the public draft; kinds whose titles hold free text get a fixed phrase; linkage's record
+# links (agency record references, how the records were linked) are bookkeeping, not support.
+PUBLIC_TITLE_KINDS = frozenset(
+    {"service event", "identification", "assessment", "outcome status", "service", "decline", "exit", "plan"}
+    | {"safeguarding", "outcome payment"}
+)
+PUBLIC_PHRASES = {
+    "referral": "Referred for coordinated support",
+    "decision": "A decision of the multi-agency group",
+    "contact": "Contact with their coordinator",
+}
+LEFT_OUT_KINDS = frozenset({"record link"})
+
+
+def _public_line(entry: Any, agencies: set[str]) -> str:
+    title = entry.title if entry.kind in PUBLIC_TITLE_KINDS else PUBLIC_PHRASES.get(entry.kind, entry.kind.capitalize())
+    source = f" ({entry.source})" if entry.source in agencies else ""
+    return f"{entry.on:%B %Y}: {title}{source}"
+
+
 def inquiry_draft(*, inquiry: Inquiry, user: Any) -> InquiryDraft:
     """Assemble the response from the record: the person's timeline and support episodes.
 
-    The full response keeps dates and details. The public draft keeps only the month, the kind of
-    event and the service, and is passed through redaction; the officer edits it before publishing.
+    The full response keeps dates and details. The public draft keeps only the month, what happened
+    (a fixed label, never free text) and the agency, and has every identifier Tide holds for anyone
+    in the area taken out; the officer edits it before publishing, and publishing checks it again.
     """
     person = inquiry.person
     if person is None:
         return InquiryDraft("", "", 0)
+    from tide.areas.models import Agency
     from tide.coordination.models import SupportEpisode
 
-    entries = timeline_for(person, user, limit=500)
+    entries = [e for e in timeline_for(person, user, limit=500) if e.kind not in LEFT_OUT_KINDS]
     episodes = list(SupportEpisode.objects.filter(person=person).order_by("started_on"))
+    agencies = set(Agency.objects.filter(area_id=inquiry.area_id).values_list("name", flat=True))
     full = [f"Response to inquiry {inquiry.reference} about {person.display_name}.", "", "What the record shows:"]
     public = [f"Response to inquiry {inquiry.reference}.", "", "What the record shows, by month:"]
     for episode in episodes:
@@ -204,17 +350,21 @@ def inquiry_draft(*, inquiry: Inquiry, user: Any) -> InquiryDraft:
         full.append(f"- Coordinated support from {episode.started_on:%d %B %Y}{end}.")
         public_end = f" to {episode.ended_on:%B %Y}" if episode.ended_on else ", still open"
         public.append(f"- Coordinated support from {episode.started_on:%B %Y}{public_end}.")
+    lines: dict[str, int] = {}
     for entry in sorted(entries, key=lambda e: e.on):
         source = f" ({entry.source})" if entry.source else ""
         detail = f": {entry.detail}" if entry.detail else ""
         full.append(f"- {entry.on:%d %B %Y}: {entry.title}{source}{detail}")
-        public.append(f"- {entry.on:%B %Y}: {entry.title}{source}")
+        line = _public_line(entry, agencies)
+        lines[line] = lines.get(line, 0) + 1
+    public += [f"- {line}" + (f", {n} times" if n > 1 else "") for line, n in lines.items()]
     if not entries and not episodes:
         full.append("- Nothing is recorded.")
         public.append("- Nothing is recorded.")
     terms = identifying_terms_for(person, inquiry)
     names = [t for t in terms if not any(ch.isdigit() for ch in t)]
-    public_text = rules.redact("\n".join(public), names=names, terms=terms)
+    public_text = redaction.redact_identifiers("\n".join(public), identifier_index(area_id=inquiry.area_id))
+    public_text = rules.redact(public_text, names=names, terms=terms)
     return InquiryDraft("\n".join(full), public_text, len(entries) + len(episodes))
 
 

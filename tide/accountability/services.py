@@ -226,7 +226,7 @@ def inquiry_triage(*, inquiry: Inquiry, accept: bool, person: Person | None, not
 @transaction.atomic
 def inquiry_answer(*, inquiry: Inquiry, response: str, public_summary: str, actor: Any) -> Inquiry:
     """Record the full response from the record and the redacted public version; checks the redaction."""
-    from tide.accountability.selectors import identifying_terms_for
+    from tide.accountability.selectors import publication_check
 
     _require_officer(actor, inquiry)
     if inquiry.status not in {InquiryStatus.ACCEPTED, InquiryStatus.ANSWERED}:
@@ -236,11 +236,9 @@ def inquiry_answer(*, inquiry: Inquiry, response: str, public_summary: str, acto
     if not public_summary.strip():
         raise ValidationError({"public_summary": "Enter the public version of the response."})
     assert inquiry.person is not None  # accepted inquiries always have a person
-    found = rules.find_identifying(public_summary, identifying_terms_for(inquiry.person, inquiry))
-    if found:
-        raise ValidationError(
-            {"public_summary": "The public version still identifies the person: remove " + ", ".join(found) + "."}
-        )
+    check = publication_check(public_summary, area_id=inquiry.area_id, person=inquiry.person, inquiry=inquiry)
+    if check:
+        raise ValidationError({"public_summary": f"The public version cannot be saved. {check.message}"})
     inquiry.response = response.strip()
     inquiry.public_summary = public_summary.strip()
     inquiry.status = InquiryStatus.ANSWERED
@@ -252,14 +250,16 @@ def inquiry_answer(*, inquiry: Inquiry, response: str, public_summary: str, acto
 
 @transaction.atomic
 def inquiry_publish(*, inquiry: Inquiry, actor: Any) -> Inquiry:
-    from tide.accountability.selectors import identifying_terms_for
+    """Put the public version in the register, checked again: identifiers may have arrived since."""
+    from tide.accountability.selectors import publication_check
 
     _require_officer(actor, inquiry)
     if inquiry.status != InquiryStatus.ANSWERED:
         raise ValidationError("Answer the inquiry before publishing it.")
     assert inquiry.person is not None
-    if rules.find_identifying(inquiry.public_summary, identifying_terms_for(inquiry.person, inquiry)):
-        raise ValidationError("The public version still identifies the person.")
+    check = publication_check(inquiry.public_summary, area_id=inquiry.area_id, person=inquiry.person, inquiry=inquiry)
+    if check:
+        raise ValidationError(f"The public version cannot be published. {check.message} Edit the response first.")
     inquiry.status = InquiryStatus.PUBLISHED
     inquiry.published_at = timezone.now()
     inquiry.published_by = actor

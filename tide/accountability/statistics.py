@@ -204,3 +204,35 @@ def published_tables(*, area_id: int) -> list[PublishedTable]:
             )
         )
     return tables
+
+
+@dataclass(frozen=True)
+class PublishedFigures:
+    tables: list[PublishedTable]
+    waiting: list[WaitingFigure]
+    withheld: int  # tables (or rows of waiting times) left out because a label would identify someone
+
+
+def published_figures(*, area_id: int) -> PublishedFigures:
+    """The published tables and waiting times, without any whose labels carry an identifier Tide holds
+    (an agency named after an address that people live at, say): checked on every request (ADR 65)."""
+    from tide.accountability.redaction import find_identifiers
+    from tide.accountability.selectors import identifier_index_cached
+
+    index = identifier_index_cached(area_id=area_id)
+
+    def identifies(*texts: str) -> bool:
+        return bool(find_identifiers("\n".join(texts), index))
+
+    tables, waiting, withheld = [], [], 0
+    for t in published_tables(area_id=area_id):
+        if identifies(t.title, t.caption, *t.table.row_labels, *t.table.column_labels):
+            withheld += 1
+        else:
+            tables.append(t)
+    for figure in median_days_to_answer(area_id=area_id):
+        if identifies(figure.agency):
+            withheld += 1
+        else:
+            waiting.append(figure)
+    return PublishedFigures(tables, waiting, withheld)

@@ -23,7 +23,7 @@ from tide.accountability.forms import (
     TriageForm,
 )
 from tide.accountability.models import InquiryStatus, PersonAccount, SarStatus
-from tide.accountability.statistics import median_days_to_answer, published_tables
+from tide.accountability.statistics import published_figures
 from tide.areas.models import FRONTLINE_ROLES, Agency, Area, Role
 from tide.coordination.models import PlanVersion
 from tide.coordination.selectors import current_coordinator
@@ -101,16 +101,20 @@ def inquiry_published(request: HttpRequest, reference: str) -> HttpResponse:
     inquiry = selectors.inquiry_register().filter(reference=reference).first()
     if inquiry is None:
         raise Http404("No published inquiry with that reference.")
-    return render(request, "accountability/published.html", {"inquiry": inquiry})
+    # Checked again on every view: an identifier may have reached the record since it was published.
+    index = selectors.identifier_index_cached(area_id=inquiry.area_id)
+    withheld = bool(selectors.publication_check(inquiry.public_summary, area_id=inquiry.area_id, index=index))
+    return render(request, "accountability/published.html", {"inquiry": inquiry, "withheld": withheld})
 
 
 @access(roles={PUBLIC}, note="Anyone: figures pass disclosure control")
 def statistics(request: HttpRequest) -> HttpResponse:
     area = _public_area(request)
+    figures = published_figures(area_id=area.pk)
     return render(
         request,
         "accountability/statistics.html",
-        {"area": area, "tables": published_tables(area_id=area.pk), "waiting": median_days_to_answer(area_id=area.pk)},
+        {"area": area, "tables": figures.tables, "waiting": figures.waiting, "withheld": figures.withheld},
     )
 
 

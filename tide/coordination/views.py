@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +27,7 @@ from tide.coordination.models import (
     ServiceInvolvement,
 )
 from tide.core.access import access
+from tide.core.exports import csv_writer
 from tide.core.forms import add_validation_error
 from tide.people.models import Person
 from tide.people.selectors import person_get_for, person_list_for, person_search
@@ -633,38 +633,33 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _csv_safe(value: Any) -> str:
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # no formula injection in spreadsheets
-
-
 @access(roles=VIEW_ROLES)
 def minutes_csv(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.held_on:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["section", "item", "agency", "owner", "due", "status"])
     for row in meeting.attendance.select_related("agency"):
         writer.writerow(
             [
                 "attendance",
-                _csv_safe(row.attendee_name or ""),
-                _csv_safe(row.agency.name),
+                row.attendee_name or "",
+                row.agency.name,
                 "",
                 "",
                 "present" if row.present else "apologies",
             ]
         )
     for decision in meeting.decisions.all():
-        writer.writerow(["decision", _csv_safe(decision.text), "", "", "", ""])
+        writer.writerow(["decision", decision.text, "", "", "", ""])
     for action in meeting.actions.select_related("owner", "owner_agency"):
         writer.writerow(
             [
                 "action",
-                _csv_safe(action.description),
-                _csv_safe(action.owner_agency.name),
-                _csv_safe(action.owner.get_full_name()),
+                action.description,
+                action.owner_agency.name,
+                action.owner.get_full_name(),
                 action.due_on.isoformat(),
                 action.status,
             ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tide.areas.models import Area, Role
 from tide.core.access import access
+from tide.core.exports import csv_response
 from tide.core.forms import add_validation_error
 from tide.finance import pooling, selectors, services, sib
 from tide.finance.forms import (
@@ -464,28 +464,22 @@ def cost_report_csv(request: HttpRequest, kind: str) -> HttpResponse:
     except NoReferenceDataError:
         return _not_loaded(request)
     tables, year = context["tables"], context["price_year"]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tide-cost-{kind}-{year.replace("/", "-")}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    rows: list[list[Any]] = []
+    rows.append(
         [
             f"# {tables.people} people; {tables.window_days} days before and after support started; {year} prices; {GMCA_ATTRIBUTION}"
         ]
     )
     if kind == "services":
-        writer.writerow(
-            ["event_type", "events_before", "events_during", "difference", "unit_cost_gbp", "cost_change_gbp"]
-        )
+        rows.append(["event_type", "events_before", "events_during", "difference", "unit_cost_gbp", "cost_change_gbp"])
         for s in tables.services:
-            writer.writerow(
-                [s.event_type, s.before, s.during, s.difference, f"{s.unit_cost:.2f}", f"{s.cost_change:.2f}"]
-            )
+            rows.append([s.event_type, s.before, s.during, s.difference, f"{s.unit_cost:.2f}", f"{s.cost_change:.2f}"])
     elif kind == "agencies":
-        writer.writerow(
+        rows.append(
             ["bearing_agency", "budget", "national", "cost_before_gbp", "cost_during_gbp", "change_gbp", "verdict"]
         )
         for a in tables.agencies:
-            writer.writerow(
+            rows.append(
                 [
                     a.bearer,
                     a.funder,
@@ -497,12 +491,12 @@ def cost_report_csv(request: HttpRequest, kind: str) -> HttpResponse:
                 ]
             )
     else:
-        writer.writerow(["person_ref", "support_started", "cost_before_gbp", "cost_during_gbp", "change_gbp"])
+        rows.append(["person_ref", "support_started", "cost_before_gbp", "cost_during_gbp", "change_gbp"])
         for p in context["report"].people:
-            writer.writerow(
+            rows.append(
                 [p.ref, p.support_from.isoformat(), f"{p.cost_before:.2f}", f"{p.cost_during:.2f}", f"{p.change:.2f}"]
             )
-    return response
+    return csv_response(f"tide-cost-{kind}-{year.replace('/', '-')}.csv", rows)
 
 
 # --- Pooled budget -------------------------------------------------------------------------------
@@ -580,25 +574,23 @@ def pooled_csv(request: HttpRequest) -> HttpResponse:
         context = _pooled_context(request)
     except NoReferenceDataError:
         return _not_loaded(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="tide-pooled-budget.csv"'
-    writer = csv.writer(response)
+    rows: list[list[Any]] = []
     tables = context["tables"]
-    writer.writerow([f"# {tables.people} people; {tables.window_days} days; {context['price_year']} prices"])
+    rows.append([f"# {tables.people} people; {tables.window_days} days; {context['price_year']} prices"])
     header = ["bearing_agency", "expected_change_gbp"]
     for item in context["results"]:
         header += [f"{item['scenario'].name}: contribution_gbp", f"{item['scenario'].name}: share_pct"]
-    writer.writerow(header)
+    rows.append(header)
     for row in context["rows"]:
         line = [row["agency"], f"{row['change']:.2f}"]
         for pos in row["cells"]:
             line += [f"{pos.contribution:.2f}", f"{pos.share:.2f}"] if pos else ["", ""]
-        writer.writerow(line)
-    writer.writerow([])
-    writer.writerow(["transfer_from", "transfer_to", "amount_gbp"])
+        rows.append(line)
+    rows.append([])
+    rows.append(["transfer_from", "transfer_to", "amount_gbp"])
     for t in context["transfers"]:
-        writer.writerow([t.payer, t.payee, f"{t.amount:.2f}"])
-    return response
+        rows.append([t.payer, t.payee, f"{t.amount:.2f}"])
+    return csv_response("tide-pooled-budget.csv", rows)
 
 
 @require_http_methods(["GET", "POST"])
@@ -733,10 +725,8 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 @access(roles=VIEW_ROLES)
 def claims_csv(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="tide-outcome-claims.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    rows: list[list[Any]] = []
+    rows.append(
         [
             "claim",
             "person_ref",
@@ -756,7 +746,7 @@ def claims_csv(request: HttpRequest) -> HttpResponse:
         ]
     )
     for c in selectors.claims_for(area=area):
-        writer.writerow(
+        rows.append(
             [
                 c.pk,
                 selectors.person_ref(c.person_id),
@@ -775,7 +765,7 @@ def claims_csv(request: HttpRequest) -> HttpResponse:
                 c.derivation,
             ]
         )
-    return response
+    return csv_response("tide-outcome-claims.csv", rows)
 
 
 @require_POST

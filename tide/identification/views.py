@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access
 from tide.core.audit import audit_record
+from tide.core.exports import csv_streaming_response
 from tide.core.jobs import job_enqueue
 from tide.identification import ndt as ndt_rules
 from tide.identification.forms import (
@@ -102,14 +101,8 @@ def by_name_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv(request: HttpRequest, entries, filters: dict[str, str]) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
     audit_record(actor=request.user, action="identification.list_exported", reason="by-name list CSV", detail=filters)
-    writer = csv.writer(_Echo())
     header = [
         "person_id",
         "name",
@@ -125,30 +118,23 @@ def _csv(request: HttpRequest, entries, filters: dict[str, str]) -> StreamingHtt
     ]
 
     def rows():  # type: ignore[no-untyped-def]
-        yield writer.writerow(header)
+        yield header
         for e in entries.iterator(chunk_size=2000):
-            name = e.person.display_name
-            if name[:1] in "=+-@":
-                name = "'" + name  # no formula injection in spreadsheets
-            yield writer.writerow(
-                [
-                    e.person_id,
-                    name,
-                    e.person.date_of_birth or "",
-                    e.status_label,
-                    e.status_since,
-                    e.first_identified_on,
-                    e.last_event_on or "",
-                    e.definitions.replace(",", " "),
-                    e.domains_met,
-                    "" if e.ndt_total is None else e.ndt_total,
-                    e.gap_score,
-                ]
-            )
+            yield [
+                e.person_id,
+                e.person.display_name,
+                e.person.date_of_birth or "",
+                e.status_label,
+                e.status_since,
+                e.first_identified_on,
+                e.last_event_on or "",
+                e.definitions.replace(",", " "),
+                e.domains_met,
+                "" if e.ndt_total is None else e.ndt_total,
+                e.gap_score,
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="by-name-list-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    return csv_streaming_response(f"by-name-list-{timezone.localdate():%Y-%m-%d}.csv", rows())
 
 
 @access(roles=LIST_ROLES)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 import numpy as np
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access
+from tide.core.exports import csv_response
 from tide.core.jobs import job_enqueue
 from tide.core.models import Job
 from tide.outcomes import charts, cohort, present, stats
@@ -41,22 +41,7 @@ BOOTSTRAP = 1000
 
 
 def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows([[_cell(value) for value in row] for row in rows])
-    return response
-
-
-def _cell(value: Any) -> Any:
-    """Neutralise text a spreadsheet would run as a formula (CSV injection); numbers pass unchanged."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
+    return csv_response(filename, [header, *rows])
 
 
 def _area(request: HttpRequest) -> Any:

@@ -32,3 +32,14 @@ def coordinator_client(client, coordinator):
 def make_user(area, role: str, **kwargs):
     agency = kwargs.pop("agency", None) or AgencyFactory(area=area)
     return UserFactory(area=area, agency=None if role == Role.PERSON else agency, role=role, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_identifier_index():
+    """Public pages cache each area's identifier index (ADR 65); rows rolled back or bulk-created in
+    another test must not linger in it."""
+    from tide.accountability.selectors import identifier_index_clear
+
+    identifier_index_clear()
+    yield
+    identifier_index_clear()

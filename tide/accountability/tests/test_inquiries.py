@@ -9,7 +9,9 @@ from tide.accountability.models import Inquiry, InquiryStatus
 from tide.accountability.selectors import inquiry_draft
 from tide.core.audit import audit_verify
 from tide.core.models import AuditEvent
-from tide.testing.factories import ServiceEventFactory
+from tide.linkage.models import LinkMethod, PersonLink, SourceRecord
+from tide.people.models import IdentifierKind, PersonIdentifier
+from tide.testing.factories import AgencyFactory, PersonFactory, ServiceEventFactory
 
 FORM = {
     "requester_name": "Rosa Member",
@@ -138,3 +140,108 @@ def test_officer_pages_work_and_unknown_ids_are_404(client, area, officer, tina)
     assert answer.status_code == 200
     assert client.get("/accountability/inquiries/99999/").status_code == 404
     assert client.get("/accountability/").status_code == 200
+
+
+# --- Finding 5: nothing public may carry an identifier Tide holds, for anyone ----------------------
+
+
+@pytest.fixture
+def mh_record(area, tina):
+    """Tina's mental-health trust record, linked to her as the demo loads it (its ground truth)."""
+    trust = AgencyFactory(area=area, name="Tidemouth Mental Health Trust", code="mh", sector="mental_health")
+    record = SourceRecord.objects.create(
+        area=area, agency=trust, record_ref="MH0461324", given_name="Christina", family_name="Okonkwo"
+    )
+    PersonLink.objects.create(record=record, person=tina, method=LinkMethod.DEMO)
+    ServiceEventFactory(person=tina, agency=trust, event_type="mh_crisis_contact", occurred_on=dt.date(2026, 2, 3))
+    return record
+
+
+@pytest.fixture
+def someone_else(area, coordinator):
+    """Another person in the area: their identifiers must not be published either."""
+    other = PersonFactory(area=area, given_name="Robin", family_name="Marsh", date_of_birth=dt.date(1979, 2, 28))
+    PersonIdentifier.objects.create(person=other, kind=IdentifierKind.PRISON, value="A1234BC")
+    return other
+
+
+def _accepted(area, officer, tina):
+    inquiry = _submit(area)
+    services.inquiry_triage(inquiry=inquiry, accept=True, person=tina, note="", actor=officer)
+    return inquiry
+
+
+@pytest.mark.parametrize(
+    ("summary", "offending"),
+    [
+        ("In March 2026 Tidemouth Mental Health Trust record MH0461324 was linked.", "MH0461324"),
+        ("The trust (ref mh 046 1324) offered an appointment.", "mh 046 1324"),
+        ("The trust (ref MH-0461324) offered an appointment.", "MH-0461324"),
+        ("Another person, prison number a1234 bc, shared the hostel.", "a1234 bc"),
+        ("Robin Marsh (born 28/02/1979) shared the hostel.", "Robin Marsh"),
+    ],
+)
+def test_answer_is_refused_while_the_public_version_carries_any_identifier(
+    area, officer, tina, mh_record, someone_else, summary, offending
+):
+    inquiry = _accepted(area, officer, tina)
+    with pytest.raises(ValidationError) as refused:
+        services.inquiry_answer(inquiry=inquiry, response="Full.", public_summary=summary, actor=officer)
+    message = " ".join(refused.value.message_dict["public_summary"])
+    assert f"“{offending}”" in message
+    inquiry.refresh_from_db()
+    assert inquiry.status == InquiryStatus.ACCEPTED
+    assert inquiry.public_summary == ""
+    assert not AuditEvent.objects.filter(action="inquiry.answered").exists()
+
+
+def test_publishing_is_refused_when_an_identifier_arrived_after_the_answer(area, officer, tina, coordinator):
+    inquiry = _accepted(area, officer, tina)
+    summary = "Reference XK 771 204 was closed in March 2026."
+    services.inquiry_answer(inquiry=inquiry, response="Full.", public_summary=summary, actor=officer)
+    other = PersonFactory(area=area)
+    PersonIdentifier.objects.create(person=other, kind=IdentifierKind.PNC, value="XK771204")
+    with pytest.raises(ValidationError, match="XK 771 204"):
+        services.inquiry_publish(inquiry=inquiry, actor=officer)
+    inquiry.refresh_from_db()
+    assert inquiry.status == InquiryStatus.ANSWERED
+
+
+def test_the_answer_page_shows_the_offending_text_and_saves_nothing(client, area, officer, tina, mh_record):
+    inquiry = _accepted(area, officer, tina)
+    client.force_login(officer)
+    response = client.post(
+        f"/accountability/inquiries/{inquiry.pk}/answer",
+        {"response": "Full.", "public_summary": "Seen by the trust, record mh 046 1324, in 2026."},
+    )
+    assert response.status_code == 200
+    assert "“mh 046 1324” (an agency record reference)" in response.content.decode()
+    inquiry.refresh_from_db()
+    assert inquiry.status == InquiryStatus.ACCEPTED
+
+
+def test_the_draft_public_version_leaves_out_record_references_and_linkage_provenance(
+    area, officer, tina, mh_record, someone_else
+):
+    inquiry = _accepted(area, officer, tina)
+    draft = inquiry_draft(inquiry=inquiry, user=officer)
+    assert "February 2026" in draft.public_summary
+    for leak in ["MH0461324", "Loaded with the synthetic demo area", "ground truth", "Christina", "Okonkwo"]:
+        assert leak.lower() not in draft.public_summary.lower(), leak
+    assert "Loaded with the synthetic demo area" not in draft.response
+    services.inquiry_answer(
+        inquiry=inquiry, response=draft.response, public_summary=draft.public_summary, actor=officer
+    )
+    services.inquiry_publish(inquiry=inquiry, actor=officer)
+
+
+def test_a_published_answer_is_withheld_once_it_carries_an_identifier(client, area, officer, tina):
+    inquiry = _accepted(area, officer, tina)
+    summary = "Reference QZ 55 10 42 was closed in March 2026."
+    services.inquiry_answer(inquiry=inquiry, response="Full.", public_summary=summary, actor=officer)
+    services.inquiry_publish(inquiry=inquiry, actor=officer)
+    assert summary in client.get(f"/inquiries/register/{inquiry.reference}").content.decode()
+    PersonIdentifier.objects.create(person=PersonFactory(area=area), kind=IdentifierKind.PNC, value="QZ551042")
+    page = client.get(f"/inquiries/register/{inquiry.reference}").content.decode()
+    assert "QZ 55 10 42" not in page
+    assert "withheld" in page

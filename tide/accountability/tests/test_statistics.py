@@ -206,3 +206,24 @@ def test_published_figures_show_referrals_by_who_referred_and_the_decision(clien
     assert ">8<" not in page
     assert ">2<" not in page  # two self-referrals waiting: suppressed
     assert ">*<" in page
+
+
+def test_published_figures_withhold_a_table_whose_labels_carry_an_identifier(client, area):
+    """An agency named after its address shares a postcode with the people it houses: the figures that
+    would print it are withheld, and the page says so."""
+    from tide.coordination.models import ServiceInvolvement
+    from tide.testing.factories import AgencyFactory
+
+    hostel = AgencyFactory(area=area, name="Harbour Hostel, TX1 9ZZ", code="hostel", sector="housing")
+    for i in range(12):
+        ServiceInvolvement.objects.create(
+            person=PersonFactory(area=area, postcode="TX1 9ZZ"),
+            agency=hostel,
+            service="hostel",
+            status="offered",
+            requested_on=dt.date(2026, 1, 1),
+            offered_on=dt.date(2026, 1, 2 + i),
+        )
+    page = client.get("/statistics/").content.decode()
+    assert "TX1 9ZZ" not in page
+    assert "withheld" in page

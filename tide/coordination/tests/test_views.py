@@ -549,3 +549,11 @@ def test_relationships_cover_the_group_referrer_manager_and_action_owner(
         area=area, person=person, description="Bed", owner=outsider, due_on=meeting.held_on, actor=None
     )
     assert relationship_of(outsider, person) == "owner of an action for this person"
+
+
+def test_minutes_csv_neutralises_full_width_formulas(coordinator_client, meeting, coordinator):
+    services.decision_record(meeting=meeting, text="\uff1d1+1", actor=coordinator)
+    services.decision_record(meeting=meeting, text="\ufe6bSUM(A1)", actor=coordinator)
+    body = coordinator_client.get(reverse("coordination:minutes-csv", args=[meeting.pk])).content.decode()
+    assert "decision,'\uff1d1+1," in body
+    assert "decision,'\ufe6bSUM(A1)," in body

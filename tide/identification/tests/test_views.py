@@ -421,3 +421,14 @@ def test_a_person_page_needs_a_relationship_and_an_alert_gives_one(client, area,
     assert Audit.objects.filter(action="person.view_refused", person_id=person.pk).exists()
     Alert.objects.create(person=person, recipient=stranger, kind="trigger.arrest", message="Arrest")
     assert client.get(f"/identification/people/{person.pk}/").status_code == 200
+
+
+def test_csv_export_neutralises_formulas_after_spaces_and_in_full_width(coordinator_client, listed):
+    listed[0].given_name, listed[0].family_name = " =1+1", "Ash"
+    listed[0].save()
+    listed[1].given_name, listed[1].family_name = "\uff1dSUM(A1)", "Birch"
+    listed[1].save()
+    response = coordinator_client.get("/identification/list/?format=csv&sort=name")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    names = sorted(r[1] for r in rows[1:])
+    assert names == sorted(["'=1+1 Ash", "'\uff1dSUM(A1) Birch", "Sam Cedar"])

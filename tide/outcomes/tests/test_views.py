@@ -1,4 +1,6 @@
+import csv as csv_module
 import datetime as dt
+import io
 
 import pytest
 from django.core.cache import cache
@@ -289,3 +291,21 @@ def test_csv_exports_neutralise_formulas_but_keep_negative_numbers(coordinator_c
     assert "'=HYPERLINK" in csv
     report = coordinator_client.get("/outcomes/", {"format": "csv"}).content.decode()
     assert ",-0.9166666666666667," in report or ",-0.916666666666667," in report
+
+
+@pytest.mark.parametrize("words", ['  =HYPERLINK("http://example.invalid")', "\n=1+1", "\uff20SUM(A1)"])
+def test_csv_exports_neutralise_formulas_after_spaces_line_feeds_and_in_full_width(
+    coordinator_client, coordinator, supported_cohort, words
+):
+    person = supported_cohort[0]
+    OutcomeStatus.objects.create(
+        person=person,
+        kind="housing",
+        value="hostel",
+        recorded_on=dt.date(2025, 6, 1),
+        in_their_words=words,
+        recorded_by=coordinator,
+    )
+    exported = coordinator_client.get(f"/outcomes/people/{person.pk}/", {"format": "csv", "table": "statuses"})
+    rows = list(csv_module.reader(io.StringIO(exported.content.decode())))
+    assert [row[3] for row in rows[1:] if row[3].strip("'") == words] == ["'" + words]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tide.areas.models import Area
+from tide.core.exports import csv_writer
 from tide.outcomes import cohort, present
 from tide.outcomes.selectors import cohort_inputs, framework_current, table_from
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         report = cohort.cohort_report(table, seed=options["seed"])
         if options["csv"]:
             with open(options["csv"], "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
+                writer = csv_writer(handle)
                 writer.writerow(present.CSV_HEADER)
                 for measure in report.measures:
                     for q in report.quarters():
