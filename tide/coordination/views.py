@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,7 +37,7 @@ WORK_ROLES = FRONTLINE_ROLES
 VIEW_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
 HOME_ROLES = {Role.COORDINATOR, Role.TEAM_MANAGER}
 OFFICER_ROLES = {Role.ACCOUNTABLE_OFFICER, Role.TEAM_MANAGER}
-NEED_TO_KNOW = "Need-to-know: a relationship with the person (coordination, referral, involvement) or break-glass"
+NEED_TO_KNOW = "Need-to-know: a relationship with the person (coordination, involvement) or break-glass"
 
 
 def _area_id(request: HttpRequest) -> int | None:
@@ -71,7 +72,7 @@ def refer_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access(
     roles=WORK_ROLES,
-    note="Shows only the person's name, as search does; the referral gives the referrer a relationship",
+    note="Shows only the person's name, as search does; the referral does not open the record (ADR 0064)",
 )
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     # Referring needs no access to the record: the page shows only the name the search already showed.
@@ -87,8 +88,13 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, f"Referral of {person.display_name} sent to the multi-agency group.")
-            return _to_person(person)
+            messages.success(
+                request,
+                f"Referral of {person.display_name} sent to the multi-agency group. "
+                "Its status and the group's decision appear under 'Referrals your agency made'.",
+            )
+            # Not the person's page: a referral does not give the referrer access to the record.
+            return redirect(reverse("coordination:requests") + "#referrals")
     return render(
         request,
         "coordination/form.html",

@@ -529,7 +529,7 @@ def test_local_authority_decision_on_a_concern_is_recorded_once(coordinator_clie
     assert "already recorded" in response.content.decode()
 
 
-def test_relationships_cover_the_group_referrer_manager_and_action_owner(
+def test_relationships_cover_the_group_manager_involved_referrer_and_action_owner(
     area, agency, coordinator, ae, practitioner, hostel, referral, meeting
 ):
     from tide.core.relationships import relationship_of
@@ -538,9 +538,10 @@ def test_relationships_cover_the_group_referrer_manager_and_action_owner(
     manager = UserFactory(area=area, agency=agency, role=Role.TEAM_MANAGER)
     person = referral.person
     assert relationship_of(coordinator, person).startswith("operational group")
-    assert relationship_of(practitioner, person) == "referring agency"
+    assert relationship_of(practitioner, person) is None  # referring is not a relationship (ADR 0064)
     assert relationship_of(outsider, person) is None
     services.referral_decide(referral=referral, meeting=meeting, accept=True, reason="ok", actor=coordinator)
+    assert relationship_of(practitioner, person) == "agency involved with consent: Tideford A&E"
     charles = UserFactory(area=area, agency=agency, role=Role.COORDINATOR, manager=manager)
     services.coordinator_allocate(episode=person.support_episodes.get(), coordinator=charles, actor=None)
     assert relationship_of(coordinator, person) is None  # the group has decided; Jane is not the coordinator
