@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area, Role, User
@@ -46,6 +46,7 @@ from tide.coordination.models import (
     ServiceKind,
     SupportEpisode,
 )
+from tide.core.access import NeedToKnowRefused, person_access
 from tide.core.audit import audit_record
 from tide.people.models import Person
 
@@ -74,6 +75,123 @@ def _not_future(day: dt.date, label: str) -> None:
 
 def open_episode(person: Person) -> SupportEpisode | None:
     return SupportEpisode.objects.filter(person=person, ended_on__isnull=True).first()
+
+
+# --- Authority: who may change a record others share (ADR 0064) ---------------------------------------
+#
+# A state-changing service checks two things itself, so that every caller (a view, the API, a job) is
+# covered: the actor has authority over this record (owns it, was asked, coordinates the person), and
+# the actor may still see the person (the same need-to-know decision as the person page). ``actor=None``
+# is the system acting on its own account (imports, the demo, scheduled jobs); a signed-out user is not.
+
+
+def _lock(instance: Any) -> None:
+    """Lock the row for this transaction and reload the caller's object, so checks see what is stored."""
+    list(type(instance).objects.select_for_update().filter(pk=instance.pk).values_list("pk", flat=True))
+    instance.refresh_from_db()
+
+
+def coordinates(actor: Any, person_id: int) -> bool:
+    """The actor is the coordinator of the person's open support, or that coordinator's manager."""
+    return (
+        SupportEpisode.objects.filter(person_id=person_id, ended_on__isnull=True)
+        .filter(Q(coordinator_id=actor.pk) | Q(coordinator__manager_id=actor.pk))
+        .exists()
+    )
+
+
+def _same_agency(actor: Any, agency_id: int | None) -> bool:
+    return agency_id is not None and getattr(actor, "agency_id", None) == agency_id
+
+
+def _authorise(actor: Any, person: Person | None, *, allowed: bool, refusal: str) -> None:
+    """Raise ``PermissionDenied`` unless ``allowed`` and the actor may see ``person`` (if any)."""
+    if actor is None:
+        return
+    if not getattr(actor, "is_authenticated", False) or not allowed:
+        raise PermissionDenied(refusal)
+    if person is not None and not person_access(actor, person).allowed:
+        raise NeedToKnowRefused(person.pk)
+
+
+def action_may_complete(*, action: Action, actor: Any) -> bool:
+    """The owner, the owner's manager, the chair of the meeting that agreed it, or someone it was escalated to."""
+    pk = getattr(actor, "pk", None)
+    if pk is None:
+        return False
+    if pk in (action.owner_id, getattr(action.owner, "manager_id", None)):
+        return True
+    if action.meeting_id is not None and action.meeting is not None and action.meeting.chair_id == pk:
+        return True
+    return Escalation.objects.filter(action_id=action.pk, to_user_id=pk).exists()
+
+
+def action_authorise(*, action: Action, actor: Any) -> None:
+    _authorise(
+        actor,
+        action.person,
+        allowed=action_may_complete(action=action, actor=actor),
+        refusal="Only the action's owner, their manager or the chair of the meeting can complete it.",
+    )
+
+
+def service_authorise(*, involvement: ServiceInvolvement, actor: Any) -> None:
+    """The agency asked answers; whoever asked, and the person's coordinator or their manager, record it."""
+    allowed = actor is not None and (
+        _same_agency(actor, involvement.agency_id)
+        or involvement.requested_by_id == actor.pk
+        or coordinates(actor, involvement.person_id)
+    )
+    _authorise(
+        actor,
+        involvement.person,
+        allowed=allowed,
+        refusal="Only the agency asked, whoever asked it, or the person's coordinator can update this service.",
+    )
+
+
+def safeguarding_authorise(*, concern: SafeguardingConcern, actor: Any) -> None:
+    allowed = actor is not None and (
+        _same_agency(actor, concern.to_agency_id)
+        or concern.raised_by_id == actor.pk
+        or coordinates(actor, concern.person_id)
+    )
+    _authorise(
+        actor,
+        concern.person,
+        allowed=allowed,
+        refusal="Only the local authority, whoever raised the concern, or the person's coordinator records its decision.",
+    )
+
+
+def assessment_authorise(*, request: NeedsAssessmentRequest, actor: Any) -> None:
+    allowed = actor is not None and (
+        _same_agency(actor, request.to_agency_id)
+        or request.requested_by_id == actor.pk
+        or coordinates(actor, request.person_id)
+    )
+    _authorise(
+        actor,
+        request.person,
+        allowed=allowed,
+        refusal="Only the agency asked, whoever asked it, or the person's coordinator records the outcome.",
+    )
+
+
+def death_review_authorise(*, review: DeathReview, actor: Any) -> None:
+    """The manager of the coordinator whose support ended, or the area's accountable officer."""
+    episode = review.episode
+    person = episode.person
+    allowed = actor is not None and (
+        (episode.coordinator is not None and episode.coordinator.manager_id == actor.pk)
+        or person.area.accountable_officer_id == actor.pk
+    )
+    _authorise(
+        actor,
+        person,
+        allowed=allowed,
+        refusal="Only the coordinator's manager or the accountable officer carries out a death review.",
+    )
 
 
 # --- Referrals ---------------------------------------------------------------------------------------
@@ -336,6 +454,8 @@ def action_create(
 
 @transaction.atomic
 def action_complete(*, action: Action, actor: Any, on: dt.date | None = None) -> Action:
+    _lock(action)
+    action_authorise(action=action, actor=actor)
     if action.status == ActionStatus.DONE:
         raise ValidationError("This action is already done.")
     action.status = ActionStatus.DONE
@@ -535,7 +655,8 @@ def service_update(
     actor: Any,
 ) -> ServiceInvolvement:
     """Move a service along requested → offered → involved → ended, or to declined with a coded reason."""
-    row = ServiceInvolvement.objects.select_for_update().get(pk=involvement.pk)
+    row = ServiceInvolvement.objects.select_for_update(of=("self",)).select_related("person").get(pk=involvement.pk)
+    service_authorise(involvement=row, actor=actor)
     on = on or _today()
     _not_future(on, "on")
     if status not in _NEXT[InvolvementStatus(row.status)]:
@@ -642,6 +763,8 @@ def safeguarding_decide(
     *, concern: SafeguardingConcern, decision: str, decided_on: dt.date, note: str = "", actor: Any
 ) -> SafeguardingConcern:
     """Record what the local authority decided about a concern (an enquiry, other action or none)."""
+    _lock(concern)
+    safeguarding_authorise(concern=concern, actor=actor)
     if decision not in SafeguardingDecision.values or decision == SafeguardingDecision.PENDING:
         raise ValidationError({"decision": "Choose what the local authority decided."})
     if concern.decision != SafeguardingDecision.PENDING:
@@ -684,6 +807,8 @@ def needs_assessment_outcome(
     actor: Any,
 ) -> NeedsAssessmentRequest:
     """Record the assessment: eligibility follows from the ten outcomes, not from a free choice."""
+    _lock(request)
+    assessment_authorise(request=request, actor=actor)
     codes = sorted(set(outcomes_not_achieved))
     if unknown := eligibility.unknown_outcomes(codes):
         raise ValidationError({"outcomes_not_achieved": f"Unknown outcomes: {', '.join(unknown)}."})
@@ -770,6 +895,8 @@ def episode_exit(
 @transaction.atomic
 def death_review_complete(*, review: DeathReview, findings: str, actor: Any) -> DeathReview:
     """Record what the review found: what services did, what should change."""
+    _lock(review)
+    death_review_authorise(review=review, actor=actor)
     findings = (findings or "").strip()
     if not findings:
         raise ValidationError({"findings": "Record what the review found."})

@@ -292,6 +292,7 @@ def _involvement(request: HttpRequest, pk: int) -> ServiceInvolvement:
 def service_update(request: HttpRequest, pk: int) -> HttpResponse:
     row = _involvement(request, pk)
     person = person_get_for(user=request.user, pk=row.person_id, reason="update a service")
+    services.service_authorise(involvement=row, actor=request.user)
     form = f.ServiceUpdateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -339,6 +340,7 @@ def safeguarding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if concern is None:
         raise Http404("No such safeguarding concern in your area.")
     person = person_get_for(user=request.user, pk=concern.person_id, reason="record a safeguarding decision")
+    services.safeguarding_authorise(concern=concern, actor=request.user)
     form = f.SafeguardingDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -381,6 +383,7 @@ def assessment_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     if row is None:
         raise Http404("No such assessment request in your area.")
     person = person_get_for(user=request.user, pk=row.person_id, reason="record an assessment outcome")
+    services.assessment_authorise(request=row, actor=request.user)
     if row.outcome != AssessmentOutcome.PENDING:
         messages.info(request, "The outcome of this assessment is already recorded.")
         return _to_person(person)
@@ -461,6 +464,8 @@ def death_review(request: HttpRequest, pk: int) -> HttpResponse:
     if review is None:
         raise Http404("No such review in your area.")
     person = person_get_for(user=request.user, pk=review.episode.person_id, reason="death review")
+    if request.method == "POST":
+        services.death_review_authorise(review=review, actor=request.user)
     form = f.DeathReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,11 +4,14 @@ to whoever touches it (issue 18, findings 2 and 4)."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from tide.areas.models import Role
 from tide.coordination import services
 from tide.coordination.models import (
+    ActionStatus,
     InvolvementStatus,
     Referral,
     ReferralStatus,
@@ -107,3 +110,114 @@ def test_an_accepted_referral_makes_the_referrer_an_involved_agency(practitioner
     services.referral_decide(referral=referral, meeting=meeting, accept=True, reason="Meets 2+.", actor=coordinator)
     assert referral.__class__.objects.get(pk=referral.pk).status == ReferralStatus.ACCEPTED
     assert relationship_of(practitioner, referral.person).startswith("agency involved with consent")
+
+
+# --- Finding 4: only those with authority change a shared record -----------------------------------------
+
+
+@pytest.fixture
+def bed_action(area, episode, coordinator, hostel, meeting):
+    """An action from the meeting chaired by the coordinator, owned by a hostel worker, about the person."""
+    owner = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER, first_name="Hal", last_name="Hostel")
+    return services.action_create(
+        area=area,
+        meeting=meeting,
+        person=episode.person,
+        description="Hold a bed",
+        owner=owner,
+        due_on=dt.date(2026, 12, 1),
+        actor=coordinator,
+    )
+
+
+def test_a_practitioner_cannot_complete_someone_elses_action(client, area, practitioner, bed_action):
+    client.force_login(practitioner)
+    response = client.post(reverse("coordination:action-done", args=[bed_action.pk]), {"next": "/"})
+    assert response.status_code == 403
+    bed_action.refresh_from_db()
+    assert bed_action.status == ActionStatus.OPEN
+    with pytest.raises(PermissionDenied):
+        services.action_complete(action=bed_action, actor=practitioner)
+    bed_action.refresh_from_db()
+    assert bed_action.status == ActionStatus.OPEN
+
+
+def test_the_owner_and_the_chair_may_complete_an_action(client, bed_action, coordinator):
+    services.action_complete(action=bed_action, actor=bed_action.owner)
+    assert bed_action.status == ActionStatus.DONE
+    other = services.action_create(
+        area=bed_action.area,
+        meeting=bed_action.meeting,
+        person=bed_action.person,
+        description="Call the GP",
+        owner=bed_action.owner,
+        due_on=dt.date(2026, 12, 1),
+        actor=coordinator,
+    )
+    client.force_login(coordinator)  # the chair, and the group is considering the person
+    assert client.post(reverse("coordination:action-done", args=[other.pk])).status_code == 302
+    other.refresh_from_db()
+    assert other.status == ActionStatus.DONE
+
+
+def test_the_owners_manager_must_also_be_able_to_see_the_person(area, agency, hostel, bed_action, episode):
+    charles = UserFactory(area=area, agency=agency, role=Role.COORDINATOR)
+    services.coordinator_allocate(episode=episode, coordinator=charles, actor=None)  # the group has decided
+    manager = UserFactory(area=area, agency=hostel, role=Role.TEAM_MANAGER)
+    bed_action.owner.manager = manager
+    bed_action.owner.save()
+    assert relationship_of(manager, episode.person) is None
+    with pytest.raises(PermissionDenied):
+        services.action_complete(action=bed_action, actor=manager)  # no relationship with the person
+    bed_action.refresh_from_db()
+    assert bed_action.status == ActionStatus.OPEN
+
+
+@pytest.fixture
+def hostel_request(episode, coordinator, hostel):
+    return services.service_request(
+        person=episode.person, agency=hostel, service=ServiceKind.HOSTEL, detail="A bed", actor=coordinator
+    )
+
+
+def test_only_the_agency_asked_or_the_coordinator_updates_a_service(client, practitioner, hostel_request, area, hostel):
+    # The referring A&E practitioner is involved with consent and may see the person, but was not asked.
+    assert relationship_of(practitioner, hostel_request.person)
+    client.force_login(practitioner)
+    url = reverse("coordination:service-update", args=[hostel_request.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"status": "declined", "decline_reason": "no_capacity"}).status_code == 403
+    hostel_request.refresh_from_db()
+    assert hostel_request.status == InvolvementStatus.REQUESTED
+    worker = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
+    services.service_update(involvement=hostel_request, status="offered", actor=worker)
+    hostel_request.refresh_from_db()
+    assert hostel_request.status == InvolvementStatus.OFFERED
+
+
+def test_only_the_local_authority_or_the_raiser_records_a_safeguarding_decision(
+    client, practitioner, episode, coordinator, council
+):
+    concern = services.safeguarding_raise(
+        person=episode.person,
+        to_agency=council,
+        concern="Cuckooing",
+        actor=coordinator,
+        **dict.fromkeys(services.S42_CONDITIONS, True),
+    )
+    client.force_login(practitioner)
+    url = reverse("coordination:safeguarding-decide", args=[concern.pk])
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert client.post(url, {"decision": "no_further_action", "decided_on": today}).status_code == 403
+    concern.refresh_from_db()
+    assert concern.decision == "pending"
+
+
+def test_only_the_agency_asked_records_an_assessment_outcome(client, practitioner, episode, coordinator, council):
+    row = services.needs_assessment_request(person=episode.person, to_agency=council, actor=coordinator)
+    client.force_login(practitioner)
+    url = reverse("coordination:assessment-outcome", args=[row.pk])
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert client.post(url, {"assessed_on": today, "refused": "on"}).status_code == 403
+    row.refresh_from_db()
+    assert row.outcome == "pending"

@@ -31,6 +31,12 @@ from tide.core.models import AuditEvent
 from tide.testing.factories import PersonFactory, UserFactory
 
 
+@pytest.fixture
+def coordinating(person, coordinator):
+    """The coordinator coordinates the person, so may see them and update what is asked for them."""
+    return SupportEpisode.objects.create(person=person, coordinator=coordinator, started_on=dt.date(2026, 1, 5))
+
+
 def _agency_referral(person, agency, actor, offer=""):
     return services.referral_create(
         person=person,
@@ -243,7 +249,7 @@ def test_plan_without_goals_is_refused(person, coordinator):
 # --- Services and declines ---
 
 
-def test_decline_needs_a_coded_reason(person, hostel, coordinator):
+def test_decline_needs_a_coded_reason(person, hostel, coordinator, coordinating):
     row = services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
     with pytest.raises(ValidationError):
         services.service_update(involvement=row, status=InvolvementStatus.DECLINED, actor=coordinator)
@@ -257,7 +263,7 @@ def test_decline_needs_a_coded_reason(person, hostel, coordinator):
     assert row.declined_on == timezone.localdate()
 
 
-def test_days_pending_clock_runs_until_the_service_answers(person, hostel, coordinator):
+def test_days_pending_clock_runs_until_the_service_answers(person, hostel, coordinator, coordinating):
     today = timezone.localdate()
     row = services.service_request(
         person=person,
@@ -273,7 +279,7 @@ def test_days_pending_clock_runs_until_the_service_answers(person, hostel, coord
     assert row.days_to_answer == 9
 
 
-def test_ended_service_cannot_be_declined(person, hostel, coordinator):
+def test_ended_service_cannot_be_declined(person, hostel, coordinator, coordinating):
     row = services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
     services.service_update(involvement=row, status=InvolvementStatus.INVOLVED, actor=coordinator)
     services.service_update(involvement=row, status=InvolvementStatus.ENDED, actor=coordinator)
@@ -318,7 +324,7 @@ def test_s42_concern_with_all_three_conditions_is_raised(person, council, coordi
     assert row.pk
 
 
-def test_s9_outcome_follows_the_eligibility_rule(person, council, coordinator):
+def test_s9_outcome_follows_the_eligibility_rule(person, council, coordinator, coordinating):
     request = services.needs_assessment_request(person=person, to_agency=council, actor=coordinator)
     services.needs_assessment_outcome(
         request=request,
@@ -339,7 +345,7 @@ def test_s9_outcome_follows_the_eligibility_rule(person, council, coordinator):
     assert other.outcome == AssessmentOutcome.NOT_ELIGIBLE
 
 
-def test_s9_unknown_outcome_is_refused(person, council, coordinator):
+def test_s9_unknown_outcome_is_refused(person, council, coordinator, coordinating):
     request = services.needs_assessment_request(person=person, to_agency=council, actor=coordinator)
     with pytest.raises(ValidationError):
         services.needs_assessment_outcome(
@@ -458,7 +464,9 @@ def test_long_unanswered_request_goes_on_the_agenda(area, person, hostel, coordi
     assert [s.service for s in meeting_agenda(meeting=meeting).long_waits] == [ServiceKind.HOSTEL]
 
 
-def test_service_response_by_agency_counts_waits_declines_and_answer_times(area, person, hostel, coordinator):
+def test_service_response_by_agency_counts_waits_declines_and_answer_times(
+    area, person, hostel, coordinator, coordinating
+):
     from tide.coordination.selectors import service_response_by_agency
 
     today = timezone.localdate()
@@ -499,7 +507,7 @@ def test_service_response_by_agency_counts_waits_declines_and_answer_times(area,
     assert row.decline_share == 0.5
 
 
-def test_declines_and_no_shows_feed_identification(person, hostel, coordinator):
+def test_declines_and_no_shows_feed_identification(person, hostel, coordinator, coordinating):
     from tide.coordination.selectors import declines_and_no_shows
     from tide.identification.services import _declines
 

@@ -342,16 +342,23 @@ def test_involved_agency_without_consent_needs_a_current_sharing_agreement(area,
     assert "information-sharing agreement" in relationship_of(worker, person)
 
 
-def test_death_review_is_linked_and_completed(coordinator_client, episode, coordinator, officer):
+def test_death_review_is_linked_and_completed(coordinator_client, episode, coordinator, officer, area, agency):
     from tide.coordination.models import DeathReview
 
+    manager = UserFactory(area=area, agency=agency, role=Role.TEAM_MANAGER)
+    coordinator.manager = manager
+    coordinator.save()
     services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=None)
     services.episode_exit(episode=episode, ended_on=timezone.localdate(), destination="died", actor=coordinator)
     review = DeathReview.objects.get()
     page = coordinator_client.get(reverse("coordination:person", args=[episode.person_id])).content.decode()
     assert reverse("coordination:death-review", args=[review.pk]) in page
     url = reverse("coordination:death-review", args=[review.pk])
-    assert coordinator_client.post(url, {"findings": ""}).status_code == 200
+    # The coordinator does not review a death in their own caseload; their manager does (ADR 0064).
+    assert coordinator_client.post(url, {"findings": "Nothing to see."}).status_code == 403
+    review.refresh_from_db()
+    assert review.completed_on is None
+    coordinator_client.force_login(manager)
     assert coordinator_client.post(url, {"findings": "Hostel exclusion left him outside."}).status_code == 302
     review.refresh_from_db()
     assert review.completed_on == timezone.localdate()
