@@ -186,7 +186,7 @@ def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
     )
     referrals = list(
         Referral.objects.filter(Q(from_agency_id=agency_id) | Q(created_by_id=user.pk))
-        .filter(person__area_id=getattr(user, "area_id", None))
+        .filter(person__area_id=getattr(user, "area_id", None) or 0)
         .select_related("person", "decided_at")
         .only(
             "pk",
