@@ -169,6 +169,8 @@ class _PlanFormBase(GovukForm):
     )
     review_due_on = date_field("Review date")
     agreed_with_person = forms.BooleanField(label="The person has agreed this plan", required=False)
+    # The version the user started from: a newer one saved meanwhile is shown, never overwritten (ADR 0064).
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def goals(self) -> list[tuple[str, str, str]]:
         data = self.cleaned_data
@@ -220,6 +222,7 @@ class ServiceUpdateForm(GovukForm):
     decline_detail = forms.CharField(
         label="Detail of the decline (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class SafeguardingForm(AreaForm):

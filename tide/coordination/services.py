@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area, Role, User
@@ -48,6 +48,7 @@ from tide.coordination.models import (
 )
 from tide.core.access import NeedToKnowRefused, person_access
 from tide.core.audit import audit_record
+from tide.core.concurrency import check_version, last_change, save_versioned
 from tide.people.models import Person
 
 OFFER_REQUIRED = (
@@ -453,14 +454,16 @@ def action_create(
 
 
 @transaction.atomic
-def action_complete(*, action: Action, actor: Any, on: dt.date | None = None) -> Action:
+def action_complete(*, action: Action, actor: Any, on: dt.date | None = None, version: int | None = None) -> Action:
+    """Mark an action done. ``version`` is the one the user saw: if it changed since, nothing is saved."""
     _lock(action)
     action_authorise(action=action, actor=actor)
+    check_version(action, read_version=version, current_version=action.version)
     if action.status == ActionStatus.DONE:
         raise ValidationError("This action is already done.")
     action.status = ActionStatus.DONE
     action.completed_on = on or _today()
-    action.save(update_fields=["status", "completed_on"])
+    save_versioned(action, read_version=action.version, fields=["status", "completed_on"])
     audit_record(actor=actor, action="action.completed", target=action, person_id=action.person_id)
     return action
 
@@ -543,9 +546,15 @@ def plan_version_create(
     goals: Sequence[GoalInput],
     review_due_on: dt.date,
     agreed_with_person: bool,
+    based_on: int | None = None,
     actor: Any,
 ) -> PlanVersion:
-    """Save a new version of the person's plan; earlier versions stay exactly as they were."""
+    """Save a new version of the person's plan; earlier versions stay exactly as they were.
+
+    ``based_on`` is the version number the user started from (0 for none). When someone saved a newer
+    version meanwhile, nothing is saved and :class:`~tide.core.concurrency.StaleEdit` carries that
+    version (``instance``), so the page can show it and ask.
+    """
     if not (in_their_words or "").strip():
         raise ValidationError({"in_their_words": "Write down what matters to the person, in their words."})
     goals = [g for g in goals if g.goal.strip()]
@@ -557,7 +566,12 @@ def plan_version_create(
     if review_due_on <= _today():
         raise ValidationError({"review_due_on": "The review date must be in the future."})
     Person.objects.select_for_update().filter(pk=person.pk).first()  # serialise version numbers
-    number = (PlanVersion.objects.filter(person=person).aggregate(n=Max("number"))["n"] or 0) + 1
+    latest = PlanVersion.objects.filter(person=person).select_related("created_by").order_by("-number").first()
+    if latest is not None:
+        check_version(latest, read_version=based_on, current_version=latest.number, change=last_change(latest))
+    elif based_on:
+        raise ValidationError("The plan you started from is no longer there. Open the plan again.")
+    number = (latest.number if latest is not None else 0) + 1
     version = PlanVersion.objects.create(
         person=person,
         number=number,
@@ -644,6 +658,17 @@ _NEXT = {
 }
 
 
+_SERVICE_STATE_FIELDS = (
+    "status",
+    "offered_on",
+    "involved_on",
+    "declined_on",
+    "decline_reason",
+    "decline_detail",
+    "ended_on",
+)
+
+
 @transaction.atomic
 def service_update(
     *,
@@ -652,11 +677,17 @@ def service_update(
     on: dt.date | None = None,
     decline_reason: str = "",
     decline_detail: str = "",
+    version: int | None = None,
     actor: Any,
 ) -> ServiceInvolvement:
-    """Move a service along requested → offered → involved → ended, or to declined with a coded reason."""
+    """Move a service along requested → offered → involved → ended, or to declined with a coded reason.
+
+    ``version`` is the one the user's form was read at: if someone saved since, nothing changes and
+    :class:`~tide.core.concurrency.StaleEdit` says who, when and what.
+    """
     row = ServiceInvolvement.objects.select_for_update(of=("self",)).select_related("person").get(pk=involvement.pk)
     service_authorise(involvement=row, actor=actor)
+    check_version(row, read_version=version, current_version=row.version)
     on = on or _today()
     _not_future(on, "on")
     if status not in _NEXT[InvolvementStatus(row.status)]:
@@ -679,7 +710,7 @@ def service_update(
         row.ended_on = on
     row.status = status
     row.full_clean()
-    row.save()
+    save_versioned(row, read_version=row.version, fields=[*_SERVICE_STATE_FIELDS])
     audit_record(
         actor=actor,
         action=f"service.{status}",
@@ -693,12 +724,13 @@ def service_update(
 @transaction.atomic
 def decline_resolve(*, involvement: ServiceInvolvement, meeting: Meeting, actor: Any) -> ServiceInvolvement:
     """The group has dealt with a decline: it leaves the agenda and the minutes say so."""
+    _lock(involvement)
     if involvement.status != InvolvementStatus.DECLINED:
         raise ValidationError("Only a declined service can be marked as dealt with.")
     if involvement.decline_resolved:
         raise ValidationError("This decline has already been dealt with.")
     involvement.decline_resolved = True
-    involvement.save(update_fields=["decline_resolved"])
+    save_versioned(involvement, read_version=involvement.version, fields=["decline_resolved"])
     decision_record(
         meeting=meeting,
         person=involvement.person,

@@ -29,6 +29,7 @@ from tide.coordination.models import (
     ServiceInvolvement,
 )
 from tide.core.access import access
+from tide.core.concurrency import StaleEdit
 from tide.core.forms import add_validation_error
 from tide.people.models import Person
 from tide.people.selectors import person_get_for, person_list_for, person_search
@@ -46,6 +47,19 @@ def _area_id(request: HttpRequest) -> int | None:
 
 def _to_person(person: Person) -> HttpResponse:
     return redirect("coordination:person", pk=person.pk)
+
+
+STALE_ASK = "Check their change below. To apply yours on top of it, save again; to keep theirs, go back without saving."
+
+
+def _stale_form(request: HttpRequest, form_class: type[Form], error: StaleEdit, field: str, **kwargs: Any) -> Form:
+    """The user's own input again, now read at the current version, with the other change explained."""
+    data = request.POST.copy()
+    data[field] = str(error.current_version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, f"{error} {STALE_ASK}")
+    return form
 
 
 # --- Coordinator home -------------------------------------------------------------------------------
@@ -219,7 +233,9 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"in_their_words": latest.in_their_words, "agreed_with_person": latest.agreed_with_person}
         for i, goal in enumerate(list(latest.goals.all())[: f.GOAL_SLOTS], start=1):
             initial |= {f"goal_{i}_domain": goal.domain, f"goal_{i}_goal": goal.goal, f"goal_{i}_steps": goal.steps}
+    initial["based_on"] = latest.number if latest is not None else 0
     form = f.PlanForm(request.POST or None, initial=initial)
+    stale: StaleEdit | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -229,8 +245,12 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
                 goals=[services.GoalInput(d, g, s) for d, g, s in form.goals()],
                 review_due_on=data["review_due_on"],
                 agreed_with_person=data["agreed_with_person"],
+                based_on=data["based_on"],
                 actor=request.user,
             )
+        except StaleEdit as error:
+            stale = error
+            form = _stale_form(request, f.PlanForm, error, "based_on")
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -244,7 +264,10 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "title": "Plan in their words",
             "button": "Save a new version",
+            "stale": stale,
+            "stale_plan": stale.instance if stale is not None else None,
         },
+        status=409 if stale is not None else 200,
     )
 
 
@@ -293,10 +316,15 @@ def service_update(request: HttpRequest, pk: int) -> HttpResponse:
     row = _involvement(request, pk)
     person = person_get_for(user=request.user, pk=row.person_id, reason="update a service")
     services.service_authorise(involvement=row, actor=request.user)
-    form = f.ServiceUpdateForm(request.POST or None)
+    form = f.ServiceUpdateForm(request.POST or None, initial={"version": row.version})
+    stale: StaleEdit | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.service_update(involvement=row, actor=request.user, **form.cleaned_data)
+        except StaleEdit as error:
+            stale = error
+            row.refresh_from_db()
+            form = _stale_form(request, f.ServiceUpdateForm, error, "version")
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -310,7 +338,10 @@ def service_update(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "title": f"{row.get_service_display()}: {row.agency}",
             "button": "Save",
+            "stale": stale,
+            "intro": f"Now: {row.get_status_display()}." if stale is not None else "",
         },
+        status=409 if stale is not None else 200,
     )
 
 
@@ -730,8 +761,16 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = Action.objects.filter(pk=pk, area_id=_area_id(request)).first()
     if action is None:
         raise Http404("No such action in your area.")
-    if action.status == ActionStatus.OPEN:
-        services.action_complete(action=action, actor=request.user)
+    raw_version = request.POST.get("version", "")
+    version = int(raw_version) if raw_version.isdigit() else None
+    try:
+        services.action_complete(action=action, actor=request.user, version=version)
+    except StaleEdit as error:
+        state = "done" if Action.objects.get(pk=action.pk).status == ActionStatus.DONE else "still open"
+        messages.warning(request, f"{error} The action is {state}.")
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
         messages.success(request, "Action marked as done.")
     nxt = request.POST.get("next", "")
     return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "coordination:home")
