@@ -74,9 +74,13 @@ class AreaForm(GovukForm):
 
 
 class FindPersonForm(GovukForm):
+    """Both the name (or an identifier) and the date of birth: only someone who already knows the person
+    finds them, and the results list no one else's name or date of birth (ADR 0064)."""
+
     q = forms.CharField(
         label="Name or identifier", max_length=200, error_messages={"required": "Enter a name or an identifier."}
     )
+    date_of_birth = date_field("Date of birth", help_text="For example, 27/03/1985.")
 
 
 class ReferralForm(AreaForm):

@@ -79,7 +79,12 @@ def refer_start(request: HttpRequest) -> HttpResponse:
     form = f.FindPersonForm(request.GET or None)
     hits = None
     if form.is_bound and form.is_valid():
-        hits = person_search(user=request.user, query=form.cleaned_data["q"])
+        born = form.cleaned_data["date_of_birth"]
+        hits = [
+            hit
+            for hit in person_search(user=request.user, query=form.cleaned_data["q"])
+            if hit.person.date_of_birth == born
+        ]
     return render(request, "coordination/refer_start.html", {"form": form, "hits": hits})
 
 

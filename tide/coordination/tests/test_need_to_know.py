@@ -221,3 +221,23 @@ def test_only_the_agency_asked_records_an_assessment_outcome(client, practitione
     assert client.post(url, {"assessed_on": today, "refused": "on"}).status_code == 403
     row.refresh_from_db()
     assert row.outcome == "pending"
+
+
+def test_finding_someone_to_refer_needs_their_name_and_date_of_birth_and_shows_no_one_elses(
+    client, practitioner, stranger
+):
+    """Searching to refer must not list names and dates of birth of people the user may not see."""
+    from tide.people.services import person_reindex
+
+    person_reindex(person=stranger)
+    client.force_login(practitioner)
+    url = reverse("coordination:refer-start")
+    born = stranger.date_of_birth
+    page = client.get(url, {"q": "Rowan Fictional"}).content.decode()
+    assert "Refer Rowan Fictional" not in page
+    assert reverse("coordination:refer", args=[stranger.pk]) not in page
+    assert f"{born.day} {born:%b %Y}" not in page
+    wrong = client.get(url, {"q": "Rowan Fictional", "date_of_birth": "01/01/1990"}).content.decode()
+    assert reverse("coordination:refer", args=[stranger.pk]) not in wrong
+    right = client.get(url, {"q": "Rowan Fictional", "date_of_birth": born.strftime("%d/%m/%Y")}).content.decode()
+    assert reverse("coordination:refer", args=[stranger.pk]) in right
