@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tide.areas.models import FRONTLINE_ROLES, Role
@@ -28,7 +30,7 @@ from tide.coordination.models import (
     SafeguardingConcern,
     ServiceInvolvement,
 )
-from tide.core.access import access
+from tide.core.access import access, person_access
 from tide.core.concurrency import StaleEdit
 from tide.core.forms import add_validation_error
 from tide.people.models import Person
@@ -47,6 +49,13 @@ def _area_id(request: HttpRequest) -> int | None:
 
 def _to_person(person: Person) -> HttpResponse:
     return redirect("coordination:person", pk=person.pk)
+
+
+def _date_or_none(text: str) -> dt.date | None:
+    try:
+        return parse_date(text[:10])
+    except ValueError:  # well formed but not a real date, such as 2020-02-31
+        return None
 
 
 STALE_ASK = "Check their change below. To apply yours on top of it, save again; to keep theirs, go back without saving."
@@ -95,8 +104,13 @@ def refer_start(request: HttpRequest) -> HttpResponse:
 )
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     # Referring needs no access to the record: the page shows only the name the search already showed.
+    # Ids are sequential, so without access the page needs the date of birth the search matched
+    # (``born``, carried into the POST by the URL); otherwise it is a 404, as for an unknown id.
     person = person_list_for(user=request.user).filter(pk=pk).first()
-    if person is None:
+    born = _date_or_none(request.GET.get("born", ""))
+    if person is None or not (
+        (born is not None and person.date_of_birth == born) or person_access(request.user, person).allowed
+    ):
         raise Http404("No such person in your area.")
     initial = {"from_agency": getattr(request.user, "agency_id", None)}
     form = f.ReferralForm(request.POST or None, initial=initial, area_id=_area_id(request))

@@ -51,7 +51,8 @@ def _referral_data(agency, **extra):
 def test_a_referral_does_not_open_the_record_to_the_referrer(client, practitioner, ae, stranger):
     client.force_login(practitioner)
     assert client.get(reverse("people:detail", args=[stranger.pk])).status_code == 403
-    response = client.post(reverse("coordination:refer", args=[stranger.pk]), _referral_data(ae))
+    refer = reverse("coordination:refer", args=[stranger.pk]) + f"?born={stranger.date_of_birth.isoformat()}"
+    response = client.post(refer, _referral_data(ae))
     assert response.status_code == 302
     assert Referral.objects.filter(person=stranger, from_agency=ae).exists()
     assert response["Location"] != reverse("coordination:person", args=[stranger.pk])
@@ -64,7 +65,8 @@ def test_the_referrer_sees_the_status_and_decision_of_its_referral_not_the_recor
     client, practitioner, coordinator, ae, stranger, meeting
 ):
     client.force_login(practitioner)
-    response = client.post(reverse("coordination:refer", args=[stranger.pk]), _referral_data(ae), follow=True)
+    refer = reverse("coordination:refer", args=[stranger.pk]) + f"?born={stranger.date_of_birth.isoformat()}"
+    response = client.post(refer, _referral_data(ae), follow=True)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Rowan Fictional" in page
@@ -241,3 +243,16 @@ def test_finding_someone_to_refer_needs_their_name_and_date_of_birth_and_shows_n
     assert reverse("coordination:refer", args=[stranger.pk]) not in wrong
     right = client.get(url, {"q": "Rowan Fictional", "date_of_birth": born.strftime("%d/%m/%Y")}).content.decode()
     assert reverse("coordination:refer", args=[stranger.pk]) in right
+
+
+def test_the_refer_page_does_not_name_people_by_id_to_those_who_cannot_see_them(client, practitioner, stranger):
+    """Ids are sequential: walking /coordination/people/<id>/refer must not list the register's names."""
+    client.force_login(practitioner)
+    url = reverse("coordination:refer", args=[stranger.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"born": "1990-01-01"}).status_code == 404
+    born = stranger.date_of_birth.isoformat()
+    response = client.get(url, {"born": born})
+    assert response.status_code == 200
+    assert "Rowan Fictional" in response.content.decode()
+    assert client.get(url, {"born": "2020-02-31"}).status_code == 404  # not a real date: refused, no 500

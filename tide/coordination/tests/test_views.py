@@ -76,7 +76,7 @@ def test_contact_in_three_fields_from_the_phone_form(coordinator_client, caseloa
 def test_referral_without_offer_shows_the_reason_and_writes_nothing(area, ae, practitioner, client, person):
     client.force_login(practitioner)
     response = client.post(
-        reverse("coordination:refer", args=[person.pk]),
+        reverse("coordination:refer", args=[person.pk]) + f"?born={person.date_of_birth.isoformat()}",
         {
             "referrer_kind": "agency",
             "from_agency": ae.pk,
