@@ -125,7 +125,7 @@ def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:
     open_actions = list(
         Action.objects.filter(Q(owner=user) | Q(person_id__in=person_ids), status=ActionStatus.OPEN)
         .filter(due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
-        .select_related("person", "owner_agency", "owner")
+        .select_related("person", "owner_agency", "owner", "meeting")
         .order_by("due_on", "id")
     )
     since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=NEW_ALERT_DAYS), dt.time.min))
@@ -181,7 +181,7 @@ def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
         row.pending_days = row.days_pending(today)  # type: ignore[attr-defined]
     actions = list(
         Action.objects.filter(owner_agency_id=agency_id, status=ActionStatus.OPEN)
-        .select_related("owner", "owner_agency", "person")
+        .select_related("owner", "owner_agency", "person", "meeting")
         .order_by("due_on", "id")[:200]
     )
     referrals = list(
@@ -257,7 +257,9 @@ def person_support(*, person: Person, today: dt.date, contacts_limit: int = 20) 
         contacts=list(Contact.objects.filter(person=person).select_related("recorded_by")[:contacts_limit]),
         services=involvements,
         actions=list(
-            Action.objects.filter(person=person, status=ActionStatus.OPEN).select_related("owner", "owner_agency")
+            Action.objects.filter(person=person, status=ActionStatus.OPEN).select_related(
+                "owner", "owner_agency", "meeting"
+            )
         ),
         safeguarding=list(SafeguardingConcern.objects.filter(person=person).select_related("to_agency")),
         assessments=list(NeedsAssessmentRequest.objects.filter(person=person).select_related("to_agency")),

@@ -256,3 +256,14 @@ def test_the_refer_page_does_not_name_people_by_id_to_those_who_cannot_see_them(
     assert response.status_code == 200
     assert "Rowan Fictional" in response.content.decode()
     assert client.get(url, {"born": "2020-02-31"}).status_code == 404  # not a real date: refused, no 500
+
+
+def test_mark_done_is_offered_only_to_those_who_may_complete_the_action(client, area, hostel, bed_action):
+    colleague = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
+    client.force_login(colleague)
+    page = client.get(reverse("coordination:requests")).content.decode()
+    assert "Hold a bed" in page  # the agency sees what it owns
+    assert reverse("coordination:action-done", args=[bed_action.pk]) not in page
+    client.force_login(bed_action.owner)
+    page = client.get(reverse("coordination:requests")).content.decode()
+    assert reverse("coordination:action-done", args=[bed_action.pk]) in page
