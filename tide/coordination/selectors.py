@@ -473,7 +473,8 @@ def relationship(user: Any, person: Any) -> str | None:
     - the coordinator (or their manager) of support that ended in the last 90 days, and the
       manager reviewing a death;
     - the operational group's coordinators and managers while the group is considering the person
-      (a referral waiting for a decision, or support agreed but no coordinator named yet);
+      (a referral waiting for a decision, except for whoever made it, or support agreed but no
+      coordinator named yet);
     - the owner of an open action about the person;
     - staff of an agency asked for, offering or giving a service, with the person's consent on a
       referral the group accepted, or under a current information-sharing agreement.
@@ -510,7 +511,9 @@ def relationship(user: Any, person: Any) -> str | None:
                     episode__person=me, completed_on__isnull=True, episode__coordinator__manager=user
                 )
             ),
-            considering=Exists(open_ep.filter(coordinator__isnull=True)) | Exists(pending),
+            # A referral lets the group consider the person, not its own author: no self-granted access.
+            considering=Exists(open_ep.filter(coordinator__isnull=True))
+            | Exists(pending.exclude(created_by_id=getattr(user, "pk", None))),
             action_owner=Exists(Action.objects.filter(person=me, owner=user, status=ActionStatus.OPEN)),
             involved_as=Subquery(
                 ServiceInvolvement.objects.filter(person=me, agency_id=agency_id, status__in=active).values(

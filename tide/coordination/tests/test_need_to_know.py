@@ -267,3 +267,20 @@ def test_mark_done_is_offered_only_to_those_who_may_complete_the_action(client, 
     client.force_login(bed_action.owner)
     page = client.get(reverse("coordination:requests")).content.decode()
     assert reverse("coordination:action-done", args=[bed_action.pk]) in page
+
+
+def test_a_coordinator_cannot_open_a_record_by_referring_the_person(area, agency, coordinator, stranger):
+    """The group considering a referral may open the record; whoever made the referral does not thereby."""
+    referrer = UserFactory(area=area, agency=agency, role=Role.COORDINATOR)
+    assert relationship_of(referrer, stranger) is None
+    services.referral_create(
+        person=stranger,
+        referrer_kind="agency",
+        from_agency=agency,
+        offer="Keep in touch.",
+        reasons="Sleeping rough.",
+        sharing_basis=SharingBasis.CONSENT,
+        actor=referrer,
+    )
+    assert relationship_of(referrer, stranger) is None
+    assert relationship_of(coordinator, stranger).startswith("operational group")
