@@ -430,7 +430,10 @@ def action_create(
     meeting: Meeting | None = None,
     person: Person | None = None,
     actor: Any,
+    _checked: bool = False,
 ) -> Action:
+    """Record an action. ``_checked`` is for this module's own callers that already established the
+    actor's standing (ending support opens a death review action for the accountable officer)."""
     description = (description or "").strip()
     owner_agency = owner_agency or owner.agency
     if not description:
@@ -439,6 +442,10 @@ def action_create(
         raise ValidationError({"owner": "Choose an owner who works for an agency in this area."})
     if person is not None and person.area_id != area.pk:
         raise ValidationError("That person is not in this area.")
+    if person is not None and not _checked:
+        # Owning an open action about someone is a relationship: only someone who may see the person
+        # can create one (and so hand it on), never as a way to let oneself in (ADR 0064).
+        _authorise(actor, person, allowed=True, refusal="")
     action = Action.objects.create(
         area=area,
         description=description,
@@ -917,6 +924,7 @@ def episode_exit(
                 due_on=_today() + dt.timedelta(days=DEATH_REVIEW_DAYS),
                 person=person,
                 actor=actor,
+                _checked=True,  # the actor ended this support; the action is the review it requires
             )
     audit_record(
         actor=actor, action="episode.ended", target=episode, person_id=person.pk, detail={"destination": destination}

@@ -284,3 +284,18 @@ def test_a_coordinator_cannot_open_a_record_by_referring_the_person(area, agency
     )
     assert relationship_of(referrer, stranger) is None
     assert relationship_of(coordinator, stranger).startswith("operational group")
+
+
+def test_an_action_about_someone_cannot_be_created_by_who_may_not_see_them(area, practitioner, meeting, stranger):
+    """Owning an open action is a relationship, so creating one must not be a way to grant yourself access."""
+    with pytest.raises(PermissionDenied):
+        services.action_create(
+            area=area,
+            meeting=meeting,
+            person=stranger,
+            description="Look them up",
+            owner=practitioner,
+            due_on=dt.date(2026, 12, 1),
+            actor=practitioner,
+        )
+    assert relationship_of(practitioner, stranger) is None
