@@ -527,6 +527,7 @@ def _escalate_one(action_id: int, today: dt.date, policy: rules.EscalationPolicy
 def contact_record(
     *, person: Person, kind: str, occurred_on: dt.date | None = None, note: str = "", actor: Any
 ) -> Contact:
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     if kind not in ContactKind.values:
         raise ValidationError({"kind": "Choose the kind of contact."})
     occurred_on = occurred_on or _today()
@@ -562,6 +563,7 @@ def plan_version_create(
     version meanwhile, nothing is saved and :class:`~tide.core.concurrency.StaleEdit` carries that
     version (``instance``), so the page can show it and ask.
     """
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     if not (in_their_words or "").strip():
         raise ValidationError({"in_their_words": "Write down what matters to the person, in their words."})
     goals = [g for g in goals if g.goal.strip()]
@@ -618,6 +620,7 @@ def plan_comment_add(*, person: Person, text: str, actor: Any) -> PlanComment:
 @transaction.atomic
 def plan_comments_read(*, person: Person, actor: Any) -> int:
     """Mark the person's unread comments on their plan as read by ``actor``; returns how many."""
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     count = PlanComment.objects.filter(person=person, read_at__isnull=True).update(
         read_by=_user(actor), read_at=timezone.now()
     )
@@ -639,6 +642,7 @@ def service_request(
     requested_on: dt.date | None = None,
     actor: Any,
 ) -> ServiceInvolvement:
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     _same_area(person, agency)
     requested_on = requested_on or _today()
     _not_future(requested_on, "requested_on")
@@ -769,6 +773,7 @@ def safeguarding_raise(
     actor: Any,
 ) -> SafeguardingConcern:
     """Raise a Care Act s.42 concern: refused unless all three conditions are recorded."""
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     given = {
         "has_care_and_support_needs": has_care_and_support_needs,
         "experiencing_or_at_risk_of_abuse": experiencing_or_at_risk_of_abuse,
@@ -827,6 +832,7 @@ def safeguarding_decide(
 def needs_assessment_request(
     *, person: Person, to_agency: Agency, notes: str = "", actor: Any
 ) -> NeedsAssessmentRequest:
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     _same_area(person, to_agency)
     row = NeedsAssessmentRequest.objects.create(
         person=person, to_agency=to_agency, requested_on=_today(), requested_by=_user(actor), notes=notes.strip()
@@ -877,6 +883,7 @@ def needs_assessment_outcome(
 
 @transaction.atomic
 def cpa_record(*, person: Person, status: str, care_coordinator: str = "", actor: Any) -> CpaRecord:
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     row = CpaRecord(
         person=person,
         status=status,

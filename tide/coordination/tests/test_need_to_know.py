@@ -299,3 +299,36 @@ def test_an_action_about_someone_cannot_be_created_by_who_may_not_see_them(area,
             actor=practitioner,
         )
     assert relationship_of(practitioner, stranger) is None
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda person, actor, agency: services.contact_record(person=person, kind="visit", actor=actor),
+        lambda person, actor, agency: services.service_request(
+            person=person, agency=agency, service=ServiceKind.HOSTEL, actor=actor
+        ),
+        lambda person, actor, agency: services.needs_assessment_request(person=person, to_agency=agency, actor=actor),
+        lambda person, actor, agency: services.cpa_record(person=person, status="unknown", actor=actor),
+        lambda person, actor, agency: services.plan_version_create(
+            person=person,
+            in_their_words="x",
+            goals=[services.GoalInput("housing", "A flat")],
+            review_due_on=dt.date(2099, 1, 1),
+            agreed_with_person=False,
+            actor=actor,
+        ),
+        lambda person, actor, agency: services.plan_comments_read(person=person, actor=actor),
+        lambda person, actor, agency: services.safeguarding_raise(
+            person=person, to_agency=agency, concern="x", actor=actor, **dict.fromkeys(services.S42_CONDITIONS, True)
+        ),
+    ],
+    ids=["contact", "service", "assessment", "cpa", "plan", "plan-comments", "safeguarding"],
+)
+def test_writes_about_a_person_check_need_to_know_in_the_service(write, practitioner, stranger, hostel):
+    from tide.core.models import AuditEvent
+
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        write(stranger, practitioner, hostel)
+    assert AuditEvent.objects.count() == before

@@ -195,12 +195,12 @@ def test_only_a_coordinator_can_be_allocated(episode, practitioner):
 # --- Contacts and plan ---
 
 
-def test_contact_needs_only_a_kind(person, coordinator):
+def test_contact_needs_only_a_kind(person, coordinator, coordinating):
     contact = services.contact_record(person=person, kind=ContactKind.VISIT, actor=coordinator)
     assert contact.occurred_on == timezone.localdate()
 
 
-def test_contact_in_the_future_is_refused(person, coordinator):
+def test_contact_in_the_future_is_refused(person, coordinator, coordinating):
     with pytest.raises(ValidationError):
         services.contact_record(
             person=person,
@@ -210,7 +210,7 @@ def test_contact_in_the_future_is_refused(person, coordinator):
         )
 
 
-def test_plan_versions_are_kept_and_words_kept_verbatim(person, coordinator):
+def test_plan_versions_are_kept_and_words_kept_verbatim(person, coordinator, coordinating):
     review = timezone.localdate() + dt.timedelta(days=90)
     words = "  I just want somewhere to put my stuff down, yeah?  "
     v1 = services.plan_version_create(
@@ -234,7 +234,7 @@ def test_plan_versions_are_kept_and_words_kept_verbatim(person, coordinator):
     assert [g.goal for g in PlanVersion.objects.get(pk=v1.pk).goals.all()] == ["Own flat"]
 
 
-def test_plan_without_goals_is_refused(person, coordinator):
+def test_plan_without_goals_is_refused(person, coordinator, coordinating):
     with pytest.raises(ValidationError):
         services.plan_version_create(
             person=person,
@@ -302,7 +302,7 @@ def test_database_refuses_a_decline_without_reason(person, hostel):
 @pytest.mark.parametrize(
     "missing", ["has_care_and_support_needs", "experiencing_or_at_risk_of_abuse", "unable_to_protect_self"]
 )
-def test_s42_concern_needs_all_three_conditions(person, council, coordinator, missing):
+def test_s42_concern_needs_all_three_conditions(person, council, coordinator, missing, coordinating):
     flags = dict.fromkeys(services.S42_CONDITIONS, True)
     flags[missing] = False
     with pytest.raises(ValidationError) as exc:
@@ -313,7 +313,7 @@ def test_s42_concern_needs_all_three_conditions(person, council, coordinator, mi
     assert not SafeguardingConcern.objects.exists()
 
 
-def test_s42_concern_with_all_three_conditions_is_raised(person, council, coordinator):
+def test_s42_concern_with_all_three_conditions_is_raised(person, council, coordinator, coordinating):
     row = services.safeguarding_raise(
         person=person,
         to_agency=council,
@@ -448,7 +448,7 @@ def test_referring_agency_stays_involved_after_acceptance(episode, referral):
     assert referral.offer in row.detail
 
 
-def test_long_unanswered_request_goes_on_the_agenda(area, person, hostel, coordinator):
+def test_long_unanswered_request_goes_on_the_agenda(area, person, hostel, coordinator, coordinating):
     from tide.coordination.selectors import meeting_agenda
 
     today = timezone.localdate()

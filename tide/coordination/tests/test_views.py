@@ -328,7 +328,9 @@ def test_involved_agency_without_consent_needs_a_current_sharing_agreement(area,
         sharing_basis=SharingBasis.AGREEMENT,
         actor=coordinator,
     )
-    services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+    # Another member of the group asks the hostel (whoever recorded a referral does not consider it).
+    colleague = UserFactory(area=area, agency=coordinator.agency, role=Role.COORDINATOR)
+    services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=colleague)
     worker = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
     assert relationship_of(worker, person) is None
     isa = InformationSharingAgreement.objects.create(
