@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
@@ -19,6 +20,7 @@ from tide.coordination.models import (
     Action,
     ActionStatus,
     Allocation,
+    Attendance,
     Contact,
     ContactKind,
     CpaRecord,
@@ -284,10 +286,29 @@ def meeting_list_for(*, user: Any) -> QuerySet[Meeting]:
     return Meeting.objects.filter(area_id=area_id).select_related("chair")
 
 
+MEETING_OVERSIGHT_ROLES = frozenset({"accountable_officer"})
+
+
+def meeting_member(*, user: Any, meeting: Meeting) -> bool:
+    """Who belongs to a meeting's group (ADR 0063): its chair, the area's coordinators and team managers
+    (the operational group), the accountable officer, and staff of agencies on its attendance list."""
+    role = getattr(user, "role", "")
+    if user.pk == meeting.chair_id or role in GROUP_ROLES or role in MEETING_OVERSIGHT_ROLES:
+        return True
+    agency_id = getattr(user, "agency_id", None)
+    return bool(agency_id) and Attendance.objects.filter(meeting=meeting, agency_id=agency_id).exists()
+
+
 def meeting_get_for(*, user: Any, pk: int) -> Meeting:
+    """The meeting, for members of its group only: others are refused (need-to-know, finding 3 of issue 18)."""
     meeting = meeting_list_for(user=user).filter(pk=pk).first()
     if meeting is None:
         raise Http404("No such meeting in your area.")
+    if not meeting_member(user=user, meeting=meeting):
+        raise PermissionDenied(
+            "This meeting is for its group: the chair, coordinators and team managers, and staff of the "
+            "agencies on its attendance list. Ask the chair to add your agency if you are taking part."
+        )
     return meeting
 
 

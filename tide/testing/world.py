@@ -25,7 +25,6 @@ from tide.people.identifiers import nhs_check_digit
 from tide.testing.factories import AgencyFactory, AreaFactory, UserFactory
 
 
-
 def nhs_number(first_nine: str) -> str:
     """A valid NHS number beginning with ``first_nine`` (the check digit is computed)."""
     check = nhs_check_digit(first_nine)

@@ -149,7 +149,9 @@ SAMPLES: dict[str, Samples] = {
     "finance/deflators/import": NONE,
     "finance/outcome-payments/": NONE,
     "finance/outcome-payments/claims.csv": NONE,
-    "finance/outcome-payments/claims/<int:pk>/decide": lambda w: _one(w.objects["claim"].pk if w.objects.get("claim") else 0, "coordinated"),
+    "finance/outcome-payments/claims/<int:pk>/decide": lambda w: _one(
+        w.objects["claim"].pk if w.objects.get("claim") else 0, "coordinated"
+    ),
     "finance/outcome-payments/claims/new": NONE,
     "finance/outcome-payments/rate-card": NONE,
     "finance/outcome-payments/rate-card/change": NONE,
