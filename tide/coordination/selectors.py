@@ -321,6 +321,44 @@ class Agenda:
     open_declines: list[ServiceInvolvement]
     long_waits: list[ServiceInvolvement]
     since: dt.date | None
+    hidden: int = 0  # items about people the viewer has no working relationship with: counted, not shown
+
+
+def people_visible(*, user: Any, person_ids: Any) -> set[int]:
+    """Which of ``person_ids`` the user may see: the person page's need-to-know decision, for each."""
+    from tide.core.access import person_access
+
+    ids = {i for i in person_ids if i}
+    return {p.pk for p in Person.objects.filter(pk__in=ids) if person_access(user, p).allowed}
+
+
+def only_visible(*, user: Any, rows: Any) -> tuple[list[Any], int]:
+    """Rows about nobody in particular or about a person the user may see, and how many were left out."""
+    rows = list(rows)
+    visible = people_visible(user=user, person_ids=[r.person_id for r in rows])
+    shown = [r for r in rows if r.person_id is None or r.person_id in visible]
+    return shown, len(rows) - len(shown)
+
+
+def meeting_agenda_for(*, user: Any, meeting: Meeting) -> Agenda:
+    """The agenda as this user may see it: each person only if they may see them, the rest counted."""
+    agenda = meeting_agenda(meeting=meeting)
+    hidden = 0
+    for name in ("new_referrals", "new_alerts", "overdue_actions", "open_declines", "long_waits"):
+        shown, left_out = only_visible(user=user, rows=getattr(agenda, name))
+        setattr(agenda, name, shown)
+        hidden += left_out
+    agenda.hidden = hidden
+    return agenda
+
+
+def meeting_record_for(*, user: Any, meeting: Meeting) -> dict[str, Any]:
+    """A meeting's decisions and actions as this user may see them, with the count of those left out."""
+    decisions, hidden_decisions = only_visible(user=user, rows=meeting.decisions.select_related("person"))
+    actions, hidden_actions = only_visible(
+        user=user, rows=meeting.actions.select_related("owner", "owner_agency", "person")
+    )
+    return {"decisions": decisions, "actions": actions, "hidden": hidden_decisions + hidden_actions}
 
 
 def meeting_agenda(*, meeting: Meeting) -> Agenda:

@@ -37,3 +37,25 @@ def test_the_groups_members_still_open_the_meeting(client, world):
     for who in ("coordinator", "manager", "practitioner_police", "accountable_officer"):
         client.force_login(world.users[who])
         assert client.get(f"/coordination/meetings/{meeting.pk}/").status_code == 200, who
+
+
+def test_a_member_sees_only_the_people_they_may_see_and_a_count_of_the_others(client, world):
+    from tide.coordination.models import ServiceInvolvement
+
+    meeting = world.objects["meeting"]
+    quillon = world.people["coordinated"]  # coordinated by the link service; the hospital has no relationship
+    client.force_login(world.users["practitioner_acute"])  # the hospital attended
+    for suffix in ("", "minutes", "minutes.csv", "minutes.docx"):
+        response = client.get(f"/coordination/meetings/{meeting.pk}/{suffix}")
+        assert response.status_code == 200, suffix
+        assert quillon.family.encode() not in response.content, suffix
+    page = client.get(f"/coordination/meetings/{meeting.pk}/").content.decode()
+    assert "about people you have no working relationship with" in page
+    form = client.get(f"/coordination/meetings/{meeting.pk}/actions/new").content.decode()
+    assert quillon.family not in form
+    declined = world.objects["declined_involvement"]
+    response = client.post(f"/coordination/meetings/{meeting.pk}/declines/{declined.pk}/resolve")
+    assert response.status_code == 403
+    assert not ServiceInvolvement.objects.get(pk=declined.pk).decline_resolved
+    client.force_login(world.users["coordinator"])  # Quillon's coordinator sees them
+    assert quillon.family.encode() in client.get(f"/coordination/meetings/{meeting.pk}/").content
