@@ -163,6 +163,7 @@ class AgencyRequests:
     services: list[ServiceInvolvement]
     actions: list[Action]
     today: dt.date
+    hidden: int = 0  # requests and actions about people the user may not see: counted, not shown
 
 
 def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
@@ -184,7 +185,9 @@ def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
         .select_related("owner", "owner_agency", "person")
         .order_by("due_on", "id")[:200]
     )
-    return AgencyRequests(rows, actions, today)
+    rows, hidden_rows = only_visible(user=user, rows=rows)
+    actions, hidden_actions = only_visible(user=user, rows=actions)
+    return AgencyRequests(rows, actions, today, hidden_rows + hidden_actions)
 
 
 # --- A person's coordinated support ---------------------------------------------------------------------

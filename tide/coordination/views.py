@@ -752,12 +752,13 @@ def overdue(request: HttpRequest) -> HttpResponse:
     if area is None:
         raise Http404("Your account is not linked to an area.")
     today = timezone.localdate()
-    rows = list(selectors.overdue_actions_for_area(area, today=today))
+    rows, hidden = selectors.only_visible(user=request.user, rows=selectors.overdue_actions_for_area(area, today=today))
     return render(
         request,
         "coordination/overdue.html",
         {
             "actions": rows,
+            "hidden": hidden,
             "today": today,
             "declines": selectors.declines_by_agency(area),
         },
