@@ -299,7 +299,9 @@ def meeting_member(*, user: Any, meeting: Meeting) -> bool:
     if user.pk == meeting.chair_id or role in GROUP_ROLES or role in MEETING_OVERSIGHT_ROLES:
         return True
     agency_id = getattr(user, "agency_id", None)
-    return bool(agency_id) and Attendance.objects.filter(meeting=meeting, agency_id=agency_id).exists()
+    if not agency_id:
+        return False
+    return Attendance.objects.filter(meeting=meeting, agency_id=int(agency_id)).exists()
 
 
 def meeting_get_for(*, user: Any, pk: int) -> Meeting:
