@@ -412,7 +412,17 @@ class Crawl:
     def users(self) -> list[tuple[str, Any]]:
         return [("anonymous", None), *self.world.users.items()]
 
-    def scan(self, who: str, method: str, url: str, response: Any, pattern: re.Pattern[str] | None, route: Any) -> None:
+    def scan(
+        self,
+        who: str,
+        method: str,
+        url: str,
+        response: Any,
+        pattern: re.Pattern[str] | None,
+        route: Any,
+        *,
+        name_only_ok: bool = True,
+    ) -> None:
         self.requests += 1
         if response.status_code >= 500:
             self._report(Leak(who, method, url, response.status_code, "-", "server error"), route)
@@ -422,7 +432,7 @@ class Crawl:
         text = body_text(response)
         for found in sorted({m.group(0) for m in pattern.finditer(text)}):
             key, label = _term_owner(self.world, found)
-            if route.name in NAME_ONLY_ROUTES and label in NAME_LABELS:
+            if name_only_ok and route.name in NAME_ONLY_ROUTES and label in NAME_LABELS:
                 continue
             self._report(Leak(who, method, url, response.status_code, key, f"{label} {found!r}"), route)
 
@@ -517,12 +527,16 @@ class Crawl:
         self, who: str, client: Client, route: Any, url: str, data: dict[str, str], sample: Sample, pattern: Any
     ) -> None:
         """An intended write (a referral) must not open the record: request it afterwards and scan."""
+        user = self.world.users.get(who)
+        if user is not None and user.agency_id:
+            data = {**data, "from_agency": str(user.agency_id)}  # refer as the user's own agency
         with transaction.atomic():
             client.post(url, data)
             pk = self.world.person(sample.person or "").pk
             for page in STILL_REFUSED_AFTER[route.name]:
                 follow = page.format(pk=pk)
-                self.scan(who, "GET", f"{follow} (after POST {url})", client.get(follow), pattern, route)
+                response = client.get(follow)
+                self.scan(who, "GET", f"{follow} (after POST {url})", response, pattern, route, name_only_ok=False)
             transaction.set_rollback(True)
 
 
