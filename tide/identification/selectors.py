@@ -72,7 +72,25 @@ def relationship(user: Any, person: Any) -> str | None:
 
 
 def alert_get_for(*, user: Any, pk: int) -> Alert | None:
-    return alerts_for(user, limit=None).filter(pk=pk).first()
+    """The alert, if it is addressed to the user and they may see its person (need-to-know)."""
+    from tide.core.access import person_access
+
+    alert = alerts_for(user, limit=None).filter(pk=pk).first()
+    return alert if alert is not None and person_access(user, alert.person).allowed else None
+
+
+def alerts_visible_for(user: Any, *, limit: int = 200) -> tuple[list[Alert], int]:
+    """The user's alerts about people they may see, and how many others were left out (an alert older
+    than the relationship it gave, about a person nobody has asked them to see since)."""
+    from tide.core.access import person_access
+
+    rows = list(alerts_for(user, limit=limit))
+    allowed: dict[int, bool] = {}
+    for alert in rows:
+        if alert.person_id not in allowed:
+            allowed[alert.person_id] = person_access(user, alert.person).allowed
+    shown = [a for a in rows if allowed[a.person_id]]
+    return shown, len(rows) - len(shown)
 
 
 def _has_definition(code: str) -> Q:
