@@ -206,6 +206,11 @@ def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
     )
     rows, hidden_rows = only_visible(user=user, rows=rows)
     actions, hidden_actions = only_visible(user=user, rows=actions)
+    # A referral shows its referrer the status and decision, not who the person is on Tide's record:
+    # the name only to those who may see the person, initials to the rest (the referrer knows whom).
+    visible = people_visible(user=user, person_ids=[r.person_id for r in referrals])
+    for referral in referrals:
+        referral.person_visible = referral.person_id in visible  # type: ignore[attr-defined]
     return AgencyRequests(rows, actions, today, referrals, hidden_rows + hidden_actions)
 
 

@@ -84,6 +84,12 @@ class Person(models.Model):
         return self.display_name
 
     @property
+    def initials(self) -> str:
+        """Initials alone ("M. O."), for lists that must not name someone to a reader without need-to-know."""
+        parts = [self.given_name or self.known_as, self.family_name]
+        return " ".join(f"{part[0].upper()}." for part in parts if part) or "?"
+
+    @property
     def display_name(self) -> str:
         name = f"{self.given_name} {self.family_name}".strip()
         if self.known_as and self.known_as.lower() != self.given_name.lower():

@@ -370,7 +370,7 @@ def build_world() -> World:
         co.coordinator_allocate(episode=episode, coordinator=coordinator, on=last.held_on, actor=manager)
         return referral
 
-    accepted("coordinated", coord)
+    accepted("coordinated", coord, basis=SharingBasis.CONSENT)  # the services asked may see them
     co.plan_version_create(
         person=P["coordinated"],
         in_their_words="A door I can lock.",
@@ -462,7 +462,7 @@ def build_world() -> World:
         description="Offer an assessment",
         owner=users["practitioner_mh"],
         due_on=today + dt.timedelta(days=5),
-        actor=manager,
+        actor=None,  # seeded as the system: nobody at the meeting may see this person (that is the point)
     )
     # Self: the person's own sign-in.
     person_user = UserFactory(

@@ -36,10 +36,6 @@ from tide.testing.world import World, build_world
 # information-sharing agreement; alerted to housing) and the stranger (nobody but oversight).
 CRAWLED = ("coordinated", "referred", "agreement", "stranger")
 
-# Known leaks that other branches of issue 18 fix. The lead empties this after merging them. Each entry:
-# (route name, finding) -> why it is still here.
-PENDING_OTHER_BRANCH: dict[tuple[str, str], str] = {}
-
 # After these intended writes the user must still not see the person's record: the write asks for
 # something, it does not open the record. The crawler requests these pages after the write.
 STILL_REFUSED_AFTER = {"coordination:refer": ("/people/{pk}/", "/coordination/people/{pk}/", "/outcomes/people/{pk}/")}
@@ -195,7 +191,7 @@ SAMPLES: dict[str, Samples] = {
     "inquiries/sent": NONE,
     "intake/": NONE,
     "intake/api/v1/extracts": NONE,
-    "intake/api/v1/jobs/<int:pk>": lambda w: _one(w.objects["job"].pk),
+    "intake/api/v1/jobs/<str:job>": lambda w: [Sample({"job": w.objects["job"].pk})],
     "intake/api/v1/openapi.json": NONE,
     "intake/files/<int:pk>/": lambda w: [Sample({"pk": f.pk}) for f in w.objects["extract_files"]],
     "intake/formats/": NONE,
@@ -400,7 +396,6 @@ class Crawl:
     def __init__(self, world: World) -> None:
         self.world = world
         self.leaks: list[Leak] = []
-        self.pending: list[Leak] = []
         self.combinations = 0
         self.requests = 0
         self.forms: dict[str, dict[str, str]] = {}  # URL path -> field values of a POST form found there
@@ -434,10 +429,7 @@ class Crawl:
             self._report(Leak(who, method, url, response.status_code, key, f"{label} {found!r}"), route)
 
     def _report(self, leak: Leak, route: Any) -> None:
-        if any(name == route.name for name, _ in PENDING_OTHER_BRANCH):
-            self.pending.append(leak)
-        else:
-            self.leaks.append(leak)
+        self.leaks.append(leak)
 
     def harvest(self, url: str, response: Any) -> list[str]:
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
@@ -576,8 +568,6 @@ def test_no_response_carries_an_identifier_of_a_person_the_user_may_not_see(worl
         print(
             f"\ncrawler: {roles} roles ({len(world.users)} users) + anonymous × {len(crawl.routes)} routes, "
             f"{crawl.combinations:,} (user, route, person) combinations checked in {crawl.requests:,} responses, "
-            f"{len(crawl.leaks)} leaks, {len(crawl.pending)} pending on other branches"
+            f"{len(crawl.leaks)} leaks"
         )
-        for leak in crawl.pending:
-            print(f"  pending: {leak}")
     assert not crawl.leaks, "Need-to-know leaks:\n" + "\n".join(str(leak) for leak in crawl.leaks)
