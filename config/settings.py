@@ -212,6 +212,17 @@ TIDE_DISCLOSURE_POLICY = os.environ.get("TIDE_DISCLOSURE_POLICY", "")
 # Background jobs: "thread" runs each job in a thread after commit (one-machine use), "eager" runs it
 # inline (tests), "worker" leaves it for `tide worker`.
 TIDE_JOBS_MODE = os.environ.get("TIDE_JOBS_MODE", "thread")
+# Jobs that survive (ADR 0067): a running job beats every HEARTBEAT seconds; one unheard for STALE
+# seconds has lost its worker and is failed (or queued again). On SIGTERM `tide worker` gives its job
+# GRACE seconds, then hands it back: keep the process manager's stop timeout above it. /healthz answers
+# 503 when the oldest queued job has waited QUEUE_STUCK seconds. Finished jobs are kept KEEP_DAYS.
+TIDE_JOBS_HEARTBEAT_SECONDS = float(os.environ.get("TIDE_JOBS_HEARTBEAT_SECONDS", "5"))
+TIDE_JOBS_STALE_SECONDS = float(os.environ.get("TIDE_JOBS_STALE_SECONDS", "60"))
+TIDE_WORKER_GRACE_SECONDS = float(os.environ.get("TIDE_WORKER_GRACE_SECONDS", "20"))
+TIDE_JOBS_QUEUE_STUCK_SECONDS = float(os.environ.get("TIDE_JOBS_QUEUE_STUCK_SECONDS", "900"))
+TIDE_JOBS_KEEP_DAYS = int(os.environ.get("TIDE_JOBS_KEEP_DAYS", "90"))
+# Sign-in attempts hold IP addresses: kept this long (longer than the throttle's look-back), then deleted.
+TIDE_SIGN_IN_ATTEMPTS_KEEP_DAYS = int(os.environ.get("TIDE_SIGN_IN_ATTEMPTS_KEEP_DAYS", "30"))
 TIDE_DATA_DIR = Path(os.environ.get("TIDE_DATA_DIR", str(VAR_DIR / "data")))
 
 # The daily routine core.audit_head appends the audit log's head (row count, latest hash) to this file,
