@@ -31,7 +31,7 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
                 title=kind.label,
                 kind="service event",
                 source=event.agency.name,
-                detail=f"Reference {event.source_ref}" if event.source_ref else "",
+                detail=f"Reference {event.event_id}",
                 sensitive=SENSITIVITY.get(kind.domain, ""),
                 tags=(kind.domain.value,),
             )
