@@ -6,6 +6,7 @@ app_name = "intake"
 urlpatterns = [
     path("", views.index, name="index"),
     path("uploads/<int:pk>/", views.upload_result, name="upload-result"),
+    path("uploads/<int:pk>/only-new", views.upload_only_new, name="upload-only-new"),
     path("files/<int:pk>/", views.file_detail, name="file-detail"),
     path("formats/", views.formats, name="formats"),
     path("formats/load", views.formats_load, name="formats-load"),
