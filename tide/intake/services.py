@@ -214,7 +214,8 @@ def _take_in(incoming: _Incoming, rows: list[dict[str, Any]], progress: Progress
     events_record(events=events, actor=actor, reason=f"extract {file.pk} from {agency.code}")
     file.record_count, file.new_record_count, file.event_count = len(record_of), len(new), len(events)
     file.events_by_type = dict(sorted(Counter(e.event_type for e in events).items()))
-    file.save(update_fields=["record_count", "new_record_count", "event_count", "events_by_type"])
+    file.person_ids = sorted({e.person_id for e in events})
+    file.save(update_fields=["record_count", "new_record_count", "event_count", "events_by_type", "person_ids"])
     detail = {"agency": agency.code, "rows": file.row_count, "sha256": incoming.sha, "channel": incoming.channel}
     if incoming.skipped:
         detail |= {"only_new": True, "already_received_left_out": incoming.skipped}

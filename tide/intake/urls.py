@@ -8,6 +8,7 @@ urlpatterns = [
     path("uploads/<int:pk>/", views.upload_result, name="upload-result"),
     path("uploads/<int:pk>/only-new", views.upload_only_new, name="upload-only-new"),
     path("files/<int:pk>/", views.file_detail, name="file-detail"),
+    path("files/<int:pk>/summary/", views.file_summary, name="file-summary"),
     path("formats/", views.formats, name="formats"),
     path("formats/load", views.formats_load, name="formats-load"),
     path("formats/<slug:code>/", views.format_detail, name="format-detail"),

@@ -79,6 +79,17 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @access(roles=INTAKE_ROLES)
+def file_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    file = selectors.file_get_for(user=request.user, pk=pk)
+    return render(
+        request,
+        "intake/file_summary.html",
+        {"file": file, "summary": selectors.file_summary(user=request.user, file=file)},
+    )
+
+
+@require_GET
+@access(roles=INTAKE_ROLES)
 def formats(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/formats.html", {"formats": selectors.formats_all()})
 
