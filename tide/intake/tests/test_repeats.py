@@ -105,3 +105,17 @@ def test_refused_upload_offers_to_import_only_the_new_events_then_does_after_con
     assert AuditEvent.objects.filter(action="intake.file_accepted", detail__only_new=True).count() == 1
     # The step is taken once: the kept file is gone.
     assert client.post(confirm_url).status_code == 404
+
+
+def test_the_import_command_takes_only_the_new_events_when_asked(police, analyst, first_two, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "feb.csv"
+    path.write_bytes(police_csv())
+    with pytest.raises(CommandError):
+        call_command("import", str(path), agency="police")
+    assert "run again with --only-new" in capsys.readouterr().out
+    assert ServiceEvent.objects.count() == first_two
+    call_command("import", str(path), agency="police", only_new=True)
+    assert "2 already received, left out" in capsys.readouterr().out
+    assert ServiceEvent.objects.count() == first_two + 2
