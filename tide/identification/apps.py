@@ -14,6 +14,7 @@ class IdentificationConfig(AppConfig):
         from tide.areas.models import FRONTLINE_ROLES, Role
         from tide.core import jobs, navigation, relationships, routines, timeline
         from tide.identification import selectors, services
+        from tide.intake import summary
         from tide.service_use import hooks
 
         hooks.register("identification", services.on_events_recorded)
@@ -21,6 +22,7 @@ class IdentificationConfig(AppConfig):
         jobs.register("identification.screen", services.screening_job)
         routines.daily("identification.screen", at=dt.time(2, 0))  # the whole ledger, as of the day
         timeline.register("identification", selectors.timeline_entries)
+        summary.register("identification.newly_identified", selectors.newly_identified_after_import)
         relationships.register("identification.alert", selectors.relationship)
         # Ask the rooms that know the common relationships (coordinator, agency involved) first: the alert
         # check costs a query, so it moves last once every room has registered (at the first request).

@@ -25,6 +25,7 @@ from tide.identification.models import (
     PopulationEstimate,
     ScreeningResult,
 )
+from tide.intake.summary import Effect
 from tide.people.models import Ethnicity, Person, Sex
 from tide.service_use.models import ServiceEvent
 
@@ -412,3 +413,16 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
                 )
             )
     return entries
+
+
+def newly_identified_after_import(file: Any, person_ids: list[int]) -> Effect:
+    """For the intake's import summary: of the people an extract's events were recorded for, those who
+    first joined the by-name list on or after the day it arrived."""
+    since = timezone.localtime(file.received_at).date()
+    joined: list[int] = []
+    for start in range(0, len(person_ids), 5000):
+        chunk = person_ids[start : start + 5000]
+        joined += ListChange.objects.filter(
+            area_id=file.area_id, person_id__in=chunk, before="", inflow=True, on__gte=since
+        ).values_list("person_id", flat=True)
+    return Effect("Newly identified on the by-name list", sorted(set(joined)))

@@ -31,7 +31,7 @@ def test_accepted_file_keeps_its_provenance_and_its_events_reach_the_ledger(poli
         4,
     )
     assert len(file.sha256) == 64
-    event = ServiceEvent.objects.get(source_ref="CU00000000002")
+    event = ServiceEvent.objects.get(event_id="CU00000000002")
     assert (event.event_type, event.occurred_on, event.agency) == ("custody_night", dt.date(2026, 1, 10), police)
     assert event.record_ref == "PP00000001"
     assert event.person.family_name == "Okafor"  # capitals from the police system are tidied for the register
@@ -65,8 +65,8 @@ def test_an_event_already_received_in_another_file_is_refused(police, analyst):
     outcome = extract_import(
         agency=police, content=police_csv(POLICE_ROWS[1:]), filename="b.csv", channel="upload", actor=analyst
     )
-    assert [(p.row, p.column) for p in outcome.problems] == [(2, "event_id")]
-    assert "already received" in outcome.problems[0].message
+    assert [(p.row, p.column) for p in outcome.problems] == [(None, "event_id"), (2, "event_id")]
+    assert "already received" in outcome.problems[1].message
     assert ServiceEvent.objects.count() == 2
 
 
@@ -98,12 +98,12 @@ def test_a_likely_pair_with_nobody_else_likely_is_linked_meanwhile_and_a_reviewe
     acute_record = SourceRecord.objects.get(record_ref="RTX0000002")
     link = acute_record.links.get()
     assert (link.person, link.method, link.probability) == (police_person, "best", candidate.probability)
-    assert ServiceEvent.objects.get(source_ref="AE00000000003").person == police_person
+    assert ServiceEvent.objects.get(event_id="AE00000000003").person == police_person
     candidate_decide(candidate=candidate, decision="no_match", note="different mother's name", actor=analyst)
     own = acute_record.links.get(ended_at__isnull=True)
     assert own.person != police_person
     assert own.pinned
-    assert ServiceEvent.objects.get(source_ref="AE00000000003").person == own.person  # events follow the record
+    assert ServiceEvent.objects.get(event_id="AE00000000003").person == own.person  # events follow the record
     assert MatchCandidate.objects.filter(status="open").count() == 0
 
 
@@ -156,7 +156,7 @@ def test_a_rejected_pair_is_never_proposed_again_and_a_split_stays_split(police,
     ).accepted
     assert MatchCandidate.objects.filter(status="open").count() == 0
     assert danny.links.get(ended_at__isnull=True).person == person
-    assert ServiceEvent.objects.get(source_ref="AE00000000006").person == person
+    assert ServiceEvent.objects.get(event_id="AE00000000006").person == person
 
 
 # A second police record and a second hospital record for Bernadette Holloway: four pairs of records
