@@ -73,7 +73,7 @@ class SmtpBackend:
 
         if message.channel != "email":
             raise DeliveryError("Text messages need GOV.UK Notify; the SMTP backend sends email only.", transient=False)
-        connection = get_connection("django.core.mail.backends.smtp.EmailBackend", fail_silently=False)
+        connection = get_connection(fail_silently=False)  # EMAIL_BACKEND: Django's SMTP backend unless a test swaps it
         msgid = f"<{uuid.uuid4()}@tide>"
         email = EmailMessage(
             subject=message.subject,

@@ -42,7 +42,7 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
     entries = []
     for message in Message.objects.filter(to_person=person).order_by("-created_at")[:50]:
         status = message.get_status_display()
-        detail = f"{status}. {message.reason}" if message.status == Status.WITHHELD else status
+        detail = f"{status}. {message.reason}" if message.reason else status
         if message.status == Status.FAILED and message.error:
             detail = f"{status}: {message.error}"
         entries.append(

@@ -79,9 +79,15 @@ def message_send(
         raise ValueError("a message needs a recipient")
     now = timezone.now()
     preference = ContactPreference.objects.filter(person=to_person).first() if to_person is not None else None
+    requested = channel
+    note = ""
     if preference is not None and preference.channel in spec.channels:
         channel = preference.channel
     channel = channel or (Channel.EMAIL if Channel.EMAIL in spec.channels else Channel.SMS)
+    if requested == Channel.SMS and channel != Channel.SMS and preference is not None and preference.never_text:
+        note = "Not sent by text: they are marked 'never text'. Sent by email, the way they chose."
+    elif requested and requested != channel:
+        note = f"Sent by {Channel(channel).label.lower()}, the way they chose to be contacted."
     if channel not in spec.channels:
         raise ValueError(f"{kind} is not sent by {channel}")
     say_from = spec.audience != "person" or bool(preference and preference.may_say_from)
@@ -101,6 +107,7 @@ def message_send(
         sender=actor if getattr(actor, "pk", None) else None,
         backend=settings.TIDE_MESSAGES_BACKEND,
         created_at=now,
+        reason=note,
     )
     if preference is not None and preference.channel == ContactChannel.NONE:
         _withhold(message, "They asked for no messages: contact them in person or through their coordinator.")

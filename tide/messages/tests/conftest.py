@@ -7,6 +7,7 @@ from tide.messages.tests.servers import API_KEY, NotifyServer, SmtpServer
 def smtp_server(settings):
     with SmtpServer() as server:
         settings.TIDE_MESSAGES_BACKEND = "smtp"
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # pytest-django swaps in locmem
         settings.EMAIL_HOST = "127.0.0.1"
         settings.EMAIL_PORT = server.port
         settings.EMAIL_USE_TLS = False

@@ -67,6 +67,7 @@ def test_smtp_temporary_failure_is_tried_again(smtp_server, django_capture_on_co
 
 def test_smtp_server_unreachable_ends_failed_after_the_last_try(settings, django_capture_on_commit_callbacks):
     settings.TIDE_MESSAGES_BACKEND = "smtp"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()  # nothing listens there
     settings.EMAIL_TIMEOUT = 2
