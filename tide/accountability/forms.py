@@ -161,19 +161,3 @@ class PasswordForgottenForm(GovukForm):
         widget=forms.RadioSelect,
         help_text="We use the email address or mobile number on your record, and follow how you asked to be contacted.",
     )
-
-
-class ContactPreferenceForm(GovukForm):
-    channel = forms.ChoiceField(
-        label="How may Tide send you messages?",
-        choices=[
-            ("email", "By email"),
-            ("sms", "By text message"),
-            ("none", "No messages: only in person or through my coordinator"),
-        ],
-        widget=forms.RadioSelect,
-    )
-    never_text = forms.BooleanField(label="Never send me a text message", required=False)
-    may_say_from = forms.BooleanField(label="A message may say it is from Tide or my support service", required=False)
-    safe_from = forms.TimeField(label="Safe to send from (optional)", required=False, help_text="For example, 09:00")
-    safe_until = forms.TimeField(label="Safe to send until (optional)", required=False, help_text="For example, 17:00")

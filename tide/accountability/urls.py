@@ -28,5 +28,6 @@ urlpatterns = [
     path("accountability/access-policy", views.access_policy, name="access-policy"),
     path("accountability/people/<int:pk>/sign-in", views.person_sign_in, name="person-sign-in"),
     path("my-record/", views.my_record, name="my-record"),
+    path("my-record/contact", views.my_contact, name="my-contact"),
     path("my-plan/", views.my_plan, name="my-plan"),
 ]

@@ -320,6 +320,27 @@ def _own_person(request: HttpRequest) -> Person:
 
 @require_http_methods(["GET", "POST"])
 @access(roles={Role.PERSON}, note="Only their own record")
+def my_contact(request: HttpRequest) -> HttpResponse:
+    """The person records how Tide may contact them (safe contact), on their own pages."""
+    from django.urls import reverse
+
+    from tide.people.forms import ContactPreferenceForm
+    from tide.people.views import contact_preference_initial, contact_preference_save
+
+    person = _own_person(request)
+    form = ContactPreferenceForm(request.POST or None, initial=contact_preference_initial(person))
+    if request.method == "POST" and form.is_valid() and contact_preference_save(request, person, form):
+        messages.success(request, "How we may contact you is saved.")
+        return redirect("accountability:my-record")
+    return render(
+        request,
+        "people/contact_preference.html",
+        {"person": person, "form": form, "own": True, "back": reverse("accountability:my-record")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.PERSON}, note="Only their own record")
 def my_record(request: HttpRequest) -> HttpResponse:
     person = _own_person(request)
     agencies = list(Agency.objects.filter(area_id=person.area_id, active=True).order_by("name"))

@@ -90,6 +90,14 @@ class Person(models.Model):
             return f"{name} (known as {self.known_as})" if name else self.known_as
         return name or self.known_as
 
+    @property
+    def contact_preference_or_none(self) -> ContactPreference | None:
+        """The safe-contact preference, or None when none is recorded."""
+        try:
+            return self.contact_preference  # type: ignore[no-any-return]
+        except ContactPreference.DoesNotExist:
+            return None
+
     def age_on(self, day: dt.date) -> int | None:
         if self.date_of_birth is None:
             return None
