@@ -377,6 +377,7 @@ def _escalate_one(action_id: int, today: dt.date, policy: rules.EscalationPolicy
         if to_user is None:
             break
         made.append(Escalation.objects.create(action=action, level=level, to_user=to_user, escalated_on=today))
+        _tell_escalated(made[-1], days_overdue=rules.days_overdue(action.due_on, today), actor=actor)
         action.escalation_level = level
         audit_record(
             actor=actor,
@@ -388,6 +389,27 @@ def _escalate_one(action_id: int, today: dt.date, policy: rules.EscalationPolicy
     if made:
         action.save(update_fields=["escalation_level"])
     return made
+
+
+def _tell_escalated(escalation: Escalation, *, days_overdue: int, actor: Any) -> None:
+    """Email the person an action is escalated to (messages room). The action's words may name the
+    person supported, so the message says only how late it is and links to Tide."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tide.messages.services import message_send
+
+    message_send(
+        kind="action_escalated",
+        to_user=escalation.to_user,
+        context={
+            "days_overdue": days_overdue,
+            "to_role": "accountable officer" if escalation.level == rules.OFFICER else "team manager",
+            "link": settings.TIDE_SITE_URL + reverse("coordination:home"),
+        },
+        actor=actor,
+        about=f"coordination.escalation:{escalation.pk}",
+    )
 
 
 # --- Contacts and the plan ------------------------------------------------------------------------------

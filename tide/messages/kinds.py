@@ -28,6 +28,7 @@ KINDS: dict[str, Kind] = {
         Kind("break_glass_alert", "Break-glass alert", frozenset({Channel.EMAIL}), "staff"),
         Kind("inquiry_acknowledgement", "Inquiry received", frozenset({Channel.EMAIL}), "public"),
         Kind("inquiry_published", "Inquiry answered", frozenset({Channel.EMAIL}), "public"),
+        Kind("action_escalated", "Overdue action escalated", frozenset({Channel.EMAIL}), "staff"),
         Kind("password_reset", "Choose a new password", frozenset({Channel.EMAIL, Channel.SMS}), "person"),
     ]
 }
