@@ -9,7 +9,7 @@ class MessagesConfig(AppConfig):
     def ready(self) -> None:
         import datetime as dt
 
-        from tide.areas.models import Role
+        from tide.areas.models import STAFF_ROLES, Role
         from tide.core import jobs, navigation, routines, timeline
         from tide.messages import selectors, services
 
@@ -26,3 +26,4 @@ class MessagesConfig(AppConfig):
             roles={Role.PRIVACY_OFFICER, Role.ADMINISTRATOR, Role.ACCOUNTABLE_OFFICER},
             order=65,
         )
+        navigation.register("Your messages", "messages:choices", roles=STAFF_ROLES, order=90)

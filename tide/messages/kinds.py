@@ -28,7 +28,12 @@ KINDS: dict[str, Kind] = {
         Kind("break_glass_alert", "Break-glass alert", frozenset({Channel.EMAIL}), "staff"),
         Kind("inquiry_acknowledgement", "Inquiry received", frozenset({Channel.EMAIL}), "public"),
         Kind("inquiry_published", "Inquiry answered", frozenset({Channel.EMAIL}), "public"),
-        Kind("action_escalated", "Overdue action escalated", frozenset({Channel.EMAIL}), "staff"),
+        Kind("action_escalated", "Overdue action escalated", frozenset({Channel.EMAIL}), "staff", True),
         Kind("password_reset", "Choose a new password", frozenset({Channel.EMAIL, Channel.SMS}), "person"),
     ]
 }
+
+
+def staff_kinds() -> list[Kind]:
+    """The kinds a member of staff may choose to see only in Tide (a break-glass alert always goes)."""
+    return [k for k in KINDS.values() if k.staff_may_opt_out]

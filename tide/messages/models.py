@@ -79,3 +79,18 @@ class Message(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class StaffChoice(models.Model):
+    """A member of staff's choice for one kind of message: by email, or only seen in Tide."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60)
+    by_email = models.BooleanField(default=True)
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_staff_choice_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {'email' if self.by_email else 'in Tide only'}"

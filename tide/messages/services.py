@@ -22,7 +22,7 @@ from tide.core.audit import audit_record
 from tide.core.models import Job
 from tide.messages.backends import DeliveryError, Outgoing, backend
 from tide.messages.kinds import KINDS
-from tide.messages.models import OPEN_STATUSES, Channel, Message, Status
+from tide.messages.models import OPEN_STATUSES, Channel, Message, StaffChoice, Status
 from tide.people.models import ContactChannel, ContactPreference, Person
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,8 @@ def message_send(
         _withhold(message, "They asked for no messages: contact them in person or through their coordinator.")
     elif preference is not None and preference.never_text and channel == Channel.SMS:
         _withhold(message, "They are marked 'never text': no text message is sent to them.")
+    elif spec.staff_may_opt_out and to_user is not None and not staff_wants_email(user=to_user, kind=kind):
+        _withhold(message, "They chose to see this in Tide only, not by email.")
     elif not message.to_address:
         what = "email address" if channel == Channel.EMAIL else "mobile number"
         _withhold(message, f"No {what} is recorded for them.")
@@ -131,6 +133,27 @@ def message_send(
     if message.status == Status.QUEUED and message.not_before is None:
         core_jobs.job_enqueue(kind=DELIVER_JOB, params={"message_id": message.pk}, actor=actor)
     return message
+
+
+def staff_wants_email(*, user: Any, kind: str) -> bool:
+    choice = StaffChoice.objects.filter(user=user, kind=kind).first()
+    return True if choice is None else choice.by_email
+
+
+@transaction.atomic
+def staff_choices_set(*, user: Any, by_email: dict[str, bool], actor: Any) -> None:
+    """Record which kinds ``user`` receives by email and which they only see in Tide."""
+    from tide.messages.kinds import staff_kinds
+
+    allowed = {k.code for k in staff_kinds()}
+    unknown = set(by_email) - allowed
+    if unknown:
+        raise ValidationError(f"These messages cannot be turned off: {', '.join(sorted(unknown))}.")
+    for kind, wanted in by_email.items():
+        StaffChoice.objects.update_or_create(
+            user=user, kind=kind, defaults={"by_email": wanted, "set_at": timezone.now()}
+        )
+    audit_record(actor=actor, action="message.staff_choices_set", target=user, detail={"by_email": by_email})
 
 
 def _outgoing(message: Message) -> Outgoing:

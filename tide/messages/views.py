@@ -4,10 +4,12 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tide.areas.models import STAFF_ROLES
 from tide.core.access import access
 from tide.messages import selectors, services
+from tide.messages.kinds import staff_kinds
 from tide.messages.models import Message, Status
 
 
@@ -20,6 +22,19 @@ def outbox(request: HttpRequest) -> HttpResponse:
     counts = selectors.outbox_counts(user=request.user)
     filters = [("", "All", sum(counts.values()))] + [(s.value, s.label, counts.get(s.value, 0)) for s in Status]
     return render(request, "messages/outbox.html", {"rows": rows, "status": status, "filters": filters})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=STAFF_ROLES, note="Their own choices only")
+def choices(request: HttpRequest) -> HttpResponse:
+    kinds = staff_kinds()
+    if request.method == "POST":
+        wanted = {k.code: request.POST.get(k.code) == "email" for k in kinds}
+        services.staff_choices_set(user=request.user, by_email=wanted, actor=request.user)
+        flash.success(request, "Your choices are saved.")
+        return redirect("messages:choices")
+    rows = [(k, services.staff_wants_email(user=request.user, kind=k.code)) for k in kinds]
+    return render(request, "messages/choices.html", {"rows": rows})
 
 
 @require_POST

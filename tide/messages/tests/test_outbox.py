@@ -67,3 +67,32 @@ def test_send_again_refuses_a_message_that_did_not_fail(client, area, failed):
     client.force_login(make_user(area, Role.PRIVACY_OFFICER))
     response = client.post(reverse("messages:retry", args=[failed.pk]), follow=True)
     assert "Only a failed message can be sent again." in response.content.decode()
+
+
+def test_staff_choose_to_see_escalations_only_in_tide(client, area, django_capture_on_commit_callbacks):
+    manager = make_user(area, Role.TEAM_MANAGER, email="mina@example.org")
+    client.force_login(manager)
+    assert client.post(reverse("messages:choices"), {"action_escalated": "tide"}).status_code == 302
+    assert "checked" in client.get(reverse("messages:choices")).content.decode()
+
+    message = message_send(
+        kind="action_escalated", to_user=manager, context={"days_overdue": 2, "to_role": "team manager"}, actor=None
+    )
+    assert message.status == Status.WITHHELD
+    assert "in Tide only" in message.reason
+
+    client.post(reverse("messages:choices"), {"action_escalated": "email"})
+    again = message_send(
+        kind="action_escalated", to_user=manager, context={"days_overdue": 2, "to_role": "team manager"}, actor=None
+    )
+    assert again.status == Status.QUEUED
+
+
+def test_break_glass_alerts_cannot_be_turned_off(area):
+    from django.core.exceptions import ValidationError
+
+    from tide.messages.services import staff_choices_set
+
+    officer = make_user(area, Role.PRIVACY_OFFICER)
+    with pytest.raises(ValidationError, match="cannot be turned off"):
+        staff_choices_set(user=officer, by_email={"break_glass_alert": False}, actor=officer)
