@@ -29,6 +29,8 @@ KINDS: dict[str, Kind] = {
         Kind("inquiry_acknowledgement", "Inquiry received", frozenset({Channel.EMAIL}), "public"),
         Kind("inquiry_published", "Inquiry answered", frozenset({Channel.EMAIL}), "public"),
         Kind("action_escalated", "Overdue action escalated", frozenset({Channel.EMAIL}), "staff", True),
+        Kind("referral_decided", "Referral decided", frozenset({Channel.EMAIL}), "staff", True),
+        Kind("service_declined", "A service declined", frozenset({Channel.EMAIL}), "staff", True),
         Kind("password_reset", "Choose a new password", frozenset({Channel.EMAIL, Channel.SMS}), "person"),
     ]
 }
