@@ -7,18 +7,14 @@ class MessagesConfig(AppConfig):
     verbose_name = "Messages"
 
     def ready(self) -> None:
-        import datetime as dt
-
         from tide.areas.models import STAFF_ROLES, Role
         from tide.core import jobs, navigation, routines, timeline
         from tide.messages import selectors, services
 
         jobs.register(services.DELIVER_JOB, services.deliver_job)
         jobs.register(services.SWEEP_JOB, services.sweep_job)
-        # Routines are daily; a sweep every hour picks up messages held for safe times or left open.
-        for hour in range(24):
-            routines.daily(f"{services.SWEEP_JOB}.{hour:02d}", at=dt.time(hour, 5))
-            jobs.register(f"{services.SWEEP_JOB}.{hour:02d}", services.sweep_job)
+        # Every hour: send messages held for safe times or left waiting; ask Notify what was delivered.
+        routines.hourly(services.SWEEP_JOB, minute=5)
         timeline.register("messages", selectors.timeline_entries)
         navigation.register(
             "Outbox",
