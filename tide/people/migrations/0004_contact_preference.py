@@ -6,29 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_ons_2021_ethnicity_codes'),
+        ("people", "0003_ons_2021_ethnicity_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContactPreference',
+            name="ContactPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('sms', 'Text message'), ('none', 'No messages: only in person or through their coordinator')], default='email', max_length=10)),
-                ('never_text', models.BooleanField(default=False, help_text='Never send a text message, whatever the channel.')),
-                ('may_say_from', models.BooleanField(default=False, help_text='A message may say it comes from Tide or the service (off: a plain message).')),
-                ('safe_from', models.TimeField(blank=True, help_text='Send only from this time of day.', null=True)),
-                ('safe_until', models.TimeField(blank=True, help_text='Send only until this time of day.', null=True)),
-                ('note', models.CharField(blank=True, help_text='Anything else a sender must know.', max_length=300)),
-                ('set_at', models.DateTimeField()),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contact_preference', to='people.person')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("sms", "Text message"),
+                            ("none", "No messages: only in person or through their coordinator"),
+                        ],
+                        default="email",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "never_text",
+                    models.BooleanField(default=False, help_text="Never send a text message, whatever the channel."),
+                ),
+                (
+                    "may_say_from",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A message may say it comes from Tide or the service (off: a plain message).",
+                    ),
+                ),
+                ("safe_from", models.TimeField(blank=True, help_text="Send only from this time of day.", null=True)),
+                ("safe_until", models.TimeField(blank=True, help_text="Send only until this time of day.", null=True)),
+                ("note", models.CharField(blank=True, help_text="Anything else a sender must know.", max_length=300)),
+                ("set_at", models.DateTimeField()),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_preference",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('safe_from__isnull', True), ('safe_until__isnull', True)), models.Q(('safe_from__isnull', False), ('safe_until__isnull', False)), _connector='OR'), name='contact_safe_times_both_or_neither'), models.CheckConstraint(condition=models.Q(('channel', 'sms'), ('never_text', True), _negated=True), name='contact_never_text_not_by_text')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("safe_from__isnull", True), ("safe_until__isnull", True)),
+                            models.Q(("safe_from__isnull", False), ("safe_until__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="contact_safe_times_both_or_neither",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("channel", "sms"), ("never_text", True), _negated=True),
+                        name="contact_never_text_not_by_text",
+                    ),
+                ],
             },
         ),
     ]
