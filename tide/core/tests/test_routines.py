@@ -15,8 +15,25 @@ from tide.core.models import Job, RoutineRun
 DAY = dt.date(2026, 12, 7)
 
 
-def at(hour: int, day: dt.date = DAY) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+def at(hour: int, day: dt.date = DAY, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+@pytest.fixture(autouse=True)
+def _daily_only(request, monkeypatch):
+    """The tests below are about daily routines; the hourly ones have their own test."""
+    if "hourly" not in request.node.name:
+        monkeypatch.setattr(routines, "_hourly", {})
+
+
+def test_an_hourly_routine_is_queued_once_an_hour(db, monkeypatch):
+    assert [(r.kind, r.at.minute) for r in routines.hourly_routines()] == [("messages.sweep", 5)]
+    monkeypatch.setattr(routines, "_routines", {})  # the daily ones have their own tests
+    assert routines.routines_due(at(9, minute=4)) == []
+    assert [j.kind for j in routines.routines_due(at(9, minute=5))] == ["messages.sweep"]
+    assert routines.routines_due(at(9, minute=59)) == []
+    assert [j.kind for j in routines.routines_due(at(10, minute=6))] == ["messages.sweep"]
+    assert sorted(RoutineRun.objects.values_list("routine", flat=True)) == ["messages.sweep@09", "messages.sweep@10"]
 
 
 def test_the_shipped_routines_keep_the_audit_head_escalate_actions_and_rescreen_the_ledger_daily():
