@@ -123,11 +123,15 @@ def file_summary(*, user: Any, file: ExtractFile) -> FileSummary:
         ).select_related("person")
     }
     visible = {p.pk for p in _visible(user, [link.person for link in links.values()], allowed)}
+    own_agency = getattr(user, "agency_id", None)
     for entry in shown:
         link = links.get(entry.record_id)
+        # Need-to-know for a record (ADR 0063): its reference only to the agency that holds it, or to
+        # those who may see the person it is linked to.
+        ref_shown = entry.record.agency_id == own_agency or (link is not None and link.person_id in visible)
         result.new_records.append(
             NewRecordRow(
-                record_ref=entry.record.record_ref,
+                record_ref=entry.record.record_ref if ref_shown else "",
                 person=link.person if link and link.person_id in visible else None,
                 linked=link is not None,
                 method=link.get_method_display() if link else "",

@@ -561,6 +561,7 @@ def build_world() -> World:
         "death_review": DeathReview.objects.get(episode__person=P["died"]),
         "safeguarding": P["coordinated"].safeguarding_concerns.get(),
         "break_glass": grant,
+        "message": _first_message(),
         "inquiry": inquiry,
         "inquiry_published": Inquiry.objects.get(pk=published.pk, status=InquiryStatus.PUBLISHED),
         "sar": sar,
@@ -600,3 +601,10 @@ def _finance(area: Area, person: Any, commissioner: User, coordinator: User) -> 
     found["scenario"] = scenario
     found["rate"] = OutcomeRate.objects.filter(area=area).order_by("pk").first()
     return found
+
+
+def _first_message() -> Any:
+    """The outbox row of the break-glass alert (or any message) for the outbox's retry route."""
+    from tide.messages.models import Message
+
+    return Message.objects.order_by("pk").first()

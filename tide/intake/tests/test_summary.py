@@ -36,8 +36,16 @@ def _person_of(ref: str):
     return SourceRecord.objects.get(record_ref=ref).links.get(ended_at__isnull=True).person
 
 
-def test_the_summary_shows_new_records_how_sure_tide_is_and_events_by_type_without_names(client, analyst, imported):
+def test_the_summary_shows_new_records_how_sure_tide_is_and_events_by_type_without_names(
+    client, area, acute, analyst, imported
+):
     client.force_login(analyst)
+    body = client.get(reverse("intake:file-summary", args=[imported.pk])).content.decode()
+    for ref in ("RTX0000001", "RTX0000002", "RTX0000003"):
+        assert ref not in body  # another agency's records, about people the analyst may not see
+    assert "Not shown: another agency’s record" in body
+    data_lead = make_user(area, Role.ADMINISTRATOR, agency=acute)  # the hospital's own data lead
+    client.force_login(data_lead)
     response = client.get(reverse("intake:file-summary", args=[imported.pk]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -51,7 +59,7 @@ def test_the_summary_shows_new_records_how_sure_tide_is_and_events_by_type_witho
         ("Emergency (non-elective) admission", 1),
     ]
     for name in ("Okafor", "Danny", "Holloway", "Bernadette", "Nkemelu", "Grace"):
-        assert name not in body  # the administrator has no relationship with any of them
+        assert name not in body  # the data lead has no relationship with any of them
     assert "a person you may not see" in body
 
 
