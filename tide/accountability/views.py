@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tide.accountability import selectors, services
@@ -272,6 +273,10 @@ def break_glass(request: HttpRequest, person_pk: int) -> HttpResponse:
             add_validation_error(form, error)
         else:
             messages.info(request, "You have broken the glass. The privacy officer has been told.")
+            # Back to the page that asked for the reason (a linkage pair, say), when it is one of ours.
+            back = request.GET.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
             return redirect("people:detail", pk=person.pk)
     return render(request, "accountability/break_glass.html", {"form": form, "person_pk": person.pk})
 

@@ -185,3 +185,12 @@ def test_audit_mode_allows_unrelated_views_and_lists_them_for_the_privacy_office
     page = client.get("/accountability/break-glass/").content.decode()
     assert "Opened without a recorded relationship" in page
     assert "Pat Constable" in page
+
+
+def test_break_glass_returns_to_the_page_that_asked_for_the_reason_and_only_to_ours(client, practitioner, tina):
+    client.force_login(practitioner)
+    reason = {"reason": "Deciding a linkage review pair between two agencies."}
+    url = f"/accountability/break-glass/person/{tina.pk}"
+    assert client.post(f"{url}?next=/linkage/review/7/", reason).url == "/linkage/review/7/"
+    BreakGlass.objects.all().delete()
+    assert client.post(f"{url}?next=https://evil.example/", reason).url == f"/people/{tina.pk}/"
