@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from tide.core.actors import actor_user
 from tide.core.audit import audit_record
 from tide.core.models import Job
 
@@ -40,7 +41,7 @@ def register(kind: str, handler: Handler) -> None:
 def job_enqueue(*, kind: str, params: dict[str, Any], actor: Any) -> Job:
     if kind not in _handlers:
         raise ValueError(f"no handler registered for job kind {kind!r}")
-    job = Job.objects.create(kind=kind, params=params, created_by=actor if getattr(actor, "pk", None) else None)
+    job = Job.objects.create(kind=kind, params=params, created_by=actor_user(actor))
     audit_record(actor=actor, action="job.queued", target=job, detail={"kind": kind})
     mode = settings.TIDE_JOBS_MODE
     if mode == "eager":

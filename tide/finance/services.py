@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tide.areas.models import Area
+from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.finance import payments, pooling
 from tide.finance.models import (
@@ -64,7 +65,7 @@ def cost_edition_import(
         attribution=attribution,
         source=source,
         sha256=digest,
-        imported_by=actor if getattr(actor, "pk", None) else None,
+        imported_by=actor_user(actor),
     )
     UnitCost.objects.bulk_create(
         UnitCost(
@@ -420,7 +421,7 @@ def outcome_claim_decide(*, claim: OutcomeClaim, approve: bool, note: str, actor
     claim = OutcomeClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != ClaimStatus.SUBMITTED:
         raise ValidationError("This claim has already been decided.")
-    if claim.submitted_by_id == getattr(actor, "pk", None):
+    if claim.submitted_by_id == actor_pk(actor):
         raise ValidationError("Someone other than the person who submitted the claim must verify it.")
     if not approve and not note.strip():
         raise ValidationError({"note": "Give the reason for rejecting the claim."})

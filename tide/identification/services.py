@@ -14,6 +14,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from tide.areas.models import Role, User
+from tide.core.actors import actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import chunks
 from tide.identification import caseload, listing, rules
@@ -587,7 +588,7 @@ def ndt_record(
     assessment = NdtAssessment(
         person=person,
         assessed_on=assessed_on,
-        assessor=actor if getattr(actor, "pk", None) else None,
+        assessor=actor_user(actor),
         total=ndt_rules.total(checked),
         notes=notes,
         **checked,

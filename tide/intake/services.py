@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tide.areas.models import Agency
+from tide.core.actors import actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import insert_rows
 from tide.intake import validation
@@ -42,7 +43,7 @@ def format_save(*, spec: dict[str, Any], actor: Any) -> ExtractFormat:
     except validation.FormatError as exc:
         raise ValidationError({"spec": str(exc)}) from exc
     current = ExtractFormat.objects.filter(code=spec["code"]).first()
-    user = actor if getattr(actor, "pk", None) else None
+    user = actor_user(actor)
     if current is None:
         fmt = ExtractFormat.objects.create(
             code=spec["code"], name=spec["name"], version=int(spec.get("version", 1)), spec=spec, updated_by=user
@@ -166,7 +167,7 @@ def extract_import(
             sha256=sha,
             size_bytes=len(content),
             channel=channel,
-            received_by=actor if getattr(actor, "pk", None) else None,
+            received_by=actor_user(actor),
             row_count=len(rows),
         )
         identities: dict[str, dict[str, Any]] = {}

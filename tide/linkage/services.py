@@ -24,6 +24,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
+from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import allocate_ids, chunks, insert_rows, now_stored
 from tide.linkage import engine, grouping, linking, model
@@ -165,7 +166,7 @@ def records_upsert(
 
 def _links_insert(rows: Iterable[tuple[int, int, str, float | None, int | None]], actor: Any) -> int:
     """Write first links: (record id, person id, method, probability, model version id) each."""
-    now, user = now_stored(), getattr(actor, "pk", None)
+    now, user = now_stored(), actor_pk(actor)
     return insert_rows(
         PersonLink,
         ["record", "person", "method", "probability", "model", "created_by", "created_at", "pinned", "end_reason"],
@@ -297,7 +298,7 @@ def model_train_on(*, area: Area, frame: pd.DataFrame, actor: Any, progress: Pro
         trained_on=len(frame),
         note="Estimated from the area's own records.",
         active=True,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor_user(actor),
     )
     audit_record(actor=actor, action="linkage.model_trained", target=version, detail={"records": len(frame)})
     progress(1.0, "Model trained")
@@ -591,7 +592,7 @@ def current_person_ids(record_ids: Iterable[int]) -> dict[int, int]:
 def _relink(*, record: SourceRecord, person: Person, method: str, actor: Any, reason: str, pinned: bool) -> PersonLink:
     """End the record's current link and start a new one; its events follow it."""
     current = PersonLink.objects.select_for_update().filter(record=record, ended_at__isnull=True).first()
-    user = actor if getattr(actor, "pk", None) else None
+    user = actor_user(actor)
     if current is not None:
         current.ended_at, current.ended_by, current.end_reason = timezone.now(), user, reason[:200]
         current.save(update_fields=["ended_at", "ended_by", "end_reason"])
@@ -615,7 +616,7 @@ def candidate_decide(*, candidate: MatchCandidate, decision: str, note: str, act
         record_b=candidate.record_b,
         decision=decision,
         note=note,
-        decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_by=actor_user(actor),
     )
     persons = current_person_ids([candidate.record_a_id, candidate.record_b_id])
     moved = 0
@@ -679,7 +680,7 @@ def _answer_same_question(candidate: MatchCandidate, decision: str, actor: Any) 
         if decision == Decision.LINK or person_of[c.record_a_id] != person_of[c.record_b_id]
     ]
     if decision == Decision.NO_MATCH:
-        user = actor if getattr(actor, "pk", None) else None
+        user = actor_user(actor)
         note = f"decided with pair {candidate.pk}: the same two people"
         PairDecision.objects.bulk_create(
             PairDecision(
@@ -749,7 +750,7 @@ def record_split(*, record: SourceRecord, actor: Any, reason: str) -> Person:
         raise ValidationError("This is the person's only record: there is nothing to split it from.")
     person = person_create(area=record.area, data=_person_input(record, timezone.localdate()), actor=actor)
     _relink(record=record, person=person, method=LinkMethod.SPLIT, actor=actor, reason=reason, pinned=True)
-    user = actor if getattr(actor, "pk", None) else None
+    user = actor_user(actor)
     PairDecision.objects.bulk_create(
         [
             PairDecision(

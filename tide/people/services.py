@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
+from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import insert_instances, insert_rows, now_stored
 from tide.people import identifiers as ids
@@ -130,7 +131,7 @@ def identifier_add(
         kind=kind,
         value=value,
         agency=agency,
-        defaults={"added_by": actor if getattr(actor, "pk", None) else None},
+        defaults={"added_by": actor_user(actor)},
     )
     if audit:
         audit_record(
@@ -153,7 +154,7 @@ def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, r
     identifiers: list[tuple[Any, ...]] = []
     keys: list[tuple[int, str]] = []
     now = now_stored()
-    added_by = getattr(actor, "pk", None)
+    added_by = actor_pk(actor)
     for person, row in zip(people, rows, strict=True):
         person_aliases = [PersonAlias(person=person, given_name=g, family_name=f, kind=k) for g, f, k in row.aliases]
         aliases += person_aliases
