@@ -6,6 +6,13 @@ from typing import Any
 
 from django.db import transaction
 
+from tide.areas.audit_actions import (
+    AGENCY_CREATED,
+    AREA_ACCOUNTABLE_OFFICER_SET,
+    AREA_CREATED,
+    USER_CREATED,
+    USER_SECOND_FACTOR_ENROLLED,
+)
 from tide.areas.models import Agency, Area, Partnership, Role, User
 from tide.core.audit import audit_record
 
@@ -18,7 +25,7 @@ def area_create(*, name: str, code: str, actor: Any, partnership_name: str = "",
     Partnership.objects.create(
         area=area, name=partnership_name or f"{name} multiple disadvantage partnership", vision=vision
     )
-    audit_record(actor=actor, action="area.created", target=area)
+    audit_record(actor=actor, action=AREA_CREATED, target=area)
     return area
 
 
@@ -28,7 +35,7 @@ def agency_create(*, area: Area, name: str, code: str, sector: str, actor: Any) 
     agency.full_clean()
     agency.save()
     area.partnership.agencies.add(agency)
-    audit_record(actor=actor, action="agency.created", target=agency)
+    audit_record(actor=actor, action=AGENCY_CREATED, target=agency)
     return agency
 
 
@@ -63,7 +70,7 @@ def staff_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit_record(actor=actor, action="user.created", target=user, detail={"role": role})
+    audit_record(actor=actor, action=USER_CREATED, target=user, detail={"role": role})
     return user
 
 
@@ -77,7 +84,7 @@ def area_set_accountable_officer(*, area: Area, officer: User, actor: Any) -> Ar
         )
     area.accountable_officer = officer
     area.save(update_fields=["accountable_officer"])
-    audit_record(actor=actor, action="area.accountable_officer_set", target=area, detail={"officer": officer.pk})
+    audit_record(actor=actor, action=AREA_ACCOUNTABLE_OFFICER_SET, target=area, detail={"officer": officer.pk})
     return area
 
 
@@ -134,6 +141,6 @@ def user_verify_second_factor(*, user: User, code: str, enrol_secret: str = "") 
         user.totp_secret = enrol_secret
         user.totp_confirmed_at = timezone.now()
         fields += ["totp_secret", "totp_confirmed_at"]
-        audit_record(actor=user, action="user.second_factor_enrolled", target=user)
+        audit_record(actor=user, action=USER_SECOND_FACTOR_ENROLLED, target=user)
     user.save(update_fields=fields)
     return True

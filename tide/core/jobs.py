@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tide.core.actors import actor_user
 from tide.core.audit import audit_record
+from tide.core.audit_actions import JOB_CANCEL_REQUESTED, JOB_QUEUED
 from tide.core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def job_enqueue(*, kind: str, params: dict[str, Any], actor: Any) -> Job:
     if kind not in _handlers:
         raise ValueError(f"no handler registered for job kind {kind!r}")
     job = Job.objects.create(kind=kind, params=params, created_by=actor_user(actor))
-    audit_record(actor=actor, action="job.queued", target=job, detail={"kind": kind})
+    audit_record(actor=actor, action=JOB_QUEUED, target=job, detail={"kind": kind})
     mode = settings.TIDE_JOBS_MODE
     if mode == "eager":
         transaction.on_commit(lambda: job_run(job.pk))
@@ -70,7 +71,7 @@ def job_cancel(*, job: Job, actor: Any) -> None:
             Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
                 status=Job.Status.CANCELLED, finished_at=timezone.now(), message="Cancelled before it started."
             )
-            audit_record(actor=actor, action="job.cancel_requested", target=job)
+            audit_record(actor=actor, action=JOB_CANCEL_REQUESTED, target=job)
 
 
 def _claim(job_id: int) -> Job | None:

@@ -19,6 +19,18 @@ from tide.core.audit import audit_record
 from tide.core.bulk import chunks
 from tide.identification import caseload, listing, rules
 from tide.identification import ndt as ndt_rules
+from tide.identification.audit_actions import (
+    ALERT_RAISED,
+    ALERT_SEEN,
+    IDENTIFICATION_DEFAULTS_INSTALLED,
+    IDENTIFICATION_DEFINITION_CHANGED,
+    IDENTIFICATION_POPULATION_LOADED,
+    IDENTIFICATION_TRIGGER_CREATED,
+    IDENTIFICATION_TRIGGER_OFF,
+    IDENTIFICATION_TRIGGER_ON,
+    NDT_RECORDED,
+    NDT_WORDING_LOADED,
+)
 from tide.identification.models import (
     Alert,
     Definition,
@@ -94,7 +106,7 @@ def definitions_install_shipped(*, actor: Any) -> int:
         _, created = TriggerRule.objects.get_or_create(area=None, event_type=event_type)
         added += created
     if added:
-        audit_record(actor=actor, action="identification.defaults_installed", detail={"added": added})
+        audit_record(actor=actor, action=IDENTIFICATION_DEFAULTS_INSTALLED, detail={"added": added})
     return added
 
 
@@ -120,7 +132,7 @@ def definition_update(*, definition: Definition, changes: Mapping[str, Any], act
     definition.save()
     audit_record(
         actor=actor,
-        action="identification.definition_changed",
+        action=IDENTIFICATION_DEFINITION_CHANGED,
         target=definition,
         detail={"before": before, "after": {key: getattr(definition, key) for key in changes}},
     )
@@ -159,7 +171,7 @@ def trigger_rule_create(
     rule.save()
     audit_record(
         actor=actor,
-        action="identification.trigger_created",
+        action=IDENTIFICATION_TRIGGER_CREATED,
         target=rule,
         detail={"event_type": event_type, "recipient": recipient},
     )
@@ -171,7 +183,9 @@ def trigger_rule_set_active(*, rule: TriggerRule, active: bool, actor: Any) -> T
     if rule.active != active:
         rule.active = active
         rule.save(update_fields=["active"])
-        audit_record(actor=actor, action="identification.trigger_" + ("on" if active else "off"), target=rule)
+        audit_record(
+            actor=actor, action=IDENTIFICATION_TRIGGER_ON if active else IDENTIFICATION_TRIGGER_OFF, target=rule
+        )
     return rule
 
 
@@ -553,7 +567,7 @@ def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
     for person_id in {a.person_id for a in created}:
         audit_record(
             actor=None,
-            action="alert.raised",
+            action=ALERT_RAISED,
             person_id=person_id,
             detail={"count": sum(1 for a in created if a.person_id == person_id)},
         )
@@ -565,7 +579,7 @@ def alert_mark_seen(*, alert: Alert, actor: Any) -> Alert:
     if alert.seen_at is None:
         alert.seen_at = timezone.now()
         alert.save(update_fields=["seen_at"])
-        audit_record(actor=actor, action="alert.seen", target=alert, person_id=alert.person_id)
+        audit_record(actor=actor, action=ALERT_SEEN, target=alert, person_id=alert.person_id)
     return alert
 
 
@@ -597,7 +611,7 @@ def ndt_record(
     assessment.save()
     audit_record(
         actor=actor,
-        action="ndt.recorded",
+        action=NDT_RECORDED,
         target=assessment,
         person_id=person.pk,
         detail={"total": assessment.total, "rated": ndt_rules.rated_count(checked)},
@@ -615,7 +629,7 @@ def ndt_wording_load(*, text: str, filename: str = "", actor: Any) -> int:
         raise ValidationError(list(error.problems.values())) from None
     NdtWording.objects.all().delete()
     NdtWording.objects.bulk_create(NdtWording(item=code, level=level, text=t) for (code, level), t in wording.items())
-    audit_record(actor=actor, action="ndt.wording_loaded", detail={"rows": len(wording), "file": filename})
+    audit_record(actor=actor, action=NDT_WORDING_LOADED, detail={"rows": len(wording), "file": filename})
     return len(wording)
 
 
@@ -677,7 +691,7 @@ def population_load(*, area: Any, text: str, actor: Any) -> int:
     )
     audit_record(
         actor=actor,
-        action="identification.population_loaded",
+        action=IDENTIFICATION_POPULATION_LOADED,
         target=area,
         detail={"rows": len(rows), "dimensions": sorted(dimensions)},
     )

@@ -15,6 +15,7 @@ from tide.core.audit import audit_record
 from tide.core.exports import csv_streaming_response
 from tide.core.jobs import job_enqueue
 from tide.identification import ndt as ndt_rules
+from tide.identification.audit_actions import IDENTIFICATION_LIST_EXPORTED
 from tide.identification.forms import (
     EquityForm,
     ListFilterForm,
@@ -102,7 +103,7 @@ def by_name_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _csv(request: HttpRequest, entries, filters: dict[str, str]) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
-    audit_record(actor=request.user, action="identification.list_exported", reason="by-name list CSV", detail=filters)
+    audit_record(actor=request.user, action=IDENTIFICATION_LIST_EXPORTED, reason="by-name list CSV", detail=filters)
     header = [
         "person_id",
         "name",

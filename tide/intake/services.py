@@ -19,6 +19,13 @@ from tide.core.actors import actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import insert_rows
 from tide.intake import validation
+from tide.intake.audit_actions import (
+    INTAKE_FILE_ACCEPTED,
+    INTAKE_FILE_REFUSED,
+    INTAKE_FORMAT_SAVED,
+    INTAKE_TOKEN_CREATED,
+    INTAKE_TOKEN_REVOKED,
+)
 from tide.intake.models import AgencyToken, Channel, ExtractFile, ExtractFormat, NewRecord
 from tide.linkage import services as linkage
 from tide.service_use.models import ServiceEvent
@@ -55,9 +62,7 @@ def format_save(*, spec: dict[str, Any], actor: Any) -> ExtractFormat:
         current.name, current.spec, current.updated_by = spec["name"], {**spec, "version": current.version}, user
         current.save()
         fmt = current
-    audit_record(
-        actor=actor, action="intake.format_saved", target=fmt, detail={"code": fmt.code, "version": fmt.version}
-    )
+    audit_record(actor=actor, action=INTAKE_FORMAT_SAVED, target=fmt, detail={"code": fmt.code, "version": fmt.version})
     return fmt
 
 
@@ -88,7 +93,7 @@ class ImportOutcome:
 def _refuse(*, agency: Agency, filename: str, actor: Any, outcome: ImportOutcome, sha: str) -> ImportOutcome:
     audit_record(
         actor=actor,
-        action="intake.file_refused",
+        action=INTAKE_FILE_REFUSED,
         target=agency,
         detail={"filename": filename[:200], "sha256": sha, "problems": len(outcome.problems)},
     )
@@ -204,7 +209,7 @@ def extract_import(
         file.save(update_fields=["record_count", "new_record_count", "event_count"])
         audit_record(
             actor=actor,
-            action="intake.file_accepted",
+            action=INTAKE_FILE_ACCEPTED,
             target=file,
             detail={"agency": agency.code, "rows": len(rows), "sha256": sha, "channel": channel},
         )
@@ -228,7 +233,7 @@ def token_create(*, agency: Agency, label: str, actor: Any) -> tuple[AgencyToken
     token = AgencyToken.objects.create(
         agency=agency, label=label.strip()[:200], token_hash=token_hash(secret), created_by=actor
     )
-    audit_record(actor=actor, action="intake.token_created", target=token, detail={"agency": agency.code})
+    audit_record(actor=actor, action=INTAKE_TOKEN_CREATED, target=token, detail={"agency": agency.code})
     return token, secret
 
 
@@ -237,7 +242,7 @@ def token_revoke(*, token: AgencyToken, actor: Any) -> AgencyToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="intake.token_revoked", target=token)
+        audit_record(actor=actor, action=INTAKE_TOKEN_REVOKED, target=token)
     return token
 
 

@@ -28,6 +28,15 @@ from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import allocate_ids, chunks, insert_rows, now_stored
 from tide.linkage import engine, grouping, linking, model
+from tide.linkage.audit_actions import (
+    LINKAGE_LINK_UNDONE,
+    LINKAGE_MODEL_TRAINED,
+    LINKAGE_PAIR_DECIDED,
+    LINKAGE_RECORD_SPLIT,
+    LINKAGE_RECORDS_EXPORTED,
+    LINKAGE_RECORDS_LINKED,
+    LINKAGE_THRESHOLDS_SET,
+)
 from tide.linkage.models import (
     Decision,
     LinkMethod,
@@ -211,7 +220,7 @@ def model_thresholds_set(*, version: ModelVersion, upper: float, lower: float, a
     version.save(update_fields=["upper", "lower"])
     audit_record(
         actor=actor,
-        action="linkage.thresholds_set",
+        action=LINKAGE_THRESHOLDS_SET,
         target=version,
         detail={"old": old, "upper": upper, "lower": lower},
     )
@@ -300,7 +309,7 @@ def model_train_on(*, area: Area, frame: pd.DataFrame, actor: Any, progress: Pro
         active=True,
         created_by=actor_user(actor),
     )
-    audit_record(actor=actor, action="linkage.model_trained", target=version, detail={"records": len(frame)})
+    audit_record(actor=actor, action=LINKAGE_MODEL_TRAINED, target=version, detail={"records": len(frame)})
     progress(1.0, "Model trained")
     return version
 
@@ -563,7 +572,7 @@ def records_link(
     _known_cache_extend(area, new_raw, assignment, known_before, since)
     audit_record(
         actor=actor,
-        action="linkage.records_linked",
+        action=LINKAGE_RECORDS_LINKED,
         detail={
             "records": summary.records,
             "to_known": summary.to_known,
@@ -651,7 +660,7 @@ def candidate_decide(*, candidate: MatchCandidate, decision: str, note: str, act
     answered = _answer_same_question(candidate, decision, actor) if decision != Decision.UNSURE else 0
     audit_record(
         actor=actor,
-        action="linkage.pair_decided",
+        action=LINKAGE_PAIR_DECIDED,
         target=candidate,
         person_id=persons.get(candidate.record_a_id),
         detail={"decision": decision, "records_moved": moved, "pairs_answered_with_it": answered},
@@ -725,7 +734,7 @@ def link_undo(*, link: PersonLink, actor: Any) -> PersonLink:
             )
     audit_record(
         actor=actor,
-        action="linkage.link_undone",
+        action=LINKAGE_LINK_UNDONE,
         target=restored,
         person_id=previous.person_id,
         detail={"record": link.record_id, "from_person": link.person_id, "to_person": previous.person_id},
@@ -765,7 +774,7 @@ def record_split(*, record: SourceRecord, actor: Any, reason: str) -> Person:
     )
     audit_record(
         actor=actor,
-        action="linkage.record_split",
+        action=LINKAGE_RECORD_SPLIT,
         target=record,
         person_id=current.person_id,
         reason=reason,
@@ -792,7 +801,7 @@ def linkage_export(*, area: Area, folder: Path, actor: Any) -> int:
     (folder / "model.json").write_text(json.dumps(version.trained))
     audit_record(
         actor=actor,
-        action="linkage.records_exported",
+        action=LINKAGE_RECORDS_EXPORTED,
         target=version,
         detail={"records": len(frame), "folder": str(folder)},
     )

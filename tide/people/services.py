@@ -16,6 +16,7 @@ from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import insert_instances, insert_rows, now_stored
 from tide.people import identifiers as ids
+from tide.people.audit_actions import PEOPLE_BULK_CREATED, PERSON_CREATED, PERSON_IDENTIFIER_ADDED
 from tide.people.models import IdentifierKind, NameKey, Person, PersonAlias, PersonIdentifier
 from tide.people.names import keys_for_names, normalise
 
@@ -113,7 +114,7 @@ def person_create(*, area: Area, data: PersonInput, actor: Any) -> Person:
     for kind, value, agency in data.identifiers:
         identifier_add(person=person, kind=kind, value=value, agency=agency, actor=actor, audit=False)
     person_reindex(person=person)
-    audit_record(actor=actor, action="person.created", target=person, person_id=person.pk)
+    audit_record(actor=actor, action=PERSON_CREATED, target=person, person_id=person.pk)
     return person
 
 
@@ -135,7 +136,7 @@ def identifier_add(
     )
     if audit:
         audit_record(
-            actor=actor, action="person.identifier_added", target=identifier, person_id=person.pk, detail={"kind": kind}
+            actor=actor, action=PERSON_IDENTIFIER_ADDED, target=identifier, person_id=person.pk, detail={"kind": kind}
         )
     return identifier
 
@@ -163,7 +164,5 @@ def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, r
     insert_instances(aliases)
     insert_rows(PersonIdentifier, ["person", "kind", "value", "agency", "added_by", "added_at"], identifiers)
     insert_rows(NameKey, ["person", "key"], keys)
-    audit_record(
-        actor=actor, action="people.bulk_created", reason=reason, detail={"count": len(people), "area": area.pk}
-    )
+    audit_record(actor=actor, action=PEOPLE_BULK_CREATED, reason=reason, detail={"count": len(people), "area": area.pk})
     return people

@@ -1,0 +1,12 @@
+"""The audit actions the linkage room writes: one constant per action, never a free-text string."""
+
+LINKAGE_KNOWN_SEARCH = "linkage.known_search"
+LINKAGE_LINK_UNDONE = "linkage.link_undone"
+LINKAGE_MODEL_TRAINED = "linkage.model_trained"
+LINKAGE_PAIR_DECIDED = "linkage.pair_decided"
+LINKAGE_PAIR_VIEWED = "linkage.pair_viewed"
+LINKAGE_RECORD_SPLIT = "linkage.record_split"
+LINKAGE_RECORD_VIEWED = "linkage.record_viewed"
+LINKAGE_RECORDS_EXPORTED = "linkage.records_exported"
+LINKAGE_RECORDS_LINKED = "linkage.records_linked"
+LINKAGE_THRESHOLDS_SET = "linkage.thresholds_set"
