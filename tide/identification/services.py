@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from tide.areas.models import Role, User
+from tide.areas.models import Area, Role, User
 from tide.core.actors import actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import chunks
@@ -86,28 +86,36 @@ DEFAULT_TRIGGERS = ("arrest", "prison_release", "rough_sleeping_contact", "ae_at
 
 
 @transaction.atomic
-def definitions_install_shipped(*, actor: Any) -> int:
-    """Add any of the four shipped definitions and default triggers that are missing; returns how many were added."""
+def definitions_install_shipped(*, actor: Any, area: Area | None = None) -> int:
+    """Copy any of the four shipped definitions an area lacks (every area when none is named) and add the
+    default triggers that are missing; returns how many were added. Existing copies are left as edited."""
     added = 0
-    for order, data in enumerate(rules.SHIPPED, start=1):
-        _, created = Definition.objects.get_or_create(
-            code=data["code"],
-            defaults={
-                "name": data["name"],
-                "description": data["description"],
-                "criteria": data["criteria"],
-                "min_criteria": data["min_criteria"],
-                "near_margin": data["near_margin"],
-                "order": order * 10,
-            },
-        )
-        added += created
+    for each in [area] if area is not None else Area.objects.all():
+        for order, data in enumerate(rules.SHIPPED, start=1):
+            _, created = Definition.objects.get_or_create(
+                area=each,
+                code=data["code"],
+                defaults={
+                    "name": data["name"],
+                    "description": data["description"],
+                    "criteria": data["criteria"],
+                    "min_criteria": data["min_criteria"],
+                    "near_margin": data["near_margin"],
+                    "order": order * 10,
+                },
+            )
+            added += created
     for event_type in DEFAULT_TRIGGERS:
         _, created = TriggerRule.objects.get_or_create(area=None, event_type=event_type)
         added += created
     if added:
         audit_record(actor=actor, action=IDENTIFICATION_DEFAULTS_INSTALLED, detail={"added": added})
     return added
+
+
+def on_area_created(*, area: Area, actor: Any = None) -> None:
+    """A new area starts with its own copy of the shipped definitions (registered in ``apps.py``)."""
+    definitions_install_shipped(actor=actor, area=area)
 
 
 @transaction.atomic
@@ -190,6 +198,7 @@ def trigger_rule_set_active(*, rule: TriggerRule, active: bool, actor: Any) -> T
 
 
 def enabled_definitions() -> list[tuple[Definition, rules.DefinitionSpec]]:
+    """Every area's enabled definitions; each screens only the people of its own area."""
     return [(d, d.spec) for d in Definition.objects.filter(enabled=True)]
 
 
@@ -225,6 +234,7 @@ def _screen_chunk(
         )
     )
     index = {pk: i for i, pk in enumerate(chunk)}
+    area_of = dict(Person.objects.filter(pk__in=chunk).values_list("pk", "area_id"))
     import numpy as np
 
     ledger = rules.Ledger(
@@ -252,6 +262,8 @@ def _screen_chunk(
         screened = rules.screen_ledger(spec, ledger, as_of=as_of)
         codes = [c.code for c in spec.criteria]
         for pk, i in index.items():
+            if area_of.get(pk) != definition.area_id:
+                continue  # a definition screens only the people of its own area
             is_met, is_near = bool(screened["meets"][i]), bool(screened["near"][i])
             n_met = int(screened["n_met"][i])
             old = existing.get((pk, definition.pk))
