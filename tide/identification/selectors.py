@@ -202,17 +202,17 @@ def screening_never_ran(*, user: Any) -> bool:
 
 def definitions_enabled(*, area_id: int | None) -> list[Definition]:
     """The enabled definitions of one area (each area holds its own copies, ADR 0007)."""
-    return list(Definition.objects.filter(enabled=True, area_id=area_id))
+    return list(Definition.objects.filter(enabled=True, area_id=area_id or 0))
 
 
 def definitions_for(*, user: Any) -> list[Definition]:
     """Every definition of the user's area, enabled or not."""
-    return list(Definition.objects.filter(area_id=getattr(user, "area_id", None)))
+    return list(Definition.objects.filter(area_id=getattr(user, "area_id", None) or 0))
 
 
 def definition_get_for(*, user: Any, code: str) -> Definition:
     """One definition of the user's area; another area's copy is not found."""
-    return get_object_or_404(Definition, area_id=getattr(user, "area_id", None), code=code)
+    return get_object_or_404(Definition, area_id=getattr(user, "area_id", None) or 0, code=code)
 
 
 @dataclass(frozen=True)
