@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -261,20 +263,26 @@ def screening_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access(roles={Role.ADMINISTRATOR})
 def ndt_wording_view(request: HttpRequest) -> HttpResponse:
-    form = WordingUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+    def load(data: dict[str, Any]) -> int:
+        upload = data["file"]
         try:
             text = upload.read(1_000_000).decode("utf-8-sig")
-            rows = ndt_wording_load(text=text, filename=upload.name, actor=request.user)
         except UnicodeDecodeError:
-            form.add_error("file", "The file must be UTF-8 text (CSV or JSON).")
+            raise ValidationError({"file": "The file must be UTF-8 text (CSV or JSON)."}) from None
+        try:
+            return ndt_wording_load(text=text, filename=upload.name, actor=request.user)
         except ValidationError as error:
-            form.add_error("file", error.messages)
-        else:
-            messages.success(request, f"Loaded {rows} wording rows.")
-            return redirect("identification:ndt-wording")
-    return render(request, "identification/ndt_wording.html", {"form": form, "copyright": ndt_rules.COPYRIGHT})
+            raise ValidationError({"file": error.messages}) from None
+
+    return form_post(
+        request,
+        WordingUploadForm(request.POST or None, request.FILES or None),
+        on_valid=load,
+        message=lambda rows: f"Loaded {rows} wording rows.",
+        success="identification:ndt-wording",
+        template="identification/ndt_wording.html",
+        context={"copyright": ndt_rules.COPYRIGHT},
+    )
 
 
 @access(roles=LIST_ROLES | ADMIN_ROLES | {Role.COMMISSIONER})
@@ -298,21 +306,26 @@ def definitions_view(request: HttpRequest) -> HttpResponse:
 def definition_edit(request: HttpRequest, code: str) -> HttpResponse:
     definition = definition_get_for(user=request.user, code=code)
     form_class = definition_form_class(definition)
-    form = form_class(request.POST or None, initial=definition_initial(definition))
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> Any:
         try:
-            definition_update(
-                definition=definition, changes=definition_changes(definition, form.cleaned_data), actor=request.user
+            return definition_update(
+                definition=definition, changes=definition_changes(definition, data), actor=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(
-                request,
-                f"{definition.name} saved. Run screening to apply it to everyone now; new events use it at once.",
-            )
-            return redirect("identification:definitions")
-    return render(request, "identification/definition_edit.html", {"form": form, "definition": definition})
+            raise ValidationError(error.messages) from None  # shown above the form, as a list
+
+    return form_post(
+        request,
+        form_class(request.POST or None, initial=definition_initial(definition)),
+        on_valid=save,
+        message=lambda saved: (
+            f"{saved.name} saved. Run screening to apply it to everyone now; new events use it at once."
+        ),
+        success="identification:definitions",
+        template="identification/definition_edit.html",
+        context={"definition": definition},
+    )
 
 
 @require_http_methods(["GET", "POST"])

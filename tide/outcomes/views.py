@@ -3,8 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access
+from tide.core.forms import form_post
 from tide.core.jobs import job_enqueue
 from tide.core.models import Job
 from tide.outcomes import charts, cohort, exports, present, stats
@@ -237,27 +236,16 @@ def framework_new(request: HttpRequest) -> HttpResponse:
         "baseline_quarters": spec.window.baseline_quarters,
         "follow_up_quarters": spec.window.follow_up_quarters,
     }
-    form = FrameworkVersionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            version = framework_version_create(
-                area=area,
-                measures=data["measures"],
-                baseline_quarters=data["baseline_quarters"],
-                follow_up_quarters=data["follow_up_quarters"],
-                change_summary=data["change_summary"],
-                agreed_by=data["agreed_by"],
-                agreed_on=data["agreed_on"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, f"Version {version.number} of the outcomes framework has been recorded.")
-            return redirect("outcomes:framework")
-    return render(request, "outcomes/framework_form.html", {"form": form, "spec": spec})
+    keys = ("measures", "baseline_quarters", "follow_up_quarters", "change_summary", "agreed_by", "agreed_on")
+    return form_post(
+        request,
+        FrameworkVersionForm(request.POST or None, initial=initial),
+        on_valid=lambda data: framework_version_create(area=area, actor=request.user, **{k: data[k] for k in keys}),
+        message=lambda version: f"Version {version.number} of the outcomes framework has been recorded.",
+        success="outcomes:framework",
+        template="outcomes/framework_form.html",
+        context={"spec": spec},
+    )
 
 
 @require_GET
@@ -289,22 +277,19 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @access(roles=FRONTLINE_ROLES, person_gate=True)
 def status_new(request: HttpRequest, pk: int) -> HttpResponse:
     subject = person_get_for(user=request.user, pk=pk, reason="record an outcome status")
-    form = StatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            outcome_status_record(
-                person=subject,
-                kind=data["kind"],
-                value=data["value"],
-                recorded_on=data["recorded_on"],
-                in_their_words=data["in_their_words"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, "Status recorded.")
-            return redirect("outcomes:person", pk=subject.pk)
-    return render(request, "outcomes/status_form.html", {"form": form, "person": subject})
+    return form_post(
+        request,
+        StatusForm(request.POST or None),
+        on_valid=lambda data: outcome_status_record(
+            person=subject,
+            kind=data["kind"],
+            value=data["value"],
+            recorded_on=data["recorded_on"],
+            in_their_words=data["in_their_words"],
+            actor=request.user,
+        ),
+        message="Status recorded.",
+        success=lambda _: redirect("outcomes:person", pk=subject.pk),
+        template="outcomes/status_form.html",
+        context={"person": subject},
+    )
