@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -51,6 +53,19 @@ def _area(request: HttpRequest) -> Area:
 
 def _not_loaded(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/not_loaded.html", status=503)
+
+
+def _needs_reference_data(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Until unit costs and deflators are loaded, a finance page says so (503) instead of failing."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NoReferenceDataError:
+            return _not_loaded(request)
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -119,12 +134,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @access(roles=VIEW_ROLES | REFERENCE_ROLES)
+@_needs_reference_data
 def library(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    try:
-        series = selectors.active_series()
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    series = selectors.active_series()
     costs = selectors.unit_costs_for(area=area)
     themes = sorted({t for t in costs.values_list("theme", flat=True).distinct() if t})
     default_year = selectors.default_price_year(series)
@@ -165,13 +178,11 @@ def paginator_count(qs: Any) -> int:
 
 
 @access(roles=VIEW_ROLES | REFERENCE_ROLES)
+@_needs_reference_data
 def unit_cost_detail(request: HttpRequest, pk: int) -> HttpResponse:
     area = _area(request)
     cost = get_object_or_404(selectors.unit_costs_for(area=area), pk=pk)
-    try:
-        series = selectors.active_series()
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    series = selectors.active_series()
     form = PriceYearForm(request.GET or None, years=series.years, initial={"price_year": series.latest_actual})
     year = form.cleaned_data["price_year"] if form.is_bound and form.is_valid() else series.latest_actual
     values = []
@@ -283,12 +294,10 @@ def deflators_import(request: HttpRequest) -> HttpResponse:
 
 
 @access(roles=VIEW_ROLES | REFERENCE_ROLES)
+@_needs_reference_data
 def price_map(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    try:
-        series = selectors.active_series()
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    series = selectors.active_series()
     form = PriceYearForm(request.GET or None, years=series.years, initial={"price_year": series.latest_actual})
     year = form.cleaned_data["price_year"] if form.is_bound and form.is_valid() else series.latest_actual
     prices = selectors.price_list(area=area, target_year=year)
@@ -378,23 +387,19 @@ def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def cost_report(request: HttpRequest) -> HttpResponse:
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     context["form"] = context["options"]
     return render(request, "finance/cost_report.html", context)
 
 
 @access(roles=VIEW_ROLES, note="Shows one person's costs under a reference number, without their name")
+@_needs_reference_data
 def person_cost(request: HttpRequest, pk: int) -> HttpResponse:
     area = _area(request)
     person = get_object_or_404(selectors.people_for(area=area), pk=pk)
-    try:
-        series = selectors.active_series()
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    series = selectors.active_series()
     options = _options(request, area, series.years, selectors.default_price_year(series))
     form, year, window = options.form, options.price_year, options.window
     report = selectors.cost_report(area=area, target_year=year, window_days=window, person_id=person.pk)
@@ -416,13 +421,11 @@ def person_cost(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def cost_report_csv(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in {"services", "agencies", "people"}:
         raise Http404("No such export.")
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     return exports.cost_report_csv(kind, context)
 
 
@@ -487,31 +490,25 @@ def _pooled_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def pooled(request: HttpRequest) -> HttpResponse:
-    try:
-        context = _pooled_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _pooled_context(request)
     return render(request, "finance/pooled.html", context)
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def pooled_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        context = _pooled_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _pooled_context(request)
     return exports.pooled_csv(context)
 
 
 @require_http_methods(["GET", "POST"])
 @access(roles=EDIT_ROLES)
+@_needs_reference_data
 def scenario_create(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     changes = selectors.expected_changes(context["report"])
     form = ScenarioForm(request.POST or None, agencies=sorted(changes))
     return form_post(
@@ -660,12 +657,10 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def reinvestment(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     sib_form = SibForm(
         request.GET if "investment" in request.GET else None,
         initial={"investment": 500000, "delivery_cost": 60000, "return_cap": "1.5", "quarters": 12},
@@ -708,12 +703,10 @@ def reinvestment(request: HttpRequest) -> HttpResponse:
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def board_report(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     changes = selectors.expected_changes(context["report"])
     context["scenarios"] = [_result_item(s, changes) for s in selectors.scenarios_for(area=area)]
     context["selection"] = selectors.selection_report(area=area)
