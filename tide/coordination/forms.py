@@ -74,9 +74,13 @@ class AreaForm(GovukForm):
 
 
 class FindPersonForm(GovukForm):
+    """Both the name (or an identifier) and the date of birth: only someone who already knows the person
+    finds them, and the results list no one else's name or date of birth (ADR 0064)."""
+
     q = forms.CharField(
         label="Name or identifier", max_length=200, error_messages={"required": "Enter a name or an identifier."}
     )
+    date_of_birth = date_field("Date of birth", help_text="For example, 27/03/1985.")
 
 
 class ReferralForm(AreaForm):
@@ -169,6 +173,8 @@ class _PlanFormBase(GovukForm):
     )
     review_due_on = date_field("Review date")
     agreed_with_person = forms.BooleanField(label="The person has agreed this plan", required=False)
+    # The version the user started from: a newer one saved meanwhile is shown, never overwritten (ADR 0064).
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def goals(self) -> list[tuple[str, str, str]]:
         data = self.cleaned_data
@@ -220,6 +226,7 @@ class ServiceUpdateForm(GovukForm):
     decline_detail = forms.CharField(
         label="Detail of the decline (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class SafeguardingForm(AreaForm):

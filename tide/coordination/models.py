@@ -197,6 +197,9 @@ class Decision(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every save; a stale edit is refused (ADR 0064)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -225,6 +228,9 @@ class Action(models.Model):
     completed_on = models.DateField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(
         default=0, help_text="0 none, 1 manager, 2 accountable officer."
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every save; a stale edit is refused (ADR 0064)."
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -411,6 +417,9 @@ class ServiceInvolvement(models.Model):
     decline_detail = models.TextField(blank=True)
     decline_resolved = models.BooleanField(default=False, help_text="The group has dealt with this decline.")
     ended_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped by every save; a stale edit is refused (ADR 0064)."
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

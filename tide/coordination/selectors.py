@@ -124,7 +124,7 @@ def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:
     open_actions = list(
         Action.objects.filter(Q(owner=user) | Q(person_id__in=person_ids), status=ActionStatus.OPEN)
         .filter(due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
-        .select_related("person", "owner_agency", "owner")
+        .select_related("person", "owner_agency", "owner", "meeting")
         .order_by("due_on", "id")
     )
     since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=NEW_ALERT_DAYS), dt.time.min))
@@ -160,10 +160,12 @@ class AgencyRequests:
     services: list[ServiceInvolvement]
     actions: list[Action]
     today: dt.date
+    referrals: list[Referral] = field(default_factory=list)  # made by the user or their agency: status only
 
 
 def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
-    """Requests waiting for the user's agency to answer, oldest first, and the open actions it owns."""
+    """Requests waiting for the user's agency to answer, oldest first, the open actions it owns, and the
+    referrals it made with their status and the group's decision (a referral does not open the record)."""
     agency_id = getattr(user, "agency_id", None)
     if agency_id is None:
         return AgencyRequests([], [], today)
@@ -178,10 +180,28 @@ def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
         row.pending_days = row.days_pending(today)  # type: ignore[attr-defined]
     actions = list(
         Action.objects.filter(owner_agency_id=agency_id, status=ActionStatus.OPEN)
-        .select_related("owner", "owner_agency", "person")
+        .select_related("owner", "owner_agency", "person", "meeting")
         .order_by("due_on", "id")[:200]
     )
-    return AgencyRequests(rows, actions, today)
+    referrals = list(
+        Referral.objects.filter(Q(from_agency_id=agency_id) | Q(created_by_id=user.pk))
+        .filter(person__area_id=getattr(user, "area_id", None) or 0)
+        .select_related("person", "decided_at")
+        .only(
+            "pk",
+            "person_id",
+            "decided_at_id",
+            "person__given_name",
+            "person__family_name",
+            "person__known_as",
+            "status",
+            "received_on",
+            "decided_at__held_on",
+            "decision_reason",
+        )
+        .order_by("-received_on", "-id")[:100]
+    )
+    return AgencyRequests(rows, actions, today, referrals)
 
 
 # --- A person's coordinated support ---------------------------------------------------------------------
@@ -236,7 +256,9 @@ def person_support(*, person: Person, today: dt.date, contacts_limit: int = 20) 
         contacts=list(Contact.objects.filter(person=person).select_related("recorded_by")[:contacts_limit]),
         services=involvements,
         actions=list(
-            Action.objects.filter(person=person, status=ActionStatus.OPEN).select_related("owner", "owner_agency")
+            Action.objects.filter(person=person, status=ActionStatus.OPEN).select_related(
+                "owner", "owner_agency", "meeting"
+            )
         ),
         safeguarding=list(SafeguardingConcern.objects.filter(person=person).select_related("to_agency")),
         assessments=list(NeedsAssessmentRequest.objects.filter(person=person).select_related("to_agency")),
@@ -485,11 +507,16 @@ def relationship(user: Any, person: Any) -> str | None:
     - the coordinator (or their manager) of support that ended in the last 90 days, and the
       manager reviewing a death;
     - the operational group's coordinators and managers while the group is considering the person
-      (a referral waiting for a decision, or support agreed but no coordinator named yet);
-    - the referring agency while its referral is live or the support it asked for continues;
+      (a referral waiting for a decision, except for whoever made it, or support agreed but no
+      coordinator named yet);
     - the owner of an open action about the person;
     - staff of an agency asked for, offering or giving a service, with the person's consent on a
-      referral or under a current information-sharing agreement.
+      referral the group accepted, or under a current information-sharing agreement.
+
+    Referring is not a relationship (ADR 0064): the referrer sees its referral's status and decision
+    on "Asked of us", not the record. Consent ticked on a referral form is the referrer's own claim
+    until the group accepts the referral; only then does it open the record to agencies involved.
+    An agency whose referral is accepted becomes involved (doing what it offered), which is.
 
     One query answers all of it (two when an information-sharing agreement has to be checked).
     """
@@ -518,9 +545,9 @@ def relationship(user: Any, person: Any) -> str | None:
                     episode__person=me, completed_on__isnull=True, episode__coordinator__manager=user
                 )
             ),
-            considering=Exists(open_ep.filter(coordinator__isnull=True)) | Exists(pending),
-            referrer=Exists(pending.filter(from_agency_id=agency_id))
-            | Exists(open_ep.filter(referral__from_agency_id=agency_id)),
+            # A referral lets the group consider the person, not its own author: no self-granted access.
+            considering=Exists(open_ep.filter(coordinator__isnull=True))
+            | Exists(pending.exclude(created_by_id=getattr(user, "pk", None))),
             action_owner=Exists(Action.objects.filter(person=me, owner=user, status=ActionStatus.OPEN)),
             involved_as=Subquery(
                 ServiceInvolvement.objects.filter(person=me, agency_id=agency_id, status__in=active).values(
@@ -528,9 +555,7 @@ def relationship(user: Any, person: Any) -> str | None:
                 )[:1]
             ),
             consent=Exists(
-                Referral.objects.filter(person=me, sharing_basis=SharingBasis.CONSENT).exclude(
-                    status=ReferralStatus.WITHDRAWN
-                )
+                Referral.objects.filter(person=me, sharing_basis=SharingBasis.CONSENT, status=ReferralStatus.ACCEPTED)
             ),
         )
         .values(
@@ -539,7 +564,6 @@ def relationship(user: Any, person: Any) -> str | None:
             "former",
             "reviewing",
             "considering",
-            "referrer",
             "action_owner",
             "involved_as",
             "consent",
@@ -560,8 +584,6 @@ def relationship(user: Any, person: Any) -> str | None:
         return "operational group: considering coordinated support"
     if not agency_id:
         return None
-    if facts["referrer"]:
-        return "referring agency"
     if facts["action_owner"]:
         return "owner of an action for this person"
     agency_name = facts["involved_as"]

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Q
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area, Role, User
@@ -46,7 +46,9 @@ from tide.coordination.models import (
     ServiceKind,
     SupportEpisode,
 )
+from tide.core.access import NeedToKnowRefused, person_access
 from tide.core.audit import audit_record
+from tide.core.concurrency import check_version, last_change, save_versioned
 from tide.people.models import Person
 
 OFFER_REQUIRED = (
@@ -74,6 +76,123 @@ def _not_future(day: dt.date, label: str) -> None:
 
 def open_episode(person: Person) -> SupportEpisode | None:
     return SupportEpisode.objects.filter(person=person, ended_on__isnull=True).first()
+
+
+# --- Authority: who may change a record others share (ADR 0064) ---------------------------------------
+#
+# A state-changing service checks two things itself, so that every caller (a view, the API, a job) is
+# covered: the actor has authority over this record (owns it, was asked, coordinates the person), and
+# the actor may still see the person (the same need-to-know decision as the person page). ``actor=None``
+# is the system acting on its own account (imports, the demo, scheduled jobs); a signed-out user is not.
+
+
+def _lock(instance: Any) -> None:
+    """Lock the row for this transaction and reload the caller's object, so checks see what is stored."""
+    list(type(instance).objects.select_for_update().filter(pk=instance.pk).values_list("pk", flat=True))
+    instance.refresh_from_db()
+
+
+def coordinates(actor: Any, person_id: int) -> bool:
+    """The actor is the coordinator of the person's open support, or that coordinator's manager."""
+    return (
+        SupportEpisode.objects.filter(person_id=person_id, ended_on__isnull=True)
+        .filter(Q(coordinator_id=actor.pk) | Q(coordinator__manager_id=actor.pk))
+        .exists()
+    )
+
+
+def _same_agency(actor: Any, agency_id: int | None) -> bool:
+    return agency_id is not None and getattr(actor, "agency_id", None) == agency_id
+
+
+def _authorise(actor: Any, person: Person | None, *, allowed: bool, refusal: str) -> None:
+    """Raise ``PermissionDenied`` unless ``allowed`` and the actor may see ``person`` (if any)."""
+    if actor is None:
+        return
+    if not getattr(actor, "is_authenticated", False) or not allowed:
+        raise PermissionDenied(refusal)
+    if person is not None and not person_access(actor, person).allowed:
+        raise NeedToKnowRefused(person.pk)
+
+
+def action_may_complete(*, action: Action, actor: Any) -> bool:
+    """The owner, the owner's manager, the chair of the meeting that agreed it, or someone it was escalated to."""
+    pk = getattr(actor, "pk", None)
+    if pk is None:
+        return False
+    if pk in (action.owner_id, getattr(action.owner, "manager_id", None)):
+        return True
+    if action.meeting_id is not None and action.meeting is not None and action.meeting.chair_id == pk:
+        return True
+    return Escalation.objects.filter(action_id=action.pk, to_user_id=pk).exists()
+
+
+def action_authorise(*, action: Action, actor: Any) -> None:
+    _authorise(
+        actor,
+        action.person,
+        allowed=action_may_complete(action=action, actor=actor),
+        refusal="Only the action's owner, their manager or the chair of the meeting can complete it.",
+    )
+
+
+def service_authorise(*, involvement: ServiceInvolvement, actor: Any) -> None:
+    """The agency asked answers; whoever asked, and the person's coordinator or their manager, record it."""
+    allowed = actor is not None and (
+        _same_agency(actor, involvement.agency_id)
+        or involvement.requested_by_id == actor.pk
+        or coordinates(actor, involvement.person_id)
+    )
+    _authorise(
+        actor,
+        involvement.person,
+        allowed=allowed,
+        refusal="Only the agency asked, whoever asked it, or the person's coordinator can update this service.",
+    )
+
+
+def safeguarding_authorise(*, concern: SafeguardingConcern, actor: Any) -> None:
+    allowed = actor is not None and (
+        _same_agency(actor, concern.to_agency_id)
+        or concern.raised_by_id == actor.pk
+        or coordinates(actor, concern.person_id)
+    )
+    _authorise(
+        actor,
+        concern.person,
+        allowed=allowed,
+        refusal="Only the local authority, whoever raised the concern, or the person's coordinator records its decision.",
+    )
+
+
+def assessment_authorise(*, request: NeedsAssessmentRequest, actor: Any) -> None:
+    allowed = actor is not None and (
+        _same_agency(actor, request.to_agency_id)
+        or request.requested_by_id == actor.pk
+        or coordinates(actor, request.person_id)
+    )
+    _authorise(
+        actor,
+        request.person,
+        allowed=allowed,
+        refusal="Only the agency asked, whoever asked it, or the person's coordinator records the outcome.",
+    )
+
+
+def death_review_authorise(*, review: DeathReview, actor: Any) -> None:
+    """The manager of the coordinator whose support ended, or the area's accountable officer."""
+    episode = review.episode
+    person = episode.person
+    allowed = actor is not None and (
+        (episode.coordinator is not None and episode.coordinator.manager_id == actor.pk)
+        or person.area.accountable_officer_id == actor.pk
+    )
+    _authorise(
+        actor,
+        person,
+        allowed=allowed,
+        refusal="Only the coordinator's manager or the accountable officer carries out a death review.",
+    )
 
 
 # --- Referrals ---------------------------------------------------------------------------------------
@@ -311,7 +430,10 @@ def action_create(
     meeting: Meeting | None = None,
     person: Person | None = None,
     actor: Any,
+    _checked: bool = False,
 ) -> Action:
+    """Record an action. ``_checked`` is for this module's own callers that already established the
+    actor's standing (ending support opens a death review action for the accountable officer)."""
     description = (description or "").strip()
     owner_agency = owner_agency or owner.agency
     if not description:
@@ -320,6 +442,10 @@ def action_create(
         raise ValidationError({"owner": "Choose an owner who works for an agency in this area."})
     if person is not None and person.area_id != area.pk:
         raise ValidationError("That person is not in this area.")
+    if person is not None and not _checked:
+        # Owning an open action about someone is a relationship: only someone who may see the person
+        # can create one (and so hand it on), never as a way to let oneself in (ADR 0064).
+        _authorise(actor, person, allowed=True, refusal="")
     action = Action.objects.create(
         area=area,
         description=description,
@@ -335,12 +461,16 @@ def action_create(
 
 
 @transaction.atomic
-def action_complete(*, action: Action, actor: Any, on: dt.date | None = None) -> Action:
+def action_complete(*, action: Action, actor: Any, on: dt.date | None = None, version: int | None = None) -> Action:
+    """Mark an action done. ``version`` is the one the user saw: if it changed since, nothing is saved."""
+    _lock(action)
+    action_authorise(action=action, actor=actor)
+    check_version(action, read_version=version, current_version=action.version)
     if action.status == ActionStatus.DONE:
         raise ValidationError("This action is already done.")
     action.status = ActionStatus.DONE
     action.completed_on = on or _today()
-    action.save(update_fields=["status", "completed_on"])
+    save_versioned(action, read_version=action.version, fields=["status", "completed_on"])
     audit_record(actor=actor, action="action.completed", target=action, person_id=action.person_id)
     return action
 
@@ -397,6 +527,7 @@ def _escalate_one(action_id: int, today: dt.date, policy: rules.EscalationPolicy
 def contact_record(
     *, person: Person, kind: str, occurred_on: dt.date | None = None, note: str = "", actor: Any
 ) -> Contact:
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     if kind not in ContactKind.values:
         raise ValidationError({"kind": "Choose the kind of contact."})
     occurred_on = occurred_on or _today()
@@ -423,9 +554,16 @@ def plan_version_create(
     goals: Sequence[GoalInput],
     review_due_on: dt.date,
     agreed_with_person: bool,
+    based_on: int | None = None,
     actor: Any,
 ) -> PlanVersion:
-    """Save a new version of the person's plan; earlier versions stay exactly as they were."""
+    """Save a new version of the person's plan; earlier versions stay exactly as they were.
+
+    ``based_on`` is the version number the user started from (0 for none). When someone saved a newer
+    version meanwhile, nothing is saved and :class:`~tide.core.concurrency.StaleEdit` carries that
+    version (``instance``), so the page can show it and ask.
+    """
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     if not (in_their_words or "").strip():
         raise ValidationError({"in_their_words": "Write down what matters to the person, in their words."})
     goals = [g for g in goals if g.goal.strip()]
@@ -437,7 +575,12 @@ def plan_version_create(
     if review_due_on <= _today():
         raise ValidationError({"review_due_on": "The review date must be in the future."})
     Person.objects.select_for_update().filter(pk=person.pk).first()  # serialise version numbers
-    number = (PlanVersion.objects.filter(person=person).aggregate(n=Max("number"))["n"] or 0) + 1
+    latest = PlanVersion.objects.filter(person=person).select_related("created_by").order_by("-number").first()
+    if latest is not None:
+        check_version(latest, read_version=based_on, current_version=latest.number, change=last_change(latest))
+    elif based_on:
+        raise ValidationError("The plan you started from is no longer there. Open the plan again.")
+    number = (latest.number if latest is not None else 0) + 1
     version = PlanVersion.objects.create(
         person=person,
         number=number,
@@ -477,6 +620,7 @@ def plan_comment_add(*, person: Person, text: str, actor: Any) -> PlanComment:
 @transaction.atomic
 def plan_comments_read(*, person: Person, actor: Any) -> int:
     """Mark the person's unread comments on their plan as read by ``actor``; returns how many."""
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     count = PlanComment.objects.filter(person=person, read_at__isnull=True).update(
         read_by=_user(actor), read_at=timezone.now()
     )
@@ -498,6 +642,7 @@ def service_request(
     requested_on: dt.date | None = None,
     actor: Any,
 ) -> ServiceInvolvement:
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     _same_area(person, agency)
     requested_on = requested_on or _today()
     _not_future(requested_on, "requested_on")
@@ -524,6 +669,17 @@ _NEXT = {
 }
 
 
+_SERVICE_STATE_FIELDS = (
+    "status",
+    "offered_on",
+    "involved_on",
+    "declined_on",
+    "decline_reason",
+    "decline_detail",
+    "ended_on",
+)
+
+
 @transaction.atomic
 def service_update(
     *,
@@ -532,10 +688,17 @@ def service_update(
     on: dt.date | None = None,
     decline_reason: str = "",
     decline_detail: str = "",
+    version: int | None = None,
     actor: Any,
 ) -> ServiceInvolvement:
-    """Move a service along requested → offered → involved → ended, or to declined with a coded reason."""
-    row = ServiceInvolvement.objects.select_for_update().get(pk=involvement.pk)
+    """Move a service along requested → offered → involved → ended, or to declined with a coded reason.
+
+    ``version`` is the one the user's form was read at: if someone saved since, nothing changes and
+    :class:`~tide.core.concurrency.StaleEdit` says who, when and what.
+    """
+    row = ServiceInvolvement.objects.select_for_update(of=("self",)).select_related("person").get(pk=involvement.pk)
+    service_authorise(involvement=row, actor=actor)
+    check_version(row, read_version=version, current_version=row.version)
     on = on or _today()
     _not_future(on, "on")
     if status not in _NEXT[InvolvementStatus(row.status)]:
@@ -558,7 +721,7 @@ def service_update(
         row.ended_on = on
     row.status = status
     row.full_clean()
-    row.save()
+    save_versioned(row, read_version=row.version, fields=[*_SERVICE_STATE_FIELDS])
     audit_record(
         actor=actor,
         action=f"service.{status}",
@@ -572,12 +735,13 @@ def service_update(
 @transaction.atomic
 def decline_resolve(*, involvement: ServiceInvolvement, meeting: Meeting, actor: Any) -> ServiceInvolvement:
     """The group has dealt with a decline: it leaves the agenda and the minutes say so."""
+    _lock(involvement)
     if involvement.status != InvolvementStatus.DECLINED:
         raise ValidationError("Only a declined service can be marked as dealt with.")
     if involvement.decline_resolved:
         raise ValidationError("This decline has already been dealt with.")
     involvement.decline_resolved = True
-    involvement.save(update_fields=["decline_resolved"])
+    save_versioned(involvement, read_version=involvement.version, fields=["decline_resolved"])
     decision_record(
         meeting=meeting,
         person=involvement.person,
@@ -609,6 +773,7 @@ def safeguarding_raise(
     actor: Any,
 ) -> SafeguardingConcern:
     """Raise a Care Act s.42 concern: refused unless all three conditions are recorded."""
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     given = {
         "has_care_and_support_needs": has_care_and_support_needs,
         "experiencing_or_at_risk_of_abuse": experiencing_or_at_risk_of_abuse,
@@ -642,6 +807,8 @@ def safeguarding_decide(
     *, concern: SafeguardingConcern, decision: str, decided_on: dt.date, note: str = "", actor: Any
 ) -> SafeguardingConcern:
     """Record what the local authority decided about a concern (an enquiry, other action or none)."""
+    _lock(concern)
+    safeguarding_authorise(concern=concern, actor=actor)
     if decision not in SafeguardingDecision.values or decision == SafeguardingDecision.PENDING:
         raise ValidationError({"decision": "Choose what the local authority decided."})
     if concern.decision != SafeguardingDecision.PENDING:
@@ -665,6 +832,7 @@ def safeguarding_decide(
 def needs_assessment_request(
     *, person: Person, to_agency: Agency, notes: str = "", actor: Any
 ) -> NeedsAssessmentRequest:
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     _same_area(person, to_agency)
     row = NeedsAssessmentRequest.objects.create(
         person=person, to_agency=to_agency, requested_on=_today(), requested_by=_user(actor), notes=notes.strip()
@@ -684,6 +852,8 @@ def needs_assessment_outcome(
     actor: Any,
 ) -> NeedsAssessmentRequest:
     """Record the assessment: eligibility follows from the ten outcomes, not from a free choice."""
+    _lock(request)
+    assessment_authorise(request=request, actor=actor)
     codes = sorted(set(outcomes_not_achieved))
     if unknown := eligibility.unknown_outcomes(codes):
         raise ValidationError({"outcomes_not_achieved": f"Unknown outcomes: {', '.join(unknown)}."})
@@ -713,6 +883,7 @@ def needs_assessment_outcome(
 
 @transaction.atomic
 def cpa_record(*, person: Person, status: str, care_coordinator: str = "", actor: Any) -> CpaRecord:
+    _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     row = CpaRecord(
         person=person,
         status=status,
@@ -760,6 +931,7 @@ def episode_exit(
                 due_on=_today() + dt.timedelta(days=DEATH_REVIEW_DAYS),
                 person=person,
                 actor=actor,
+                _checked=True,  # the actor ended this support; the action is the review it requires
             )
     audit_record(
         actor=actor, action="episode.ended", target=episode, person_id=person.pk, detail={"destination": destination}
@@ -770,6 +942,8 @@ def episode_exit(
 @transaction.atomic
 def death_review_complete(*, review: DeathReview, findings: str, actor: Any) -> DeathReview:
     """Record what the review found: what services did, what should change."""
+    _lock(review)
+    death_review_authorise(review=review, actor=actor)
     findings = (findings or "").strip()
     if not findings:
         raise ValidationError({"findings": "Record what the review found."})

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -8,7 +9,9 @@ from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tide.areas.models import FRONTLINE_ROLES, Role
@@ -26,7 +29,8 @@ from tide.coordination.models import (
     SafeguardingConcern,
     ServiceInvolvement,
 )
-from tide.core.access import access
+from tide.core.access import access, person_access
+from tide.core.concurrency import StaleEdit
 from tide.core.exports import csv_writer
 from tide.core.forms import add_validation_error
 from tide.people.models import Person
@@ -36,7 +40,7 @@ WORK_ROLES = FRONTLINE_ROLES
 VIEW_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
 HOME_ROLES = {Role.COORDINATOR, Role.TEAM_MANAGER}
 OFFICER_ROLES = {Role.ACCOUNTABLE_OFFICER, Role.TEAM_MANAGER}
-NEED_TO_KNOW = "Need-to-know: a relationship with the person (coordination, referral, involvement) or break-glass"
+NEED_TO_KNOW = "Need-to-know: a relationship with the person (coordination, involvement) or break-glass"
 
 
 def _area_id(request: HttpRequest) -> int | None:
@@ -45,6 +49,26 @@ def _area_id(request: HttpRequest) -> int | None:
 
 def _to_person(person: Person) -> HttpResponse:
     return redirect("coordination:person", pk=person.pk)
+
+
+def _date_or_none(text: str) -> dt.date | None:
+    try:
+        return parse_date(text[:10])
+    except ValueError:  # well formed but not a real date, such as 2020-02-31
+        return None
+
+
+STALE_ASK = "Check their change below. To apply yours on top of it, save again; to keep theirs, go back without saving."
+
+
+def _stale_form(request: HttpRequest, form_class: type[Form], error: StaleEdit, field: str, **kwargs: Any) -> Form:
+    """The user's own input again, now read at the current version, with the other change explained."""
+    data = request.POST.copy()
+    data[field] = str(error.current_version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, f"{error} {STALE_ASK}")
+    return form
 
 
 # --- Coordinator home -------------------------------------------------------------------------------
@@ -64,19 +88,29 @@ def refer_start(request: HttpRequest) -> HttpResponse:
     form = f.FindPersonForm(request.GET or None)
     hits = None
     if form.is_bound and form.is_valid():
-        hits = person_search(user=request.user, query=form.cleaned_data["q"])
+        born = form.cleaned_data["date_of_birth"]
+        hits = [
+            hit
+            for hit in person_search(user=request.user, query=form.cleaned_data["q"])
+            if hit.person.date_of_birth == born
+        ]
     return render(request, "coordination/refer_start.html", {"form": form, "hits": hits})
 
 
 @require_http_methods(["GET", "POST"])
 @access(
     roles=WORK_ROLES,
-    note="Shows only the person's name, as search does; the referral gives the referrer a relationship",
+    note="Shows only the person's name, as search does; the referral does not open the record (ADR 0064)",
 )
 def refer(request: HttpRequest, pk: int) -> HttpResponse:
     # Referring needs no access to the record: the page shows only the name the search already showed.
+    # Ids are sequential, so without access the page needs the date of birth the search matched
+    # (``born``, carried into the POST by the URL); otherwise it is a 404, as for an unknown id.
     person = person_list_for(user=request.user).filter(pk=pk).first()
-    if person is None:
+    born = _date_or_none(request.GET.get("born", ""))
+    if person is None or not (
+        (born is not None and person.date_of_birth == born) or person_access(request.user, person).allowed
+    ):
         raise Http404("No such person in your area.")
     initial = {"from_agency": getattr(request.user, "agency_id", None)}
     form = f.ReferralForm(request.POST or None, initial=initial, area_id=_area_id(request))
@@ -87,8 +121,13 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            messages.success(request, f"Referral of {person.display_name} sent to the multi-agency group.")
-            return _to_person(person)
+            messages.success(
+                request,
+                f"Referral of {person.display_name} sent to the multi-agency group. "
+                "Its status and the group's decision appear under 'Referrals your agency made'.",
+            )
+            # Not the person's page: a referral does not give the referrer access to the record.
+            return redirect(reverse("coordination:requests") + "#referrals")
     return render(
         request,
         "coordination/form.html",
@@ -213,7 +252,9 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"in_their_words": latest.in_their_words, "agreed_with_person": latest.agreed_with_person}
         for i, goal in enumerate(list(latest.goals.all())[: f.GOAL_SLOTS], start=1):
             initial |= {f"goal_{i}_domain": goal.domain, f"goal_{i}_goal": goal.goal, f"goal_{i}_steps": goal.steps}
+    initial["based_on"] = latest.number if latest is not None else 0
     form = f.PlanForm(request.POST or None, initial=initial)
+    stale: StaleEdit | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -223,8 +264,12 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
                 goals=[services.GoalInput(d, g, s) for d, g, s in form.goals()],
                 review_due_on=data["review_due_on"],
                 agreed_with_person=data["agreed_with_person"],
+                based_on=data["based_on"],
                 actor=request.user,
             )
+        except StaleEdit as error:
+            stale = error
+            form = _stale_form(request, f.PlanForm, error, "based_on")
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -238,7 +283,10 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "title": "Plan in their words",
             "button": "Save a new version",
+            "stale": stale,
+            "stale_plan": stale.instance if stale is not None else None,
         },
+        status=409 if stale is not None else 200,
     )
 
 
@@ -286,10 +334,16 @@ def _involvement(request: HttpRequest, pk: int) -> ServiceInvolvement:
 def service_update(request: HttpRequest, pk: int) -> HttpResponse:
     row = _involvement(request, pk)
     person = person_get_for(user=request.user, pk=row.person_id, reason="update a service")
-    form = f.ServiceUpdateForm(request.POST or None)
+    services.service_authorise(involvement=row, actor=request.user)
+    form = f.ServiceUpdateForm(request.POST or None, initial={"version": row.version})
+    stale: StaleEdit | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.service_update(involvement=row, actor=request.user, **form.cleaned_data)
+        except StaleEdit as error:
+            stale = error
+            row.refresh_from_db()
+            form = _stale_form(request, f.ServiceUpdateForm, error, "version")
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -303,7 +357,10 @@ def service_update(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "title": f"{row.get_service_display()}: {row.agency}",
             "button": "Save",
+            "stale": stale,
+            "intro": f"Now: {row.get_status_display()}." if stale is not None else "",
         },
+        status=409 if stale is not None else 200,
     )
 
 
@@ -333,6 +390,7 @@ def safeguarding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if concern is None:
         raise Http404("No such safeguarding concern in your area.")
     person = person_get_for(user=request.user, pk=concern.person_id, reason="record a safeguarding decision")
+    services.safeguarding_authorise(concern=concern, actor=request.user)
     form = f.SafeguardingDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -375,6 +433,7 @@ def assessment_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     if row is None:
         raise Http404("No such assessment request in your area.")
     person = person_get_for(user=request.user, pk=row.person_id, reason="record an assessment outcome")
+    services.assessment_authorise(request=row, actor=request.user)
     if row.outcome != AssessmentOutcome.PENDING:
         messages.info(request, "The outcome of this assessment is already recorded.")
         return _to_person(person)
@@ -455,6 +514,8 @@ def death_review(request: HttpRequest, pk: int) -> HttpResponse:
     if review is None:
         raise Http404("No such review in your area.")
     person = person_get_for(user=request.user, pk=review.episode.person_id, reason="death review")
+    if request.method == "POST":
+        services.death_review_authorise(review=review, actor=request.user)
     form = f.DeathReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -714,8 +775,16 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = Action.objects.filter(pk=pk, area_id=_area_id(request)).first()
     if action is None:
         raise Http404("No such action in your area.")
-    if action.status == ActionStatus.OPEN:
-        services.action_complete(action=action, actor=request.user)
+    raw_version = request.POST.get("version", "")
+    version = int(raw_version) if raw_version.isdigit() else None
+    try:
+        services.action_complete(action=action, actor=request.user, version=version)
+    except StaleEdit as error:
+        state = "done" if Action.objects.get(pk=action.pk).status == ActionStatus.DONE else "still open"
+        messages.warning(request, f"{error} The action is {state}.")
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
         messages.success(request, "Action marked as done.")
     nxt = request.POST.get("next", "")
     return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "coordination:home")

@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from tide.areas.models import Area, Role, User
+from tide.core.access import NeedToKnowRefused, person_access
 from tide.core.actors import actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import chunks
@@ -588,6 +589,16 @@ def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
 
 @transaction.atomic
 def alert_mark_seen(*, alert: Alert, actor: Any) -> Alert:
+    """Mark an alert seen: only by the user it is addressed to, or their agency's staff when it is
+    addressed to the agency, and only while they may see the person (ADR 0064)."""
+    if actor is not None:
+        addressed = alert.recipient_id == getattr(actor, "pk", None) or (
+            alert.recipient_id is None and alert.agency_id is not None and alert.agency_id == actor.agency_id
+        )
+        if not getattr(actor, "is_authenticated", False) or not addressed:
+            raise PermissionDenied("This alert is not addressed to you.")
+        if not person_access(actor, alert.person).allowed:
+            raise NeedToKnowRefused(alert.person_id)
     if alert.seen_at is None:
         alert.seen_at = timezone.now()
         alert.save(update_fields=["seen_at"])

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tide.areas.models import Area
+from tide.core.access import NeedToKnowRefused, person_access
 from tide.core.audit import audit_record
 from tide.outcomes.audit_actions import OUTCOMES_FRAMEWORK_VERSION_CREATED, OUTCOMES_STATUS_RECORDED
 from tide.outcomes.catalogue import STATUS_KINDS, validate_measure_codes
@@ -78,6 +79,8 @@ def outcome_status_record(
     *, person: Person, kind: str, value: str, recorded_on: dt.date, in_their_words: str = "", actor: Any
 ) -> OutcomeStatus:
     """Record a person's status (housing, treatment, family contact) as it was on a date."""
+    if actor is not None and not person_access(actor, person).allowed:  # every caller, not only the page
+        raise NeedToKnowRefused(person.pk)
     if kind not in STATUS_KINDS:
         raise ValidationError({"kind": f"Unknown kind of status {kind!r}."})
     allowed = [v for v, _ in STATUS_KINDS[kind][1]]

@@ -37,6 +37,7 @@ def test_referral_to_overdue_action_journey(
     sign_in(page, practitioner.username, TEST_PASSWORD)
     page.get_by_role("link", name="Refer someone").first.click()
     page.get_by_label("Name or identifier").fill("Lucy Marsh")
+    page.get_by_label("Date of birth").fill("27/03/1985")  # the factory's date of birth
     page.get_by_role("button", name="Find the person").click()
     page.get_by_role("link", name="Refer Lucy Marsh (known as Lou)").click()
     page.get_by_label("Why coordinated support?").fill("Eleven A&E attendances since June; sleeping rough.")
@@ -175,7 +176,7 @@ def test_coordination_pages_have_no_serious_accessibility_violations(page, coord
     sign_in(page, coordinator.username, TEST_PASSWORD)
     paths = [
         "/coordination/",
-        "/coordination/refer?q=Ahmed",
+        "/coordination/refer?q=Ahmed&date_of_birth=27/03/1985",
         f"/coordination/people/{person.pk}/",
         f"/coordination/people/{person.pk}/contacts/new",
         f"/coordination/people/{person.pk}/plan/new",

@@ -31,6 +31,12 @@ from tide.core.models import AuditEvent
 from tide.testing.factories import PersonFactory, UserFactory
 
 
+@pytest.fixture
+def coordinating(person, coordinator):
+    """The coordinator coordinates the person, so may see them and update what is asked for them."""
+    return SupportEpisode.objects.create(person=person, coordinator=coordinator, started_on=dt.date(2026, 1, 5))
+
+
 def _agency_referral(person, agency, actor, offer=""):
     return services.referral_create(
         person=person,
@@ -189,12 +195,12 @@ def test_only_a_coordinator_can_be_allocated(episode, practitioner):
 # --- Contacts and plan ---
 
 
-def test_contact_needs_only_a_kind(person, coordinator):
+def test_contact_needs_only_a_kind(person, coordinator, coordinating):
     contact = services.contact_record(person=person, kind=ContactKind.VISIT, actor=coordinator)
     assert contact.occurred_on == timezone.localdate()
 
 
-def test_contact_in_the_future_is_refused(person, coordinator):
+def test_contact_in_the_future_is_refused(person, coordinator, coordinating):
     with pytest.raises(ValidationError):
         services.contact_record(
             person=person,
@@ -204,7 +210,7 @@ def test_contact_in_the_future_is_refused(person, coordinator):
         )
 
 
-def test_plan_versions_are_kept_and_words_kept_verbatim(person, coordinator):
+def test_plan_versions_are_kept_and_words_kept_verbatim(person, coordinator, coordinating):
     review = timezone.localdate() + dt.timedelta(days=90)
     words = "  I just want somewhere to put my stuff down, yeah?  "
     v1 = services.plan_version_create(
@@ -228,7 +234,7 @@ def test_plan_versions_are_kept_and_words_kept_verbatim(person, coordinator):
     assert [g.goal for g in PlanVersion.objects.get(pk=v1.pk).goals.all()] == ["Own flat"]
 
 
-def test_plan_without_goals_is_refused(person, coordinator):
+def test_plan_without_goals_is_refused(person, coordinator, coordinating):
     with pytest.raises(ValidationError):
         services.plan_version_create(
             person=person,
@@ -243,7 +249,7 @@ def test_plan_without_goals_is_refused(person, coordinator):
 # --- Services and declines ---
 
 
-def test_decline_needs_a_coded_reason(person, hostel, coordinator):
+def test_decline_needs_a_coded_reason(person, hostel, coordinator, coordinating):
     row = services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
     with pytest.raises(ValidationError):
         services.service_update(involvement=row, status=InvolvementStatus.DECLINED, actor=coordinator)
@@ -257,7 +263,7 @@ def test_decline_needs_a_coded_reason(person, hostel, coordinator):
     assert row.declined_on == timezone.localdate()
 
 
-def test_days_pending_clock_runs_until_the_service_answers(person, hostel, coordinator):
+def test_days_pending_clock_runs_until_the_service_answers(person, hostel, coordinator, coordinating):
     today = timezone.localdate()
     row = services.service_request(
         person=person,
@@ -273,7 +279,7 @@ def test_days_pending_clock_runs_until_the_service_answers(person, hostel, coord
     assert row.days_to_answer == 9
 
 
-def test_ended_service_cannot_be_declined(person, hostel, coordinator):
+def test_ended_service_cannot_be_declined(person, hostel, coordinator, coordinating):
     row = services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
     services.service_update(involvement=row, status=InvolvementStatus.INVOLVED, actor=coordinator)
     services.service_update(involvement=row, status=InvolvementStatus.ENDED, actor=coordinator)
@@ -296,7 +302,7 @@ def test_database_refuses_a_decline_without_reason(person, hostel):
 @pytest.mark.parametrize(
     "missing", ["has_care_and_support_needs", "experiencing_or_at_risk_of_abuse", "unable_to_protect_self"]
 )
-def test_s42_concern_needs_all_three_conditions(person, council, coordinator, missing):
+def test_s42_concern_needs_all_three_conditions(person, council, coordinator, missing, coordinating):
     flags = dict.fromkeys(services.S42_CONDITIONS, True)
     flags[missing] = False
     with pytest.raises(ValidationError) as exc:
@@ -307,7 +313,7 @@ def test_s42_concern_needs_all_three_conditions(person, council, coordinator, mi
     assert not SafeguardingConcern.objects.exists()
 
 
-def test_s42_concern_with_all_three_conditions_is_raised(person, council, coordinator):
+def test_s42_concern_with_all_three_conditions_is_raised(person, council, coordinator, coordinating):
     row = services.safeguarding_raise(
         person=person,
         to_agency=council,
@@ -318,7 +324,7 @@ def test_s42_concern_with_all_three_conditions_is_raised(person, council, coordi
     assert row.pk
 
 
-def test_s9_outcome_follows_the_eligibility_rule(person, council, coordinator):
+def test_s9_outcome_follows_the_eligibility_rule(person, council, coordinator, coordinating):
     request = services.needs_assessment_request(person=person, to_agency=council, actor=coordinator)
     services.needs_assessment_outcome(
         request=request,
@@ -339,7 +345,7 @@ def test_s9_outcome_follows_the_eligibility_rule(person, council, coordinator):
     assert other.outcome == AssessmentOutcome.NOT_ELIGIBLE
 
 
-def test_s9_unknown_outcome_is_refused(person, council, coordinator):
+def test_s9_unknown_outcome_is_refused(person, council, coordinator, coordinating):
     request = services.needs_assessment_request(person=person, to_agency=council, actor=coordinator)
     with pytest.raises(ValidationError):
         services.needs_assessment_outcome(
@@ -442,7 +448,7 @@ def test_referring_agency_stays_involved_after_acceptance(episode, referral):
     assert referral.offer in row.detail
 
 
-def test_long_unanswered_request_goes_on_the_agenda(area, person, hostel, coordinator):
+def test_long_unanswered_request_goes_on_the_agenda(area, person, hostel, coordinator, coordinating):
     from tide.coordination.selectors import meeting_agenda
 
     today = timezone.localdate()
@@ -458,7 +464,9 @@ def test_long_unanswered_request_goes_on_the_agenda(area, person, hostel, coordi
     assert [s.service for s in meeting_agenda(meeting=meeting).long_waits] == [ServiceKind.HOSTEL]
 
 
-def test_service_response_by_agency_counts_waits_declines_and_answer_times(area, person, hostel, coordinator):
+def test_service_response_by_agency_counts_waits_declines_and_answer_times(
+    area, person, hostel, coordinator, coordinating
+):
     from tide.coordination.selectors import service_response_by_agency
 
     today = timezone.localdate()
@@ -499,7 +507,7 @@ def test_service_response_by_agency_counts_waits_declines_and_answer_times(area,
     assert row.decline_share == 0.5
 
 
-def test_declines_and_no_shows_feed_identification(person, hostel, coordinator):
+def test_declines_and_no_shows_feed_identification(person, hostel, coordinator, coordinating):
     from tide.coordination.selectors import declines_and_no_shows
     from tide.identification.services import _declines
 

@@ -76,7 +76,7 @@ def test_contact_in_three_fields_from_the_phone_form(coordinator_client, caseloa
 def test_referral_without_offer_shows_the_reason_and_writes_nothing(area, ae, practitioner, client, person):
     client.force_login(practitioner)
     response = client.post(
-        reverse("coordination:refer", args=[person.pk]),
+        reverse("coordination:refer", args=[person.pk]) + f"?born={person.date_of_birth.isoformat()}",
         {
             "referrer_kind": "agency",
             "from_agency": ae.pk,
@@ -328,7 +328,9 @@ def test_involved_agency_without_consent_needs_a_current_sharing_agreement(area,
         sharing_basis=SharingBasis.AGREEMENT,
         actor=coordinator,
     )
-    services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+    # Another member of the group asks the hostel (whoever recorded a referral does not consider it).
+    colleague = UserFactory(area=area, agency=coordinator.agency, role=Role.COORDINATOR)
+    services.service_request(person=person, agency=hostel, service=ServiceKind.HOSTEL, actor=colleague)
     worker = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
     assert relationship_of(worker, person) is None
     isa = InformationSharingAgreement.objects.create(
@@ -342,16 +344,23 @@ def test_involved_agency_without_consent_needs_a_current_sharing_agreement(area,
     assert "information-sharing agreement" in relationship_of(worker, person)
 
 
-def test_death_review_is_linked_and_completed(coordinator_client, episode, coordinator, officer):
+def test_death_review_is_linked_and_completed(coordinator_client, episode, coordinator, officer, area, agency):
     from tide.coordination.models import DeathReview
 
+    manager = UserFactory(area=area, agency=agency, role=Role.TEAM_MANAGER)
+    coordinator.manager = manager
+    coordinator.save()
     services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=None)
     services.episode_exit(episode=episode, ended_on=timezone.localdate(), destination="died", actor=coordinator)
     review = DeathReview.objects.get()
     page = coordinator_client.get(reverse("coordination:person", args=[episode.person_id])).content.decode()
     assert reverse("coordination:death-review", args=[review.pk]) in page
     url = reverse("coordination:death-review", args=[review.pk])
-    assert coordinator_client.post(url, {"findings": ""}).status_code == 200
+    # The coordinator does not review a death in their own caseload; their manager does (ADR 0064).
+    assert coordinator_client.post(url, {"findings": "Nothing to see."}).status_code == 403
+    review.refresh_from_db()
+    assert review.completed_on is None
+    coordinator_client.force_login(manager)
     assert coordinator_client.post(url, {"findings": "Hostel exclusion left him outside."}).status_code == 302
     review.refresh_from_db()
     assert review.completed_on == timezone.localdate()
@@ -529,7 +538,7 @@ def test_local_authority_decision_on_a_concern_is_recorded_once(coordinator_clie
     assert "already recorded" in response.content.decode()
 
 
-def test_relationships_cover_the_group_referrer_manager_and_action_owner(
+def test_relationships_cover_the_group_manager_involved_referrer_and_action_owner(
     area, agency, coordinator, ae, practitioner, hostel, referral, meeting
 ):
     from tide.core.relationships import relationship_of
@@ -538,9 +547,10 @@ def test_relationships_cover_the_group_referrer_manager_and_action_owner(
     manager = UserFactory(area=area, agency=agency, role=Role.TEAM_MANAGER)
     person = referral.person
     assert relationship_of(coordinator, person).startswith("operational group")
-    assert relationship_of(practitioner, person) == "referring agency"
+    assert relationship_of(practitioner, person) is None  # referring is not a relationship (ADR 0064)
     assert relationship_of(outsider, person) is None
     services.referral_decide(referral=referral, meeting=meeting, accept=True, reason="ok", actor=coordinator)
+    assert relationship_of(practitioner, person) == "agency involved with consent: Tideford A&E"
     charles = UserFactory(area=area, agency=agency, role=Role.COORDINATOR, manager=manager)
     services.coordinator_allocate(episode=person.support_episodes.get(), coordinator=charles, actor=None)
     assert relationship_of(coordinator, person) is None  # the group has decided; Jane is not the coordinator

@@ -367,3 +367,23 @@ def test_flows_by_month_count_people_once_per_month(area, coordinator):
         (dt.date(2026, 2, 1), 0, 0),
         (dt.date(2026, 1, 1), 0, 0),
     ]
+
+
+def test_only_those_an_alert_is_addressed_to_mark_it_seen(area, coordinator):
+    """Issue 18, finding 4's class: the service itself checks who the alert is for."""
+    from django.core.exceptions import PermissionDenied
+
+    from tide.areas.models import Role
+    from tide.identification.models import Alert
+    from tide.identification.services import alert_mark_seen
+    from tide.testing.factories import PersonFactory, UserFactory
+
+    person = PersonFactory(area=area)
+    alert = Alert.objects.create(person=person, recipient=coordinator, kind="trigger.arrest", message="Arrest")
+    other = UserFactory(area=area, agency=coordinator.agency, role=Role.COORDINATOR)
+    with pytest.raises(PermissionDenied):
+        alert_mark_seen(alert=alert, actor=other)
+    alert.refresh_from_db()
+    assert alert.seen_at is None
+    alert_mark_seen(alert=alert, actor=coordinator)
+    assert alert.seen_at is not None

@@ -51,8 +51,15 @@ def test_a_bad_version_is_refused_and_writes_nothing(area, coordinator, override
     assert not AuditEvent.objects.filter(action="outcomes.framework_version_created").exists()
 
 
+def _coordinated(person, coordinator):
+    from tide.coordination.models import SupportEpisode
+
+    SupportEpisode.objects.create(person=person, coordinator=coordinator, started_on=dt.date(2024, 1, 1))
+    return person
+
+
 def test_status_must_fit_its_kind_and_date(area, coordinator):
-    person = PersonFactory(area=area, died_on=dt.date(2026, 1, 1))
+    person = _coordinated(PersonFactory(area=area, died_on=dt.date(2026, 1, 1)), coordinator)
     with pytest.raises(ValidationError, match="housing situation options"):
         outcome_status_record(
             person=person, kind="housing", value="in_treatment", recorded_on=dt.date(2025, 1, 1), actor=coordinator
@@ -65,7 +72,7 @@ def test_status_must_fit_its_kind_and_date(area, coordinator):
 
 
 def test_statuses_appear_on_the_persons_timeline(area, coordinator):
-    person = PersonFactory(area=area)
+    person = _coordinated(PersonFactory(area=area), coordinator)
     outcome_status_record(
         person=person,
         kind="family_contact",
@@ -95,3 +102,20 @@ def test_outcomes_report_command_prints_and_exports(area, supported_cohort, tmp_
         call_command("outcomes_report", "--area", "nowhere")
     with pytest.raises(CommandError, match="--quarter"):
         call_command("outcomes_report", "--area", area.code, "--quarter", "99")
+
+
+def test_a_status_about_someone_the_user_may_not_see_is_refused(area, settings):
+    """Issue 18, finding 4's class: the service checks need-to-know, so every caller is covered."""
+    from django.core.exceptions import PermissionDenied
+
+    from tide.areas.models import Role
+    from tide.testing.fixtures import make_user
+
+    settings.TIDE_NEED_TO_KNOW = "strict"
+    stranger = make_user(area, Role.PRACTITIONER)
+    person = PersonFactory(area=area)
+    with pytest.raises(PermissionDenied):
+        outcome_status_record(
+            person=person, kind="housing", value="hostel", recorded_on=dt.date(2025, 1, 1), actor=stranger
+        )
+    assert not OutcomeStatus.objects.exists()
