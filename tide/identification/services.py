@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tide.areas.models import Area, Role, User
 from tide.core.access import NeedToKnowRefused, person_access
-from tide.core.actors import actor_user
+from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import chunks
 from tide.identification import caseload, listing, rules
@@ -592,7 +592,7 @@ def alert_mark_seen(*, alert: Alert, actor: Any) -> Alert:
     """Mark an alert seen: only by the user it is addressed to, or their agency's staff when it is
     addressed to the agency, and only while they may see the person (ADR 0064)."""
     if actor is not None:
-        addressed = alert.recipient_id == getattr(actor, "pk", None) or (
+        addressed = alert.recipient_id == actor_pk(actor) or (
             alert.recipient_id is None and alert.agency_id is not None and alert.agency_id == actor.agency_id
         )
         if not getattr(actor, "is_authenticated", False) or not addressed:
