@@ -12,6 +12,8 @@ from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from tide.core.access import NeedToKnowRefused
+
 
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "core/forms/form.html"
@@ -89,7 +91,7 @@ def form_post(
 
     On a valid POST, call ``on_valid(cleaned_data)`` (which calls one service). A ``ValidationError``
     it raises goes onto the form (on the field it names); so does a ``PermissionDenied`` unless
-    ``refusal_as_error`` is false (then it stays a 403). On success, show ``message`` (a string, or
+    ``refusal_as_error`` is false (then it stays a 403). A ``NeedToKnowRefused`` always stays a 403. On success, show ``message`` (a string, or
     built from the result) and redirect to ``success`` (a URL name or path, or a function of the
     result returning the response). Otherwise render ``template`` with the form and ``context``.
     Nothing is written unless the service succeeds, because services are atomic.
@@ -99,6 +101,8 @@ def form_post(
             result = on_valid(form.cleaned_data)
         except ValidationError as error:
             add_validation_error(form, error)
+        except NeedToKnowRefused:
+            raise  # need-to-know stays a 403 (and its own page), never a form error
         except PermissionDenied as error:
             if not refusal_as_error:
                 raise

@@ -72,3 +72,13 @@ def test_permission_denied_becomes_a_form_error_or_stays_a_403(db):
     assert form.non_field_errors() == ["Only the owner can do that."]
     with pytest.raises(PermissionDenied):
         _post(_request("post", {"name": "Bob"}), refuse, refusal_as_error=False)
+
+
+def test_a_need_to_know_refusal_stays_a_403(db):
+    from tide.core.access import NeedToKnowRefused
+
+    def refuse(data):
+        raise NeedToKnowRefused(1)
+
+    with pytest.raises(NeedToKnowRefused):
+        _post(_request("post", {"name": "Bob"}), refuse)
