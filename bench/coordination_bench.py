@@ -110,7 +110,7 @@ def build(n_coordinators: int, seed: int) -> tuple[object, list[object]]:
                             event_type=rng.choice(event_types),
                             occurred_on=on,
                             agency=rng.choice(agencies),
-                            source_ref=f"b{len(events)}",
+                            event_id=f"b{len(events)}",
                         )
                     )
             for q in range(8):

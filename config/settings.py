@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tide.core",
     "tide.areas",
     "tide.people",
+    "tide.messages.apps.MessagesConfig",
     "tide.intake",
     "tide.linkage",
     "tide.service_use",
@@ -212,6 +213,17 @@ TIDE_DISCLOSURE_POLICY = os.environ.get("TIDE_DISCLOSURE_POLICY", "")
 # Background jobs: "thread" runs each job in a thread after commit (one-machine use), "eager" runs it
 # inline (tests), "worker" leaves it for `tide worker`.
 TIDE_JOBS_MODE = os.environ.get("TIDE_JOBS_MODE", "thread")
+# Jobs that survive (ADR 0067): a running job beats every HEARTBEAT seconds; one unheard for STALE
+# seconds has lost its worker and is failed (or queued again). On SIGTERM `tide worker` gives its job
+# GRACE seconds, then hands it back: keep the process manager's stop timeout above it. /healthz answers
+# 503 when the oldest queued job has waited QUEUE_STUCK seconds. Finished jobs are kept KEEP_DAYS.
+TIDE_JOBS_HEARTBEAT_SECONDS = float(os.environ.get("TIDE_JOBS_HEARTBEAT_SECONDS", "5"))
+TIDE_JOBS_STALE_SECONDS = float(os.environ.get("TIDE_JOBS_STALE_SECONDS", "60"))
+TIDE_WORKER_GRACE_SECONDS = float(os.environ.get("TIDE_WORKER_GRACE_SECONDS", "20"))
+TIDE_JOBS_QUEUE_STUCK_SECONDS = float(os.environ.get("TIDE_JOBS_QUEUE_STUCK_SECONDS", "900"))
+TIDE_JOBS_KEEP_DAYS = int(os.environ.get("TIDE_JOBS_KEEP_DAYS", "90"))
+# Sign-in attempts hold IP addresses: kept this long (longer than the throttle's look-back), then deleted.
+TIDE_SIGN_IN_ATTEMPTS_KEEP_DAYS = int(os.environ.get("TIDE_SIGN_IN_ATTEMPTS_KEEP_DAYS", "30"))
 TIDE_DATA_DIR = Path(os.environ.get("TIDE_DATA_DIR", str(VAR_DIR / "data")))
 
 # The daily routine core.audit_head appends the audit log's head (row count, latest hash) to this file,
@@ -220,6 +232,39 @@ TIDE_AUDIT_HEAD_FILE = os.environ.get("TIDE_AUDIT_HEAD_FILE", "")
 # Agency API: the largest request body taken (streamed to disk, so not bound by
 # DATA_UPLOAD_MAX_MEMORY_SIZE); larger gets 413. The demo's largest extract is 5.7 MB. See ADR 0068.
 TIDE_API_MAX_BYTES = int(os.environ.get("TIDE_API_MAX_BYTES", str(200 * 1024 * 1024)))
+
+# Messages (ADR 0070): where email and text messages go. "console" writes them to the log (development),
+# "smtp" sends email through the relay below, "notify" sends email and text through GOV.UK Notify.
+TIDE_MESSAGES_BACKEND = os.environ.get("TIDE_MESSAGES_BACKEND", "console")
+if TIDE_MESSAGES_BACKEND not in {"console", "smtp", "notify"}:
+    raise ImproperlyConfigured("TIDE_MESSAGES_BACKEND must be 'console', 'smtp' or 'notify'.")
+# The address links in messages start with (no trailing slash), e.g. https://tide.example.gov.uk
+TIDE_SITE_URL = os.environ.get("TIDE_SITE_URL", "http://localhost:8000").rstrip("/")
+# A message that fails in a way that may pass is tried again after this many seconds, doubled each time,
+# up to this many tries in all; then it shows as failed on the outbox page.
+TIDE_MESSAGES_MAX_ATTEMPTS = int(os.environ.get("TIDE_MESSAGES_MAX_ATTEMPTS", "4"))
+TIDE_MESSAGES_RETRY_SECONDS = float(os.environ.get("TIDE_MESSAGES_RETRY_SECONDS", "15"))
+TIDE_MESSAGES_TIMEOUT = float(os.environ.get("TIDE_MESSAGES_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tide <tide@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+# GOV.UK Notify: the API key (a "team and guest list" key while testing, "live" in production), the
+# API's address (change only for a test server), and the templates: a general email template whose
+# subject is ((subject)) and body ((body)), a general text template whose body is ((body)), and
+# optionally one per kind and channel ("inquiry_published.email=<template id>,...").
+TIDE_NOTIFY_API_KEY = os.environ.get("TIDE_NOTIFY_API_KEY", "")
+TIDE_NOTIFY_BASE_URL = os.environ.get("TIDE_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+TIDE_NOTIFY_TEMPLATE_EMAIL = os.environ.get("TIDE_NOTIFY_TEMPLATE_EMAIL", "")
+TIDE_NOTIFY_TEMPLATE_SMS = os.environ.get("TIDE_NOTIFY_TEMPLATE_SMS", "")
+TIDE_NOTIFY_TEMPLATES = dict(item.split("=", 1) for item in env_list("TIDE_NOTIFY_TEMPLATES") if "=" in item)
+if TIDE_MESSAGES_BACKEND == "notify" and not TIDE_NOTIFY_API_KEY:
+    raise ImproperlyConfigured("TIDE_MESSAGES_BACKEND=notify needs TIDE_NOTIFY_API_KEY.")
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tide.accountability.urls")),
     path("intake/", include("tide.intake.urls")),
     path("linkage/", include("tide.linkage.urls")),
+    path("messages/", include("tide.messages.urls")),
 ]
 if settings.TIDE_ADMIN_ENABLED:
     urlpatterns.append(path("admin/", admin.site.urls))

@@ -151,3 +151,13 @@ class PlanCommentForm(GovukForm):
         help_text="Your coordinator reads this and talks it through with you. Write it your way.",
         error_messages={"required": "Write what you would like to change or add."},
     )
+
+
+class PasswordForgottenForm(GovukForm):
+    username = forms.CharField(label="Your username", max_length=150, help_text="The one your coordinator gave you.")
+    channel = forms.ChoiceField(
+        label="How should we send the link?",
+        choices=[("email", "By email"), ("sms", "By text message")],
+        widget=forms.RadioSelect,
+        help_text="We use the email address or mobile number on your record, and follow how you asked to be contacted.",
+    )

@@ -170,8 +170,8 @@ def _identifiers(area_id: int) -> Iterator[tuple[str, str]]:
         yield from (("postcode", postcode), ("address", address), ("phone", phone), ("email", email))
     events = (
         ServiceEvent.objects.filter(person__area_id=area_id)
-        .exclude(source_ref="")
-        .values_list("source_ref", flat=True)
+        .exclude(event_id__startswith="tide-")  # Tide-made ids identify no one outside Tide
+        .values_list("event_id", flat=True)
         .distinct()
     )
     for ref in events.iterator(chunk_size=CHUNK):

@@ -25,6 +25,7 @@ from tide.accountability.audit_actions import (
     PERSON_ACCOUNT_TURNED_ON,
     PERSON_BREAK_GLASS,
     PERSON_PASSWORD_LINK_MADE,
+    PERSON_PASSWORD_RESET_REQUESTED,
     PERSON_SHARING_CHOICE_SET,
     SAR_DOWNLOADED,
     SAR_LOGGED,
@@ -79,37 +80,38 @@ def break_glass_open(*, person: Person, reason: str, actor: Any) -> BreakGlass:
         reason=reason,
         detail={"expires_at": grant.expires_at.isoformat()},
     )
-    transaction.on_commit(lambda: _tell_privacy_officers(grant))
+    _tell_privacy_officers(grant)
     return grant
 
 
+def _site_link(path: str) -> str:
+    return settings.TIDE_SITE_URL + path
+
+
 def _tell_privacy_officers(grant: BreakGlass) -> None:
-    """Email the area's privacy officers (the alert page lists the grant whether or not mail works)."""
-    from django.core.mail import send_mail
+    """Alert the area's privacy officers through the outbox (the alert page lists the grant whatever
+    happens to the message; an officer with no email address shows there as "not sent")."""
     from django.urls import reverse
 
-    from tide.areas.models import User
+    from tide.messages.services import message_send
 
-    recipients = list(
-        User.objects.filter(area_id=grant.person.area_id, role=Role.PRIVACY_OFFICER, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if not recipients:
-        return
     who = grant.user.get_full_name() or grant.user.get_username()
     agency = f", {grant.user.agency}" if grant.user.agency_id else ""
-    send_mail(
-        subject="Tide: break-glass access to a record",
-        message=(
-            f"{who}{agency} opened record {grant.person_id} without a working relationship at "
-            f"{timezone.localtime(grant.created_at):%d %B %Y %H:%M}.\n\nReason given: {grant.reason}\n\n"
-            f"Review it: {reverse('accountability:break-glass-review', args=[grant.pk])}"
-        ),
-        from_email=None,
-        recipient_list=recipients,
-        fail_silently=True,
-    )
+    officers = User.objects.filter(area_id=grant.person.area_id, role=Role.PRIVACY_OFFICER, is_active=True)
+    for officer in officers:
+        message_send(
+            kind="break_glass_alert",
+            to_user=officer,
+            context={
+                "who": f"{who}{agency}",
+                "at": f"{timezone.localtime(grant.created_at):%d %B %Y %H:%M}",
+                "reason": grant.reason,
+                "link": _site_link(reverse("accountability:break-glass-review", args=[grant.pk])),
+                "area": grant.person.area.name,
+            },
+            actor=grant.user,
+            about=f"accountability.breakglass:{grant.pk}",
+        )
 
 
 @transaction.atomic
@@ -206,7 +208,33 @@ def inquiry_submit(
     inquiry.full_clean()
     inquiry.save()
     audit_record(actor=None, action=INQUIRY_SUBMITTED, target=inquiry, detail={"reference": inquiry.reference})
+    _tell_requester(inquiry, kind="inquiry_acknowledgement", actor=None)
     return inquiry
+
+
+def _tell_requester(inquiry: Inquiry, *, kind: str, actor: Any) -> None:
+    """Email the inquiry's requester (the acknowledgement, then the published answer's link)."""
+    from django.urls import reverse
+
+    from tide.messages.services import message_send
+
+    message_send(
+        kind=kind,
+        to_address=inquiry.requester_email,
+        context={
+            "reference": inquiry.reference,
+            "due_on": f"{inquiry.due_on:%-d %B %Y}",
+            "area": inquiry.area.name,
+            "area_id": inquiry.area_id,
+            **(
+                {"link": _site_link(reverse("accountability:inquiry-published", args=[inquiry.reference]))}
+                if kind == "inquiry_published"
+                else {}
+            ),
+        },
+        actor=actor,
+        about=f"accountability.inquiry:{inquiry.pk}",
+    )
 
 
 def _require_officer(actor: Any, inquiry: Inquiry) -> None:
@@ -283,6 +311,7 @@ def inquiry_publish(*, inquiry: Inquiry, actor: Any) -> Inquiry:
     inquiry.published_by = actor
     inquiry.save(update_fields=["status", "published_at", "published_by"])
     audit_record(actor=actor, action=INQUIRY_PUBLISHED, target=inquiry, person_id=inquiry.person_id)
+    _tell_requester(inquiry, kind="inquiry_published", actor=actor)
     return inquiry
 
 
@@ -408,3 +437,48 @@ def person_account_set_active(*, account: PersonAccount, active: bool, actor: An
         user.save(update_fields=["is_active"])
         action = PERSON_ACCOUNT_TURNED_ON if active else PERSON_ACCOUNT_TURNED_OFF
         audit_record(actor=actor, action=action, target=user, person_id=account.person_id)
+
+
+PASSWORD_REQUESTS_PER_ADDRESS_PER_HOUR = 5
+
+
+@transaction.atomic
+def person_password_reset_request(*, username: str, channel: str, ip_address: str | None) -> None:
+    """ "Forgotten your password?" for a person supported: if ``username`` is a person's active sign-in,
+    send them a one-time link (:func:`person_set_password_link`) by email or text, as their safe-contact
+    preference allows. Says nothing either way: the caller shows the same page whether or not it exists."""
+    from tide.core.models import AuditEvent
+    from tide.messages.services import message_send
+
+    if ip_address:
+        recent = AuditEvent.objects.filter(
+            action=PERSON_PASSWORD_RESET_REQUESTED,
+            ip_address=ip_address,
+            at__gte=timezone.now() - dt.timedelta(hours=1),
+        ).count()
+        if recent >= PASSWORD_REQUESTS_PER_ADDRESS_PER_HOUR:
+            raise TooManyRequestsError
+    account = (
+        PersonAccount.objects.select_related("user", "person")
+        .filter(user__username__iexact=(username or "").strip(), user__is_active=True, user__role=Role.PERSON)
+        .first()
+    )
+    audit_record(
+        actor=None,
+        action=PERSON_PASSWORD_RESET_REQUESTED,
+        target=account.user if account else None,
+        person_id=account.person_id if account else None,
+        detail={"channel": channel},
+    )
+    if account is None:
+        return
+    link = _site_link(person_set_password_link(account=account, actor=None))
+    message_send(
+        kind="password_reset",
+        to_person=account.person,
+        to_user=account.user,
+        channel=channel,
+        context={"link": link, "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)},
+        actor=None,
+        about=f"accountability.personaccount:{account.pk}",
+    )

@@ -10,6 +10,8 @@ urlpatterns = [
     path("inquiries/register/", views.inquiry_register, name="inquiry-register"),
     path("inquiries/register/<str:reference>", views.inquiry_published, name="inquiry-published"),
     path("statistics/", views.statistics, name="statistics"),
+    path("account/forgotten-password", views.password_forgotten, name="password-forgotten"),
+    path("account/forgotten-password/sent", views.password_forgotten_sent, name="password-forgotten-sent"),
     # Staff
     path("accountability/", views.overview, name="overview"),
     path("accountability/inquiries/", views.inquiry_list, name="inquiry-list"),
@@ -26,5 +28,6 @@ urlpatterns = [
     path("accountability/access-policy", views.access_policy, name="access-policy"),
     path("accountability/people/<int:pk>/sign-in", views.person_sign_in, name="person-sign-in"),
     path("my-record/", views.my_record, name="my-record"),
+    path("my-record/contact", views.my_contact, name="my-contact"),
     path("my-plan/", views.my_plan, name="my-plan"),
 ]

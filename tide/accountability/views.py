@@ -17,6 +17,7 @@ from tide.accountability.forms import (
     BreakGlassForm,
     BreakGlassReviewForm,
     InquiryForm,
+    PasswordForgottenForm,
     PersonAccountForm,
     PlanCommentForm,
     SarLogForm,
@@ -32,6 +33,7 @@ from tide.coordination.services import plan_comment_add
 from tide.core.access import PUBLIC, access, policy_table
 from tide.core.forms import add_validation_error, form_post
 from tide.core.request_context import client_ip
+from tide.messages.selectors import messages_about
 from tide.people.models import Person
 from tide.people.selectors import person_get_for, person_list_for, person_search
 
@@ -84,6 +86,29 @@ def inquiry_ask(request: HttpRequest) -> HttpResponse:
             request.session["inquiry_sent"] = {"reference": inquiry.reference, "due_on": inquiry.due_on.isoformat()}
             return redirect("accountability:inquiry-sent")
     return render(request, "accountability/inquiry_ask.html", {"form": form, "area": area})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={PUBLIC}, note="Anyone: says the same whether or not the account exists; rate limited by address")
+def password_forgotten(request: HttpRequest) -> HttpResponse:
+    form = PasswordForgottenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_password_reset_request(
+                username=form.cleaned_data["username"],
+                channel=form.cleaned_data["channel"],
+                ip_address=client_ip(request),
+            )
+        except services.TooManyRequestsError:
+            form.add_error(None, "Too many requests have been sent from your connection in the last hour. Try later.")
+            return render(request, "accountability/password_forgotten.html", {"form": form}, status=429)
+        return redirect("accountability:password-forgotten-sent")
+    return render(request, "accountability/password_forgotten.html", {"form": form})
+
+
+@access(roles={PUBLIC})
+def password_forgotten_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accountability/password_forgotten_sent.html")
 
 
 @access(roles={PUBLIC})
@@ -176,8 +201,11 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Inquiry {inquiry.reference} triaged.")
             return redirect("accountability:inquiry-detail", pk=inquiry.pk)
     days_left = inquiry.days_left(timezone.localdate()) if inquiry.is_open else None
+    sent_messages = messages_about(about=f"accountability.inquiry:{inquiry.pk}")
     return render(
-        request, "accountability/inquiry_detail.html", {"inquiry": inquiry, "form": form, "days_left": days_left}
+        request,
+        "accountability/inquiry_detail.html",
+        {"inquiry": inquiry, "form": form, "days_left": days_left, "sent_messages": sent_messages},
     )
 
 
@@ -282,6 +310,27 @@ def _own_person(request: HttpRequest) -> Person:
     if person is None:
         raise PermissionDenied("Your sign-in is not linked to a record. Ask your coordinator.")
     return person
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.PERSON}, note="Only their own record")
+def my_contact(request: HttpRequest) -> HttpResponse:
+    """The person records how Tide may contact them (safe contact), on their own pages."""
+    from django.urls import reverse
+
+    from tide.people.forms import ContactPreferenceForm
+    from tide.people.views import contact_preference_initial, contact_preference_save
+
+    person = _own_person(request)
+    form = ContactPreferenceForm(request.POST or None, initial=contact_preference_initial(person))
+    if request.method == "POST" and form.is_valid() and contact_preference_save(request, person, form):
+        messages.success(request, "How we may contact you is saved.")
+        return redirect("accountability:my-record")
+    return render(
+        request,
+        "people/contact_preference.html",
+        {"person": person, "form": form, "own": True, "back": reverse("accountability:my-record")},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from tide.areas.audit_actions import (
     AGENCY_CREATED,
     AREA_ACCOUNTABLE_OFFICER_SET,
     AREA_CREATED,
+    AREAS_SIGN_IN_ATTEMPTS_PRUNED,
     USER_CREATED,
     USER_SECOND_FACTOR_ENROLLED,
 )
-from tide.areas.models import Agency, Area, Partnership, Role, User
+from tide.areas.models import Agency, Area, Partnership, Role, SignInAttempt, User
 from tide.core.audit import audit_record
 
 
@@ -92,13 +96,26 @@ def area_set_accountable_officer(*, area: Area, officer: User, actor: Any) -> Ar
 
 
 def sign_in_attempt_record(*, username: str, ip_address: str | None, stage: str, succeeded: bool) -> None:
-    from django.utils import timezone
-
-    from tide.areas.models import SignInAttempt
-
     SignInAttempt.objects.create(
         username=username.strip()[:150], ip_address=ip_address, stage=stage, succeeded=succeeded, at=timezone.now()
     )
+
+
+@transaction.atomic
+def sign_in_attempts_prune(*, actor: Any, now: dt.datetime | None = None) -> int:
+    """Delete sign-in attempts older than ``TIDE_SIGN_IN_ATTEMPTS_KEEP_DAYS`` (they hold IP addresses),
+    never within the throttle's look-back for known addresses; how many were deleted."""
+    from tide.areas.selectors import POLICY
+
+    days = max(settings.TIDE_SIGN_IN_ATTEMPTS_KEEP_DAYS, POLICY.known_address_days)
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    deleted, _ = SignInAttempt.objects.filter(at__lt=cutoff).delete()
+    audit_record(actor=actor, action=AREAS_SIGN_IN_ATTEMPTS_PRUNED, detail={"deleted": deleted, "days": days})
+    return deleted
+
+
+def sign_in_attempts_prune_job(job: Any, progress: Any) -> dict[str, Any]:
+    return {"sign_in_attempts": sign_in_attempts_prune(actor=None)}
 
 
 def totp_new_secret() -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
@@ -18,6 +19,7 @@ from tide.coordination.models import (
     Action,
     ActionStatus,
     Allocation,
+    Attendance,
     Contact,
     ContactKind,
     CpaRecord,
@@ -161,6 +163,7 @@ class AgencyRequests:
     actions: list[Action]
     today: dt.date
     referrals: list[Referral] = field(default_factory=list)  # made by the user or their agency: status only
+    hidden: int = 0  # requests and actions about people the user may not see: counted, not shown
 
 
 def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
@@ -201,7 +204,14 @@ def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
         )
         .order_by("-received_on", "-id")[:100]
     )
-    return AgencyRequests(rows, actions, today, referrals)
+    rows, hidden_rows = only_visible(user=user, rows=rows)
+    actions, hidden_actions = only_visible(user=user, rows=actions)
+    # A referral shows its referrer the status and decision, not who the person is on Tide's record:
+    # the name only to those who may see the person, initials to the rest (the referrer knows whom).
+    visible = people_visible(user=user, person_ids=[r.person_id for r in referrals])
+    for referral in referrals:
+        referral.person_visible = referral.person_id in visible  # type: ignore[attr-defined]
+    return AgencyRequests(rows, actions, today, referrals, hidden_rows + hidden_actions)
 
 
 # --- A person's coordinated support ---------------------------------------------------------------------
@@ -305,10 +315,31 @@ def meeting_list_for(*, user: Any) -> QuerySet[Meeting]:
     return Meeting.objects.filter(area_id=area_id).select_related("chair")
 
 
+MEETING_OVERSIGHT_ROLES = frozenset({"accountable_officer"})
+
+
+def meeting_member(*, user: Any, meeting: Meeting) -> bool:
+    """Who belongs to a meeting's group (ADR 0063): its chair, the area's coordinators and team managers
+    (the operational group), the accountable officer, and staff of agencies on its attendance list."""
+    role = getattr(user, "role", "")
+    if user.pk == meeting.chair_id or role in GROUP_ROLES or role in MEETING_OVERSIGHT_ROLES:
+        return True
+    agency_id = getattr(user, "agency_id", None)
+    if not agency_id:
+        return False
+    return Attendance.objects.filter(meeting=meeting, agency_id=int(agency_id)).exists()
+
+
 def meeting_get_for(*, user: Any, pk: int) -> Meeting:
+    """The meeting, for members of its group only: others are refused (need-to-know, finding 3 of issue 18)."""
     meeting = meeting_list_for(user=user).filter(pk=pk).first()
     if meeting is None:
         raise Http404("No such meeting in your area.")
+    if not meeting_member(user=user, meeting=meeting):
+        raise PermissionDenied(
+            "This meeting is for its group: the chair, coordinators and team managers, and staff of the "
+            "agencies on its attendance list. Ask the chair to add your agency if you are taking part."
+        )
     return meeting
 
 
@@ -321,6 +352,44 @@ class Agenda:
     open_declines: list[ServiceInvolvement]
     long_waits: list[ServiceInvolvement]
     since: dt.date | None
+    hidden: int = 0  # items about people the viewer has no working relationship with: counted, not shown
+
+
+def people_visible(*, user: Any, person_ids: Any) -> set[int]:
+    """Which of ``person_ids`` the user may see: the person page's need-to-know decision, for each."""
+    from tide.core.access import person_access
+
+    ids = {i for i in person_ids if i}
+    return {p.pk for p in Person.objects.filter(pk__in=ids) if person_access(user, p).allowed}
+
+
+def only_visible(*, user: Any, rows: Any) -> tuple[list[Any], int]:
+    """Rows about nobody in particular or about a person the user may see, and how many were left out."""
+    rows = list(rows)
+    visible = people_visible(user=user, person_ids=[r.person_id for r in rows])
+    shown = [r for r in rows if r.person_id is None or r.person_id in visible]
+    return shown, len(rows) - len(shown)
+
+
+def meeting_agenda_for(*, user: Any, meeting: Meeting) -> Agenda:
+    """The agenda as this user may see it: each person only if they may see them, the rest counted."""
+    agenda = meeting_agenda(meeting=meeting)
+    hidden = 0
+    for name in ("new_referrals", "new_alerts", "overdue_actions", "open_declines", "long_waits"):
+        shown, left_out = only_visible(user=user, rows=getattr(agenda, name))
+        setattr(agenda, name, shown)
+        hidden += left_out
+    agenda.hidden = hidden
+    return agenda
+
+
+def meeting_record_for(*, user: Any, meeting: Meeting) -> dict[str, Any]:
+    """A meeting's decisions and actions as this user may see them, with the count of those left out."""
+    decisions, hidden_decisions = only_visible(user=user, rows=meeting.decisions.select_related("person"))
+    actions, hidden_actions = only_visible(
+        user=user, rows=meeting.actions.select_related("owner", "owner_agency", "person")
+    )
+    return {"decisions": decisions, "actions": actions, "hidden": hidden_decisions + hidden_actions}
 
 
 def meeting_agenda(*, meeting: Meeting) -> Agenda:

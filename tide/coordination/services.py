@@ -367,7 +367,58 @@ def referral_decide(*, referral: Referral, meeting: Meeting, accept: bool, reaso
         person_id=person.pk,
         reason=reason,
     )
+    _tell_referrer(referral, accept=accept, actor=actor)
     return decision
+
+
+# --- Messages (through the messages room; kept apart so the flows above read on their own) -----------
+
+
+def _tell_referrer(referral: Referral, *, accept: bool, actor: Any) -> None:
+    """Tell the member of staff who made the referral what the group decided. The person's name and
+    the group's reason stay in Tide, behind its gates; the message links there."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tide.messages.services import message_send
+
+    referrer = referral.created_by
+    if referrer is None or referrer.pk == actor_pk(actor):
+        return
+    message_send(
+        kind="referral_decided",
+        to_user=referrer,
+        context={
+            "reference": f"R-{referral.pk}",
+            "decision": "agreed to offer coordinated support" if accept else "did not accept",
+            "link": settings.TIDE_SITE_URL + reverse("coordination:person", args=[referral.person_id]),
+        },
+        actor=actor,
+        about=f"coordination.referral:{referral.pk}",
+    )
+
+
+def _tell_coordinator_of_decline(involvement: ServiceInvolvement, *, actor: Any) -> None:
+    """Tell the person's coordinator that a service declined; the reason and the person stay in Tide."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tide.coordination.selectors import current_coordinator
+    from tide.messages.services import message_send
+
+    coordinator = current_coordinator(person=involvement.person)
+    if coordinator is None or coordinator.pk == actor_pk(actor):
+        return
+    message_send(
+        kind="service_declined",
+        to_user=coordinator,
+        context={
+            "agency": involvement.agency.name,
+            "link": settings.TIDE_SITE_URL + reverse("coordination:person", args=[involvement.person_id]),
+        },
+        actor=actor,
+        about=f"coordination.serviceinvolvement:{involvement.pk}",
+    )
 
 
 # --- Coordinator allocation -------------------------------------------------------------------------
@@ -532,6 +583,7 @@ def _escalate_one(action_id: int, today: dt.date, policy: rules.EscalationPolicy
         if to_user is None:
             break
         made.append(Escalation.objects.create(action=action, level=level, to_user=to_user, escalated_on=today))
+        _tell_escalated(made[-1], days_overdue=rules.days_overdue(action.due_on, today), actor=actor)
         action.escalation_level = level
         audit_record(
             actor=actor,
@@ -543,6 +595,27 @@ def _escalate_one(action_id: int, today: dt.date, policy: rules.EscalationPolicy
     if made:
         action.save(update_fields=["escalation_level"])
     return made
+
+
+def _tell_escalated(escalation: Escalation, *, days_overdue: int, actor: Any) -> None:
+    """Email the person an action is escalated to (messages room). The action's words may name the
+    person supported, so the message says only how late it is and links to Tide."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tide.messages.services import message_send
+
+    message_send(
+        kind="action_escalated",
+        to_user=escalation.to_user,
+        context={
+            "days_overdue": days_overdue,
+            "to_role": "accountable officer" if escalation.level == rules.OFFICER else "team manager",
+            "link": settings.TIDE_SITE_URL + reverse("coordination:home"),
+        },
+        actor=actor,
+        about=f"coordination.escalation:{escalation.pk}",
+    )
 
 
 # --- Contacts and the plan ------------------------------------------------------------------------------
@@ -754,6 +827,8 @@ def service_update(
         person_id=row.person_id,
         detail={"reason": decline_reason} if decline_reason else None,
     )
+    if status == InvolvementStatus.DECLINED:
+        _tell_coordinator_of_decline(row, actor=actor)
     return row
 
 

@@ -29,7 +29,7 @@ from tide.coordination.models import (
     SafeguardingConcern,
     ServiceInvolvement,
 )
-from tide.core.access import access, person_access
+from tide.core.access import NeedToKnowRefused, access, person_access
 from tide.core.concurrency import StaleEdit
 from tide.core.exports import csv_writer
 from tide.core.forms import add_validation_error
@@ -531,6 +531,9 @@ def death_review(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Meetings ---------------------------------------------------------------------------------------
 
 
+MEETING_GROUP = "Members of the meeting's group: chair, coordinators, team managers, attending agencies"
+
+
 @require_http_methods(["GET", "POST"])
 @access(roles=VIEW_ROLES)
 def meetings(request: HttpRequest) -> HttpResponse:
@@ -551,10 +554,10 @@ def meetings(request: HttpRequest) -> HttpResponse:
     return render(request, "coordination/meetings.html", {"form": form, "meetings": rows})
 
 
-@access(roles=VIEW_ROLES)
+@access(roles=VIEW_ROLES, note=MEETING_GROUP)
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    agenda = selectors.meeting_agenda(meeting=meeting)
+    agenda = selectors.meeting_agenda_for(user=request.user, meeting=meeting)
     return render(
         request,
         "coordination/meeting.html",
@@ -562,8 +565,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "agenda": agenda,
             "attendance": meeting.attendance.select_related("agency"),
-            "decisions": meeting.decisions.select_related("person"),
-            "actions": meeting.actions.select_related("owner", "owner_agency", "person"),
+            **selectors.meeting_record_for(user=request.user, meeting=meeting),
             "attendance_form": f.AttendanceForm(area_id=meeting.area_id),
             "decision_form": f.DecisionForm(),
         },
@@ -571,7 +573,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@access(roles=WORK_ROLES)
+@access(roles=WORK_ROLES, note=MEETING_GROUP)
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     form = f.AttendanceForm(request.POST, area_id=meeting.area_id)
@@ -591,7 +593,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@access(roles=WORK_ROLES)
+@access(roles=WORK_ROLES, note=MEETING_GROUP)
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     form = f.DecisionForm(request.POST)
@@ -604,7 +606,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES)
+@access(roles=WORK_ROLES, note=MEETING_GROUP)
 def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     referral = (
@@ -614,6 +616,8 @@ def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     )
     if referral is None:
         raise Http404("No such referral in this area.")
+    if not person_access(request.user, referral.person).allowed:
+        raise NeedToKnowRefused(referral.person_id)
     form = f.DecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -633,10 +637,12 @@ def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
 
 
 @require_POST
-@access(roles=WORK_ROLES)
+@access(roles=WORK_ROLES, note=MEETING_GROUP)
 def decline_resolve(request: HttpRequest, pk: int, involvement_pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     row = _involvement(request, involvement_pk)
+    if not person_access(request.user, row.person).allowed:
+        raise NeedToKnowRefused(row.person_id)
     try:
         services.decline_resolve(involvement=row, meeting=meeting, actor=request.user)
     except ValidationError as error:
@@ -647,7 +653,7 @@ def decline_resolve(request: HttpRequest, pk: int, involvement_pk: int) -> HttpR
 
 
 @require_http_methods(["GET", "POST"])
-@access(roles=WORK_ROLES)
+@access(roles=WORK_ROLES, note=MEETING_GROUP)
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     people = (
@@ -657,6 +663,9 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
             | Q(referrals__status=ReferralStatus.PENDING)
         )
         .distinct()
+    )
+    people = people.filter(
+        pk__in=selectors.people_visible(user=request.user, person_ids=people.values_list("pk", flat=True))
     )
     form = f.ActionForm(request.POST or None, area_id=meeting.area_id, people=people)
     if request.method == "POST" and form.is_valid():
@@ -679,7 +688,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@access(roles=VIEW_ROLES)
+@access(roles=VIEW_ROLES, note=MEETING_GROUP)
 def minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     return render(
@@ -688,13 +697,16 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "attendance": meeting.attendance.select_related("agency"),
-            "decisions": meeting.decisions.select_related("person"),
-            "actions": meeting.actions.select_related("owner", "owner_agency", "person"),
+            **selectors.meeting_record_for(user=request.user, meeting=meeting),
         },
     )
 
 
-@access(roles=VIEW_ROLES)
+def _hidden_note(count: int) -> str:
+    return f"{count} {'item' if count == 1 else 'items'} about people you have no working relationship with not shown."
+
+
+@access(roles=VIEW_ROLES, note=MEETING_GROUP)
 def minutes_csv(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -712,9 +724,10 @@ def minutes_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 "present" if row.present else "apologies",
             ]
         )
-    for decision in meeting.decisions.all():
+    record = selectors.meeting_record_for(user=request.user, meeting=meeting)
+    for decision in record["decisions"]:
         writer.writerow(["decision", decision.text, "", "", "", ""])
-    for action in meeting.actions.select_related("owner", "owner_agency"):
+    for action in record["actions"]:
         writer.writerow(
             [
                 "action",
@@ -725,13 +738,16 @@ def minutes_csv(request: HttpRequest, pk: int) -> HttpResponse:
                 action.status,
             ]
         )
+    if record["hidden"]:
+        writer.writerow(["not shown", _hidden_note(record["hidden"]), "", "", "", ""])
     return response
 
 
-@access(roles=VIEW_ROLES)
+@access(roles=VIEW_ROLES, note=MEETING_GROUP)
 def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     attendance = list(meeting.attendance.select_related("agency"))
+    record = selectors.meeting_record_for(user=request.user, meeting=meeting)
     blocks: list[docx.Block] = [
         docx.Heading(f"Minutes: {meeting}", size=36),
         docx.Para(f"{meeting.area}" + (f", chaired by {meeting.chair.get_full_name()}" if meeting.chair else "")),
@@ -744,7 +760,7 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
         docx.Heading("Apologies"),
         *[docx.Para(str(a.agency)) for a in attendance if not a.present],
         docx.Heading("Decisions"),
-        *[docx.Para(f"{i}. {d.text}") for i, d in enumerate(meeting.decisions.all(), start=1)],
+        *[docx.Para(f"{i}. {d.text}") for i, d in enumerate(record["decisions"], start=1)],
         docx.Heading("Actions"),
         docx.Table(
             ["Action", "Owner", "Agency", "Due", "Status"],
@@ -756,9 +772,10 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
                     f"{a.due_on:%d %b %Y}",
                     a.get_status_display(),
                 ]
-                for a in meeting.actions.select_related("owner", "owner_agency")
+                for a in record["actions"]
             ],
         ),
+        *([docx.Para(_hidden_note(record["hidden"]))] if record["hidden"] else []),
         docx.Para("Official-sensitive. Produced by Tide."),
     ]
     response = HttpResponse(
@@ -799,12 +816,13 @@ def overdue(request: HttpRequest) -> HttpResponse:
     if area is None:
         raise Http404("Your account is not linked to an area.")
     today = timezone.localdate()
-    rows = list(selectors.overdue_actions_for_area(area, today=today))
+    rows, hidden = selectors.only_visible(user=request.user, rows=selectors.overdue_actions_for_area(area, today=today))
     return render(
         request,
         "coordination/overdue.html",
         {
             "actions": rows,
+            "hidden": hidden,
             "today": today,
             "declines": selectors.declines_by_agency(area),
         },

@@ -12,8 +12,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from tide.core import audit, jobs, routines
 
-        jobs.register("core.audit_head", audit.audit_head_job)
+        jobs.register("core.audit_head", audit.audit_head_job, retry_safe=True)
         routines.daily("core.audit_head", at=dt.time(1, 0))  # check the chain, keep its head outside the database
+        jobs.register("core.prune", jobs.prune_job, retry_safe=True)
+        routines.daily("core.prune", at=dt.time(3, 0))  # old finished jobs, expired sessions (ADR 0067)
 
 
 class TideAdminConfig(admin_apps.AdminConfig):

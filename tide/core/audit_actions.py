@@ -38,3 +38,8 @@ def action_declared(action: str) -> bool:
     import fnmatch
 
     return any(fnmatch.fnmatchcase(action, value.replace("{model}", "*")) for value in declared_actions().values())
+
+
+JOB_HANDED_BACK = "job.handed_back"
+CORE_PRUNED = "core.pruned"
+JOB_WORKER_LOST = "job.worker_lost"

@@ -58,3 +58,18 @@ class EncryptedCharField(models.CharField):
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         return encrypt(value) if isinstance(value, str) else value
+
+
+class EncryptedTextField(models.TextField):
+    """Long text kept encrypted in the database, like :class:`EncryptedCharField` (never filter on it)."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return decrypt(value) if isinstance(value, str) else value
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return decrypt(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return encrypt(value) if isinstance(value, str) else value

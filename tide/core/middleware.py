@@ -99,8 +99,10 @@ class SessionTimeoutMiddleware:
 
 
 class RoutinesMiddleware:
-    """With ``TIDE_JOBS_MODE=thread`` (one machine, no worker), queue the daily routines that are
-    due, at most once a minute, after answering a request (:mod:`tide.core.routines`)."""
+    """With ``TIDE_JOBS_MODE=thread`` (one machine, no worker), after answering a request: queue the
+    daily routines that are due, at most once a minute (:mod:`tide.core.routines`), and, at most every
+    few seconds, end jobs whose thread died and run jobs left queued, e.g. by ``tide`` on the command
+    line (:func:`tide.core.jobs.jobs_poll_now_and_then`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         from django.conf import settings
@@ -111,13 +113,15 @@ class RoutinesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from tide.core.jobs import jobs_poll_now_and_then
         from tide.core.routines import routines_due_now_and_then
 
         response = self.get_response(request)
         try:
             routines_due_now_and_then()
+            jobs_poll_now_and_then()
         except Exception:  # a routine must never break the page someone asked for
-            logging.getLogger(__name__).exception("Could not queue the daily routines")
+            logging.getLogger(__name__).exception("Could not queue the daily routines or poll the jobs")
         return response
 
 

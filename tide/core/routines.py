@@ -8,6 +8,9 @@ makes that hold with several processes. ``tide worker`` calls it between jobs an
 ``TIDE_JOBS_MODE=thread``, the web process after a request (``core.middleware.RoutinesMiddleware``),
 each at most once a minute. A day missed while nothing ran is not caught up: each
 routine works on the state of the day it runs.
+
+An hourly routine (``hourly("messages.sweep", minute=5)``) is queued once an hour the same way, its
+``RoutineRun`` named ``<kind>@<hour>``; an hour missed is not caught up either.
 """
 
 from __future__ import annotations
@@ -30,12 +33,21 @@ class Routine:
 
 
 _routines: dict[str, Routine] = {}
+_hourly: dict[str, Routine] = {}
 _last_check = 0.0
 CHECK_SECONDS = 60.0
 
 
 def daily(kind: str, *, at: dt.time) -> None:
     _routines[kind] = Routine(kind, at)
+
+
+def hourly(kind: str, *, minute: int = 0) -> None:
+    _hourly[kind] = Routine(kind, dt.time(0, minute))
+
+
+def hourly_routines() -> list[Routine]:
+    return sorted(_hourly.values(), key=lambda r: r.kind)
 
 
 def routines() -> list[Routine]:
@@ -47,13 +59,17 @@ def routines_due(now: dt.datetime | None = None) -> list[Job]:
     local = timezone.localtime(now or timezone.now())
     queued: list[Job] = []
     done = set(RoutineRun.objects.filter(day=local.date()).values_list("routine", flat=True))
-    for routine in routines():
-        if routine.kind in done or local.time() < routine.at:
-            continue
+    due = [(r.kind, r.kind) for r in routines() if r.kind not in done and local.time() >= r.at]
+    due += [
+        (f"{r.kind}@{local.hour:02d}", r.kind)
+        for r in hourly_routines()
+        if f"{r.kind}@{local.hour:02d}" not in done and local.minute >= r.at.minute
+    ]
+    for name, kind in due:
         try:
             with transaction.atomic():
-                run = RoutineRun.objects.create(routine=routine.kind, day=local.date())
-                run.job = job_enqueue(kind=routine.kind, params={}, actor=None)
+                run = RoutineRun.objects.create(routine=name, day=local.date())
+                run.job = job_enqueue(kind=kind, params={}, actor=None)
                 run.save(update_fields=["job"])
         except IntegrityError:  # another process queued it first
             continue

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import DatabaseError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from tide.core import jobs
 from tide.core.access import PUBLIC, SIGNED_IN, access
 from tide.core.jobs import job_cancel
 from tide.core.models import Job
@@ -21,11 +23,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"cards": cards})
 
 
-@access(roles={PUBLIC}, note="Load balancers and monitoring")
-def healthz(request: HttpRequest) -> JsonResponse:
+def _database_check() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+
+
+@access(roles={PUBLIC}, note="Load balancers and monitoring")
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The database, the worker's heartbeat and the queue's age, as JSON; names no one and no host.
+    503 when the database cannot be reached or the oldest queued job has waited too long (ADR 0067)."""
+    try:
+        _database_check()
+        queue = jobs.queue_health()
+        worker = jobs.worker_health()
+    except DatabaseError:
+        return JsonResponse({"status": "database unavailable", "database": "unavailable"}, status=503)
+    stuck = jobs.queue_stuck(queue)
+    body = {"status": "queue stuck" if stuck else "ok", "database": "ok", "worker": worker, "queue": queue}
+    return JsonResponse(body, status=503 if stuck else 200, json_dumps_params={"ensure_ascii": False})
 
 
 def _job_for(request: HttpRequest, pk: int) -> Job:
@@ -38,7 +53,12 @@ def _job_for(request: HttpRequest, pk: int) -> Job:
 @access(roles={SIGNED_IN}, note="Only the job's owner or an administrator")
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
-    return render(request, "core/job_detail.html", {"job": job})
+    context: dict[str, object] = {"job": job, "stale_seconds": settings.TIDE_JOBS_STALE_SECONDS}
+    if job.status == Job.Status.QUEUED:
+        context["ahead"] = Job.objects.filter(status=Job.Status.QUEUED, created_at__lt=job.created_at).count()
+        context["queue"] = jobs.queue_health()
+        context["worker"] = jobs.worker_health()
+    return render(request, "core/job_detail.html", context)
 
 
 @access(roles={SIGNED_IN}, note="Only the job's owner or an administrator")
@@ -53,8 +73,16 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
 @access(roles={SIGNED_IN}, note="Only the job's owner or an administrator")
 def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
-    job_cancel(job=job, actor=request.user)
-    messages.info(request, "Cancellation requested.")
+    try:
+        job_cancel(job=job, actor=request.user)
+    except OperationalError:  # SQLite: the job itself is writing and holds the database for a moment
+        messages.error(request, "Tide is busy writing this job's work. Try cancelling again in a few seconds.")
+        return redirect("job-detail", pk=job.pk)
+    job.refresh_from_db()
+    if job.status == Job.Status.RUNNING:
+        messages.info(request, "Cancelling: the job stops at its next step, and nothing it was writing is kept.")
+    else:
+        messages.info(request, "Cancelled.")
     return redirect("job-detail", pk=job.pk)
 
 

@@ -15,6 +15,7 @@ class IdentificationConfig(AppConfig):
         from tide.areas.models import FRONTLINE_ROLES, Area, Role
         from tide.core import jobs, navigation, relationships, routines, timeline
         from tide.identification import selectors, services
+        from tide.intake import summary
         from tide.service_use import hooks
 
         post_save.connect(_area_saved, sender=Area, dispatch_uid="identification.definitions_per_area")
@@ -23,6 +24,7 @@ class IdentificationConfig(AppConfig):
         jobs.register("identification.screen", services.screening_job)
         routines.daily("identification.screen", at=dt.time(2, 0))  # the whole ledger, as of the day
         timeline.register("identification", selectors.timeline_entries)
+        summary.register("identification.newly_identified", selectors.newly_identified_after_import)
         relationships.register("identification.alert", selectors.relationship)
         # Ask the rooms that know the common relationships (coordinator, agency involved) first: the alert
         # check costs a query, so it moves last once every room has registered (at the first request).

@@ -26,6 +26,7 @@ from tide.identification.models import (
     PopulationEstimate,
     ScreeningResult,
 )
+from tide.intake.summary import Effect
 from tide.people.models import Ethnicity, Person, Sex
 from tide.service_use.models import ServiceEvent
 
@@ -73,7 +74,25 @@ def relationship(user: Any, person: Any) -> str | None:
 
 
 def alert_get_for(*, user: Any, pk: int) -> Alert | None:
-    return alerts_for(user, limit=None).filter(pk=pk).first()
+    """The alert, if it is addressed to the user and they may see its person (need-to-know)."""
+    from tide.core.access import person_access
+
+    alert = alerts_for(user, limit=None).filter(pk=pk).first()
+    return alert if alert is not None and person_access(user, alert.person).allowed else None
+
+
+def alerts_visible_for(user: Any, *, limit: int = 200) -> tuple[list[Alert], int]:
+    """The user's alerts about people they may see, and how many others were left out (an alert older
+    than the relationship it gave, about a person nobody has asked them to see since)."""
+    from tide.core.access import person_access
+
+    rows = list(alerts_for(user, limit=limit))
+    allowed: dict[int, bool] = {}
+    for alert in rows:
+        if alert.person_id not in allowed:
+            allowed[alert.person_id] = person_access(user, alert.person).allowed
+    shown = [a for a in rows if allowed[a.person_id]]
+    return shown, len(rows) - len(shown)
 
 
 def _has_definition(code: str) -> Q:
@@ -408,3 +427,16 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
                 )
             )
     return entries
+
+
+def newly_identified_after_import(file: Any, person_ids: list[int]) -> Effect:
+    """For the intake's import summary: of the people an extract's events were recorded for, those who
+    first joined the by-name list on or after the day it arrived."""
+    since = timezone.localtime(file.received_at).date()
+    joined: list[int] = []
+    for start in range(0, len(person_ids), 5000):
+        chunk = person_ids[start : start + 5000]
+        joined += ListChange.objects.filter(
+            area_id=file.area_id, person_id__in=chunk, before="", inflow=True, on__gte=since
+        ).values_list("person_id", flat=True)
+    return Effect("Newly identified on the by-name list", sorted(set(joined)))

@@ -34,6 +34,7 @@ from tide.identification.rules import RuleError
 from tide.identification.selectors import (
     alert_get_for,
     alerts_for,
+    alerts_visible_for,
     by_name_list,
     definition_get_for,
     definitions_enabled,
@@ -214,7 +215,8 @@ def ndt_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(roles=ALERT_ROLES)
 def alerts_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "identification/alerts.html", {"alerts": alerts_for(request.user, limit=200)})
+    alerts, hidden = alerts_visible_for(request.user, limit=200)
+    return render(request, "identification/alerts.html", {"alerts": alerts, "hidden": hidden})
 
 
 @require_POST

@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 
 from tide.areas.models import Agency
-from tide.core.jobs import Progress
+from tide.core.audit import audit_record
+from tide.core.jobs import Progress, job_enqueue
 from tide.core.models import Job
+from tide.intake.audit_actions import INTAKE_ONLY_NEW_CONFIRMED
 from tide.intake.services import extract_import
 
 KIND = "intake.import"
@@ -36,6 +39,7 @@ def incoming_save(content: bytes | Iterable[bytes]) -> str:
 def import_handler(job: Job, progress: Progress) -> dict[str, Any]:
     path = incoming_dir() / Path(job.params["incoming"]).name
     agency = Agency.objects.select_related("area").get(pk=job.params["agency"])
+    keep = False
     try:
         content = path.read_bytes()
         outcome = extract_import(
@@ -45,9 +49,13 @@ def import_handler(job: Job, progress: Progress) -> dict[str, Any]:
             channel=job.params.get("channel", "upload"),
             actor=job.created_by,
             progress=progress,
+            only_new=bool(job.params.get("only_new")),
         )
+        # Kept only while the data lead may still choose to take just the new events (ADR 0014).
+        keep = outcome.only_repeats_stand_in_the_way and not job.params.get("only_new")
     finally:
-        path.unlink(missing_ok=True)
+        if not keep:
+            path.unlink(missing_ok=True)
     result: dict[str, Any] = {"accepted": outcome.accepted, "next_url": reverse("intake:upload-result", args=[job.pk])}
     if outcome.file is not None:
         result.update(
@@ -56,9 +64,47 @@ def import_handler(job: Job, progress: Progress) -> dict[str, Any]:
             records=outcome.file.record_count,
             new_records=outcome.file.new_record_count,
             events=outcome.file.event_count,
+            already_received=outcome.file.skipped_count,
         )
     else:
-        result.update(problems=outcome.problems_json(), truncated=outcome.truncated)
+        result.update(
+            problems=outcome.problems_json(),
+            truncated=outcome.truncated,
+            already_received=outcome.repeated,
+            new_events=outcome.new_rows,
+            only_new_possible=keep,
+        )
         count = len(outcome.problems)
         progress(1.0, f"Refused: {count}{'+' if outcome.truncated else ''} problem{'s' if count != 1 else ''} found")
     return result
+
+
+def only_new_available(job: Job) -> bool:
+    """Whether a refused import's file is still kept for taking only its new events."""
+    if not job.result.get("only_new_possible"):
+        return False
+    return (incoming_dir() / Path(job.params["incoming"]).name).exists()
+
+
+@transaction.atomic
+def only_new_enqueue(*, job: Job, actor: Any) -> Job:
+    """The data lead's confirmed choice: queue the refused file again to take only its new events. The
+    refused job stops offering the choice, so it is taken once; the choice is audited."""
+    locked = Job.objects.select_for_update().get(pk=job.pk)
+    if not locked.result.get("only_new_possible"):
+        raise ValueError("This file is no longer waiting for a choice.")
+    retry = job_enqueue(kind=KIND, params={**locked.params, "only_new": True, "refused_job": locked.pk}, actor=actor)
+    locked.result = {**locked.result, "only_new_possible": False, "only_new_job": retry.pk}
+    locked.save(update_fields=["result"])
+    audit_record(
+        actor=actor,
+        action=INTAKE_ONLY_NEW_CONFIRMED,
+        target=locked,
+        detail={
+            "filename": locked.params.get("filename", "")[:200],
+            "already_received": locked.result.get("already_received", 0),
+            "new_events": locked.result.get("new_events", 0),
+            "job": retry.pk,
+        },
+    )
+    return retry

@@ -61,6 +61,13 @@ class ExtractFile(models.Model):
     record_count = models.PositiveIntegerField(default=0, help_text="Distinct agency records in the file.")
     new_record_count = models.PositiveIntegerField(default=0, help_text="Records Tide had not seen before.")
     event_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(
+        default=0, help_text="Events of the file left out because Tide had already received them (ADR 0014)."
+    )
+    events_by_type = models.JSONField(default=dict, blank=True, help_text="Events recorded, by event type.")
+    person_ids = models.JSONField(
+        default=list, blank=True, help_text="The people the file's events were recorded for, when it was taken in."
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tide.areas.models import Agency
@@ -81,10 +82,18 @@ class ImportOutcome:
     file: ExtractFile | None = None
     problems: list[validation.Problem] = field(default_factory=list)
     truncated: bool = False
+    repeated: int = 0  # events of the file Tide had already received (ADR 0014)
+    new_rows: int = 0  # events of the file it had not
 
     @property
     def accepted(self) -> bool:
         return self.file is not None
+
+    @property
+    def only_repeats_stand_in_the_way(self) -> bool:
+        """Refused only because some events were already received, and some are new: the data lead may take
+        just the new ones (``extract_import(..., only_new=True)``)."""
+        return self.file is None and self.repeated > 0 and self.new_rows > 0
 
     def problems_json(self) -> list[dict[str, Any]]:
         return [{"row": p.row, "column": p.column, "message": p.message} for p in self.problems]
@@ -95,19 +104,143 @@ def _refuse(*, agency: Agency, filename: str, actor: Any, outcome: ImportOutcome
         actor=actor,
         action=INTAKE_FILE_REFUSED,
         target=agency,
-        detail={"filename": filename[:200], "sha256": sha, "problems": len(outcome.problems)},
+        detail={
+            "filename": filename[:200],
+            "sha256": sha,
+            "problems": len(outcome.problems),
+            "repeated": outcome.repeated,
+            "new": outcome.new_rows,
+        },
     )
     return outcome
 
 
-def _already_received(agency: Agency, event_ids: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
+def already_received(agency: Agency, event_ids: list[str]) -> set[str]:
+    """Which of these event ids the ledger already holds for this agency."""
+    found: set[str] = set()
     for start in range(0, len(event_ids), 5000):
         chunk = event_ids[start : start + 5000]
-        found.update(
-            ServiceEvent.objects.filter(agency=agency, source_ref__in=chunk).values_list("source_ref", "source_ref")
-        )
+        found.update(ServiceEvent.objects.filter(agency=agency, event_id__in=chunk).values_list("event_id", flat=True))
     return found
+
+
+def _repeat_problems(rows: list[dict[str, Any]], event_col: str, repeats: set[str]) -> tuple[list, bool]:
+    """A whole-file problem saying how many events were already received, then one per repeated row."""
+    new = len(rows) - len(repeats)
+    if new:
+        head = (
+            f"{len(repeats):,} of the {len(rows):,} events in this file were already received in earlier files; "
+            f"{new:,} {'is' if new == 1 else 'are'} new. Nothing was recorded. You can import only the new events."
+        )
+    else:
+        head = (
+            f"Every event in this file ({len(rows):,}) was already received in earlier files: "
+            "nothing is new and nothing was recorded."
+        )
+    problems = [validation.Problem(None, event_col, head)]
+    for row in rows:
+        if row[event_col] in repeats:
+            if len(problems) > validation.MAX_ERRORS:
+                return problems, True
+            problems.append(
+                validation.Problem(
+                    row["_line"], event_col, f"Event {row[event_col]} was already received in an earlier file."
+                )
+            )
+    return problems, False
+
+
+def _events_of(rows: list[dict[str, Any]], spec: dict[str, Any], agency: Agency, person_of_ref: dict[str, int]) -> list:
+    mapping, type_col = spec["event_type"]["map"], spec["event_type"]["column"]
+    event_col, ref_col, date_col = spec["event_id"], spec["record_ref"], spec["event_date"]
+    return [
+        ServiceEvent(
+            person_id=person_of_ref[row[ref_col]],
+            event_type=mapping[row[type_col]],
+            occurred_on=row[date_col],
+            agency=agency,
+            event_id=row[event_col],
+            record_ref=row[ref_col],
+        )
+        for row in rows
+    ]
+
+
+def _identities(rows: list[dict[str, Any]], spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each agency record of the file with its identity and the date of its first event in the file."""
+    identity_of = {c["name"]: c["identity"] for c in spec["columns"] if c.get("identity")}
+    ref_col, date_col = spec["record_ref"], spec["event_date"]
+    identities: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        ref, when = row[ref_col], row[date_col]
+        if ref not in identities:
+            identities[ref] = {identity_of[name]: row[name] for name in identity_of} | {"first_seen_on": when}
+        elif when < identities[ref]["first_seen_on"]:
+            identities[ref]["first_seen_on"] = when
+    return identities
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    agency: Agency
+    fmt: ExtractFormat
+    filename: str
+    sha: str
+    size: int
+    channel: str
+    actor: Any
+    skipped: int
+
+
+@transaction.atomic
+def _take_in(incoming: _Incoming, rows: list[dict[str, Any]], progress: Progress) -> ExtractFile:
+    """Record a checked file: its provenance, its records (linked) and its events, in one transaction."""
+    agency, actor, spec = incoming.agency, incoming.actor, incoming.fmt.spec
+    file = ExtractFile.objects.create(
+        area=agency.area,
+        agency=agency,
+        format=incoming.fmt,
+        format_version=incoming.fmt.version,
+        filename=incoming.filename[:255],
+        sha256=incoming.sha,
+        size_bytes=incoming.size,
+        channel=incoming.channel,
+        received_by=actor_user(actor),
+        row_count=len(rows) + incoming.skipped,
+        skipped_count=incoming.skipped,
+    )
+    identities = _identities(rows, spec)
+    progress(0.4, f"Linking {len(identities):,} agency records")
+    record_of, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities)
+    insert_rows(NewRecord, ["file", "record"], ((file.pk, int(pk)) for pk in new["id"]))
+    linkage.records_link(area=agency.area, records=new, actor=actor, progress=lambda f, m: progress(0.4 + 0.4 * f, m))
+    person_of = linkage.current_person_ids(record_of.values())
+    progress(0.85, f"Recording {len(rows):,} events in the ledger")
+    events = _events_of(rows, spec, agency, {ref: person_of[pk] for ref, pk in record_of.items()})
+    events_record(events=events, actor=actor, reason=f"extract {file.pk} from {agency.code}")
+    file.record_count, file.new_record_count, file.event_count = len(record_of), len(new), len(events)
+    file.events_by_type = dict(sorted(Counter(e.event_type for e in events).items()))
+    file.person_ids = sorted({e.person_id for e in events})
+    file.save(update_fields=["record_count", "new_record_count", "event_count", "events_by_type", "person_ids"])
+    detail = {"agency": agency.code, "rows": file.row_count, "sha256": incoming.sha, "channel": incoming.channel}
+    if incoming.skipped:
+        detail |= {"only_new": True, "already_received_left_out": incoming.skipped}
+    audit_record(actor=actor, action=INTAKE_FILE_ACCEPTED, target=file, detail=detail)
+    return file
+
+
+def _refusal(problem: str) -> ImportOutcome:
+    return ImportOutcome(problems=[validation.Problem(None, "", problem)])
+
+
+def _earlier_copy(agency: Agency, sha: str) -> str:
+    earlier = ExtractFile.objects.filter(agency=agency, sha256=sha).first()
+    if earlier is None:
+        return ""
+    return (
+        f"This file was already accepted on {timezone.localtime(earlier.received_at):%d %B %Y at %H:%M} "
+        f"as “{earlier.filename}”: the same file is not taken twice."
+    )
 
 
 def extract_import(
@@ -118,103 +251,47 @@ def extract_import(
     channel: str,
     actor: Any,
     progress: Progress = _no_progress,
+    only_new: bool = False,
 ) -> ImportOutcome:
-    """Validate an extract and, only when every row is good, take all of it in; else write nothing."""
+    """Validate an extract and, only when every row is good, take all of it in; else write nothing.
+
+    Events whose agency event id the ledger already holds are refused with the file (each named). With
+    ``only_new`` (the data lead's confirmed choice after such a refusal) the file is checked again whole
+    and, when nothing but repeats stood in the way, only its new events are taken in, in one transaction;
+    a file with no new event is refused either way."""
     sha = hashlib.sha256(content).hexdigest()
     fmt = ExtractFormat.objects.filter(code=agency.code).first()
-    if fmt is None:
-        outcome = ImportOutcome(problems=[validation.Problem(None, "", f"No extract format is declared for {agency}.")])
-        return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
-    earlier = ExtractFile.objects.filter(agency=agency, sha256=sha).first()
-    if earlier is not None:
-        message = (
-            f"This file was already accepted on {timezone.localtime(earlier.received_at):%d %B %Y at %H:%M} "
-            f"as “{earlier.filename}”: the same file is not taken twice."
-        )
-        outcome = ImportOutcome(problems=[validation.Problem(None, "", message)])
-        return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
+    problem = f"No extract format is declared for {agency}." if fmt is None else _earlier_copy(agency, sha)
+    if fmt is None or problem:
+        return _refuse(agency=agency, filename=filename, actor=actor, outcome=_refusal(problem), sha=sha)
     progress(0.02, "Checking the file")
-    spec = fmt.spec
     result = validation.validate(
         content,
         filename=filename,
-        spec=spec,
+        spec=fmt.spec,
         today=timezone.localdate(),
         stop=lambda n: progress(min(0.35, 0.02 + n / 3_000_000), f"Checked {n:,} rows"),
     )
-    event_col, ref_col, date_col = spec.get("event_id"), spec["record_ref"], spec["event_date"]
-    if result.ok and event_col:
-        repeats = _already_received(agency, [row[event_col] for row in result.rows])
-        for row in result.rows:
-            if row[event_col] in repeats:
-                result.problems.append(
-                    validation.Problem(
-                        row["_line"], event_col, f"Event {row[event_col]} was already received in an earlier file."
-                    )
-                )
-                if len(result.problems) >= validation.MAX_ERRORS:
-                    result.truncated = True
-                    break
     if not result.ok:
         outcome = ImportOutcome(problems=result.problems, truncated=result.truncated)
         return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
-    rows = result.rows
-    identity_of = {c["name"]: c["identity"] for c in spec["columns"] if c.get("identity")}
-    mapping = spec["event_type"]["map"]
-    type_col = spec["event_type"]["column"]
-    with transaction.atomic():
-        file = ExtractFile.objects.create(
-            area=agency.area,
-            agency=agency,
-            format=fmt,
-            format_version=fmt.version,
-            filename=filename[:255],
-            sha256=sha,
-            size_bytes=len(content),
-            channel=channel,
-            received_by=actor_user(actor),
-            row_count=len(rows),
+    event_col = fmt.spec["event_id"]
+    repeats = already_received(agency, [row[event_col] for row in result.rows])
+    rows = [row for row in result.rows if row[event_col] not in repeats]
+    if repeats and not (only_new and rows):
+        problems, truncated = _repeat_problems(result.rows, event_col, repeats)
+        outcome = ImportOutcome(problems=problems, truncated=truncated, repeated=len(repeats), new_rows=len(rows))
+        return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
+    incoming = _Incoming(agency, fmt, filename, sha, len(content), channel, actor, skipped=len(repeats))
+    try:
+        file = _take_in(incoming, rows, progress)
+    except IntegrityError:  # another file brought some of the same events in meanwhile
+        outcome = _refusal(
+            "Some of these events reached Tide from another file while this one was checked: send it again."
         )
-        identities: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            ref, when = row[ref_col], row[date_col]
-            if ref not in identities:
-                identities[ref] = {identity_of[name]: row[name] for name in identity_of} | {"first_seen_on": when}
-            elif when < identities[ref]["first_seen_on"]:
-                identities[ref]["first_seen_on"] = when
-        progress(0.4, f"Linking {len(identities):,} agency records")
-        record_of, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities)
-        insert_rows(NewRecord, ["file", "record"], ((file.pk, int(pk)) for pk in new["id"]))
-        linkage.records_link(
-            area=agency.area,
-            records=new,
-            actor=actor,
-            progress=lambda f, m: progress(0.4 + 0.4 * f, m),
-        )
-        person_of = linkage.current_person_ids(record_of.values())
-        progress(0.85, f"Recording {len(rows):,} events in the ledger")
-        events = [
-            ServiceEvent(
-                person_id=person_of[record_of[row[ref_col]]],
-                event_type=mapping[row[type_col]],
-                occurred_on=row[date_col],
-                agency=agency,
-                source_ref=row[event_col] if event_col else "",
-                record_ref=row[ref_col],
-            )
-            for row in rows
-        ]
-        events_record(events=events, actor=actor, reason=f"extract {file.pk} from {agency.code}")
-        file.record_count, file.new_record_count, file.event_count = len(record_of), len(new), len(events)
-        file.save(update_fields=["record_count", "new_record_count", "event_count"])
-        audit_record(
-            actor=actor,
-            action=INTAKE_FILE_ACCEPTED,
-            target=file,
-            detail={"agency": agency.code, "rows": len(rows), "sha256": sha, "channel": channel},
-        )
+        return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
     progress(1.0, "Accepted")
-    return ImportOutcome(file=file)
+    return ImportOutcome(file=file, repeated=len(repeats), new_rows=len(rows))
 
 
 # --- agency API tokens --------------------------------------------------------------------------

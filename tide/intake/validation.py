@@ -64,7 +64,7 @@ class FormatError(ValueError):
 
 def check_format(spec: dict[str, Any]) -> None:
     """Raise :class:`FormatError` naming what is wrong with a format declaration."""
-    for key in ("code", "name", "columns", "record_ref", "event_type", "event_date"):
+    for key in ("code", "name", "columns", "event_id", "record_ref", "event_type", "event_date"):
         if key not in spec:
             raise FormatError(f"The format has no {key!r}.")
     names = [c.get("name") for c in spec["columns"]]
@@ -76,6 +76,9 @@ def check_format(spec: dict[str, Any]) -> None:
     for key in ("record_ref", "event_date", "event_id"):
         if spec.get(key) and spec[key] not in names:
             raise FormatError(f"{key} names a column the format does not declare: {spec[key]!r}.")
+    event_id = next(c for c in spec["columns"] if c["name"] == spec["event_id"])
+    if not (event_id.get("required") and event_id.get("unique")):
+        raise FormatError("The event_id column must be required and unique: Tide keys every event by it.")
     mapping = spec["event_type"]
     if mapping.get("column") not in names or not mapping.get("map"):
         raise FormatError("event_type needs a declared column and a map of values to event types.")

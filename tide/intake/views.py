@@ -18,7 +18,7 @@ from tide.core.jobs import job_enqueue
 from tide.core.models import Job
 from tide.intake import api, selectors
 from tide.intake.forms import TokenForm, UploadForm
-from tide.intake.jobs import KIND, incoming_save
+from tide.intake.jobs import KIND, incoming_save, only_new_available, only_new_enqueue
 from tide.intake.models import AgencyToken, Channel
 from tide.intake.services import formats_load_shipped, token_create, token_revoke
 
@@ -56,7 +56,21 @@ def upload_result(request: HttpRequest, pk: int) -> HttpResponse:
     file = None
     if job.status == Job.Status.SUCCEEDED and job.result.get("file"):
         file = selectors.files_for(user=request.user).filter(pk=job.result["file"]).first()
-    return render(request, "intake/upload_result.html", {"job": job, "result": job.result, "file": file})
+    context = {"job": job, "result": job.result, "file": file, "only_new": job.is_finished and only_new_available(job)}
+    return render(request, "intake/upload_result.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=INTAKE_ROLES)
+def upload_only_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then take only the new events of a file refused because some were already received."""
+    job = selectors.import_job_for(user=request.user, pk=pk)
+    if not (job.is_finished and only_new_available(job)):
+        raise Http404("This file is no longer waiting: upload it again.")
+    if request.method == "POST":
+        retry = only_new_enqueue(job=job, actor=request.user)
+        return redirect("intake:upload-result", pk=retry.pk)
+    return render(request, "intake/upload_only_new.html", {"job": job, "result": job.result})
 
 
 @require_GET
@@ -64,6 +78,17 @@ def upload_result(request: HttpRequest, pk: int) -> HttpResponse:
 def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     file = selectors.file_get_for(user=request.user, pk=pk)
     return render(request, "intake/file_detail.html", {"file": file})
+
+
+@require_GET
+@access(roles=INTAKE_ROLES)
+def file_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    file = selectors.file_get_for(user=request.user, pk=pk)
+    return render(
+        request,
+        "intake/file_summary.html",
+        {"file": file, "summary": selectors.file_summary(user=request.user, file=file)},
+    )
 
 
 @require_GET

@@ -15,11 +15,18 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from tide.core.access import NeedToKnowRefused, person_access
 from tide.core.audit import audit_record
 from tide.core.timeline import Entry
 from tide.linkage import engine, grouping
 from tide.linkage import model as linkage_model
-from tide.linkage.audit_actions import LINKAGE_KNOWN_SEARCH, LINKAGE_PAIR_VIEWED, LINKAGE_RECORD_VIEWED
+from tide.linkage.audit_actions import (
+    LINKAGE_KNOWN_SEARCH,
+    LINKAGE_PAIR_REFUSED,
+    LINKAGE_PAIR_VIEWED,
+    LINKAGE_RECORD_REFUSED,
+    LINKAGE_RECORD_VIEWED,
+)
 from tide.linkage.models import MatchCandidate, ModelVersion, PairDecision, PersonLink, SourceRecord
 from tide.linkage.normalise import clean_identifier, linkage_row
 from tide.people.models import Person
@@ -52,6 +59,36 @@ def candidates_linked_meanwhile(candidates: list[MatchCandidate]) -> set[int]:
     }
 
 
+def record_visible_to(user: Any, record: SourceRecord, person_id: int | None = None) -> bool:
+    """Need-to-know for an agency record (ADR 0063): the user may see the person it is linked to, or the
+    record is their own agency's (it came from their extract). ``person_id`` saves a query when known."""
+    if getattr(user, "agency_id", None) and record.agency_id == user.agency_id:
+        return True
+    if person_id is None:
+        link = current_link(record)
+        person_id = link.person_id if link else None
+    if person_id is None:
+        return False
+    person = Person.objects.filter(pk=person_id).first()
+    return person is not None and person_access(user, person).allowed
+
+
+def candidates_visible_to(user: Any, candidates: list[MatchCandidate]) -> set[int]:
+    """The pairs among ``candidates`` whose two records the user may both see."""
+    records = {r for c in candidates for r in (c.record_a, c.record_b)}
+    person_of = dict(
+        PersonLink.objects.filter(record__in=records, ended_at__isnull=True).values_list("record_id", "person_id")
+    )
+    seen: dict[int, bool] = {}
+
+    def visible(record: SourceRecord) -> bool:
+        if record.pk not in seen:
+            seen[record.pk] = record_visible_to(user, record, person_of.get(record.pk))
+        return seen[record.pk]
+
+    return {c.pk for c in candidates if visible(c.record_a) and visible(c.record_b)}
+
+
 def candidate_get(*, user: Any, pk: int) -> MatchCandidate:
     candidate = (
         MatchCandidate.objects.filter(area_id=user.area_id, pk=pk)
@@ -60,6 +97,11 @@ def candidate_get(*, user: Any, pk: int) -> MatchCandidate:
     )
     if candidate is None:
         raise Http404("No such pair.")
+    for record in (candidate.record_a, candidate.record_b):
+        if not record_visible_to(user, record):
+            link = current_link(record)
+            audit_record(actor=user, action=LINKAGE_PAIR_REFUSED, target=candidate)
+            raise NeedToKnowRefused(link.person_id if link else 0)
     audit_record(actor=user, action=LINKAGE_PAIR_VIEWED, target=candidate)
     return candidate
 
@@ -81,6 +123,9 @@ def record_get(*, user: Any, pk: int) -> SourceRecord:
     if record is None:
         raise Http404("No such record.")
     link = current_link(record)
+    if not record_visible_to(user, record, link.person_id if link else None):
+        audit_record(actor=user, action=LINKAGE_RECORD_REFUSED, target=record)
+        raise NeedToKnowRefused(link.person_id if link else 0)
     audit_record(actor=user, action=LINKAGE_RECORD_VIEWED, target=record, person_id=link.person_id if link else None)
     return record
 

@@ -45,6 +45,7 @@ def review(request: HttpRequest) -> HttpResponse:
         "page": page,
         "counts": selectors.queue_counts(user=request.user),
         "meanwhile": selectors.candidates_linked_meanwhile(list(page.object_list)),
+        "visible": selectors.candidates_visible_to(request.user, list(page.object_list)),
     }
     return render(request, "linkage/review.html", context)
 

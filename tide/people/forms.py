@@ -77,3 +77,30 @@ class IdentifierForm(GovukForm):
         if data.get("kind") == IdentifierKind.LOCAL and not data.get("agency"):
             self.add_error("agency", "Choose the agency that issued this ID.")
         return data
+
+
+class ContactPreferenceForm(GovukForm):
+    channel = forms.ChoiceField(
+        label="How may Tide send you messages?",
+        choices=[
+            ("email", "By email"),
+            ("sms", "By text message"),
+            ("none", "No messages: only in person or through my coordinator"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    never_text = forms.BooleanField(label="Never send me a text message", required=False)
+    may_say_from = forms.BooleanField(label="A message may say it is from Tide or my support service", required=False)
+    safe_from = forms.TimeField(label="Safe to send from (optional)", required=False, help_text="For example, 09:00")
+    safe_until = forms.TimeField(label="Safe to send until (optional)", required=False, help_text="For example, 17:00")
+    note = forms.CharField(
+        label="Anything else someone contacting you must know (optional)", max_length=300, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("channel") == "sms" and data.get("never_text"):
+            self.add_error("channel", "You said never send a text message: choose email or no messages.")
+        if (data.get("safe_from") is None) != (data.get("safe_until") is None):
+            self.add_error("safe_until", "Give both the start and the end of the safe times, or neither.")
+        return data

@@ -84,11 +84,25 @@ class Person(models.Model):
         return self.display_name
 
     @property
+    def initials(self) -> str:
+        """Initials alone ("M. O."), for lists that must not name someone to a reader without need-to-know."""
+        parts = [self.given_name or self.known_as, self.family_name]
+        return " ".join(f"{part[0].upper()}." for part in parts if part) or "?"
+
+    @property
     def display_name(self) -> str:
         name = f"{self.given_name} {self.family_name}".strip()
         if self.known_as and self.known_as.lower() != self.given_name.lower():
             return f"{name} (known as {self.known_as})" if name else self.known_as
         return name or self.known_as
+
+    @property
+    def contact_preference_or_none(self) -> ContactPreference | None:
+        """The safe-contact preference, or None when none is recorded."""
+        try:
+            return self.contact_preference  # type: ignore[no-any-return]
+        except ContactPreference.DoesNotExist:
+            return None
 
     def age_on(self, day: dt.date) -> int | None:
         if self.date_of_birth is None:
@@ -174,3 +188,52 @@ class NameKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    NONE = "none", "No messages: only in person or through their coordinator"
+
+
+class ContactPreference(models.Model):
+    """How Tide may send a message to the person (safe contact). Some people live with an abuser or
+    share a phone: every message honours these (``tide.messages.services.message_send``)."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="contact_preference")
+    channel = models.CharField(max_length=10, choices=ContactChannel.choices, default=ContactChannel.EMAIL)
+    never_text = models.BooleanField(default=False, help_text="Never send a text message, whatever the channel.")
+    may_say_from = models.BooleanField(
+        default=False, help_text="A message may say it comes from Tide or the service (off: a plain message)."
+    )
+    safe_from = models.TimeField(null=True, blank=True, help_text="Send only from this time of day.")
+    safe_until = models.TimeField(null=True, blank=True, help_text="Send only until this time of day.")
+    note = models.CharField(max_length=300, blank=True, help_text="Anything else a sender must know.")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(safe_from__isnull=True) & models.Q(safe_until__isnull=True))
+                | (models.Q(safe_from__isnull=False) & models.Q(safe_until__isnull=False)),
+                name="contact_safe_times_both_or_neither",
+            ),
+            models.CheckConstraint(
+                condition=~(models.Q(channel="sms") & models.Q(never_text=True)),
+                name="contact_never_text_not_by_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Contact preference of person {self.person_id}"
+
+    def is_safe_time(self, moment: dt.time) -> bool:
+        """Whether ``moment`` (local time) is within the safe window; a window may pass midnight."""
+        if self.safe_from is None or self.safe_until is None:
+            return True
+        if self.safe_from <= self.safe_until:
+            return self.safe_from <= moment < self.safe_until
+        return moment >= self.safe_from or moment < self.safe_until

@@ -16,8 +16,21 @@ from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import insert_instances, insert_rows, now_stored
 from tide.people import identifiers as ids
-from tide.people.audit_actions import PEOPLE_BULK_CREATED, PERSON_CREATED, PERSON_IDENTIFIER_ADDED
-from tide.people.models import IdentifierKind, NameKey, Person, PersonAlias, PersonIdentifier
+from tide.people.audit_actions import (
+    PEOPLE_BULK_CREATED,
+    PERSON_CONTACT_PREFERENCE_SET,
+    PERSON_CREATED,
+    PERSON_IDENTIFIER_ADDED,
+)
+from tide.people.models import (
+    ContactChannel,
+    ContactPreference,
+    IdentifierKind,
+    NameKey,
+    Person,
+    PersonAlias,
+    PersonIdentifier,
+)
 from tide.people.names import keys_for_names, normalise
 
 
@@ -166,3 +179,50 @@ def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, r
     insert_rows(NameKey, ["person", "key"], keys)
     audit_record(actor=actor, action=PEOPLE_BULK_CREATED, reason=reason, detail={"count": len(people), "area": area.pk})
     return people
+
+
+# --- Safe contact ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_preference_set(
+    *,
+    person: Person,
+    channel: str,
+    never_text: bool,
+    may_say_from: bool,
+    safe_from: dt.time | None,
+    safe_until: dt.time | None,
+    note: str = "",
+    actor: Any,
+) -> ContactPreference:
+    """Record how Tide may contact the person: by the person themself or their coordinator with them."""
+    if (safe_from is None) != (safe_until is None):
+        raise ValidationError({"safe_until": "Give both the start and the end of the safe times, or neither."})
+    if safe_from is not None and safe_from == safe_until:
+        raise ValidationError({"safe_until": "The safe times must not start and end at the same time."})
+    if channel not in ContactChannel.values:
+        raise ValidationError({"channel": "Choose how Tide may contact them."})
+    if channel == ContactChannel.SMS and never_text:
+        raise ValidationError({"channel": "Text messages are marked 'never': choose another way to contact them."})
+    preference, _ = ContactPreference.objects.update_or_create(
+        person=person,
+        defaults={
+            "channel": channel,
+            "never_text": never_text,
+            "may_say_from": may_say_from,
+            "safe_from": safe_from,
+            "safe_until": safe_until,
+            "note": note.strip()[:300],
+            "set_by": actor_user(actor),
+            "set_at": timezone.now(),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action=PERSON_CONTACT_PREFERENCE_SET,
+        target=preference,
+        person_id=person.pk,
+        detail={"channel": channel, "never_text": never_text, "may_say_from": may_say_from},
+    )
+    return preference

@@ -1,19 +1,22 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access, filter_sensitive
 from tide.core.forms import add_validation_error, form_post
 from tide.core.timeline import timeline_for
-from tide.people.forms import IdentifierForm, PersonForm, PersonSearchForm
-from tide.people.models import IdentifierKind
+from tide.people.forms import ContactPreferenceForm, IdentifierForm, PersonForm, PersonSearchForm
+from tide.people.models import ContactPreference, IdentifierKind
 from tide.people.selectors import person_get_for, person_search
-from tide.people.services import PersonInput, identifier_add, person_create
+from tide.people.services import PersonInput, contact_preference_set, identifier_add, person_create
 
 SEARCH_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.PRIVACY_OFFICER}
 RECORD_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.PRIVACY_OFFICER}
@@ -81,4 +84,53 @@ def identifier_create(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda _: redirect("people:detail", pk=person.pk),
         template="people/identifier_form.html",
         context={"person": person},
+    )
+
+
+def contact_preference_initial(person: Any) -> dict[str, Any]:
+    preference = ContactPreference.objects.filter(person=person).first()
+    if preference is None:
+        return {"channel": "email", "never_text": False, "may_say_from": False}
+    return {
+        "channel": preference.channel,
+        "never_text": preference.never_text,
+        "may_say_from": preference.may_say_from,
+        "safe_from": preference.safe_from,
+        "safe_until": preference.safe_until,
+        "note": preference.note,
+    }
+
+
+def contact_preference_save(request: HttpRequest, person: Any, form: ContactPreferenceForm) -> bool:
+    """Save the form through the service; a refusal becomes form errors (used by the person's own page too)."""
+    data = form.cleaned_data
+    try:
+        contact_preference_set(
+            person=person,
+            channel=data["channel"],
+            never_text=data["never_text"],
+            may_say_from=data["may_say_from"],
+            safe_from=data["safe_from"],
+            safe_until=data["safe_until"],
+            note=data["note"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        add_validation_error(form, error)
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES, person_gate=True, note="Recorded with the person, by staff who work with them")
+def contact_preference(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk)
+    form = ContactPreferenceForm(request.POST or None, initial=contact_preference_initial(person))
+    if request.method == "POST" and form.is_valid() and contact_preference_save(request, person, form):
+        messages.success(request, "How Tide may contact them is saved.")
+        return redirect("people:detail", pk=person.pk)
+    return render(
+        request,
+        "people/contact_preference.html",
+        {"person": person, "form": form, "own": False, "back": reverse("people:detail", args=[person.pk])},
     )

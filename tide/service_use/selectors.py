@@ -5,7 +5,7 @@ from typing import Any
 from tide.core.timeline import Entry
 from tide.service_use import event_types
 from tide.service_use.event_types import Domain
-from tide.service_use.models import ServiceEvent
+from tide.service_use.models import TIDE_ID_PREFIX, ServiceEvent
 
 SENSITIVITY = {
     Domain.MENTAL_HEALTH: "health",
@@ -31,7 +31,7 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
                 title=kind.label,
                 kind="service event",
                 source=event.agency.name,
-                detail=f"Reference {event.source_ref}" if event.source_ref else "",
+                detail="" if event.event_id.startswith(TIDE_ID_PREFIX) else f"Reference {event.event_id}",
                 sensitive=SENSITIVITY.get(kind.domain, ""),
                 tags=(kind.domain.value,),
             )

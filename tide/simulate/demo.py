@@ -318,7 +318,7 @@ def _load_events(
             event_type=r.event_type,
             occurred_on=_date(r.event_date),
             agency=agencies[r.agency],
-            source_ref=_text(r.record_ref),
+            event_id=_text(r.event_id),
             record_ref=_text(r.record_ref),
         )
         for r in sim.events.itertuples(index=False)

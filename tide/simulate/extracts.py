@@ -85,7 +85,7 @@ def typo(s: str, r: float, r2: float) -> str:
 class ChunkExtracts:
     extracts: dict[str, pd.DataFrame]
     records: pd.DataFrame  # agency, record_ref, person_id, noise flags
-    events: pd.DataFrame  # person_id, event_type, event_date, agency, record_ref
+    events: pd.DataFrame  # person_id, event_type, event_date, agency, record_ref, event_id
 
 
 def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -292,15 +292,7 @@ def build_extracts(
 
     # Rows.
     agency_names = np.array(AGENCIES, dtype=object)
-    truth_events = pd.DataFrame(
-        {
-            "person_id": people["person_id"].to_numpy()[pidx],
-            "event_type": np.array(EVENT_CODES, dtype=object)[code],
-            "event_date": _to_dates(day),
-            "agency": agency_names[ag],
-            "record_ref": r_ref[rec_inv],
-        }
-    )
+    event_ids = np.empty(len(code), dtype=object)  # each agency's own id for each event, as in its extract
     extracts: dict[str, pd.DataFrame] = {}
     for a in AGENCIES:
         ai = AGENCY_INDEX[a]
@@ -311,6 +303,7 @@ def build_extracts(
             "event_id": [f"{prefix}{chunk:04d}{i:07d}" for i in range(len(rows))],
             "record_ref": r_ref[ri],
         }
+        event_ids[rows] = data["event_id"]
         for c in EXTRACT_COLUMNS[a]:
             v = ident[c][ri]
             if a == "dat" and c in ("family_name", "given_name"):
@@ -333,4 +326,15 @@ def build_extracts(
         data["event_type"] = np.array(EVENT_CODES, dtype=object)[code[rows]]
         data["event_date"] = _to_dates(day[rows])
         extracts[a] = pd.DataFrame(data)
+    truth_events = pd.DataFrame(
+        {
+            "person_id": people["person_id"].to_numpy()[pidx],
+            "event_type": np.array(EVENT_CODES, dtype=object)[code],
+            "event_date": _to_dates(day),
+            "agency": agency_names[ag],
+            "record_ref": r_ref[rec_inv],
+            # The agency's own id for the event: the ledger keys events by it (ADR 0014).
+            "event_id": event_ids,
+        }
+    )
     return ChunkExtracts(extracts=extracts, records=records, events=truth_events)

@@ -83,7 +83,7 @@ class ServiceEventFactory(factory.django.DjangoModelFactory):
     event_type = "arrest"
     occurred_on = dt.date(2026, 1, 15)
     agency = factory.SubFactory(AgencyFactory, area=factory.SelfAttribute("..person.area"))
-    source_ref = factory.Sequence(lambda n: f"REF{n}")
+    event_id = factory.Sequence(lambda n: f"REF{n}")
 
 
 NDT_DOUBLED = ("risk_to_others", "risk_from_others")

@@ -69,8 +69,9 @@ def test_break_glass_needs_a_reason_and_expires(practitioner, tina):
 
 
 def test_break_glass_emails_the_privacy_officer(
-    practitioner, privacy_officer, tina, mailoutbox, django_capture_on_commit_callbacks
+    practitioner, privacy_officer, tina, mailoutbox, settings, django_capture_on_commit_callbacks
 ):
+    settings.TIDE_MESSAGES_BACKEND = "smtp"  # Django's email, which pytest-django keeps in mailoutbox
     privacy_officer.email = "priya@tideford.example"
     privacy_officer.save()
     with django_capture_on_commit_callbacks(execute=True):

@@ -262,6 +262,11 @@ def test_mark_done_is_offered_only_to_those_who_may_complete_the_action(client, 
     colleague = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
     client.force_login(colleague)
     page = client.get(reverse("coordination:requests")).content.decode()
+    assert "Hold a bed" not in page  # an agency's action about someone its worker may not see is counted
+    assert "1 more about people you have no working relationship with is not shown" in page
+    services.service_request(person=bed_action.person, agency=hostel, service=ServiceKind.HOSTEL, actor=None)
+    assert relationship_of(colleague, bed_action.person)  # asked for a service, with the person's consent
+    page = client.get(reverse("coordination:requests")).content.decode()
     assert "Hold a bed" in page  # the agency sees what it owns
     assert reverse("coordination:action-done", args=[bed_action.pk]) not in page
     client.force_login(bed_action.owner)

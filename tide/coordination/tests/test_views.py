@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tide.areas.models import Role
+from tide.areas.models import InformationSharingAgreement, Role
 from tide.coordination import services
 from tide.coordination.models import (
     Contact,
@@ -285,6 +285,12 @@ def test_visited_today_is_one_tap(coordinator_client, caseload):
 def test_agency_sees_what_it_is_asked_to_do(client, area, hostel, caseload):
     hostel_worker = UserFactory(area=area, agency=hostel, role=Role.PRACTITIONER)
     client.force_login(hostel_worker)
+    # Without consent or an information-sharing agreement the requests are counted, not shown (ADR 63).
+    response = client.get(reverse("coordination:requests"))
+    assert response.context["data"].services == []
+    assert response.context["data"].hidden == 5
+    agreement = InformationSharingAgreement.objects.create(area=area, name="ISA", starts_on=dt.date(2020, 1, 1))
+    agreement.agencies.add(hostel)
     response = client.get(reverse("coordination:requests"))
     assert response.status_code == 200
     assert len(response.context["data"].services) == 5

@@ -30,7 +30,7 @@ def test_accepted_file_keeps_its_provenance_and_its_events_reach_the_ledger(poli
         4,
     )
     assert len(file.sha256) == 64
-    event = ServiceEvent.objects.get(source_ref="CU00000000002")
+    event = ServiceEvent.objects.get(event_id="CU00000000002")
     assert (event.event_type, event.occurred_on, event.agency) == ("custody_night", dt.date(2026, 1, 10), police)
     assert event.record_ref == "PP00000001"
     assert event.person.family_name == "Okafor"  # capitals from the police system are tidied for the register
@@ -64,8 +64,8 @@ def test_an_event_already_received_in_another_file_is_refused(police, analyst):
     outcome = extract_import(
         agency=police, content=police_csv(POLICE_ROWS[1:]), filename="b.csv", channel="upload", actor=analyst
     )
-    assert [(p.row, p.column) for p in outcome.problems] == [(2, "event_id")]
-    assert "already received" in outcome.problems[0].message
+    assert [(p.row, p.column) for p in outcome.problems] == [(None, "event_id"), (2, "event_id")]
+    assert "already received" in outcome.problems[1].message
     assert ServiceEvent.objects.count() == 2
 
 

@@ -315,11 +315,27 @@ def test_a_malformed_format_declaration_is_named():
                 "code": "x",
                 "name": "X",
                 "columns": [{"name": "a", "type": "colour"}],
+                "event_id": "a",
                 "record_ref": "a",
                 "event_type": {},
                 "event_date": "a",
             }
         )
+
+
+def test_a_format_must_key_its_events_by_a_required_unique_event_id():
+    spec = {
+        "code": "x",
+        "name": "X",
+        "columns": [{"name": "a"}, {"name": "b"}],
+        "record_ref": "a",
+        "event_type": {"column": "b", "map": {"b": "arrest"}},
+        "event_date": "a",
+    }
+    with pytest.raises(validation.FormatError, match="has no 'event_id'"):
+        validation.check_format(spec)
+    with pytest.raises(validation.FormatError, match="must be required and unique"):
+        validation.check_format({**spec, "event_id": "a"})
 
 
 # --- all or nothing under random corruption -----------------------------------------------------

@@ -43,12 +43,12 @@ def test_a_likely_pair_with_nobody_else_likely_is_linked_meanwhile_and_a_reviewe
     acute_record = SourceRecord.objects.get(record_ref="RTX0000002")
     link = acute_record.links.get()
     assert (link.person, link.method, link.probability) == (police_person, "best", candidate.probability)
-    assert ServiceEvent.objects.get(source_ref="AE00000000003").person == police_person
+    assert ServiceEvent.objects.get(event_id="AE00000000003").person == police_person
     candidate_decide(candidate=candidate, decision="no_match", note="different mother's name", actor=analyst)
     own = acute_record.links.get(ended_at__isnull=True)
     assert own.person != police_person
     assert own.pinned
-    assert ServiceEvent.objects.get(source_ref="AE00000000003").person == own.person  # events follow the record
+    assert ServiceEvent.objects.get(event_id="AE00000000003").person == own.person  # events follow the record
     assert MatchCandidate.objects.filter(status="open").count() == 0
 
 
@@ -101,7 +101,7 @@ def test_a_rejected_pair_is_never_proposed_again_and_a_split_stays_split(police,
     ).accepted
     assert MatchCandidate.objects.filter(status="open").count() == 0
     assert danny.links.get(ended_at__isnull=True).person == person
-    assert ServiceEvent.objects.get(source_ref="AE00000000006").person == person
+    assert ServiceEvent.objects.get(event_id="AE00000000006").person == person
 
 
 # A second police record and a second hospital record for Bernadette Holloway: four pairs of records

@@ -53,3 +53,14 @@ def test_moved_events_follow_their_agency_record_are_audited_and_announced(
     assert sorted(heard) == sorted([before.pk, after.pk])  # both people's events changed
     assert AuditEvent.objects.filter(action="ledger.events_moved").count() == 1
     hooks._move_listeners.pop("test")
+
+
+def test_an_event_without_an_agency_id_gets_a_tide_made_one_not_shown_as_a_reference(coordinator):
+    from tide.service_use.selectors import timeline_entries
+
+    person = PersonFactory(area=coordinator.area)
+    agency = AgencyFactory(area=coordinator.area)
+    ServiceEvent.objects.create(person=person, agency=agency, event_type="arrest", occurred_on=dt.date(2026, 1, 1))
+    ServiceEventFactory(person=person, agency=agency, event_id="CU00000000001", occurred_on=dt.date(2026, 1, 2))
+    assert ServiceEvent.objects.filter(event_id__startswith="tide-").count() == 1
+    assert [e.detail for e in timeline_entries(person, coordinator)] == ["Reference CU00000000001", ""]

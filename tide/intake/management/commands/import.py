@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--agency", required=True, help="The agency's code, e.g. police")
         parser.add_argument("--area", help="The area's code (needed when there is more than one area)")
         parser.add_argument("--load-formats", action="store_true", help="Load the shipped formats first")
+        parser.add_argument(
+            "--only-new",
+            action="store_true",
+            help="When a file holds events Tide already received, take only the new ones (all or nothing, audited)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         agency = Agency.objects.filter(area=area_for_command(options["area"]), code=options["agency"]).first()
@@ -44,17 +49,21 @@ class Command(BaseCommand):
                 channel=Channel.COMMAND,
                 actor=None,
                 progress=progress,
+                only_new=options["only_new"],
             )
             self.stderr.write("")
             if outcome.file is not None:
                 f = outcome.file
                 self.stdout.write(
-                    f"{path.name}: accepted, {f.event_count} events from {f.record_count} records ({f.new_record_count} new)."
+                    f"{path.name}: accepted, {f.event_count} events from {f.record_count} records ({f.new_record_count} new)"
+                    + (f"; {f.skipped_count} already received, left out." if f.skipped_count else ".")
                 )
             else:
                 refused += 1
                 self.stdout.write(f"{path.name}: refused, nothing recorded. {len(outcome.problems)} problem(s):")
                 for problem in outcome.problems:
                     self.stdout.write(f"  {problem}")
+                if outcome.only_repeats_stand_in_the_way:
+                    self.stdout.write(f"  To take only its {outcome.new_rows} new events, run again with --only-new.")
         if refused:
             raise CommandError(f"{refused} file(s) refused.")

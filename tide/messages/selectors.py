@@ -1,0 +1,57 @@
+"""Reads of the outbox: the outbox page, what a sender sent about something, a person's messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from tide.areas.models import Role
+from tide.core.timeline import Entry
+from tide.messages.models import Message, Status
+
+OUTBOX_ROLES = frozenset({Role.PRIVACY_OFFICER, Role.ADMINISTRATOR, Role.ACCOUNTABLE_OFFICER})
+
+
+def outbox_list(*, user: Any, status: str = "") -> QuerySet[Message]:
+    """The area's outbox, newest first; ``status`` one of :class:`Status` or "" for all."""
+    messages = Message.objects.filter(area_id=user.area_id).select_related("to_person", "to_user", "sender")
+    if status:
+        messages = messages.filter(status=status)
+    return messages
+
+
+def outbox_counts(*, user: Any) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = Message.objects.filter(area_id=user.area_id).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def messages_about(*, about: str) -> list[Message]:
+    """The messages sent about one thing (``"<room>.<model>:<pk>"``), for the sender's page."""
+    return list(Message.objects.filter(about=about).order_by("-created_at", "-id"))
+
+
+def timeline_entries(person: Any, user: Any) -> list[Entry]:
+    """Messages to the person, with why one was not sent, for whoever may see the person's page."""
+    from tide.core.access import user_has_role
+
+    if not user_has_role(user, {Role.COORDINATOR, Role.PRACTITIONER, Role.TEAM_MANAGER, Role.PRIVACY_OFFICER}):
+        return []
+    entries = []
+    for message in Message.objects.filter(to_person=person).order_by("-created_at")[:50]:
+        status = message.get_status_display()
+        detail = f"{status}. {message.reason}" if message.reason else status
+        if message.status == Status.FAILED and message.error:
+            detail = f"{status}: {message.error}"
+        entries.append(
+            Entry(
+                on=message.created_at.date(),
+                title=f"{message.get_kind_display()} by {message.get_channel_display().lower()}",
+                kind="message",
+                source="Tide",
+                detail=detail,
+            )
+        )
+    return entries
