@@ -17,6 +17,7 @@ from tide.accountability.models import BreakGlass, Inquiry, InquiryStatus, Shari
 from tide.areas.models import InformationSharingAgreement, Role
 from tide.core.models import AuditEvent
 from tide.core.timeline import timeline_for
+from tide.people.audit_actions import PERSON_CREATED, PERSON_VIEWED
 from tide.people.models import Person, PersonAlias, PersonIdentifier
 
 VIEW_ACTIONS = ("person.viewed", "person.break_glass")
@@ -51,7 +52,7 @@ def relationship_agency_involved(user: Any, person: Person) -> str | None:
     if not agency_id or getattr(user, "role", "") == Role.PERSON:
         return None
     registered = AuditEvent.objects.filter(
-        person_id=person.pk, action="person.created", actor__agency_id=agency_id
+        person_id=person.pk, action=PERSON_CREATED, actor__agency_id=agency_id
     ).exists()
     if registered:
         return "your agency registered this person"
@@ -93,7 +94,7 @@ def unrelated_views(*, user: Any, days: int = 30) -> QuerySet[AuditEvent]:
     since = timezone.now() - dt.timedelta(days=days)
     area_people = Person.objects.filter(area_id=user.area_id).values("pk")
     return (
-        AuditEvent.objects.filter(action="person.viewed", detail__via="unrelated", at__gte=since)
+        AuditEvent.objects.filter(action=PERSON_VIEWED, detail__via="unrelated", at__gte=since)
         .filter(person_id__in=area_people)
         .select_related("actor__agency")
         .order_by("-at")[:200]

@@ -13,6 +13,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from tide.accountability import rules
+from tide.accountability.audit_actions import (
+    BREAK_GLASS_REVIEWED,
+    INQUIRY_ACCEPTED,
+    INQUIRY_ANSWERED,
+    INQUIRY_DECLINED,
+    INQUIRY_PUBLISHED,
+    INQUIRY_SUBMITTED,
+    PERSON_ACCOUNT_CREATED,
+    PERSON_ACCOUNT_TURNED_OFF,
+    PERSON_ACCOUNT_TURNED_ON,
+    PERSON_BREAK_GLASS,
+    PERSON_PASSWORD_LINK_MADE,
+    PERSON_PASSWORD_RESET_REQUESTED,
+    PERSON_SHARING_CHOICE_SET,
+    SAR_DOWNLOADED,
+    SAR_LOGGED,
+    SAR_PREPARED,
+    SAR_RELEASED,
+)
 from tide.accountability.models import (
     BreakGlass,
     Inquiry,
@@ -55,7 +74,7 @@ def break_glass_open(*, person: Person, reason: str, actor: Any) -> BreakGlass:
     )
     audit_record(
         actor=actor,
-        action="person.break_glass",
+        action=PERSON_BREAK_GLASS,
         target=grant,
         person_id=person.pk,
         reason=reason,
@@ -112,7 +131,7 @@ def break_glass_review(*, grant: BreakGlass, outcome: str, note: str, actor: Any
     grant.save(update_fields=["reviewed_by", "reviewed_at", "review_outcome", "review_note"])
     audit_record(
         actor=actor,
-        action="break_glass.reviewed",
+        action=BREAK_GLASS_REVIEWED,
         target=grant,
         person_id=grant.person_id,
         reason=grant.review_note,
@@ -133,7 +152,7 @@ def sharing_choice_set(*, person: Person, agency: Agency, share: bool, actor: An
     )
     audit_record(
         actor=actor,
-        action="person.sharing_choice_set",
+        action=PERSON_SHARING_CHOICE_SET,
         target=choice,
         person_id=person.pk,
         detail={"agency": agency.pk, "share": share},
@@ -169,7 +188,7 @@ def inquiry_submit(
 
     if ip_address:
         recent = AuditEvent.objects.filter(
-            action="inquiry.submitted", ip_address=ip_address, at__gte=timezone.now() - dt.timedelta(hours=1)
+            action=INQUIRY_SUBMITTED, ip_address=ip_address, at__gte=timezone.now() - dt.timedelta(hours=1)
         ).count()
         if recent >= INQUIRIES_PER_ADDRESS_PER_HOUR:
             raise TooManyRequestsError
@@ -188,7 +207,7 @@ def inquiry_submit(
     )
     inquiry.full_clean()
     inquiry.save()
-    audit_record(actor=None, action="inquiry.submitted", target=inquiry, detail={"reference": inquiry.reference})
+    audit_record(actor=None, action=INQUIRY_SUBMITTED, target=inquiry, detail={"reference": inquiry.reference})
     _tell_requester(inquiry, kind="inquiry_acknowledgement", actor=None)
     return inquiry
 
@@ -242,7 +261,7 @@ def inquiry_triage(*, inquiry: Inquiry, accept: bool, person: Person | None, not
     inquiry.save(update_fields=["status", "person", "triaged_by", "triaged_at", "triage_note"])
     audit_record(
         actor=actor,
-        action="inquiry.accepted" if accept else "inquiry.declined",
+        action=INQUIRY_ACCEPTED if accept else INQUIRY_DECLINED,
         target=inquiry,
         person_id=person.pk if person else None,
         reason=inquiry.triage_note,
@@ -271,7 +290,7 @@ def inquiry_answer(*, inquiry: Inquiry, response: str, public_summary: str, acto
     inquiry.status = InquiryStatus.ANSWERED
     inquiry.answered_at = timezone.now()
     inquiry.save(update_fields=["response", "public_summary", "status", "answered_at"])
-    audit_record(actor=actor, action="inquiry.answered", target=inquiry, person_id=inquiry.person_id)
+    audit_record(actor=actor, action=INQUIRY_ANSWERED, target=inquiry, person_id=inquiry.person_id)
     return inquiry
 
 
@@ -291,7 +310,7 @@ def inquiry_publish(*, inquiry: Inquiry, actor: Any) -> Inquiry:
     inquiry.published_at = timezone.now()
     inquiry.published_by = actor
     inquiry.save(update_fields=["status", "published_at", "published_by"])
-    audit_record(actor=actor, action="inquiry.published", target=inquiry, person_id=inquiry.person_id)
+    audit_record(actor=actor, action=INQUIRY_PUBLISHED, target=inquiry, person_id=inquiry.person_id)
     _tell_requester(inquiry, kind="inquiry_published", actor=actor)
     return inquiry
 
@@ -314,7 +333,7 @@ def sar_log(*, person: Person, received_on: dt.date, actor: Any) -> SubjectAcces
     sar = SubjectAccessRequest.objects.create(
         person=person, received_on=received_on, due_on=rules.add_calendar_month(received_on), logged_by=actor
     )
-    audit_record(actor=actor, action="sar.logged", target=sar, person_id=person.pk, detail={"due_on": sar.due_on})
+    audit_record(actor=actor, action=SAR_LOGGED, target=sar, person_id=person.pk, detail={"due_on": sar.due_on})
     return sar
 
 
@@ -330,7 +349,7 @@ def sar_prepare(*, sar: SubjectAccessRequest, actor: Any) -> SubjectAccessReques
     sar.prepared_at = timezone.now()
     sar.status = SarStatus.PREPARED
     sar.save(update_fields=["export", "prepared_by", "prepared_at", "status"])
-    audit_record(actor=actor, action="sar.prepared", target=sar, person_id=sar.person_id)
+    audit_record(actor=actor, action=SAR_PREPARED, target=sar, person_id=sar.person_id)
     return sar
 
 
@@ -345,7 +364,7 @@ def sar_approve(*, sar: SubjectAccessRequest, actor: Any) -> SubjectAccessReques
     sar.released_at = timezone.now()
     sar.status = SarStatus.RELEASED
     sar.save(update_fields=["approved_by", "released_at", "status"])
-    audit_record(actor=actor, action="sar.released", target=sar, person_id=sar.person_id)
+    audit_record(actor=actor, action=SAR_RELEASED, target=sar, person_id=sar.person_id)
     return sar
 
 
@@ -355,7 +374,7 @@ def sar_export_issue(*, sar: SubjectAccessRequest, actor: Any) -> dict[str, Any]
     _require_sar_role(actor, sar.person)
     if sar.status != SarStatus.RELEASED:
         raise PermissionDenied("The export can be downloaded only after a second member of staff approves it.")
-    audit_record(actor=actor, action="sar.downloaded", target=sar, person_id=sar.person_id)
+    audit_record(actor=actor, action=SAR_DOWNLOADED, target=sar, person_id=sar.person_id)
     return sar.export
 
 
@@ -387,7 +406,7 @@ def person_account_create(*, person: Person, username: str, actor: Any) -> User:
     user.set_unusable_password()
     user.save()
     PersonAccount.objects.create(user=user, person=person)
-    audit_record(actor=actor, action="person.account_created", target=user, person_id=person.pk)
+    audit_record(actor=actor, action=PERSON_ACCOUNT_CREATED, target=user, person_id=person.pk)
     return user
 
 
@@ -400,7 +419,7 @@ def person_set_password_link(*, account: PersonAccount, actor: Any) -> str:
     from django.utils.http import urlsafe_base64_encode
 
     user = account.user
-    audit_record(actor=actor, action="person.password_link_made", target=user, person_id=account.person_id)
+    audit_record(actor=actor, action=PERSON_PASSWORD_LINK_MADE, target=user, person_id=account.person_id)
     return reverse(
         "set-password",
         kwargs={
@@ -416,7 +435,7 @@ def person_account_set_active(*, account: PersonAccount, active: bool, actor: An
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        action = "person.account_turned_on" if active else "person.account_turned_off"
+        action = PERSON_ACCOUNT_TURNED_ON if active else PERSON_ACCOUNT_TURNED_OFF
         audit_record(actor=actor, action=action, target=user, person_id=account.person_id)
 
 
@@ -433,7 +452,7 @@ def person_password_reset_request(*, username: str, channel: str, ip_address: st
 
     if ip_address:
         recent = AuditEvent.objects.filter(
-            action="person.password_reset_requested",
+            action=PERSON_PASSWORD_RESET_REQUESTED,
             ip_address=ip_address,
             at__gte=timezone.now() - dt.timedelta(hours=1),
         ).count()
@@ -446,7 +465,7 @@ def person_password_reset_request(*, username: str, channel: str, ip_address: st
     )
     audit_record(
         actor=None,
-        action="person.password_reset_requested",
+        action=PERSON_PASSWORD_RESET_REQUESTED,
         target=account.user if account else None,
         person_id=account.person_id if account else None,
         detail={"channel": channel},

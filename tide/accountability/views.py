@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -31,7 +32,7 @@ from tide.coordination.models import PlanVersion
 from tide.coordination.selectors import current_coordinator
 from tide.coordination.services import plan_comment_add
 from tide.core.access import PUBLIC, access, policy_table
-from tide.core.forms import add_validation_error
+from tide.core.forms import add_validation_error, form_post
 from tide.core.request_context import client_ip
 from tide.messages.selectors import messages_about
 from tide.people.models import Person
@@ -222,24 +223,17 @@ def inquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
         "response": inquiry.response or draft.response,
         "public_summary": inquiry.public_summary or draft.public_summary,
     }
-    form = AnswerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.inquiry_answer(
-                inquiry=inquiry,
-                response=form.cleaned_data["response"],
-                public_summary=form.cleaned_data["public_summary"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "Response saved. Check the public version, then publish it.")
-            return redirect("accountability:inquiry-detail", pk=inquiry.pk)
-    return render(
+    return form_post(
         request,
-        "accountability/inquiry_answer.html",
-        {"inquiry": inquiry, "person": person, "form": form, "draft": draft},
+        AnswerForm(request.POST or None, initial=initial),
+        on_valid=lambda data: services.inquiry_answer(
+            inquiry=inquiry, response=data["response"], public_summary=data["public_summary"], actor=request.user
+        ),
+        message="Response saved. Check the public version, then publish it.",
+        success=lambda _: redirect("accountability:inquiry-detail", pk=inquiry.pk),
+        template="accountability/inquiry_answer.html",
+        refusal_as_error=False,
+        context={"inquiry": inquiry, "person": person, "draft": draft},
     )
 
 
@@ -299,18 +293,18 @@ def break_glass_review(request: HttpRequest, pk: int) -> HttpResponse:
     grant = selectors.break_glass_get(user=request.user, pk=pk)
     if grant is None:
         raise Http404("No such break-glass access.")
-    form = BreakGlassReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.break_glass_review(
-                grant=grant, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"], actor=request.user
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "Review recorded.")
-            return redirect("accountability:break-glass-list")
-    return render(request, "accountability/break_glass_review.html", {"grant": grant, "form": form})
+    return form_post(
+        request,
+        BreakGlassReviewForm(request.POST or None),
+        on_valid=lambda data: services.break_glass_review(
+            grant=grant, outcome=data["outcome"], note=data["note"], actor=request.user
+        ),
+        message="Review recorded.",
+        success="accountability:break-glass-list",
+        template="accountability/break_glass_review.html",
+        refusal_as_error=False,
+        context={"grant": grant},
+    )
 
 
 # --- The person's own record -----------------------------------------------------------------------
@@ -438,21 +432,21 @@ def person_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access(roles=SAR_ROLES)
 def sar_list(request: HttpRequest) -> HttpResponse:
-    form = SarLogForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person, problem = _find_one_person(request, form.cleaned_data["person"])
+    def log(data: dict[str, Any]) -> Any:
+        person, problem = _find_one_person(request, data["person"])
         if person is None:
-            form.add_error("person", problem)
-        else:
-            try:
-                sar = services.sar_log(person=person, received_on=form.cleaned_data["received_on"], actor=request.user)
-            except ValidationError as error:
-                add_validation_error(form, error)
-            else:
-                messages.success(request, f"Request logged. It is due by {sar.due_on:%d %B %Y}.")
-                return redirect("accountability:sar-detail", pk=sar.pk)
-    return render(
-        request, "accountability/sar_list.html", {"sars": selectors.sar_list_for(user=request.user), "form": form}
+            raise ValidationError({"person": problem})
+        return services.sar_log(person=person, received_on=data["received_on"], actor=request.user)
+
+    return form_post(
+        request,
+        SarLogForm(request.POST or None),
+        on_valid=log,
+        message=lambda sar: f"Request logged. It is due by {sar.due_on:%d %B %Y}.",
+        success=lambda sar: redirect("accountability:sar-detail", pk=sar.pk),
+        template="accountability/sar_list.html",
+        context={"sars": selectors.sar_list_for(user=request.user)},
+        refusal_as_error=False,
     )
 
 

@@ -9,6 +9,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from tide.areas.audit_actions import (
+    AGENCY_CREATED,
+    AREA_ACCOUNTABLE_OFFICER_SET,
+    AREA_CREATED,
+    AREAS_SIGN_IN_ATTEMPTS_PRUNED,
+    USER_CREATED,
+    USER_SECOND_FACTOR_ENROLLED,
+)
 from tide.areas.models import Agency, Area, Partnership, Role, SignInAttempt, User
 from tide.core.audit import audit_record
 
@@ -21,7 +29,7 @@ def area_create(*, name: str, code: str, actor: Any, partnership_name: str = "",
     Partnership.objects.create(
         area=area, name=partnership_name or f"{name} multiple disadvantage partnership", vision=vision
     )
-    audit_record(actor=actor, action="area.created", target=area)
+    audit_record(actor=actor, action=AREA_CREATED, target=area)
     return area
 
 
@@ -31,7 +39,7 @@ def agency_create(*, area: Area, name: str, code: str, sector: str, actor: Any) 
     agency.full_clean()
     agency.save()
     area.partnership.agencies.add(agency)
-    audit_record(actor=actor, action="agency.created", target=agency)
+    audit_record(actor=actor, action=AGENCY_CREATED, target=agency)
     return agency
 
 
@@ -66,7 +74,7 @@ def staff_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit_record(actor=actor, action="user.created", target=user, detail={"role": role})
+    audit_record(actor=actor, action=USER_CREATED, target=user, detail={"role": role})
     return user
 
 
@@ -80,7 +88,7 @@ def area_set_accountable_officer(*, area: Area, officer: User, actor: Any) -> Ar
         )
     area.accountable_officer = officer
     area.save(update_fields=["accountable_officer"])
-    audit_record(actor=actor, action="area.accountable_officer_set", target=area, detail={"officer": officer.pk})
+    audit_record(actor=actor, action=AREA_ACCOUNTABLE_OFFICER_SET, target=area, detail={"officer": officer.pk})
     return area
 
 
@@ -102,7 +110,7 @@ def sign_in_attempts_prune(*, actor: Any, now: dt.datetime | None = None) -> int
     days = max(settings.TIDE_SIGN_IN_ATTEMPTS_KEEP_DAYS, POLICY.known_address_days)
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     deleted, _ = SignInAttempt.objects.filter(at__lt=cutoff).delete()
-    audit_record(actor=actor, action="areas.sign_in_attempts_pruned", detail={"deleted": deleted, "days": days})
+    audit_record(actor=actor, action=AREAS_SIGN_IN_ATTEMPTS_PRUNED, detail={"deleted": deleted, "days": days})
     return deleted
 
 
@@ -150,6 +158,6 @@ def user_verify_second_factor(*, user: User, code: str, enrol_secret: str = "") 
         user.totp_secret = enrol_secret
         user.totp_confirmed_at = timezone.now()
         fields += ["totp_secret", "totp_confirmed_at"]
-        audit_record(actor=user, action="user.second_factor_enrolled", target=user)
+        audit_record(actor=user, action=USER_SECOND_FACTOR_ENROLLED, target=user)
     user.save(update_fields=fields)
     return True

@@ -14,6 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from tide.areas.audit_actions import USER_PASSWORD_CHANGED, USER_PASSWORD_SET, USER_SIGNED_IN, USER_SIGNED_OUT
 from tide.areas.forms import ChangePasswordForm, ChoosePasswordForm, SecondFactorForm, SignInForm
 from tide.areas.models import User
 from tide.areas.selectors import sign_in_refusal
@@ -35,7 +36,7 @@ def _complete_sign_in(request: HttpRequest, user: User, next_url: str, *, second
     request.session.pop(PENDING, None)
     request.session.pop("tide_enrol_secret", None)
     sign_in_attempt_record(username=user.get_username(), ip_address=client_ip(request), stage="code", succeeded=True)
-    audit_record(actor=user, action="user.signed_in", detail={"second_factor": second_factor})
+    audit_record(actor=user, action=USER_SIGNED_IN, detail={"second_factor": second_factor})
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -113,7 +114,7 @@ def sign_in_set_up_code(request: HttpRequest) -> HttpResponse:
 class SignOutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            audit_record(actor=request.user, action="user.signed_out")
+            audit_record(actor=request.user, action=USER_SIGNED_OUT)
         return super().post(request, *args, **kwargs)
 
 
@@ -124,7 +125,7 @@ class ChangePasswordView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(actor=self.request.user, action="user.password_changed")
+        audit_record(actor=self.request.user, action=USER_PASSWORD_CHANGED)
         messages.success(self.request, "Your password has been changed.")
         return response
 
@@ -138,7 +139,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(actor=form.user, action="user.password_set")
+        audit_record(actor=form.user, action=USER_PASSWORD_SET)
         messages.success(self.request, "Your password is set. Sign in with your username and your new password.")
         return response
 

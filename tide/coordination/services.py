@@ -15,6 +15,34 @@ from django.utils import timezone
 from tide.areas.models import Agency, Area, Role, User
 from tide.coordination import eligibility
 from tide.coordination import escalation as rules
+from tide.coordination.audit_actions import (
+    ACTION_COMPLETED,
+    ACTION_CREATED,
+    ACTION_ESCALATED,
+    CONTACT_RECORDED,
+    COORDINATOR_ALLOCATED,
+    COORDINATOR_HANDOVER,
+    CPA_RECORDED,
+    DEATH_REVIEW_COMPLETED,
+    DECISION_RECORDED,
+    EPISODE_ENDED,
+    EPISODE_STARTED,
+    MEETING_ATTENDANCE_RECORDED,
+    MEETING_CREATED,
+    NEEDS_ASSESSMENT_OUTCOME,
+    NEEDS_ASSESSMENT_REQUESTED,
+    PLAN_COMMENT_ADDED,
+    PLAN_COMMENTS_READ,
+    PLAN_VERSION_CREATED,
+    REFERRAL_ACCEPTED,
+    REFERRAL_CREATED,
+    REFERRAL_NOT_ACCEPTED,
+    SAFEGUARDING_DECIDED,
+    SAFEGUARDING_RAISED,
+    SERVICE_DECLINE_RESOLVED,
+    SERVICE_REQUESTED,
+    SERVICE_STATUS_CHANGED,
+)
 from tide.coordination.models import (
     Action,
     ActionStatus,
@@ -47,6 +75,7 @@ from tide.coordination.models import (
     SupportEpisode,
 )
 from tide.core.access import NeedToKnowRefused, person_access
+from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.core.concurrency import check_version, last_change, save_versioned
 from tide.people.models import Person
@@ -117,7 +146,7 @@ def _authorise(actor: Any, person: Person | None, *, allowed: bool, refusal: str
 
 def action_may_complete(*, action: Action, actor: Any) -> bool:
     """The owner, the owner's manager, the chair of the meeting that agreed it, or someone it was escalated to."""
-    pk = getattr(actor, "pk", None)
+    pk = actor_pk(actor)
     if pk is None:
         return False
     if pk in (action.owner_id, getattr(action.owner, "manager_id", None)):
@@ -238,12 +267,12 @@ def referral_create(
         hopes=(hopes or "").strip(),
         sharing_basis=sharing_basis,
         received_on=received_on or _today(),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor_user(actor),
     )
     _not_future(referral.received_on, "received_on")
     referral.full_clean()
     referral.save()
-    audit_record(actor=actor, action="referral.created", target=referral, person_id=person.pk)
+    audit_record(actor=actor, action=REFERRAL_CREATED, target=referral, person_id=person.pk)
     return referral
 
 
@@ -257,7 +286,7 @@ def meeting_create(
     meeting = Meeting(area=area, held_on=held_on, kind=kind, chair=chair)
     meeting.full_clean()
     meeting.save()
-    audit_record(actor=actor, action="meeting.created", target=meeting)
+    audit_record(actor=actor, action=MEETING_CREATED, target=meeting)
     return meeting
 
 
@@ -270,7 +299,7 @@ def attendance_record(
     row, _ = Attendance.objects.update_or_create(
         meeting=meeting, agency=agency, defaults={"attendee_name": attendee_name.strip(), "present": present}
     )
-    audit_record(actor=actor, action="meeting.attendance_recorded", target=meeting, detail={"agency": agency.pk})
+    audit_record(actor=actor, action=MEETING_ATTENDANCE_RECORDED, target=meeting, detail={"agency": agency.pk})
     return row
 
 
@@ -281,13 +310,9 @@ def decision_record(*, meeting: Meeting, text: str, person: Person | None = None
         raise ValidationError({"text": "Enter the decision."})
     if person is not None and person.area_id != meeting.area_id:
         raise ValidationError("That person is not in this area.")
-    decision = Decision.objects.create(meeting=meeting, person=person, text=text, recorded_by=_user(actor))
-    audit_record(actor=actor, action="decision.recorded", target=decision, person_id=person.pk if person else None)
+    decision = Decision.objects.create(meeting=meeting, person=person, text=text, recorded_by=actor_user(actor))
+    audit_record(actor=actor, action=DECISION_RECORDED, target=decision, person_id=person.pk if person else None)
     return decision
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
@@ -314,7 +339,7 @@ def referral_decide(*, referral: Referral, meeting: Meeting, accept: bool, reaso
         person=person,
         referral=referral,
         text=f"{verb} {person.display_name}. Reason: {reason}",
-        recorded_by=_user(actor),
+        recorded_by=actor_user(actor),
     )
     if accept:
         if open_episode(person) is not None:
@@ -322,7 +347,7 @@ def referral_decide(*, referral: Referral, meeting: Meeting, accept: bool, reaso
         episode = SupportEpisode.objects.create(
             person=person, started_on=meeting.held_on, referral=referral, agreed_at=meeting
         )
-        audit_record(actor=actor, action="episode.started", target=episode, person_id=person.pk)
+        audit_record(actor=actor, action=EPISODE_STARTED, target=episode, person_id=person.pk)
         if referral.from_agency_id is not None:
             # No dumping: the referring agency stays involved, doing what it offered.
             ServiceInvolvement.objects.create(
@@ -333,11 +358,11 @@ def referral_decide(*, referral: Referral, meeting: Meeting, accept: bool, reaso
                 status=InvolvementStatus.INVOLVED,
                 requested_on=referral.received_on,
                 involved_on=max(meeting.held_on, referral.received_on),
-                requested_by=_user(actor),
+                requested_by=actor_user(actor),
             )
     audit_record(
         actor=actor,
-        action="referral.accepted" if accept else "referral.not_accepted",
+        action=REFERRAL_ACCEPTED if accept else REFERRAL_NOT_ACCEPTED,
         target=referral,
         person_id=person.pk,
         reason=reason,
@@ -358,7 +383,7 @@ def _tell_referrer(referral: Referral, *, accept: bool, actor: Any) -> None:
     from tide.messages.services import message_send
 
     referrer = referral.created_by
-    if referrer is None or referrer.pk == getattr(actor, "pk", None):
+    if referrer is None or referrer.pk == actor_pk(actor):
         return
     message_send(
         kind="referral_decided",
@@ -382,7 +407,7 @@ def _tell_coordinator_of_decline(involvement: ServiceInvolvement, *, actor: Any)
     from tide.messages.services import message_send
 
     coordinator = current_coordinator(person=involvement.person)
-    if coordinator is None or coordinator.pk == getattr(actor, "pk", None):
+    if coordinator is None or coordinator.pk == actor_pk(actor):
         return
     message_send(
         kind="service_declined",
@@ -453,13 +478,13 @@ def coordinator_allocate(
         coordinator=coordinator,
         started_on=on,
         handover_note=handover_note.strip(),
-        allocated_by=_user(actor),
+        allocated_by=actor_user(actor),
     )
     episode.coordinator = coordinator
     episode.save(update_fields=["coordinator"])
     audit_record(
         actor=actor,
-        action="coordinator.handover" if previous else "coordinator.allocated",
+        action=COORDINATOR_HANDOVER if previous else COORDINATOR_ALLOCATED,
         target=allocation,
         person_id=episode.person_id,
         detail={"coordinator": coordinator.pk, "caseload": after, "warning": warning},
@@ -505,9 +530,9 @@ def action_create(
         due_on=due_on,
         meeting=meeting,
         person=person,
-        created_by=_user(actor),
+        created_by=actor_user(actor),
     )
-    audit_record(actor=actor, action="action.created", target=action, person_id=person.pk if person else None)
+    audit_record(actor=actor, action=ACTION_CREATED, target=action, person_id=person.pk if person else None)
     return action
 
 
@@ -522,7 +547,7 @@ def action_complete(*, action: Action, actor: Any, on: dt.date | None = None, ve
     action.status = ActionStatus.DONE
     action.completed_on = on or _today()
     save_versioned(action, read_version=action.version, fields=["status", "completed_on"])
-    audit_record(actor=actor, action="action.completed", target=action, person_id=action.person_id)
+    audit_record(actor=actor, action=ACTION_COMPLETED, target=action, person_id=action.person_id)
     return action
 
 
@@ -562,7 +587,7 @@ def _escalate_one(action_id: int, today: dt.date, policy: rules.EscalationPolicy
         action.escalation_level = level
         audit_record(
             actor=actor,
-            action="action.escalated",
+            action=ACTION_ESCALATED,
             target=action,
             person_id=action.person_id,
             detail={"level": level, "to": to_user.pk, "days_overdue": rules.days_overdue(action.due_on, today)},
@@ -606,9 +631,9 @@ def contact_record(
     occurred_on = occurred_on or _today()
     _not_future(occurred_on, "occurred_on")
     contact = Contact.objects.create(
-        person=person, kind=kind, occurred_on=occurred_on, note=(note or "").strip(), recorded_by=_user(actor)
+        person=person, kind=kind, occurred_on=occurred_on, note=(note or "").strip(), recorded_by=actor_user(actor)
     )
-    audit_record(actor=actor, action="contact.recorded", target=contact, person_id=person.pk)
+    audit_record(actor=actor, action=CONTACT_RECORDED, target=contact, person_id=person.pk)
     return contact
 
 
@@ -660,13 +685,13 @@ def plan_version_create(
         in_their_words=in_their_words,  # kept as they said it: not trimmed or reworded
         review_due_on=review_due_on,
         agreed_with_person=agreed_with_person,
-        created_by=_user(actor),
+        created_by=actor_user(actor),
         created_on=_today(),
     )
     PlanGoal.objects.bulk_create(
         PlanGoal(version=version, domain=g.domain, goal=g.goal.strip(), steps=g.steps.strip()) for g in goals
     )
-    audit_record(actor=actor, action="plan.version_created", target=version, person_id=person.pk)
+    audit_record(actor=actor, action=PLAN_VERSION_CREATED, target=version, person_id=person.pk)
     return version
 
 
@@ -686,7 +711,7 @@ def plan_comment_add(*, person: Person, text: str, actor: Any) -> PlanComment:
     comment = PlanComment.objects.create(
         person=person, version=version, text=text, written_by=actor, written_at=timezone.now()
     )
-    audit_record(actor=actor, action="plan.comment_added", target=comment, person_id=person.pk)
+    audit_record(actor=actor, action=PLAN_COMMENT_ADDED, target=comment, person_id=person.pk)
     return comment
 
 
@@ -695,10 +720,10 @@ def plan_comments_read(*, person: Person, actor: Any) -> int:
     """Mark the person's unread comments on their plan as read by ``actor``; returns how many."""
     _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     count = PlanComment.objects.filter(person=person, read_at__isnull=True).update(
-        read_by=_user(actor), read_at=timezone.now()
+        read_by=actor_user(actor), read_at=timezone.now()
     )
     if count:
-        audit_record(actor=actor, action="plan.comments_read", person_id=person.pk, detail={"comments": count})
+        audit_record(actor=actor, action=PLAN_COMMENTS_READ, person_id=person.pk, detail={"comments": count})
     return count
 
 
@@ -725,11 +750,11 @@ def service_request(
         service=service,
         detail=(detail or "").strip(),
         requested_on=requested_on,
-        requested_by=_user(actor),
+        requested_by=actor_user(actor),
     )
     row.full_clean()
     row.save()
-    audit_record(actor=actor, action="service.requested", target=row, person_id=person.pk)
+    audit_record(actor=actor, action=SERVICE_REQUESTED, target=row, person_id=person.pk)
     return row
 
 
@@ -797,7 +822,7 @@ def service_update(
     save_versioned(row, read_version=row.version, fields=[*_SERVICE_STATE_FIELDS])
     audit_record(
         actor=actor,
-        action=f"service.{status}",
+        action=SERVICE_STATUS_CHANGED[status],
         target=row,
         person_id=row.person_id,
         detail={"reason": decline_reason} if decline_reason else None,
@@ -823,7 +848,7 @@ def decline_resolve(*, involvement: ServiceInvolvement, meeting: Meeting, actor:
         text=f"Decline of {involvement.get_service_display().lower()} by {involvement.agency} dealt with.",
         actor=actor,
     )
-    audit_record(actor=actor, action="service.decline_resolved", target=involvement, person_id=involvement.person_id)
+    audit_record(actor=actor, action=SERVICE_DECLINE_RESOLVED, target=involvement, person_id=involvement.person_id)
     return involvement
 
 
@@ -870,10 +895,10 @@ def safeguarding_raise(
         to_agency=to_agency,
         concern=concern.strip(),
         raised_on=_today(),
-        raised_by=_user(actor),
+        raised_by=actor_user(actor),
         **given,
     )
-    audit_record(actor=actor, action="safeguarding.raised", target=row, person_id=person.pk)
+    audit_record(actor=actor, action=SAFEGUARDING_RAISED, target=row, person_id=person.pk)
     return row
 
 
@@ -895,7 +920,7 @@ def safeguarding_decide(
     concern.save(update_fields=["decision", "decided_on", "decision_note"])
     audit_record(
         actor=actor,
-        action="safeguarding.decided",
+        action=SAFEGUARDING_DECIDED,
         target=concern,
         person_id=concern.person_id,
         detail={"decision": decision},
@@ -910,9 +935,9 @@ def needs_assessment_request(
     _authorise(actor, person, allowed=True, refusal="")  # need-to-know for every caller (ADR 0064)
     _same_area(person, to_agency)
     row = NeedsAssessmentRequest.objects.create(
-        person=person, to_agency=to_agency, requested_on=_today(), requested_by=_user(actor), notes=notes.strip()
+        person=person, to_agency=to_agency, requested_on=_today(), requested_by=actor_user(actor), notes=notes.strip()
     )
-    audit_record(actor=actor, action="needs_assessment.requested", target=row, person_id=person.pk)
+    audit_record(actor=actor, action=NEEDS_ASSESSMENT_REQUESTED, target=row, person_id=person.pk)
     return row
 
 
@@ -948,7 +973,7 @@ def needs_assessment_outcome(
     request.save()
     audit_record(
         actor=actor,
-        action="needs_assessment.outcome",
+        action=NEEDS_ASSESSMENT_OUTCOME,
         target=request,
         person_id=request.person_id,
         detail={"outcome": request.outcome},
@@ -964,11 +989,11 @@ def cpa_record(*, person: Person, status: str, care_coordinator: str = "", actor
         status=status,
         care_coordinator=care_coordinator.strip(),
         recorded_on=_today(),
-        recorded_by=_user(actor),
+        recorded_by=actor_user(actor),
     )
     row.full_clean()
     row.save()
-    audit_record(actor=actor, action="cpa.recorded", target=row, person_id=person.pk)
+    audit_record(actor=actor, action=CPA_RECORDED, target=row, person_id=person.pk)
     return row
 
 
@@ -1009,7 +1034,7 @@ def episode_exit(
                 _checked=True,  # the actor ended this support; the action is the review it requires
             )
     audit_record(
-        actor=actor, action="episode.ended", target=episode, person_id=person.pk, detail={"destination": destination}
+        actor=actor, action=EPISODE_ENDED, target=episode, person_id=person.pk, detail={"destination": destination}
     )
     return episode
 
@@ -1026,5 +1051,5 @@ def death_review_complete(*, review: DeathReview, findings: str, actor: Any) -> 
         raise ValidationError("This review is already complete.")
     review.findings, review.completed_on = findings, _today()
     review.save(update_fields=["findings", "completed_on"])
-    audit_record(actor=actor, action="death_review.completed", target=review, person_id=review.episode.person_id)
+    audit_record(actor=actor, action=DEATH_REVIEW_COMPLETED, target=review, person_id=review.episode.person_id)
     return review

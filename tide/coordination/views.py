@@ -32,7 +32,7 @@ from tide.coordination.models import (
 from tide.core.access import NeedToKnowRefused, access, person_access
 from tide.core.concurrency import StaleEdit
 from tide.core.exports import csv_writer
-from tide.core.forms import add_validation_error
+from tide.core.forms import add_validation_error, form_post
 from tide.people.models import Person
 from tide.people.selectors import person_get_for, person_list_for, person_search
 
@@ -114,29 +114,19 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such person in your area.")
     initial = {"from_agency": getattr(request.user, "agency_id", None)}
     form = f.ReferralForm(request.POST or None, initial=initial, area_id=_area_id(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.referral_create(person=person, actor=request.user, **data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Referral of {person.display_name} sent to the multi-agency group. "
-                "Its status and the group's decision appear under 'Referrals your agency made'.",
-            )
-            # Not the person's page: a referral does not give the referrer access to the record.
-            return redirect(reverse("coordination:requests") + "#referrals")
-    return render(
+    return form_post(
         request,
-        "coordination/form.html",
-        {
-            "form": form,
-            "person": person,
-            "title": "Refer for coordinated support",
-            "button": "Send referral",
-        },
+        form,
+        on_valid=lambda data: services.referral_create(person=person, actor=request.user, **data),
+        message=lambda _: (
+            f"Referral of {person.display_name} sent to the multi-agency group. "
+            "Its status and the group's decision appear under 'Referrals your agency made'."
+        ),
+        # Not the person's page: a referral does not give the referrer access to the record.
+        success=lambda _: redirect(reverse("coordination:requests") + "#referrals"),
+        template="coordination/form.html",
+        context={"person": person, "title": "Refer for coordinated support", "button": "Send referral"},
+        refusal_as_error=False,
     )
 
 
@@ -392,18 +382,15 @@ def safeguarding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=concern.person_id, reason="record a safeguarding decision")
     services.safeguarding_authorise(concern=concern, actor=request.user)
     form = f.SafeguardingDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.safeguarding_decide(concern=concern, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"Decision recorded: {concern.get_decision_display()}.")
-            return _to_person(person)
-    return render(
+    return form_post(
         request,
-        "coordination/form.html",
-        {"form": form, "person": person, "title": "The local authority's decision on the concern", "button": "Save"},
+        form,
+        on_valid=lambda data: services.safeguarding_decide(concern=concern, actor=request.user, **data),
+        message=lambda _: f"Decision recorded: {concern.get_decision_display()}.",
+        success=lambda _: _to_person(person),
+        template="coordination/form.html",
+        context={"person": person, "title": "The local authority's decision on the concern", "button": "Save"},
+        refusal_as_error=False,
     )
 
 
@@ -438,31 +425,22 @@ def assessment_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "The outcome of this assessment is already recorded.")
         return _to_person(person)
     form = f.NeedsOutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.needs_assessment_outcome(
-                request=row,
-                outcomes_not_achieved=data["outcomes_not_achieved"],
-                significant_impact=data["significant_impact"],
-                assessed_on=data["assessed_on"],
-                refused=data["refused"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"Assessment outcome: {row.get_outcome_display()}.")
-            return _to_person(person)
-    return render(
+    return form_post(
         request,
-        "coordination/form.html",
-        {
-            "form": form,
-            "person": person,
-            "title": "Needs assessment outcome",
-            "button": "Save the outcome",
-        },
+        form,
+        on_valid=lambda data: services.needs_assessment_outcome(
+            request=row,
+            outcomes_not_achieved=data["outcomes_not_achieved"],
+            significant_impact=data["significant_impact"],
+            assessed_on=data["assessed_on"],
+            refused=data["refused"],
+            actor=request.user,
+        ),
+        message=lambda _: f"Assessment outcome: {row.get_outcome_display()}.",
+        success=lambda _: _to_person(person),
+        template="coordination/form.html",
+        context={"person": person, "title": "Needs assessment outcome", "button": "Save the outcome"},
+        refusal_as_error=False,
     )
 
 
@@ -517,15 +495,18 @@ def death_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.death_review_authorise(review=review, actor=request.user)
     form = f.DeathReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.death_review_complete(review=review, findings=form.cleaned_data["findings"], actor=request.user)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "The review is complete.")
-            return _to_person(person)
-    return render(request, "coordination/death_review.html", {"form": form, "person": person, "review": review})
+    return form_post(
+        request,
+        form,
+        on_valid=lambda data: services.death_review_complete(
+            review=review, findings=data["findings"], actor=request.user
+        ),
+        message="The review is complete.",
+        success=lambda _: _to_person(person),
+        template="coordination/death_review.html",
+        context={"person": person, "review": review},
+        refusal_as_error=False,
+    )
 
 
 # --- Meetings ---------------------------------------------------------------------------------------
@@ -619,21 +600,22 @@ def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
     if not person_access(request.user, referral.person).allowed:
         raise NeedToKnowRefused(referral.person_id)
     form = f.DecideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_decide(
-                referral=referral,
-                meeting=meeting,
-                accept=form.cleaned_data["accept"] == "yes",
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"Decision on {referral.person.display_name} recorded.")
-            return redirect("coordination:meeting", pk=meeting.pk)
-    return render(request, "coordination/decide.html", {"form": form, "meeting": meeting, "referral": referral})
+    return form_post(
+        request,
+        form,
+        on_valid=lambda data: services.referral_decide(
+            referral=referral,
+            meeting=meeting,
+            accept=data["accept"] == "yes",
+            reason=data["reason"],
+            actor=request.user,
+        ),
+        message=lambda _: f"Decision on {referral.person.display_name} recorded.",
+        success=lambda _: redirect("coordination:meeting", pk=meeting.pk),
+        template="coordination/decide.html",
+        context={"meeting": meeting, "referral": referral},
+        refusal_as_error=False,
+    )
 
 
 @require_POST
@@ -668,23 +650,15 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         pk__in=selectors.people_visible(user=request.user, person_ids=people.values_list("pk", flat=True))
     )
     form = f.ActionForm(request.POST or None, area_id=meeting.area_id, people=people)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_create(area=meeting.area, meeting=meeting, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "Action recorded.")
-            return redirect("coordination:meeting", pk=meeting.pk)
-    return render(
+    return form_post(
         request,
-        "coordination/form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "title": "Add an action",
-            "button": "Add action",
-        },
+        form,
+        on_valid=lambda data: services.action_create(area=meeting.area, meeting=meeting, actor=request.user, **data),
+        message="Action recorded.",
+        success=lambda _: redirect("coordination:meeting", pk=meeting.pk),
+        template="coordination/form.html",
+        context={"meeting": meeting, "title": "Add an action", "button": "Add action"},
+        refusal_as_error=False,
     )
 
 

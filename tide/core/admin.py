@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from tide.core.audit import audit_record
+from tide.core.audit_actions import ADMIN_CHANGED, ADMIN_CREATED, ADMIN_DELETED
 from tide.core.models import AuditEvent, Job
 
 
@@ -14,19 +15,17 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        action = "changed" if change else "created"
+        action = (ADMIN_CHANGED if change else ADMIN_CREATED).format(model=obj._meta.model_name)
         fields = sorted(form.changed_data) if change else []
-        audit_record(
-            actor=request.user, action=f"admin.{obj._meta.model_name}.{action}", target=obj, detail={"fields": fields}
-        )
+        audit_record(actor=request.user, action=action, target=obj, detail={"fields": fields})
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit_record(actor=request.user, action=f"admin.{obj._meta.model_name}.deleted", target=obj)
+        audit_record(actor=request.user, action=ADMIN_DELETED.format(model=obj._meta.model_name), target=obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
-            audit_record(actor=request.user, action=f"admin.{obj._meta.model_name}.deleted", target=obj)
+            audit_record(actor=request.user, action=ADMIN_DELETED.format(model=obj._meta.model_name), target=obj)
         super().delete_queryset(request, queryset)
 
 

@@ -1,12 +1,18 @@
-"""GOV.UK Design System form rendering for ordinary Django forms."""
+"""GOV.UK Design System form rendering for ordinary Django forms, and the one form-view step (:func:`form_post`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tide.core.access import NeedToKnowRefused
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -68,3 +74,42 @@ def add_validation_error(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def form_post(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    on_valid: Callable[[dict[str, Any]], Any],
+    success: str | Callable[[Any], HttpResponse],
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    message: str | Callable[[Any], str] = "",
+    refusal_as_error: bool = True,
+) -> HttpResponse:
+    """The one POST-and-validate step every form view shares.
+
+    On a valid POST, call ``on_valid(cleaned_data)`` (which calls one service). A ``ValidationError``
+    it raises goes onto the form (on the field it names); so does a ``PermissionDenied`` unless
+    ``refusal_as_error`` is false (then it stays a 403). A ``NeedToKnowRefused`` always stays a 403. On success, show ``message`` (a string, or
+    built from the result) and redirect to ``success`` (a URL name or path, or a function of the
+    result returning the response). Otherwise render ``template`` with the form and ``context``.
+    Nothing is written unless the service succeeds, because services are atomic.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = on_valid(form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        except NeedToKnowRefused:
+            raise  # need-to-know stays a 403 (and its own page), never a form error
+        except PermissionDenied as error:
+            if not refusal_as_error:
+                raise
+            form.add_error(None, str(error) or "You cannot do that.")
+        else:
+            text = message(result) if callable(message) else message
+            if text:
+                messages.success(request, text)
+            return success(result) if callable(success) else redirect(success)
+    return render(request, template, {"form": form, **(context or {})})

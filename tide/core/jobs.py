@@ -35,7 +35,9 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
+from tide.core.actors import actor_user
 from tide.core.audit import audit_record
+from tide.core.audit_actions import CORE_PRUNED, JOB_CANCEL_REQUESTED, JOB_HANDED_BACK, JOB_QUEUED, JOB_WORKER_LOST
 from tide.core.models import Job, Worker
 
 logger = logging.getLogger(__name__)
@@ -114,8 +116,8 @@ def _hand_back_due() -> bool:
 def job_enqueue(*, kind: str, params: dict[str, Any], actor: Any) -> Job:
     if kind not in _kinds:
         raise ValueError(f"no handler registered for job kind {kind!r}")
-    job = Job.objects.create(kind=kind, params=params, created_by=actor if getattr(actor, "pk", None) else None)
-    audit_record(actor=actor, action="job.queued", target=job, detail={"kind": kind})
+    job = Job.objects.create(kind=kind, params=params, created_by=actor_user(actor))
+    audit_record(actor=actor, action=JOB_QUEUED, target=job, detail={"kind": kind})
     mode = settings.TIDE_JOBS_MODE
     if mode == "eager":
         transaction.on_commit(lambda: job_run(job.pk))
@@ -155,7 +157,7 @@ def job_cancel(*, job: Job, actor: Any) -> None:
                 finished_at=now,
                 message=f"Cancelled. {stopped_message(heard).replace('; start it again.', '.')}",
             )
-    audit_record(actor=actor, action="job.cancel_requested", target=job)
+    audit_record(actor=actor, action=JOB_CANCEL_REQUESTED, target=job)
 
 
 # --- running ------------------------------------------------------------------------------------------
@@ -294,7 +296,7 @@ def _hand_back(job: Job, kind: Kind) -> None:
             finished_at=timezone.now(),
             message="Its worker was stopped before it finished. Nothing it was writing was kept; start it again.",
         )
-    audit_record(actor=None, action="job.handed_back", target=job, detail={"queued_again": kind.retry_safe})
+    audit_record(actor=None, action=JOB_HANDED_BACK, target=job, detail={"queued_again": kind.retry_safe})
 
 
 def job_run_next(*, worker_row: str | None = None, pulse_thread: bool | None = None) -> Job | None:
@@ -333,7 +335,7 @@ def jobs_reap(now: dt.datetime | None = None) -> list[int]:
             if updated:
                 audit_record(
                     actor=None,
-                    action="job.worker_lost",
+                    action=JOB_WORKER_LOST,
                     target=job,
                     detail={"kind": job.kind, "queued_again": retry, "worker": job.worker},
                 )
@@ -437,5 +439,5 @@ def _session_count() -> int:
 
 def prune_job(job: Job, progress: Progress) -> dict[str, Any]:
     counts = jobs_prune()
-    audit_record(actor=None, action="core.pruned", detail=counts)
+    audit_record(actor=None, action=CORE_PRUNED, detail=counts)
     return counts

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest, HttpResponse
 
+from tide.core.audit_actions import USER_SESSION_EXPIRED
 from tide.core.request_context import RequestInfo, client_ip, reset_request_info, set_request_info
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -88,7 +89,7 @@ class SessionTimeoutMiddleware:
                 from tide.core.audit import audit_record
 
                 reason = "idle" if now - seen > idle_limit else "absolute"
-                audit_record(actor=user, action="user.session_expired", detail={"reason": reason})
+                audit_record(actor=user, action=USER_SESSION_EXPIRED, detail={"reason": reason})
                 logout(request)
                 messages.info(request, "You were signed out to keep people's information safe. Sign in again.")
                 return redirect_to_login(request.get_full_path())

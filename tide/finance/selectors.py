@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from tide.areas.models import Area
@@ -27,6 +27,7 @@ from tide.finance.models import (
     OutcomeClaim,
     OutcomeRate,
     PaymentTerms,
+    PoolScenario,
     PriceRule,
     UnitCost,
 )
@@ -489,3 +490,39 @@ def timeline_entries(person: Any, user: Any) -> list[Any]:
             )
         )
     return entries
+
+
+# --- What a user of an area may see: the area-visibility rule, written once -------------------------
+
+
+def _shared_or_area(area: Area, prefix: str = "") -> Q:
+    """Shared reference data (no area) or this area's own."""
+    return Q(**{f"{prefix}area__isnull": True}) | Q(**{f"{prefix}area": area})
+
+
+def editions_for(*, area: Area) -> QuerySet[CostEdition]:
+    return CostEdition.objects.filter(_shared_or_area(area))
+
+
+def unit_costs_for(*, area: Area) -> QuerySet[UnitCost]:
+    return UnitCost.objects.filter(_shared_or_area(area, "edition__")).select_related("edition")
+
+
+def price_rules_for(*, area: Area) -> QuerySet[PriceRule]:
+    return PriceRule.objects.filter(area=area)
+
+
+def scenarios_for(*, area: Area) -> QuerySet[PoolScenario]:
+    return PoolScenario.objects.filter(area=area)
+
+
+def outcome_rates_for(*, area: Area) -> QuerySet[OutcomeRate]:
+    return OutcomeRate.objects.filter(area=area)
+
+
+def claims_in(*, area: Area) -> QuerySet[OutcomeClaim]:
+    return OutcomeClaim.objects.filter(area=area)
+
+
+def people_for(*, area: Area) -> QuerySet[Person]:
+    return Person.objects.filter(area=area)

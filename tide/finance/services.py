@@ -12,8 +12,23 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tide.areas.models import Area
+from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.finance import payments, pooling
+from tide.finance.audit_actions import (
+    FINANCE_CLAIM_REJECTED,
+    FINANCE_CLAIM_SUBMITTED,
+    FINANCE_CLAIM_VERIFIED,
+    FINANCE_COST_EDITION_IMPORTED,
+    FINANCE_DEFLATORS_IMPORTED,
+    FINANCE_LOCAL_COST_ADDED,
+    FINANCE_POOL_SCENARIO_CREATED,
+    FINANCE_POOL_SCENARIO_DELETED,
+    FINANCE_PRICE_MAP_SEEDED,
+    FINANCE_PRICE_RULE_CHANGED,
+    FINANCE_RATE_CARD_CHANGED,
+    FINANCE_RATE_CARD_SEEDED,
+)
 from tide.finance.models import (
     ClaimStatus,
     CostEdition,
@@ -64,7 +79,7 @@ def cost_edition_import(
         attribution=attribution,
         source=source,
         sha256=digest,
-        imported_by=actor if getattr(actor, "pk", None) else None,
+        imported_by=actor_user(actor),
     )
     UnitCost.objects.bulk_create(
         UnitCost(
@@ -88,7 +103,7 @@ def cost_edition_import(
         )
         for r in rows
     )
-    audit_record(actor=actor, action="finance.cost_edition_imported", target=edition, detail={"rows": len(rows)})
+    audit_record(actor=actor, action=FINANCE_COST_EDITION_IMPORTED, target=edition, detail={"rows": len(rows)})
     return edition
 
 
@@ -137,7 +152,7 @@ def deflator_series_import(
     DeflatorYear.objects.bulk_create(
         DeflatorYear(series=series, financial_year=p.year, index=p.index, forecast=p.forecast) for p in points
     )
-    audit_record(actor=actor, action="finance.deflators_imported", target=series, detail={"years": len(points)})
+    audit_record(actor=actor, action=FINANCE_DEFLATORS_IMPORTED, target=series, detail={"years": len(points)})
     return series
 
 
@@ -215,7 +230,7 @@ def unit_cost_create_local(
     )
     cost.full_clean()
     cost.save()
-    audit_record(actor=actor, action="finance.local_cost_added", target=cost, detail={"code": code})
+    audit_record(actor=actor, action=FINANCE_LOCAL_COST_ADDED, target=cost, detail={"code": code})
     return cost
 
 
@@ -243,7 +258,7 @@ def price_map_seed(*, area: Area, edition: CostEdition, actor: Any) -> int:
         for r in rows
     ]
     PriceRule.objects.bulk_create(rules)
-    audit_record(actor=actor, action="finance.price_map_seeded", detail={"area": area.code, "rules": len(rules)})
+    audit_record(actor=actor, action=FINANCE_PRICE_MAP_SEEDED, detail={"area": area.code, "rules": len(rules)})
     return len(rules)
 
 
@@ -272,7 +287,7 @@ def price_rule_update(
     rule.save()
     audit_record(
         actor=actor,
-        action="finance.price_rule_changed",
+        action=FINANCE_PRICE_RULE_CHANGED,
         target=rule,
         detail={
             "before": before,
@@ -336,7 +351,7 @@ def pool_scenario_create(
         notes=notes,
         created_by=actor,
     )
-    audit_record(actor=actor, action="finance.pool_scenario_created", target=scenario, detail={"method": method})
+    audit_record(actor=actor, action=FINANCE_POOL_SCENARIO_CREATED, target=scenario, detail={"method": method})
     return scenario
 
 
@@ -360,7 +375,7 @@ def outcome_rate_card_seed(*, area: Area, actor: Any) -> int:
         OutcomeRate(area=area, code=c, label=label, evidence=kind, months=m, tariff=Decimal(t))
         for c, label, kind, m, t in DEFAULT_RATES
     )
-    audit_record(actor=actor, action="finance.rate_card_seeded", detail={"area": area.code})
+    audit_record(actor=actor, action=FINANCE_RATE_CARD_SEEDED, detail={"area": area.code})
     return len(DEFAULT_RATES)
 
 
@@ -406,7 +421,7 @@ def outcome_claim_create(*, person: Person, rate: OutcomeRate, as_of: dt.date, a
         raise ValidationError("This outcome has already been claimed for this person.") from None
     audit_record(
         actor=actor,
-        action="finance.claim_submitted",
+        action=FINANCE_CLAIM_SUBMITTED,
         target=claim,
         person_id=person.pk,
         detail={"rate": rate.code, "amount": str(claim.amount)},
@@ -420,7 +435,7 @@ def outcome_claim_decide(*, claim: OutcomeClaim, approve: bool, note: str, actor
     claim = OutcomeClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != ClaimStatus.SUBMITTED:
         raise ValidationError("This claim has already been decided.")
-    if claim.submitted_by_id == getattr(actor, "pk", None):
+    if claim.submitted_by_id == actor_pk(actor):
         raise ValidationError("Someone other than the person who submitted the claim must verify it.")
     if not approve and not note.strip():
         raise ValidationError({"note": "Give the reason for rejecting the claim."})
@@ -429,7 +444,7 @@ def outcome_claim_decide(*, claim: OutcomeClaim, approve: bool, note: str, actor
     claim.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit_record(
         actor=actor,
-        action="finance.claim_verified" if approve else "finance.claim_rejected",
+        action=FINANCE_CLAIM_VERIFIED if approve else FINANCE_CLAIM_REJECTED,
         target=claim,
         person_id=claim.person_id,
         reason=note.strip(),
@@ -465,13 +480,11 @@ def rate_card_update(
         after["tariffs"][rate.code] = [str(tariff), active.get(rate.pk, rate.active)]
         rate.tariff, rate.active = tariff, active.get(rate.pk, rate.active)
         rate.save(update_fields=["tariff", "active"])
-    audit_record(
-        actor=actor, action="finance.rate_card_changed", target=terms, detail={"before": before, "after": after}
-    )
+    audit_record(actor=actor, action=FINANCE_RATE_CARD_CHANGED, target=terms, detail={"before": before, "after": after})
     return terms
 
 
 @transaction.atomic
 def pool_scenario_delete(*, scenario: PoolScenario, actor: Any) -> None:
-    audit_record(actor=actor, action="finance.pool_scenario_deleted", target=scenario, detail={"name": scenario.name})
+    audit_record(actor=actor, action=FINANCE_POOL_SCENARIO_DELETED, target=scenario, detail={"name": scenario.name})
     scenario.delete()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,9 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tide.areas.models import Area, Role
 from tide.core.access import access
-from tide.core.exports import csv_response
-from tide.core.forms import add_validation_error
-from tide.finance import pooling, selectors, services, sib
+from tide.core.forms import form_post
+from tide.finance import exports, pooling, selectors, services, sib
 from tide.finance.forms import (
     CompareForm,
     DecisionForm,
@@ -33,15 +34,14 @@ from tide.finance.forms import (
     SibForm,
     UploadForm,
 )
-from tide.finance.models import CostEdition, OutcomeClaim, OutcomeRate, PoolScenario, PriceRule, UnitCost
+from tide.finance.models import PoolScenario
 from tide.finance.selectors import NoReferenceDataError
-from tide.people.models import Person
 from tide.service_use import event_types
 
 VIEW_ROLES = {Role.COMMISSIONER, Role.ACCOUNTABLE_OFFICER}
 EDIT_ROLES = {Role.COMMISSIONER}
 REFERENCE_ROLES = {Role.COMMISSIONER, Role.ADMINISTRATOR}
-GMCA_ATTRIBUTION = "Unit Cost Database v1.4, New Economy (GMCA), CC BY 4.0"
+GMCA_ATTRIBUTION = exports.GMCA_ATTRIBUTION
 
 
 def _area(request: HttpRequest) -> Area:
@@ -53,6 +53,19 @@ def _area(request: HttpRequest) -> Area:
 
 def _not_loaded(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/not_loaded.html", status=503)
+
+
+def _needs_reference_data(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Until unit costs and deflators are loaded, a finance page says so (503) instead of failing."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NoReferenceDataError:
+            return _not_loaded(request)
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -108,10 +121,10 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "finance/index.html",
         {
-            "editions": CostEdition.objects.filter(Q(area__isnull=True) | Q(area=area)),
+            "editions": selectors.editions_for(area=area),
             "deflators": selectors.active_series_record(),
-            "rules": PriceRule.objects.filter(area=area).count(),
-            "scenarios": PoolScenario.objects.filter(area=area).count(),
+            "rules": selectors.price_rules_for(area=area).count(),
+            "scenarios": selectors.scenarios_for(area=area).count(),
             "attribution": GMCA_ATTRIBUTION,
         },
     )
@@ -121,13 +134,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @access(roles=VIEW_ROLES | REFERENCE_ROLES)
+@_needs_reference_data
 def library(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    try:
-        series = selectors.active_series()
-    except NoReferenceDataError:
-        return _not_loaded(request)
-    costs = UnitCost.objects.filter(Q(edition__area__isnull=True) | Q(edition__area=area)).select_related("edition")
+    series = selectors.active_series()
+    costs = selectors.unit_costs_for(area=area)
     themes = sorted({t for t in costs.values_list("theme", flat=True).distinct() if t})
     default_year = selectors.default_price_year(series)
     form = LibrarySearchForm(
@@ -167,15 +178,11 @@ def paginator_count(qs: Any) -> int:
 
 
 @access(roles=VIEW_ROLES | REFERENCE_ROLES)
+@_needs_reference_data
 def unit_cost_detail(request: HttpRequest, pk: int) -> HttpResponse:
     area = _area(request)
-    cost = get_object_or_404(
-        UnitCost.objects.select_related("edition").filter(Q(edition__area__isnull=True) | Q(edition__area=area)), pk=pk
-    )
-    try:
-        series = selectors.active_series()
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    cost = get_object_or_404(selectors.unit_costs_for(area=area), pk=pk)
+    series = selectors.active_series()
     form = PriceYearForm(request.GET or None, years=series.years, initial={"price_year": series.latest_actual})
     year = form.cleaned_data["price_year"] if form.is_bound and form.is_valid() else series.latest_actual
     values = []
@@ -188,7 +195,7 @@ def unit_cost_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if amount is not None and price_year in series.points:
             uprated = series.uprate(amount, price_year=price_year, target_year=year)
         values.append({"label": label, "amount": amount, "price_year": price_year, "uprated": uprated})
-    rules = PriceRule.objects.filter(area=area, unit_cost=cost)
+    rules = selectors.price_rules_for(area=area).filter(unit_cost=cost)
     return render(
         request,
         "finance/unit_cost_detail.html",
@@ -207,53 +214,38 @@ def unit_cost_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access(roles=EDIT_ROLES)
 def unit_cost_create(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    form = LocalCostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cost = services.unit_cost_create_local(area=area, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"Local cost {cost.code} added.")
-            return redirect("finance:unit-cost", pk=cost.pk)
-    return render(
+    return form_post(
         request,
-        "finance/form.html",
-        {
-            "form": form,
-            "title": "Add a local unit cost",
-            "multipart": False,
-            "button": "Add cost",
-            "back": "finance:library",
-        },
+        LocalCostForm(request.POST or None),
+        on_valid=lambda data: services.unit_cost_create_local(area=area, actor=request.user, **data),
+        message=lambda cost: f"Local cost {cost.code} added.",
+        success=lambda cost: redirect("finance:unit-cost", pk=cost.pk),
+        template="finance/form.html",
+        context={"title": "Add a local unit cost", "multipart": False, "button": "Add cost", "back": "finance:library"},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @access(roles=REFERENCE_ROLES)
 def edition_import(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            edition = services.cost_edition_import(
-                name=data["name"],
-                text=data["file"],
-                licence=data["licence"],
-                attribution=data["attribution"],
-                source=request.FILES["file"].name,
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"{edition.name}: {edition.costs.count()} cost lines imported.")
-            return redirect("finance:library")
-    return render(
+    def save(data: dict[str, Any]) -> Any:
+        return services.cost_edition_import(
+            name=data["name"],
+            text=data["file"],
+            licence=data["licence"],
+            attribution=data["attribution"],
+            source=request.FILES["file"].name,
+            actor=request.user,
+        )
+
+    return form_post(
         request,
-        "finance/form.html",
-        {
-            "form": form,
+        UploadForm(request.POST or None, request.FILES or None),
+        on_valid=save,
+        message=lambda edition: f"{edition.name}: {edition.costs.count()} cost lines imported.",
+        success="finance:library",
+        template="finance/form.html",
+        context={
             "title": "Import an edition of unit costs",
             "multipart": True,
             "button": "Import",
@@ -272,27 +264,23 @@ def deflators(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access(roles=REFERENCE_ROLES)
 def deflators_import(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"licence": "Open Government Licence v3.0"})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            series = services.deflator_series_import(
-                name=data["name"],
-                text=data["file"],
-                source=request.FILES["file"].name,
-                attribution=data["attribution"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"{series.name} is now used for uprating.")
-            return redirect("finance:deflators")
-    return render(
+    def save(data: dict[str, Any]) -> Any:
+        return services.deflator_series_import(
+            name=data["name"],
+            text=data["file"],
+            source=request.FILES["file"].name,
+            attribution=data["attribution"],
+            actor=request.user,
+        )
+
+    return form_post(
         request,
-        "finance/form.html",
-        {
-            "form": form,
+        UploadForm(request.POST or None, request.FILES or None, initial={"licence": "Open Government Licence v3.0"}),
+        on_valid=save,
+        message=lambda series: f"{series.name} is now used for uprating.",
+        success="finance:deflators",
+        template="finance/form.html",
+        context={
             "title": "Import a deflator series",
             "multipart": True,
             "button": "Import",
@@ -306,12 +294,10 @@ def deflators_import(request: HttpRequest) -> HttpResponse:
 
 
 @access(roles=VIEW_ROLES | REFERENCE_ROLES)
+@_needs_reference_data
 def price_map(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    try:
-        series = selectors.active_series()
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    series = selectors.active_series()
     form = PriceYearForm(request.GET or None, years=series.years, initial={"price_year": series.latest_actual})
     year = form.cleaned_data["price_year"] if form.is_bound and form.is_valid() else series.latest_actual
     prices = selectors.price_list(area=area, target_year=year)
@@ -360,7 +346,7 @@ def price_map_adopt(request: HttpRequest) -> HttpResponse:
 @access(roles=EDIT_ROLES)
 def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     area = _area(request)
-    rule = get_object_or_404(PriceRule.objects.select_related("unit_cost"), pk=pk, area=area) if pk else None
+    rule = get_object_or_404(selectors.price_rules_for(area=area).select_related("unit_cost"), pk=pk) if pk else None
     initial = (
         {
             "event_type": rule.event_type,
@@ -375,42 +361,25 @@ def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
         else {}
     )
     form = PriceRuleForm(request.POST or None, initial=initial, area_id=area.pk, lock_event_type=rule is not None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if rule:
-                services.price_rule_update(
-                    rule=rule,
-                    unit_cost=data["unit_cost"],
-                    multiplier=data["multiplier"],
-                    divisor=data["divisor"],
-                    note=data["note"],
-                    actor=request.user,
-                    bearer_level_1=data["bearer_level_1"],
-                    bearer_level_2=data["bearer_level_2"],
-                )
-            else:
-                services.price_rule_create(
-                    area=area,
-                    event_type=data["event_type"],
-                    unit_cost=data["unit_cost"],
-                    multiplier=data["multiplier"],
-                    divisor=data["divisor"],
-                    note=data["note"],
-                    actor=request.user,
-                    bearer_level_1=data["bearer_level_1"],
-                    bearer_level_2=data["bearer_level_2"],
-                )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "The price map has been updated.")
-            return redirect("finance:price-map")
+    fields = ("unit_cost", "multiplier", "divisor", "note", "bearer_level_1", "bearer_level_2")
+
+    def save(data: dict[str, Any]) -> Any:
+        values = {key: data[key] for key in fields}
+        if rule:
+            return services.price_rule_update(rule=rule, actor=request.user, **values)
+        return services.price_rule_create(area=area, event_type=data["event_type"], actor=request.user, **values)
+
     title = (
         f"Change the price of {dict(event_types.CHOICES)[rule.event_type]}" if rule else "Add a line to the price map"
     )
-    return render(
-        request, "finance/form.html", {"form": form, "title": title, "button": "Save", "back": "finance:price-map"}
+    return form_post(
+        request,
+        form,
+        on_valid=save,
+        message="The price map has been updated.",
+        success="finance:price-map",
+        template="finance/form.html",
+        context={"title": title, "button": "Save", "back": "finance:price-map"},
     )
 
 
@@ -418,23 +387,19 @@ def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def cost_report(request: HttpRequest) -> HttpResponse:
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     context["form"] = context["options"]
     return render(request, "finance/cost_report.html", context)
 
 
 @access(roles=VIEW_ROLES, note="Shows one person's costs under a reference number, without their name")
+@_needs_reference_data
 def person_cost(request: HttpRequest, pk: int) -> HttpResponse:
     area = _area(request)
-    person = get_object_or_404(Person, pk=pk, area=area)
-    try:
-        series = selectors.active_series()
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    person = get_object_or_404(selectors.people_for(area=area), pk=pk)
+    series = selectors.active_series()
     options = _options(request, area, series.years, selectors.default_price_year(series))
     form, year, window = options.form, options.price_year, options.window
     report = selectors.cost_report(area=area, target_year=year, window_days=window, person_id=person.pk)
@@ -456,47 +421,12 @@ def person_cost(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def cost_report_csv(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in {"services", "agencies", "people"}:
         raise Http404("No such export.")
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
-    tables, year = context["tables"], context["price_year"]
-    rows: list[list[Any]] = []
-    rows.append(
-        [
-            f"# {tables.people} people; {tables.window_days} days before and after support started; {year} prices; {GMCA_ATTRIBUTION}"
-        ]
-    )
-    if kind == "services":
-        rows.append(["event_type", "events_before", "events_during", "difference", "unit_cost_gbp", "cost_change_gbp"])
-        for s in tables.services:
-            rows.append([s.event_type, s.before, s.during, s.difference, f"{s.unit_cost:.2f}", f"{s.cost_change:.2f}"])
-    elif kind == "agencies":
-        rows.append(
-            ["bearing_agency", "budget", "national", "cost_before_gbp", "cost_during_gbp", "change_gbp", "verdict"]
-        )
-        for a in tables.agencies:
-            rows.append(
-                [
-                    a.bearer,
-                    a.funder,
-                    "yes" if a.national else "no",
-                    f"{a.cost_before:.2f}",
-                    f"{a.cost_during:.2f}",
-                    f"{a.change:.2f}",
-                    a.verdict,
-                ]
-            )
-    else:
-        rows.append(["person_ref", "support_started", "cost_before_gbp", "cost_during_gbp", "change_gbp"])
-        for p in context["report"].people:
-            rows.append(
-                [p.ref, p.support_from.isoformat(), f"{p.cost_before:.2f}", f"{p.cost_during:.2f}", f"{p.change:.2f}"]
-            )
-    return csv_response(f"tide-cost-{kind}-{year.replace('/', '-')}.csv", rows)
+    context = _report_context(request)
+    return exports.cost_report_csv(kind, context)
 
 
 # --- Pooled budget -------------------------------------------------------------------------------
@@ -525,7 +455,7 @@ def _result_item(scenario: PoolScenario, changes: dict[str, Decimal]) -> dict[st
 def _pooled_context(request: HttpRequest) -> dict[str, Any]:
     area = _area(request)
     context = _report_context(request)
-    scenarios = list(PoolScenario.objects.filter(area=area))
+    scenarios = list(selectors.scenarios_for(area=area))
     compare = CompareForm(
         request.GET if "a" in request.GET else None,
         scenarios=[(s.pk, s.name) for s in scenarios],
@@ -560,69 +490,45 @@ def _pooled_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def pooled(request: HttpRequest) -> HttpResponse:
-    try:
-        context = _pooled_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _pooled_context(request)
     return render(request, "finance/pooled.html", context)
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def pooled_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        context = _pooled_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
-    rows: list[list[Any]] = []
-    tables = context["tables"]
-    rows.append([f"# {tables.people} people; {tables.window_days} days; {context['price_year']} prices"])
-    header = ["bearing_agency", "expected_change_gbp"]
-    for item in context["results"]:
-        header += [f"{item['scenario'].name}: contribution_gbp", f"{item['scenario'].name}: share_pct"]
-    rows.append(header)
-    for row in context["rows"]:
-        line = [row["agency"], f"{row['change']:.2f}"]
-        for pos in row["cells"]:
-            line += [f"{pos.contribution:.2f}", f"{pos.share:.2f}"] if pos else ["", ""]
-        rows.append(line)
-    rows.append([])
-    rows.append(["transfer_from", "transfer_to", "amount_gbp"])
-    for t in context["transfers"]:
-        rows.append([t.payer, t.payee, f"{t.amount:.2f}"])
-    return csv_response("tide-pooled-budget.csv", rows)
+    context = _pooled_context(request)
+    return exports.pooled_csv(context)
 
 
 @require_http_methods(["GET", "POST"])
 @access(roles=EDIT_ROLES)
+@_needs_reference_data
 def scenario_create(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     changes = selectors.expected_changes(context["report"])
     form = ScenarioForm(request.POST or None, agencies=sorted(changes))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            scenario = services.pool_scenario_create(
-                area=area,
-                name=data["name"],
-                method=data["method"],
-                budget=data["budget"],
-                shares=form.shares(),
-                changes=changes,
-                notes=data["notes"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, f"Scenario {scenario.name} saved.")
-            return redirect("finance:pooled")
-    context.update({"form": form})
-    return render(request, "finance/scenario_form.html", context)
+    return form_post(
+        request,
+        form,
+        on_valid=lambda data: services.pool_scenario_create(
+            area=area,
+            name=data["name"],
+            method=data["method"],
+            budget=data["budget"],
+            shares=form.shares(),
+            changes=changes,
+            notes=data["notes"],
+            actor=request.user,
+        ),
+        message=lambda scenario: f"Scenario {scenario.name} saved.",
+        success="finance:pooled",
+        template="finance/scenario_form.html",
+        context=context,
+    )
 
 
 # --- Outcome payments ----------------------------------------------------------------------------
@@ -636,7 +542,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         request,
         "finance/outcomes.html",
         {
-            "rates": OutcomeRate.objects.filter(area=area),
+            "rates": selectors.outcome_rates_for(area=area),
             "terms": selectors.payment_terms(area=area),
             "claimable": selectors.claimable_outcomes(area=area, as_of=as_of, limit=50),
             "claims": selectors.claims_for(area=area),
@@ -651,32 +557,28 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 @access(roles=EDIT_ROLES)
 def rate_card_edit(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    rates = list(OutcomeRate.objects.filter(area=area))
+    rates = list(selectors.outcome_rates_for(area=area))
     terms = selectors.payment_terms(area=area)
     initial: dict[str, Any] = {"cap_per_person": terms.cap_per_person, "ndt_reference": terms.ndt_reference}
     for rate in rates:
         initial[f"tariff_{rate.pk}"] = rate.tariff
         initial[f"active_{rate.pk}"] = rate.active
     form = RateCardForm(request.POST or None, initial=initial, rates=rates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rate_card_update(
-                area=area,
-                cap_per_person=form.cleaned_data["cap_per_person"],
-                ndt_reference=form.cleaned_data["ndt_reference"],
-                tariffs=form.tariffs(),
-                active=form.active(),
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "The rate card has been changed. Claims already made keep their amounts.")
-            return redirect("finance:outcomes")
-    return render(
+    return form_post(
         request,
-        "finance/form.html",
-        {"form": form, "title": "Change the rate card", "button": "Save rate card", "back": "finance:outcomes"},
+        form,
+        on_valid=lambda data: services.rate_card_update(
+            area=area,
+            cap_per_person=data["cap_per_person"],
+            ndt_reference=data["ndt_reference"],
+            tariffs=form.tariffs(),
+            active=form.active(),
+            actor=request.user,
+        ),
+        message="The rate card has been changed. Claims already made keep their amounts.",
+        success="finance:outcomes",
+        template="finance/form.html",
+        context={"title": "Change the rate card", "button": "Save rate card", "back": "finance:outcomes"},
     )
 
 
@@ -684,7 +586,7 @@ def rate_card_edit(request: HttpRequest) -> HttpResponse:
 @access(roles=EDIT_ROLES)
 def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
     area = _area(request)
-    scenario = get_object_or_404(PoolScenario, pk=pk, area=area)
+    scenario = get_object_or_404(selectors.scenarios_for(area=area), pk=pk)
     services.pool_scenario_delete(scenario=scenario, actor=request.user)
     messages.success(request, f"Scenario {scenario.name} deleted.")
     return redirect("finance:pooled")
@@ -705,8 +607,8 @@ def rate_card_adopt(request: HttpRequest) -> HttpResponse:
 def claim_create(request: HttpRequest) -> HttpResponse:
     area = _area(request)
     try:
-        person = get_object_or_404(Person, pk=int(request.POST.get("person", "")), area=area)
-        rate = get_object_or_404(OutcomeRate, pk=int(request.POST.get("rate", "")), area=area)
+        person = get_object_or_404(selectors.people_for(area=area), pk=int(request.POST.get("person", "")))
+        rate = get_object_or_404(selectors.outcome_rates_for(area=area), pk=int(request.POST.get("rate", "")))
     except ValueError:
         raise Http404("No such person or outcome.") from None
     try:
@@ -725,54 +627,14 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 @access(roles=VIEW_ROLES)
 def claims_csv(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    rows: list[list[Any]] = []
-    rows.append(
-        [
-            "claim",
-            "person_ref",
-            "outcome",
-            "achieved_on",
-            "baseline_ndt",
-            "weight",
-            "amount_gbp",
-            "status",
-            "submitted_by",
-            "submitted_at",
-            "decided_by",
-            "decided_at",
-            "decision_note",
-            "evidence",
-            "derivation",
-        ]
-    )
-    for c in selectors.claims_for(area=area):
-        rows.append(
-            [
-                c.pk,
-                selectors.person_ref(c.person_id),
-                c.rate.code,
-                c.achieved_on.isoformat(),
-                c.baseline_ndt if c.baseline_ndt is not None else "",
-                f"{c.weight:.4f}",
-                f"{c.amount:.2f}",
-                c.status,
-                c.submitted_by.get_username(),
-                c.submitted_at.isoformat(),
-                c.decided_by.get_username() if c.decided_by else "",
-                c.decided_at.isoformat() if c.decided_at else "",
-                c.decision_note,
-                c.evidence,
-                c.derivation,
-            ]
-        )
-    return csv_response("tide-outcome-claims.csv", rows)
+    return exports.claims_csv(selectors.claims_for(area=area))
 
 
 @require_POST
 @access(roles=EDIT_ROLES)
 def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     area = _area(request)
-    claim = get_object_or_404(OutcomeClaim, pk=pk, area=area)
+    claim = get_object_or_404(selectors.claims_in(area=area), pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -795,12 +657,10 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def reinvestment(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     sib_form = SibForm(
         request.GET if "investment" in request.GET else None,
         initial={"investment": 500000, "delivery_cost": 60000, "return_cap": "1.5", "quarters": 12},
@@ -843,14 +703,12 @@ def reinvestment(request: HttpRequest) -> HttpResponse:
 
 
 @access(roles=VIEW_ROLES)
+@_needs_reference_data
 def board_report(request: HttpRequest) -> HttpResponse:
     area = _area(request)
-    try:
-        context = _report_context(request)
-    except NoReferenceDataError:
-        return _not_loaded(request)
+    context = _report_context(request)
     changes = selectors.expected_changes(context["report"])
-    context["scenarios"] = [_result_item(s, changes) for s in PoolScenario.objects.filter(area=area)]
+    context["scenarios"] = [_result_item(s, changes) for s in selectors.scenarios_for(area=area)]
     context["selection"] = selectors.selection_report(area=area)
     context["claims"] = selectors.claims_for(area=area)
     context["claims_total"] = sum((c.amount for c in context["claims"] if c.status == "verified"), Decimal(0))

@@ -12,7 +12,8 @@ from tide.identification.models import Definition, ListSettings, NdtAssessment, 
 
 @admin.register(Definition)
 class DefinitionAdmin(AuditedAdmin):
-    list_display = ["name", "code", "min_criteria", "near_margin", "enabled", "puts_on_list", "order"]
+    list_display = ["name", "code", "area", "min_criteria", "near_margin", "enabled", "puts_on_list", "order"]
+    list_filter = ["area"]
     list_editable = ["enabled", "puts_on_list", "order"]
     readonly_fields = ["updated_at"]
 

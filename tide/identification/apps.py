@@ -10,13 +10,15 @@ class IdentificationConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core.signals import request_started
+        from django.db.models.signals import post_save
 
-        from tide.areas.models import FRONTLINE_ROLES, Role
+        from tide.areas.models import FRONTLINE_ROLES, Area, Role
         from tide.core import jobs, navigation, relationships, routines, timeline
         from tide.identification import selectors, services
         from tide.intake import summary
         from tide.service_use import hooks
 
+        post_save.connect(_area_saved, sender=Area, dispatch_uid="identification.definitions_per_area")
         hooks.register("identification", services.on_events_recorded)
         hooks.register_moved("identification", services.on_events_moved)
         jobs.register("identification.screen", services.screening_job)
@@ -45,3 +47,11 @@ def _ask_alert_relationship_last(**kwargs: object) -> None:
     relationships._providers.pop("identification.alert", None)
     relationships.register("identification.alert", selectors.relationship)
     request_started.disconnect(dispatch_uid="identification.relationship_order")
+
+
+def _area_saved(sender: type, instance: object, created: bool, raw: bool = False, **kwargs: object) -> None:
+    """A new area gets its own copy of the shipped definitions (ADR 0007); areas cannot import this room."""
+    if created and not raw:
+        from tide.identification import services
+
+        services.on_area_created(area=instance)  # type: ignore[arg-type]

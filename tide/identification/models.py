@@ -91,9 +91,15 @@ class Alert(models.Model):
 
 
 class Definition(models.Model):
-    """A definition of multiple disadvantage, held as data so an administrator can tune it without code."""
+    """A definition of multiple disadvantage, held as data so an administrator can tune it without code.
 
-    code = models.SlugField(max_length=50, unique=True)
+    Each area holds its own copy (ADR 0007): the shipped definitions are copied into an area when it is
+    created, and an administrator's edit changes only their own area. Edits are kept in the audit log
+    (``identification.definition_changed``, with the values before and after).
+    """
+
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="definitions")
+    code = models.SlugField(max_length=50)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     criteria = models.JSONField(
@@ -110,7 +116,10 @@ class Definition(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
-        constraints = [models.CheckConstraint(condition=models.Q(min_criteria__gte=1), name="definition_min_criteria")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(min_criteria__gte=1), name="definition_min_criteria"),
+            models.UniqueConstraint(fields=["area", "code"], name="definition_area_code_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name

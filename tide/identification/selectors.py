@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tide.core.timeline import Entry
@@ -218,8 +219,19 @@ def screening_never_ran(*, user: Any) -> bool:
     )
 
 
-def definitions_enabled() -> list[Definition]:
-    return list(Definition.objects.filter(enabled=True))
+def definitions_enabled(*, area_id: int | None) -> list[Definition]:
+    """The enabled definitions of one area (each area holds its own copies, ADR 0007)."""
+    return list(Definition.objects.filter(enabled=True, area_id=area_id or 0))
+
+
+def definitions_for(*, user: Any) -> list[Definition]:
+    """Every definition of the user's area, enabled or not."""
+    return list(Definition.objects.filter(area_id=getattr(user, "area_id", None) or 0))
+
+
+def definition_get_for(*, user: Any, code: str) -> Definition:
+    """One definition of the user's area; another area's copy is not found."""
+    return get_object_or_404(Definition, area_id=getattr(user, "area_id", None) or 0, code=code)
 
 
 @dataclass(frozen=True)
@@ -237,7 +249,9 @@ def person_explanations(*, person: Person, as_of: dt.date | None = None) -> list
             "pk", "event_type", "occurred_on"
         )
     ]
-    return [Explanation(d, rules.evaluate(d.spec, events, as_of=as_of)) for d in definitions_enabled()]
+    return [
+        Explanation(d, rules.evaluate(d.spec, events, as_of=as_of)) for d in definitions_enabled(area_id=person.area_id)
+    ]
 
 
 def list_entry_of(person: Person) -> ListEntry | None:

@@ -13,12 +13,25 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from tide.areas.models import Role, User
+from tide.areas.models import Area, Role, User
 from tide.core.access import NeedToKnowRefused, person_access
+from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import chunks
 from tide.identification import caseload, listing, rules
 from tide.identification import ndt as ndt_rules
+from tide.identification.audit_actions import (
+    ALERT_RAISED,
+    ALERT_SEEN,
+    IDENTIFICATION_DEFAULTS_INSTALLED,
+    IDENTIFICATION_DEFINITION_CHANGED,
+    IDENTIFICATION_POPULATION_LOADED,
+    IDENTIFICATION_TRIGGER_CREATED,
+    IDENTIFICATION_TRIGGER_OFF,
+    IDENTIFICATION_TRIGGER_ON,
+    NDT_RECORDED,
+    NDT_WORDING_LOADED,
+)
 from tide.identification.models import (
     Alert,
     Definition,
@@ -74,28 +87,36 @@ DEFAULT_TRIGGERS = ("arrest", "prison_release", "rough_sleeping_contact", "ae_at
 
 
 @transaction.atomic
-def definitions_install_shipped(*, actor: Any) -> int:
-    """Add any of the four shipped definitions and default triggers that are missing; returns how many were added."""
+def definitions_install_shipped(*, actor: Any, area: Area | None = None) -> int:
+    """Copy any of the four shipped definitions an area lacks (every area when none is named) and add the
+    default triggers that are missing; returns how many were added. Existing copies are left as edited."""
     added = 0
-    for order, data in enumerate(rules.SHIPPED, start=1):
-        _, created = Definition.objects.get_or_create(
-            code=data["code"],
-            defaults={
-                "name": data["name"],
-                "description": data["description"],
-                "criteria": data["criteria"],
-                "min_criteria": data["min_criteria"],
-                "near_margin": data["near_margin"],
-                "order": order * 10,
-            },
-        )
-        added += created
+    for each in [area] if area is not None else Area.objects.all():
+        for order, data in enumerate(rules.SHIPPED, start=1):
+            _, created = Definition.objects.get_or_create(
+                area=each,
+                code=data["code"],
+                defaults={
+                    "name": data["name"],
+                    "description": data["description"],
+                    "criteria": data["criteria"],
+                    "min_criteria": data["min_criteria"],
+                    "near_margin": data["near_margin"],
+                    "order": order * 10,
+                },
+            )
+            added += created
     for event_type in DEFAULT_TRIGGERS:
         _, created = TriggerRule.objects.get_or_create(area=None, event_type=event_type)
         added += created
     if added:
-        audit_record(actor=actor, action="identification.defaults_installed", detail={"added": added})
+        audit_record(actor=actor, action=IDENTIFICATION_DEFAULTS_INSTALLED, detail={"added": added})
     return added
+
+
+def on_area_created(*, area: Area, actor: Any = None) -> None:
+    """A new area starts with its own copy of the shipped definitions (registered in ``apps.py``)."""
+    definitions_install_shipped(actor=actor, area=area)
 
 
 @transaction.atomic
@@ -120,7 +141,7 @@ def definition_update(*, definition: Definition, changes: Mapping[str, Any], act
     definition.save()
     audit_record(
         actor=actor,
-        action="identification.definition_changed",
+        action=IDENTIFICATION_DEFINITION_CHANGED,
         target=definition,
         detail={"before": before, "after": {key: getattr(definition, key) for key in changes}},
     )
@@ -159,7 +180,7 @@ def trigger_rule_create(
     rule.save()
     audit_record(
         actor=actor,
-        action="identification.trigger_created",
+        action=IDENTIFICATION_TRIGGER_CREATED,
         target=rule,
         detail={"event_type": event_type, "recipient": recipient},
     )
@@ -171,11 +192,14 @@ def trigger_rule_set_active(*, rule: TriggerRule, active: bool, actor: Any) -> T
     if rule.active != active:
         rule.active = active
         rule.save(update_fields=["active"])
-        audit_record(actor=actor, action="identification.trigger_" + ("on" if active else "off"), target=rule)
+        audit_record(
+            actor=actor, action=IDENTIFICATION_TRIGGER_ON if active else IDENTIFICATION_TRIGGER_OFF, target=rule
+        )
     return rule
 
 
 def enabled_definitions() -> list[tuple[Definition, rules.DefinitionSpec]]:
+    """Every area's enabled definitions; each screens only the people of its own area."""
     return [(d, d.spec) for d in Definition.objects.filter(enabled=True)]
 
 
@@ -211,6 +235,7 @@ def _screen_chunk(
         )
     )
     index = {pk: i for i, pk in enumerate(chunk)}
+    area_of = dict(Person.objects.filter(pk__in=chunk).values_list("pk", "area_id"))
     import numpy as np
 
     ledger = rules.Ledger(
@@ -238,6 +263,8 @@ def _screen_chunk(
         screened = rules.screen_ledger(spec, ledger, as_of=as_of)
         codes = [c.code for c in spec.criteria]
         for pk, i in index.items():
+            if area_of.get(pk) != definition.area_id:
+                continue  # a definition screens only the people of its own area
             is_met, is_near = bool(screened["meets"][i]), bool(screened["near"][i])
             n_met = int(screened["n_met"][i])
             old = existing.get((pk, definition.pk))
@@ -553,7 +580,7 @@ def alerts_raise(*, events: Sequence[ServiceEvent]) -> list[Alert]:
     for person_id in {a.person_id for a in created}:
         audit_record(
             actor=None,
-            action="alert.raised",
+            action=ALERT_RAISED,
             person_id=person_id,
             detail={"count": sum(1 for a in created if a.person_id == person_id)},
         )
@@ -565,7 +592,7 @@ def alert_mark_seen(*, alert: Alert, actor: Any) -> Alert:
     """Mark an alert seen: only by the user it is addressed to, or their agency's staff when it is
     addressed to the agency, and only while they may see the person (ADR 0064)."""
     if actor is not None:
-        addressed = alert.recipient_id == getattr(actor, "pk", None) or (
+        addressed = alert.recipient_id == actor_pk(actor) or (
             alert.recipient_id is None and alert.agency_id is not None and alert.agency_id == actor.agency_id
         )
         if not getattr(actor, "is_authenticated", False) or not addressed:
@@ -575,7 +602,7 @@ def alert_mark_seen(*, alert: Alert, actor: Any) -> Alert:
     if alert.seen_at is None:
         alert.seen_at = timezone.now()
         alert.save(update_fields=["seen_at"])
-        audit_record(actor=actor, action="alert.seen", target=alert, person_id=alert.person_id)
+        audit_record(actor=actor, action=ALERT_SEEN, target=alert, person_id=alert.person_id)
     return alert
 
 
@@ -598,7 +625,7 @@ def ndt_record(
     assessment = NdtAssessment(
         person=person,
         assessed_on=assessed_on,
-        assessor=actor if getattr(actor, "pk", None) else None,
+        assessor=actor_user(actor),
         total=ndt_rules.total(checked),
         notes=notes,
         **checked,
@@ -607,7 +634,7 @@ def ndt_record(
     assessment.save()
     audit_record(
         actor=actor,
-        action="ndt.recorded",
+        action=NDT_RECORDED,
         target=assessment,
         person_id=person.pk,
         detail={"total": assessment.total, "rated": ndt_rules.rated_count(checked)},
@@ -625,7 +652,7 @@ def ndt_wording_load(*, text: str, filename: str = "", actor: Any) -> int:
         raise ValidationError(list(error.problems.values())) from None
     NdtWording.objects.all().delete()
     NdtWording.objects.bulk_create(NdtWording(item=code, level=level, text=t) for (code, level), t in wording.items())
-    audit_record(actor=actor, action="ndt.wording_loaded", detail={"rows": len(wording), "file": filename})
+    audit_record(actor=actor, action=NDT_WORDING_LOADED, detail={"rows": len(wording), "file": filename})
     return len(wording)
 
 
@@ -687,7 +714,7 @@ def population_load(*, area: Any, text: str, actor: Any) -> int:
     )
     audit_record(
         actor=actor,
-        action="identification.population_loaded",
+        action=IDENTIFICATION_POPULATION_LOADED,
         target=area,
         detail={"rows": len(rows), "dimensions": sorted(dimensions)},
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,8 +15,10 @@ from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access
 from tide.core.audit import audit_record
 from tide.core.exports import csv_streaming_response
+from tide.core.forms import form_post
 from tide.core.jobs import job_enqueue
 from tide.identification import ndt as ndt_rules
+from tide.identification.audit_actions import IDENTIFICATION_LIST_EXPORTED
 from tide.identification.forms import (
     EquityForm,
     ListFilterForm,
@@ -25,14 +29,16 @@ from tide.identification.forms import (
     definition_form_class,
     definition_initial,
 )
-from tide.identification.models import Definition, TriggerRule
+from tide.identification.models import TriggerRule
 from tide.identification.rules import RuleError
 from tide.identification.selectors import (
     alert_get_for,
     alerts_for,
     alerts_visible_for,
     by_name_list,
+    definition_get_for,
     definitions_enabled,
+    definitions_for,
     equity_report,
     list_entry_of,
     list_flows_by_month,
@@ -63,13 +69,13 @@ PAGE_SIZE = 50
 NEED_TO_KNOW = "Need-to-know: a relationship with the person (their coordinator, an agency involved, a recent alert) or break-glass"
 
 
-def _definition_choices() -> list[tuple[str, str]]:
-    return [(d.code, d.name) for d in definitions_enabled()]
+def _definition_choices(user: object) -> list[tuple[str, str]]:
+    return [(d.code, d.name) for d in definitions_enabled(area_id=getattr(user, "area_id", None))]
 
 
 @access(roles=LIST_ROLES)
 def by_name_list_view(request: HttpRequest) -> HttpResponse:
-    definitions = _definition_choices()
+    definitions = _definition_choices(request.user)
     form = ListFilterForm(request.GET or None, definitions=definitions)
     filters = {"status": "", "definition": "", "q": "", "sort": "gap"}
     if form.is_bound and form.is_valid():
@@ -103,7 +109,7 @@ def by_name_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _csv(request: HttpRequest, entries, filters: dict[str, str]) -> StreamingHttpResponse:  # type: ignore[no-untyped-def]
-    audit_record(actor=request.user, action="identification.list_exported", reason="by-name list CSV", detail=filters)
+    audit_record(actor=request.user, action=IDENTIFICATION_LIST_EXPORTED, reason="by-name list CSV", detail=filters)
     header = [
         "person_id",
         "name",
@@ -225,7 +231,7 @@ def alert_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access(roles=EQUITY_ROLES)
 def equity_view(request: HttpRequest) -> HttpResponse:
-    definitions = _definition_choices()
+    definitions = _definition_choices(request.user)
     form = EquityForm(request.GET or None, definitions=definitions)
     by, definition = "ethnicity", ""
     if form.is_bound and form.is_valid():
@@ -259,25 +265,31 @@ def screening_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access(roles={Role.ADMINISTRATOR})
 def ndt_wording_view(request: HttpRequest) -> HttpResponse:
-    form = WordingUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+    def load(data: dict[str, Any]) -> int:
+        upload = data["file"]
         try:
             text = upload.read(1_000_000).decode("utf-8-sig")
-            rows = ndt_wording_load(text=text, filename=upload.name, actor=request.user)
         except UnicodeDecodeError:
-            form.add_error("file", "The file must be UTF-8 text (CSV or JSON).")
+            raise ValidationError({"file": "The file must be UTF-8 text (CSV or JSON)."}) from None
+        try:
+            return ndt_wording_load(text=text, filename=upload.name, actor=request.user)
         except ValidationError as error:
-            form.add_error("file", error.messages)
-        else:
-            messages.success(request, f"Loaded {rows} wording rows.")
-            return redirect("identification:ndt-wording")
-    return render(request, "identification/ndt_wording.html", {"form": form, "copyright": ndt_rules.COPYRIGHT})
+            raise ValidationError({"file": error.messages}) from None
+
+    return form_post(
+        request,
+        WordingUploadForm(request.POST or None, request.FILES or None),
+        on_valid=load,
+        message=lambda rows: f"Loaded {rows} wording rows.",
+        success="identification:ndt-wording",
+        template="identification/ndt_wording.html",
+        context={"copyright": ndt_rules.COPYRIGHT},
+    )
 
 
 @access(roles=LIST_ROLES | ADMIN_ROLES | {Role.COMMISSIONER})
 def definitions_view(request: HttpRequest) -> HttpResponse:
-    definitions = list(Definition.objects.all())
+    definitions = definitions_for(user=request.user)
     specs = []
     for d in definitions:
         try:
@@ -294,23 +306,28 @@ def definitions_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @access(roles={Role.ADMINISTRATOR})
 def definition_edit(request: HttpRequest, code: str) -> HttpResponse:
-    definition = get_object_or_404(Definition, code=code)
+    definition = definition_get_for(user=request.user, code=code)
     form_class = definition_form_class(definition)
-    form = form_class(request.POST or None, initial=definition_initial(definition))
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> Any:
         try:
-            definition_update(
-                definition=definition, changes=definition_changes(definition, form.cleaned_data), actor=request.user
+            return definition_update(
+                definition=definition, changes=definition_changes(definition, data), actor=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(
-                request,
-                f"{definition.name} saved. Run screening to apply it to everyone now; new events use it at once.",
-            )
-            return redirect("identification:definitions")
-    return render(request, "identification/definition_edit.html", {"form": form, "definition": definition})
+            raise ValidationError(error.messages) from None  # shown above the form, as a list
+
+    return form_post(
+        request,
+        form_class(request.POST or None, initial=definition_initial(definition)),
+        on_valid=save,
+        message=lambda saved: (
+            f"{saved.name} saved. Run screening to apply it to everyone now; new events use it at once."
+        ),
+        success="identification:definitions",
+        template="identification/definition_edit.html",
+        context={"definition": definition},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -318,26 +335,21 @@ def definition_edit(request: HttpRequest, code: str) -> HttpResponse:
 def triggers_view(request: HttpRequest) -> HttpResponse:
     area_id = request.user.area_id  # type: ignore[union-attr]
     form = TriggerRuleForm(request.POST or None, area_id=area_id)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            trigger_rule_create(
-                area=request.user.area,  # type: ignore[union-attr]
-                event_type=data["event_type"],
-                applies_to=data["applies_to"],
-                recipient=data["recipient"],
-                agency=data["agency"],
-                user=data["user"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, "Trigger added.")
-            return redirect("identification:triggers")
+    keys = ("event_type", "applies_to", "recipient", "agency", "user")
     rules = TriggerRule.objects.filter(Q(area_id=area_id) | Q(area__isnull=True)).select_related("agency", "user")
-    return render(request, "identification/triggers.html", {"form": form, "rules": rules})
+    return form_post(
+        request,
+        form,
+        on_valid=lambda data: trigger_rule_create(
+            area=request.user.area,  # type: ignore[union-attr]
+            actor=request.user,
+            **{k: data[k] for k in keys},
+        ),
+        message="Trigger added.",
+        success="identification:triggers",
+        template="identification/triggers.html",
+        context={"rules": rules},
+    )
 
 
 @require_POST

@@ -15,6 +15,7 @@ from tide.areas.models import Agency
 from tide.core.audit import audit_record
 from tide.core.jobs import Progress, job_enqueue
 from tide.core.models import Job
+from tide.intake.audit_actions import INTAKE_ONLY_NEW_CONFIRMED
 from tide.intake.services import extract_import
 
 KIND = "intake.import"
@@ -97,7 +98,7 @@ def only_new_enqueue(*, job: Job, actor: Any) -> Job:
     locked.save(update_fields=["result"])
     audit_record(
         actor=actor,
-        action="intake.only_new_confirmed",
+        action=INTAKE_ONLY_NEW_CONFIRMED,
         target=locked,
         detail={
             "filename": locked.params.get("filename", "")[:200],

@@ -16,9 +16,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tide.areas.models import Agency
+from tide.core.actors import actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import insert_rows
 from tide.intake import validation
+from tide.intake.audit_actions import (
+    INTAKE_FILE_ACCEPTED,
+    INTAKE_FILE_REFUSED,
+    INTAKE_FORMAT_SAVED,
+    INTAKE_TOKEN_CREATED,
+    INTAKE_TOKEN_REVOKED,
+)
 from tide.intake.models import AgencyToken, Channel, ExtractFile, ExtractFormat, NewRecord
 from tide.linkage import services as linkage
 from tide.service_use.models import ServiceEvent
@@ -43,7 +51,7 @@ def format_save(*, spec: dict[str, Any], actor: Any) -> ExtractFormat:
     except validation.FormatError as exc:
         raise ValidationError({"spec": str(exc)}) from exc
     current = ExtractFormat.objects.filter(code=spec["code"]).first()
-    user = actor if getattr(actor, "pk", None) else None
+    user = actor_user(actor)
     if current is None:
         fmt = ExtractFormat.objects.create(
             code=spec["code"], name=spec["name"], version=int(spec.get("version", 1)), spec=spec, updated_by=user
@@ -55,9 +63,7 @@ def format_save(*, spec: dict[str, Any], actor: Any) -> ExtractFormat:
         current.name, current.spec, current.updated_by = spec["name"], {**spec, "version": current.version}, user
         current.save()
         fmt = current
-    audit_record(
-        actor=actor, action="intake.format_saved", target=fmt, detail={"code": fmt.code, "version": fmt.version}
-    )
+    audit_record(actor=actor, action=INTAKE_FORMAT_SAVED, target=fmt, detail={"code": fmt.code, "version": fmt.version})
     return fmt
 
 
@@ -96,7 +102,7 @@ class ImportOutcome:
 def _refuse(*, agency: Agency, filename: str, actor: Any, outcome: ImportOutcome, sha: str) -> ImportOutcome:
     audit_record(
         actor=actor,
-        action="intake.file_refused",
+        action=INTAKE_FILE_REFUSED,
         target=agency,
         detail={
             "filename": filename[:200],
@@ -199,7 +205,7 @@ def _take_in(incoming: _Incoming, rows: list[dict[str, Any]], progress: Progress
         sha256=incoming.sha,
         size_bytes=incoming.size,
         channel=incoming.channel,
-        received_by=actor if getattr(actor, "pk", None) else None,
+        received_by=actor_user(actor),
         row_count=len(rows) + incoming.skipped,
         skipped_count=incoming.skipped,
     )
@@ -219,7 +225,7 @@ def _take_in(incoming: _Incoming, rows: list[dict[str, Any]], progress: Progress
     detail = {"agency": agency.code, "rows": file.row_count, "sha256": incoming.sha, "channel": incoming.channel}
     if incoming.skipped:
         detail |= {"only_new": True, "already_received_left_out": incoming.skipped}
-    audit_record(actor=actor, action="intake.file_accepted", target=file, detail=detail)
+    audit_record(actor=actor, action=INTAKE_FILE_ACCEPTED, target=file, detail=detail)
     return file
 
 
@@ -304,7 +310,7 @@ def token_create(*, agency: Agency, label: str, actor: Any) -> tuple[AgencyToken
     token = AgencyToken.objects.create(
         agency=agency, label=label.strip()[:200], token_hash=token_hash(secret), created_by=actor
     )
-    audit_record(actor=actor, action="intake.token_created", target=token, detail={"agency": agency.code})
+    audit_record(actor=actor, action=INTAKE_TOKEN_CREATED, target=token, detail={"agency": agency.code})
     return token, secret
 
 
@@ -313,7 +319,7 @@ def token_revoke(*, token: AgencyToken, actor: Any) -> AgencyToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="intake.token_revoked", target=token)
+        audit_record(actor=actor, action=INTAKE_TOKEN_REVOKED, target=token)
     return token
 
 

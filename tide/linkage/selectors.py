@@ -20,6 +20,13 @@ from tide.core.audit import audit_record
 from tide.core.timeline import Entry
 from tide.linkage import engine, grouping
 from tide.linkage import model as linkage_model
+from tide.linkage.audit_actions import (
+    LINKAGE_KNOWN_SEARCH,
+    LINKAGE_PAIR_REFUSED,
+    LINKAGE_PAIR_VIEWED,
+    LINKAGE_RECORD_REFUSED,
+    LINKAGE_RECORD_VIEWED,
+)
 from tide.linkage.models import MatchCandidate, ModelVersion, PairDecision, PersonLink, SourceRecord
 from tide.linkage.normalise import clean_identifier, linkage_row
 from tide.people.models import Person
@@ -93,9 +100,9 @@ def candidate_get(*, user: Any, pk: int) -> MatchCandidate:
     for record in (candidate.record_a, candidate.record_b):
         if not record_visible_to(user, record):
             link = current_link(record)
-            audit_record(actor=user, action="linkage.pair_refused", target=candidate)
+            audit_record(actor=user, action=LINKAGE_PAIR_REFUSED, target=candidate)
             raise NeedToKnowRefused(link.person_id if link else 0)
-    audit_record(actor=user, action="linkage.pair_viewed", target=candidate)
+    audit_record(actor=user, action=LINKAGE_PAIR_VIEWED, target=candidate)
     return candidate
 
 
@@ -117,9 +124,9 @@ def record_get(*, user: Any, pk: int) -> SourceRecord:
         raise Http404("No such record.")
     link = current_link(record)
     if not record_visible_to(user, record, link.person_id if link else None):
-        audit_record(actor=user, action="linkage.record_refused", target=record)
+        audit_record(actor=user, action=LINKAGE_RECORD_REFUSED, target=record)
         raise NeedToKnowRefused(link.person_id if link else 0)
-    audit_record(actor=user, action="linkage.record_viewed", target=record, person_id=link.person_id if link else None)
+    audit_record(actor=user, action=LINKAGE_RECORD_VIEWED, target=record, person_id=link.person_id if link else None)
     return record
 
 
@@ -322,7 +329,7 @@ def known_search(*, user: Any, query: dict[str, Any]) -> list[KnownHit]:
     by_id = {c.pk: c for c in candidates}
     hits = [KnownHit(people[pid], p, by_id[rid]) for pid, (p, rid) in best.items() if pid in people]
     hits.sort(key=lambda h: h.probability, reverse=True)
-    audit_record(actor=user, action="linkage.known_search", detail={"hits": len(hits)})
+    audit_record(actor=user, action=LINKAGE_KNOWN_SEARCH, detail={"hits": len(hits)})
     return hits[:10]
 
 

@@ -24,9 +24,19 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
+from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import allocate_ids, chunks, insert_rows, now_stored
 from tide.linkage import engine, grouping, linking, model
+from tide.linkage.audit_actions import (
+    LINKAGE_LINK_UNDONE,
+    LINKAGE_MODEL_TRAINED,
+    LINKAGE_PAIR_DECIDED,
+    LINKAGE_RECORD_SPLIT,
+    LINKAGE_RECORDS_EXPORTED,
+    LINKAGE_RECORDS_LINKED,
+    LINKAGE_THRESHOLDS_SET,
+)
 from tide.linkage.models import (
     Decision,
     LinkMethod,
@@ -165,7 +175,7 @@ def records_upsert(
 
 def _links_insert(rows: Iterable[tuple[int, int, str, float | None, int | None]], actor: Any) -> int:
     """Write first links: (record id, person id, method, probability, model version id) each."""
-    now, user = now_stored(), getattr(actor, "pk", None)
+    now, user = now_stored(), actor_pk(actor)
     return insert_rows(
         PersonLink,
         ["record", "person", "method", "probability", "model", "created_by", "created_at", "pinned", "end_reason"],
@@ -210,7 +220,7 @@ def model_thresholds_set(*, version: ModelVersion, upper: float, lower: float, a
     version.save(update_fields=["upper", "lower"])
     audit_record(
         actor=actor,
-        action="linkage.thresholds_set",
+        action=LINKAGE_THRESHOLDS_SET,
         target=version,
         detail={"old": old, "upper": upper, "lower": lower},
     )
@@ -297,9 +307,9 @@ def model_train_on(*, area: Area, frame: pd.DataFrame, actor: Any, progress: Pro
         trained_on=len(frame),
         note="Estimated from the area's own records.",
         active=True,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor_user(actor),
     )
-    audit_record(actor=actor, action="linkage.model_trained", target=version, detail={"records": len(frame)})
+    audit_record(actor=actor, action=LINKAGE_MODEL_TRAINED, target=version, detail={"records": len(frame)})
     progress(1.0, "Model trained")
     return version
 
@@ -562,7 +572,7 @@ def records_link(
     _known_cache_extend(area, new_raw, assignment, known_before, since)
     audit_record(
         actor=actor,
-        action="linkage.records_linked",
+        action=LINKAGE_RECORDS_LINKED,
         detail={
             "records": summary.records,
             "to_known": summary.to_known,
@@ -591,7 +601,7 @@ def current_person_ids(record_ids: Iterable[int]) -> dict[int, int]:
 def _relink(*, record: SourceRecord, person: Person, method: str, actor: Any, reason: str, pinned: bool) -> PersonLink:
     """End the record's current link and start a new one; its events follow it."""
     current = PersonLink.objects.select_for_update().filter(record=record, ended_at__isnull=True).first()
-    user = actor if getattr(actor, "pk", None) else None
+    user = actor_user(actor)
     if current is not None:
         current.ended_at, current.ended_by, current.end_reason = timezone.now(), user, reason[:200]
         current.save(update_fields=["ended_at", "ended_by", "end_reason"])
@@ -615,7 +625,7 @@ def candidate_decide(*, candidate: MatchCandidate, decision: str, note: str, act
         record_b=candidate.record_b,
         decision=decision,
         note=note,
-        decided_by=actor if getattr(actor, "pk", None) else None,
+        decided_by=actor_user(actor),
     )
     persons = current_person_ids([candidate.record_a_id, candidate.record_b_id])
     moved = 0
@@ -650,7 +660,7 @@ def candidate_decide(*, candidate: MatchCandidate, decision: str, note: str, act
     answered = _answer_same_question(candidate, decision, actor) if decision != Decision.UNSURE else 0
     audit_record(
         actor=actor,
-        action="linkage.pair_decided",
+        action=LINKAGE_PAIR_DECIDED,
         target=candidate,
         person_id=persons.get(candidate.record_a_id),
         detail={"decision": decision, "records_moved": moved, "pairs_answered_with_it": answered},
@@ -679,7 +689,7 @@ def _answer_same_question(candidate: MatchCandidate, decision: str, actor: Any) 
         if decision == Decision.LINK or person_of[c.record_a_id] != person_of[c.record_b_id]
     ]
     if decision == Decision.NO_MATCH:
-        user = actor if getattr(actor, "pk", None) else None
+        user = actor_user(actor)
         note = f"decided with pair {candidate.pk}: the same two people"
         PairDecision.objects.bulk_create(
             PairDecision(
@@ -724,7 +734,7 @@ def link_undo(*, link: PersonLink, actor: Any) -> PersonLink:
             )
     audit_record(
         actor=actor,
-        action="linkage.link_undone",
+        action=LINKAGE_LINK_UNDONE,
         target=restored,
         person_id=previous.person_id,
         detail={"record": link.record_id, "from_person": link.person_id, "to_person": previous.person_id},
@@ -749,7 +759,7 @@ def record_split(*, record: SourceRecord, actor: Any, reason: str) -> Person:
         raise ValidationError("This is the person's only record: there is nothing to split it from.")
     person = person_create(area=record.area, data=_person_input(record, timezone.localdate()), actor=actor)
     _relink(record=record, person=person, method=LinkMethod.SPLIT, actor=actor, reason=reason, pinned=True)
-    user = actor if getattr(actor, "pk", None) else None
+    user = actor_user(actor)
     PairDecision.objects.bulk_create(
         [
             PairDecision(
@@ -764,7 +774,7 @@ def record_split(*, record: SourceRecord, actor: Any, reason: str) -> Person:
     )
     audit_record(
         actor=actor,
-        action="linkage.record_split",
+        action=LINKAGE_RECORD_SPLIT,
         target=record,
         person_id=current.person_id,
         reason=reason,
@@ -791,7 +801,7 @@ def linkage_export(*, area: Area, folder: Path, actor: Any) -> int:
     (folder / "model.json").write_text(json.dumps(version.trained))
     audit_record(
         actor=actor,
-        action="linkage.records_exported",
+        action=LINKAGE_RECORDS_EXPORTED,
         target=version,
         detail={"records": len(frame), "folder": str(folder)},
     )

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access
-from tide.core.forms import add_validation_error
+from tide.core.forms import add_validation_error, form_post
 from tide.core.jobs import job_enqueue
 from tide.linkage import selectors
 from tide.linkage.forms import DecisionForm, KnownSearchForm, ReviewFilterForm, SplitForm, ThresholdForm
@@ -117,19 +117,17 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
 @access(roles=REVIEW_ROLES, person_gate=True)
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     source = selectors.record_get(user=request.user, pk=pk)
-    form = SplitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = record_split(record=source, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "The record is split into a person of its own and will stay split.")
-            return redirect("people:detail", pk=person.pk)
     history = selectors.record_history(source)
     current = next((link for link in history if link.ended_at is None), None)
-    return render(
-        request, "linkage/record.html", {"record": source, "history": history, "current": current, "form": form}
+    return form_post(
+        request,
+        SplitForm(request.POST or None),
+        on_valid=lambda data: record_split(record=source, actor=request.user, reason=data["reason"]),
+        message="The record is split into a person of its own and will stay split.",
+        success=lambda person: redirect("people:detail", pk=person.pk),
+        template="linkage/record.html",
+        context={"record": source, "history": history, "current": current},
+        refusal_as_error=False,
     )
 
 

@@ -18,8 +18,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tide.core import jobs as core_jobs
+from tide.core.actors import actor_user
 from tide.core.audit import audit_record
 from tide.core.models import Job
+from tide.messages.audit_actions import (
+    MESSAGE_QUEUED,
+    MESSAGE_RETRY_REQUESTED,
+    MESSAGE_STAFF_CHOICES_SET,
+    MESSAGE_STATUS_CHANGED,
+    MESSAGE_WITHHELD,
+)
 from tide.messages.backends import DeliveryError, Outgoing, backend
 from tide.messages.kinds import KINDS
 from tide.messages.models import OPEN_STATUSES, Channel, Message, StaffChoice, Status
@@ -104,7 +112,7 @@ def message_send(
         personalisation=json.dumps(clean_context),
         subject=render_to_string(f"messages/{kind}.subject.txt", clean_context).strip()[:200],
         about=about,
-        sender=actor if getattr(actor, "pk", None) else None,
+        sender=actor_user(actor),
         backend=settings.TIDE_MESSAGES_BACKEND,
         created_at=now,
         reason=note,
@@ -124,7 +132,7 @@ def message_send(
     message.save()
     audit_record(
         actor=actor,
-        action="message.withheld" if message.status == Status.WITHHELD else "message.queued",
+        action=MESSAGE_WITHHELD if message.status == Status.WITHHELD else MESSAGE_QUEUED,
         target=message,
         person_id=to_person.pk if to_person is not None else None,
         reason=message.reason,
@@ -153,7 +161,7 @@ def staff_choices_set(*, user: Any, by_email: dict[str, bool], actor: Any) -> No
         StaffChoice.objects.update_or_create(
             user=user, kind=kind, defaults={"by_email": wanted, "set_at": timezone.now()}
         )
-    audit_record(actor=actor, action="message.staff_choices_set", target=user, detail={"by_email": by_email})
+    audit_record(actor=actor, action=MESSAGE_STAFF_CHOICES_SET, target=user, detail={"by_email": by_email})
 
 
 def _outgoing(message: Message) -> Outgoing:
@@ -198,7 +206,7 @@ def _finish(message: Message, *, status: str, error: str = "", provider_id: str 
         if status != Status.RETRYING:
             audit_record(
                 actor=None,
-                action=f"message.{status}",
+                action=MESSAGE_STATUS_CHANGED[status],
                 target=message,
                 person_id=message.to_person_id,
                 detail={"kind": message.kind, "channel": message.channel, "attempts": message.attempts},
@@ -298,7 +306,7 @@ def message_retry(*, message: Message, actor: Any) -> Message:
     message.error = ""
     message.finished_at = None
     message.save(update_fields=["status", "error", "finished_at"])
-    audit_record(actor=actor, action="message.retry_requested", target=message, person_id=message.to_person_id)
+    audit_record(actor=actor, action=MESSAGE_RETRY_REQUESTED, target=message, person_id=message.to_person_id)
     core_jobs.job_enqueue(kind=DELIVER_JOB, params={"message_id": message.pk}, actor=actor)
     return message
 

@@ -1,11 +1,17 @@
-"""Rounding for display and rows for tables and CSV. Figures arrive unrounded; only this module rounds."""
+"""Rounding for display, rows for tables and CSV, and the charts of a page. Figures arrive unrounded; only this module rounds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
-from tide.outcomes.cohort import EXCLUSION_LABELS, CohortReport, Figure
+import numpy as np
+
+from tide.outcomes import charts
+from tide.outcomes.catalogue import CRISIS_MEASURES
+from tide.outcomes.cohort import EXCLUSION_LABELS, CohortReport, Figure, PersonQuarters, quarter_label, quarter_of
 from tide.outcomes.stats import PairedChange
 
 MINUS = "\u2212"
@@ -164,3 +170,130 @@ def figure_csv_row(figure: Figure) -> list[str]:
 
 def report_rows(report: CohortReport, k: int) -> list[dict[str, Any]]:
     return [figure_row(report.figure(m.code, k)) for m in report.measures]
+
+
+# --- One person's outcomes page and the equity page: the numpy slicing and charts, out of the views ---
+
+
+@dataclass(frozen=True)
+class ServiceUse:
+    """A person's service use by quarter: ``headers`` as "name|quarter", one row per measure."""
+
+    headers: list[str]
+    rows: list[dict[str, Any]]
+
+
+def service_use(picture: Any) -> ServiceUse:
+    table = picture.table
+    start_q = int(table.people["start_q"].iloc[0])
+    b_q = table.window.baseline_quarters
+    headers = []
+    for q in picture.quarter_numbers:
+        rel = q - start_q
+        name = "Before support" if rel < 0 else ("Support started" if rel == 0 else f"Quarter {rel} of support")
+        if picture.started_on is None:
+            name = "Earlier" if rel < 0 else "This quarter"
+        headers.append(f"{name}|{quarter_label(q)}")
+    rows = []
+    for m, measure in enumerate(table.measures):
+        values = []
+        for q in picture.quarter_numbers:
+            v = table.quarterly[0, m, q - start_q + b_q]
+            values.append("" if not np.isfinite(v) else f"{v:.0f}")
+        base = table.baseline[0, m]
+        rows.append(
+            {"label": measure.label, "values": values, "baseline": number(base, 1) if np.isfinite(base) else "–"}
+        )
+    return ServiceUse(headers, rows)
+
+
+def ndt_chart(picture: Any) -> str:
+    complete = [a for a in picture.ndt if a.total is not None]
+    if not complete:
+        return ""
+    return charts.line_chart(
+        chart_id="ndt",
+        title="NDT assessment totals over time (0–48; lower is better)",
+        description="; ".join(f"{a.assessed_on:%d %b %Y}: {a.total}" for a in complete),
+        points=[(f"{a.assessed_on:%b %y}", float(a.total or 0)) for a in complete],
+        y_max=48,
+        unit="NDT total (0–48)",
+    )
+
+
+def _crisis_index(picture: Any) -> list[int]:
+    return [i for i, m in enumerate(picture.table.measures) if m.code in CRISIS_MEASURES]
+
+
+def crisis_chart(picture: Any) -> str:
+    """Crisis contacts each quarter, grey before support; empty when the framework has no crisis measures."""
+    crisis_idx = _crisis_index(picture)
+    if not crisis_idx:
+        return ""
+    start_q = int(picture.table.people["start_q"].iloc[0])
+    b_q = picture.table.window.baseline_quarters
+    bars = []
+    for q in picture.quarter_numbers:
+        vals = picture.table.quarterly[0, crisis_idx, q - start_q + b_q]
+        value = float(np.nansum(vals)) if np.isfinite(vals).any() else None
+        bars.append(charts.Bar(quarter_label(q).split("–")[1], value, muted=q < start_q))
+    return charts.bar_chart(
+        chart_id="crisis",
+        title="Crisis contacts each quarter: A&E, emergency admissions, ambulance call-outs and arrests",
+        description="; ".join(f"{b.label}: {number(b.value, 0)}" for b in bars) + ". Grey bars are before support.",
+        bars=bars,
+        unit="contacts in the quarter (grey: before support; blue: since support started)",
+    )
+
+
+def crisis_summary(picture: Any, today: dt.date) -> str:
+    """One plain sentence comparing the latest finished quarter of support with before support."""
+    crisis_idx = _crisis_index(picture)
+    table = picture.table
+    if not crisis_idx or picture.started_on is None:
+        return ""
+    start_q = int(table.people["start_q"].iloc[0])
+    b_q = table.window.baseline_quarters
+    before = table.quarterly[0, crisis_idx, :b_q]
+    if not np.isfinite(before).all():
+        return ""
+    finished = [q for q in picture.quarter_numbers if start_q < q < quarter_of(today)]
+    if not finished:
+        return "Support started recently: the first full quarter of support has not finished yet."
+    latest = finished[-1]
+    now = float(np.nansum(table.quarterly[0, crisis_idx, latest - start_q + b_q]))
+    then = float(before.sum(axis=0).mean())
+    return (
+        f"In {quarter_label(latest)} there {'was' if now == 1 else 'were'} {now:.0f} crisis "
+        f"contact{'' if now == 1 else 's'}, against an average of {then:.1f} a quarter in the "
+        f"{b_q} quarter{'' if b_q == 1 else 's'} before support."
+    )
+
+
+def measure_only(table: PersonQuarters, measure: Any) -> PersonQuarters:
+    """The cohort table cut down to one measure."""
+    m = table.measures.index(measure)
+    return PersonQuarters(
+        people=table.people,
+        measures=[measure],
+        window=table.window,
+        quarterly=table.quarterly[:, [m], :],
+        baseline=table.baseline[:, [m]],
+        follow=table.follow[:, [m], :],
+        reason=table.reason,
+        first_q=table.first_q,
+        last_q=table.last_q,
+    )
+
+
+def equity_chart(rows: list[dict[str, Any]], *, measure_label: str, group_label: str, k: int) -> str:
+    bars = [charts.Bar(r["group"], (100.0 * r["better"] / r["n"]) if r["n"] else None, muted=r["few"]) for r in rows]
+    return charts.bar_chart(
+        chart_id="equity",
+        title=f"Share of people better in quarter {k}: {measure_label}, by {group_label.lower()}",
+        description="; ".join(
+            f"{r['group']}: {number(b.value, 0)}% of {r['n']} people" for r, b in zip(rows, bars, strict=True)
+        ),
+        bars=bars,
+        unit="% of people better than at baseline",
+    )

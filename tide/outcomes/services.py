@@ -14,6 +14,7 @@ from django.utils import timezone
 from tide.areas.models import Area
 from tide.core.access import NeedToKnowRefused, person_access
 from tide.core.audit import audit_record
+from tide.outcomes.audit_actions import OUTCOMES_FRAMEWORK_VERSION_CREATED, OUTCOMES_STATUS_RECORDED
 from tide.outcomes.catalogue import STATUS_KINDS, validate_measure_codes
 from tide.outcomes.models import FrameworkVersion, OutcomeStatus
 from tide.people.models import Person
@@ -66,7 +67,7 @@ def framework_version_create(
     version.save()
     audit_record(
         actor=actor,
-        action="outcomes.framework_version_created",
+        action=OUTCOMES_FRAMEWORK_VERSION_CREATED,
         target=version,
         detail={"number": number, "measures": list(measures), "agreed_by": version.agreed_by},
     )
@@ -101,7 +102,7 @@ def outcome_status_record(
     status.save()
     audit_record(
         actor=actor,
-        action="outcomes.status_recorded",
+        action=OUTCOMES_STATUS_RECORDED,
         target=status,
         person_id=person.pk,
         detail={"kind": kind, "value": value},

@@ -3,8 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,11 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access
-from tide.core.exports import csv_response
+from tide.core.forms import form_post
 from tide.core.jobs import job_enqueue
 from tide.core.models import Job
-from tide.outcomes import charts, cohort, present, stats
-from tide.outcomes.catalogue import BY_CODE, CRISIS_MEASURES, DOMAIN_LABELS, STATUS_KINDS
+from tide.outcomes import charts, cohort, exports, present, stats
+from tide.outcomes.catalogue import BY_CODE, DOMAIN_LABELS, STATUS_KINDS
 from tide.outcomes.forms import FrameworkVersionForm, ReportFilterForm, StatusForm, equity_form, report_filter_form
 from tide.outcomes.jobs import KIND
 from tide.outcomes.selectors import (
@@ -38,10 +36,6 @@ REPORT_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.COMMISSIONER, R
 FRAMEWORK_ROLES = {Role.ACCOUNTABLE_OFFICER, Role.COMMISSIONER, Role.ADMINISTRATOR}
 PERSON_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
 BOOTSTRAP = 1000
-
-
-def _csv(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    return csv_response(filename, [header, *rows])
 
 
 def _area(request: HttpRequest) -> Any:
@@ -107,8 +101,7 @@ def report(request: HttpRequest) -> HttpResponse:
         return _preparing(request, _area(request))
     result = cohort.cohort_report(table, seed=0, n_boot=BOOTSTRAP)
     if request.GET.get("format") == "csv":
-        rows = [present.figure_csv_row(result.figure(m.code, q)) for m in result.measures for q in result.quarters()]
-        return _csv("outcomes-cohort.csv", present.CSV_HEADER, rows)
+        return exports.cohort_csv(result)
     rows = present.report_rows(result, k)
     for row in rows:
         row["domain_label"] = DOMAIN_LABELS[row["domain"]]
@@ -154,7 +147,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
         unit="people (bands 1 to 7 are named in the table)",
     )
     if request.GET.get("format") == "csv":
-        return _csv(f"outcomes-{code}.csv", present.CSV_HEADER, [present.figure_csv_row(f) for f in figures])
+        return exports.measure_csv(code, figures)
     context = {
         "spec": spec,
         "measure": measure,
@@ -190,44 +183,17 @@ def equity(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         measure = BY_CODE[form.cleaned_data["measure"]]
         k, group = form.cleaned_data["quarter"], form.cleaned_data["group"]
-        only = cohort.PersonQuarters(
-            people=table.people,
-            measures=[measure],
-            window=table.window,
-            quarterly=table.quarterly[:, [table.measures.index(measure)], :],
-            baseline=table.baseline[:, [table.measures.index(measure)]],
-            follow=table.follow[:, [table.measures.index(measure)], :],
-            reason=table.reason,
-            first_q=table.first_q,
-            last_q=table.last_q,
-        )
+        only = present.measure_only(table, measure)
         figures = []
         for value in filter_options(table).get(group, []):
             part = apply_filters(only, {group: value})
             figures.append((value, cohort.cohort_report(part, quarters=[k], n_boot=BOOTSTRAP).figure(measure.code, k)))
-        adjusted = stats.holm_adjust([f.change.p_value for _, f in figures])
-        for (value, figure), p in zip(figures, adjusted, strict=True):
+        for (value, figure), p in zip(figures, stats.holm_adjust([f.change.p_value for _, f in figures]), strict=True):
             figure.p_adjusted = p
             rows.append({"group": value, **present.figure_row(figure)})
-        bars = [
-            charts.Bar(r["group"], (100.0 * r["better"] / r["n"]) if r["n"] else None, muted=r["few"]) for r in rows
-        ]
-        chart = charts.bar_chart(
-            chart_id="equity",
-            title=f"Share of people better in quarter {k}: {measure.label}, by {FILTER_LABELS[group].lower()}",
-            description="; ".join(
-                f"{r['group']}: {present.number(b.value, 0)}% of {r['n']} people"
-                for r, b in zip(rows, bars, strict=True)
-            ),
-            bars=bars,
-            unit="% of people better than at baseline",
-        )
+        chart = present.equity_chart(rows, measure_label=measure.label, group_label=FILTER_LABELS[group], k=k)
         if request.GET.get("format") == "csv":
-            return _csv(
-                "outcomes-equity.csv",
-                ["group_by", "group", *present.CSV_HEADER],
-                [[group, value, *present.figure_csv_row(f)] for value, f in figures],
-            )
+            return exports.equity_csv(group, figures)
     context = {
         "form": form,
         "rows": rows,
@@ -247,32 +213,7 @@ def framework(request: HttpRequest) -> HttpResponse:
     spec = framework_current(area=area)
     history = framework_history(area=area)
     if request.GET.get("format") == "csv":
-        return _csv(
-            "outcomes-framework-versions.csv",
-            [
-                "version",
-                "agreed_on",
-                "agreed_by",
-                "measures",
-                "baseline_quarters",
-                "follow_up_quarters",
-                "change_summary",
-                "recorded_by",
-            ],
-            [
-                [
-                    v.number,
-                    v.agreed_on.isoformat(),
-                    v.agreed_by,
-                    " ".join(v.measures),
-                    v.baseline_quarters,
-                    v.follow_up_quarters,
-                    v.change_summary,
-                    v.recorded_by.get_username(),
-                ]
-                for v in history
-            ],
-        )
+        return exports.framework_csv(history)
     domains = [
         (label, [BY_CODE[c] for c in spec.measures if BY_CODE[c].domain == code])
         for code, label in DOMAIN_LABELS.items()
@@ -295,55 +236,16 @@ def framework_new(request: HttpRequest) -> HttpResponse:
         "baseline_quarters": spec.window.baseline_quarters,
         "follow_up_quarters": spec.window.follow_up_quarters,
     }
-    form = FrameworkVersionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            version = framework_version_create(
-                area=area,
-                measures=data["measures"],
-                baseline_quarters=data["baseline_quarters"],
-                follow_up_quarters=data["follow_up_quarters"],
-                change_summary=data["change_summary"],
-                agreed_by=data["agreed_by"],
-                agreed_on=data["agreed_on"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, f"Version {version.number} of the outcomes framework has been recorded.")
-            return redirect("outcomes:framework")
-    return render(request, "outcomes/framework_form.html", {"form": form, "spec": spec})
-
-
-def _service_use_rows(picture: Any) -> tuple[list[str], list[dict[str, Any]]]:
-    table = picture.table
-    start_q = int(table.people["start_q"].iloc[0])
-    b_q = table.window.baseline_quarters
-    headers = []
-    for q in picture.quarter_numbers:
-        rel = q - start_q
-        name = "Before support" if rel < 0 else ("Support started" if rel == 0 else f"Quarter {rel} of support")
-        if picture.started_on is None:
-            name = "Earlier" if rel < 0 else "This quarter"
-        headers.append(f"{name}|{cohort.quarter_label(q)}")
-    rows = []
-    for m, measure in enumerate(table.measures):
-        values = []
-        for q in picture.quarter_numbers:
-            v = table.quarterly[0, m, q - start_q + b_q]
-            values.append("" if not np.isfinite(v) else f"{v:.0f}")
-        base = table.baseline[0, m]
-        rows.append(
-            {
-                "label": measure.label,
-                "values": values,
-                "baseline": present.number(base, 1) if np.isfinite(base) else "–",
-            }
-        )
-    return headers, rows
+    keys = ("measures", "baseline_quarters", "follow_up_quarters", "change_summary", "agreed_by", "agreed_on")
+    return form_post(
+        request,
+        FrameworkVersionForm(request.POST or None, initial=initial),
+        on_valid=lambda data: framework_version_create(area=area, actor=request.user, **{k: data[k] for k in keys}),
+        message=lambda version: f"Version {version.number} of the outcomes framework has been recorded.",
+        success="outcomes:framework",
+        template="outcomes/framework_form.html",
+        context={"spec": spec},
+    )
 
 
 @require_GET
@@ -352,127 +254,42 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     subject = person_get_for(user=request.user, pk=pk, reason="outcomes picture")
     allowed = getattr(getattr(subject, "access", None), "sensitive", frozenset({"health", "criminal"}))
     picture = person_picture(person=subject, allowed=allowed)
-    headers, rows = _service_use_rows(picture)
-    table_name = request.GET.get("table")
+    use = present.service_use(picture)
     if request.GET.get("format") == "csv":
-        if table_name == "ndt":
-            return _csv(
-                f"person-{pk}-ndt.csv",
-                ["assessed_on", "total"],
-                [[a.assessed_on.isoformat(), a.total] for a in picture.ndt],
-            )
-        if table_name == "statuses":
-            return _csv(
-                f"person-{pk}-statuses.csv",
-                ["kind", "value", "recorded_on", "in_their_words"],
-                [
-                    [s.kind, s.value, s.recorded_on.isoformat(), s.in_their_words]
-                    for items in picture.statuses.values()
-                    for s in items
-                ],
-            )
-        return _csv(
-            f"person-{pk}-service-use.csv",
-            ["measure", "baseline_mean", *[h.replace("|", " ") for h in headers]],
-            [[r["label"], r["baseline"], *r["values"]] for r in rows],
-        )
-    complete = [a for a in picture.ndt if a.total is not None]
-    ndt_chart = ""
-    if complete:
-        ndt_chart = charts.line_chart(
-            chart_id="ndt",
-            title="NDT assessment totals over time (0–48; lower is better)",
-            description="; ".join(f"{a.assessed_on:%d %b %Y}: {a.total}" for a in complete),
-            points=[(f"{a.assessed_on:%b %y}", float(a.total or 0)) for a in complete],
-            y_max=48,
-            unit="NDT total (0–48)",
-        )
-    crisis_codes = CRISIS_MEASURES
-    crisis_idx = [i for i, m in enumerate(picture.table.measures) if m.code in crisis_codes]
-    start_q = int(picture.table.people["start_q"].iloc[0])
-    b_q = picture.table.window.baseline_quarters
-    bars = []
-    for q in picture.quarter_numbers:
-        vals = picture.table.quarterly[0, crisis_idx, q - start_q + b_q]
-        bars.append(
-            charts.Bar(
-                cohort.quarter_label(q).split("–")[1],
-                float(np.nansum(vals)) if np.isfinite(vals).any() else None,
-                muted=q < start_q,
-            )
-        )
-    summary = _crisis_summary(picture, crisis_idx) if crisis_idx else ""
-    crisis_chart = (
-        ""
-        if not crisis_idx
-        else charts.bar_chart(
-            chart_id="crisis",
-            title="Crisis contacts each quarter: A&E, emergency admissions, ambulance call-outs and arrests",
-            description="; ".join(f"{b.label}: {present.number(b.value, 0)}" for b in bars)
-            + ". Grey bars are before support.",
-            bars=bars,
-            unit="contacts in the quarter (grey: before support; blue: since support started)",
-        )
-    )
+        return exports.person_csv(pk, request.GET.get("table"), picture, use)
     statuses = [(STATUS_KINDS[kind][0], items) for kind, items in picture.statuses.items()]
     context = {
         "person": subject,
         "picture": picture,
-        "headers": [h.split("|") for h in headers],
-        "rows": rows,
-        "ndt_chart": mark_safe(ndt_chart),  # noqa: S308 - built from escaped parts
-        "crisis_chart": mark_safe(crisis_chart),  # noqa: S308 - built from escaped parts
+        "headers": [h.split("|") for h in use.headers],
+        "rows": use.rows,
+        "ndt_chart": mark_safe(present.ndt_chart(picture)),  # noqa: S308 - built from escaped parts
+        "crisis_chart": mark_safe(present.crisis_chart(picture)),  # noqa: S308 - built from escaped parts
         "statuses": statuses,
-        "summary": summary,
+        "summary": present.crisis_summary(picture, timezone.localdate()),
         "show_ndt": "health" in allowed,
         "can_record": getattr(request.user, "role", "") in FRONTLINE_ROLES,
     }
     return render(request, "outcomes/person.html", context)
 
 
-def _crisis_summary(picture: Any, crisis_idx: list[int]) -> str:
-    """One plain sentence comparing the latest finished quarter of support with before support."""
-    table = picture.table
-    if picture.started_on is None:
-        return ""
-    start_q = int(table.people["start_q"].iloc[0])
-    b_q = table.window.baseline_quarters
-    before = table.quarterly[0, crisis_idx, :b_q]
-    if not np.isfinite(before).all():
-        return ""
-    finished = [q for q in picture.quarter_numbers if start_q < q < cohort.quarter_of(timezone.localdate())]
-    if not finished:
-        return "Support started recently: the first full quarter of support has not finished yet."
-    latest = finished[-1]
-    now = float(np.nansum(table.quarterly[0, crisis_idx, latest - start_q + b_q]))
-    then = float(before.sum(axis=0).mean())
-    return (
-        f"In {cohort.quarter_label(latest)} there {'was' if now == 1 else 'were'} {now:.0f} crisis "
-        f"contact{'' if now == 1 else 's'}, against an average of {then:.1f} a quarter in the "
-        f"{b_q} quarter{'' if b_q == 1 else 's'} before support."
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @access(roles=FRONTLINE_ROLES, person_gate=True)
 def status_new(request: HttpRequest, pk: int) -> HttpResponse:
     subject = person_get_for(user=request.user, pk=pk, reason="record an outcome status")
-    form = StatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            outcome_status_record(
-                person=subject,
-                kind=data["kind"],
-                value=data["value"],
-                recorded_on=data["recorded_on"],
-                in_their_words=data["in_their_words"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, "Status recorded.")
-            return redirect("outcomes:person", pk=subject.pk)
-    return render(request, "outcomes/status_form.html", {"form": form, "person": subject})
+    return form_post(
+        request,
+        StatusForm(request.POST or None),
+        on_valid=lambda data: outcome_status_record(
+            person=subject,
+            kind=data["kind"],
+            value=data["value"],
+            recorded_on=data["recorded_on"],
+            in_their_words=data["in_their_words"],
+            actor=request.user,
+        ),
+        message="Status recorded.",
+        success=lambda _: redirect("outcomes:person", pk=subject.pk),
+        template="outcomes/status_form.html",
+        context={"person": subject},
+    )

@@ -13,6 +13,7 @@ from django.http import Http404
 from tide.core.access import NeedToKnowRefused, PersonAccess, person_access
 from tide.core.audit import audit_record
 from tide.people import identifiers as ids
+from tide.people.audit_actions import PERSON_VIEW_REFUSED, PERSON_VIEWED
 from tide.people.models import NameKey, Person, PersonIdentifier
 from tide.people.names import similarity, token_keys, tokens
 
@@ -53,7 +54,7 @@ def person_gate(*, user: Any, person: Person, reason: str = "") -> PersonAccess:
     if not decision.allowed:
         audit_record(
             actor=user,
-            action="person.view_refused",
+            action=PERSON_VIEW_REFUSED,
             target=person,
             person_id=person.pk,
             reason=reason or "no relationship",
@@ -61,7 +62,7 @@ def person_gate(*, user: Any, person: Person, reason: str = "") -> PersonAccess:
         raise NeedToKnowRefused(person.pk)
     audit_record(
         actor=user,
-        action="person.viewed",
+        action=PERSON_VIEWED,
         target=person,
         person_id=person.pk,
         reason=reason,

@@ -12,9 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from tide.areas.models import Agency, Area
+from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import insert_instances, insert_rows, now_stored
 from tide.people import identifiers as ids
+from tide.people.audit_actions import (
+    PEOPLE_BULK_CREATED,
+    PERSON_CONTACT_PREFERENCE_SET,
+    PERSON_CREATED,
+    PERSON_IDENTIFIER_ADDED,
+)
 from tide.people.models import (
     ContactChannel,
     ContactPreference,
@@ -120,7 +127,7 @@ def person_create(*, area: Area, data: PersonInput, actor: Any) -> Person:
     for kind, value, agency in data.identifiers:
         identifier_add(person=person, kind=kind, value=value, agency=agency, actor=actor, audit=False)
     person_reindex(person=person)
-    audit_record(actor=actor, action="person.created", target=person, person_id=person.pk)
+    audit_record(actor=actor, action=PERSON_CREATED, target=person, person_id=person.pk)
     return person
 
 
@@ -138,11 +145,11 @@ def identifier_add(
         kind=kind,
         value=value,
         agency=agency,
-        defaults={"added_by": actor if getattr(actor, "pk", None) else None},
+        defaults={"added_by": actor_user(actor)},
     )
     if audit:
         audit_record(
-            actor=actor, action="person.identifier_added", target=identifier, person_id=person.pk, detail={"kind": kind}
+            actor=actor, action=PERSON_IDENTIFIER_ADDED, target=identifier, person_id=person.pk, detail={"kind": kind}
         )
     return identifier
 
@@ -161,7 +168,7 @@ def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, r
     identifiers: list[tuple[Any, ...]] = []
     keys: list[tuple[int, str]] = []
     now = now_stored()
-    added_by = getattr(actor, "pk", None)
+    added_by = actor_pk(actor)
     for person, row in zip(people, rows, strict=True):
         person_aliases = [PersonAlias(person=person, given_name=g, family_name=f, kind=k) for g, f, k in row.aliases]
         aliases += person_aliases
@@ -170,9 +177,7 @@ def people_bulk_create(*, area: Area, rows: Sequence[PersonInput], actor: Any, r
     insert_instances(aliases)
     insert_rows(PersonIdentifier, ["person", "kind", "value", "agency", "added_by", "added_at"], identifiers)
     insert_rows(NameKey, ["person", "key"], keys)
-    audit_record(
-        actor=actor, action="people.bulk_created", reason=reason, detail={"count": len(people), "area": area.pk}
-    )
+    audit_record(actor=actor, action=PEOPLE_BULK_CREATED, reason=reason, detail={"count": len(people), "area": area.pk})
     return people
 
 
@@ -209,13 +214,13 @@ def contact_preference_set(
             "safe_from": safe_from,
             "safe_until": safe_until,
             "note": note.strip()[:300],
-            "set_by": actor if getattr(actor, "pk", None) else None,
+            "set_by": actor_user(actor),
             "set_at": timezone.now(),
         },
     )
     audit_record(
         actor=actor,
-        action="person.contact_preference_set",
+        action=PERSON_CONTACT_PREFERENCE_SET,
         target=preference,
         person_id=person.pk,
         detail={"channel": channel, "never_text": never_text, "may_say_from": may_say_from},

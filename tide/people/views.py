@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access, filter_sensitive
-from tide.core.forms import add_validation_error
+from tide.core.forms import add_validation_error, form_post
 from tide.core.timeline import timeline_for
 from tide.people.forms import ContactPreferenceForm, IdentifierForm, PersonForm, PersonSearchForm
 from tide.people.models import ContactPreference, IdentifierKind
@@ -74,22 +74,17 @@ def create(request: HttpRequest) -> HttpResponse:
 @access(roles=EDIT_ROLES, person_gate=True)
 def identifier_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk, reason="add an identifier")
-    form = IdentifierForm(request.POST or None, area_id=request.user.area_id)  # type: ignore[union-attr]
-    if request.method == "POST" and form.is_valid():
-        try:
-            identifier_add(
-                person=person,
-                kind=form.cleaned_data["kind"],
-                value=form.cleaned_data["value"],
-                agency=form.cleaned_data["agency"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, "Identifier added.")
-            return redirect("people:detail", pk=person.pk)
-    return render(request, "people/identifier_form.html", {"form": form, "person": person})
+    return form_post(
+        request,
+        IdentifierForm(request.POST or None, area_id=request.user.area_id),  # type: ignore[union-attr]
+        on_valid=lambda data: identifier_add(
+            person=person, kind=data["kind"], value=data["value"], agency=data["agency"], actor=request.user
+        ),
+        message="Identifier added.",
+        success=lambda _: redirect("people:detail", pk=person.pk),
+        template="people/identifier_form.html",
+        context={"person": person},
+    )
 
 
 def contact_preference_initial(person: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from tide.core.audit import audit_record
 from tide.people.models import Person
 from tide.service_use import event_types, hooks
+from tide.service_use.audit_actions import LEDGER_EVENTS_MOVED, LEDGER_EVENTS_RECORDED
 from tide.service_use.models import ServiceEvent
 
 
@@ -22,7 +23,7 @@ def events_record(
     for event in events:
         event_types.get(event.event_type)  # KeyError names an unknown code before anything is written
     created = ServiceEvent.objects.bulk_create(events, batch_size=5000)
-    audit_record(actor=actor, action="ledger.events_recorded", reason=reason, detail={"count": len(created)})
+    audit_record(actor=actor, action=LEDGER_EVENTS_RECORDED, reason=reason, detail={"count": len(created)})
     if notify:
         ids = [e.pk for e in created]
         transaction.on_commit(lambda: hooks.events_recorded(ids))
@@ -41,7 +42,7 @@ def events_move(*, agency_id: int, record_ref: str, person: Person, actor: Any, 
     moved = moving.update(person=person)
     audit_record(
         actor=actor,
-        action="ledger.events_moved",
+        action=LEDGER_EVENTS_MOVED,
         target=person,
         person_id=person.pk,
         reason=reason,

@@ -27,6 +27,7 @@ from tide.people.models import AliasKind, IdentifierKind, Person
 from tide.people.services import PersonInput, people_bulk_create
 from tide.service_use.models import ServiceEvent
 from tide.service_use.services import events_record
+from tide.simulate.audit_actions import DEMO_LOADED
 
 from .area import SyntheticArea, generate
 from .config import SimConfig
@@ -175,7 +176,7 @@ def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None
     say(f"  {summary.people:,} people screened")
     say("Filling in coordinated support: referrals, meetings, plans, contacts, requests")
     demo_coordination_load(area=area, seed=seed, people=60, say=say)
-    audit_record(actor=actor, action="demo.loaded", target=area, detail={"seed": seed, "preset": preset})
+    audit_record(actor=actor, action=DEMO_LOADED, target=area, detail={"seed": seed, "preset": preset})
     return area
 
 

@@ -49,3 +49,39 @@ def test_foreign_keys_point_only_down_the_layers():
 def test_every_room_is_in_the_layers():
     rooms = {c.name.split(".")[1] for c in apps.get_app_configs() if c.name.startswith("tide.")}
     assert rooms - {"testing"} <= set(_layers())
+
+
+VIEW_MAX_LINES = 60  # a view checks access, binds a form, calls one service or selector, renders (issue 19)
+
+
+def _view_modules() -> list[Path]:
+    tide = ROOT / "tide"
+    return [
+        p
+        for p in sorted(tide.rglob("*.py"))
+        if "tests" not in p.parts and "migrations" not in p.parts and (p.name == "views.py" or "views" in p.parts)
+    ]
+
+
+def _long_views() -> list[str]:
+    import ast
+
+    long = []
+    for path in _view_modules():
+        for node in ast.parse(path.read_text(), str(path)).body:
+            nodes = [node] + (
+                [n for n in node.body if isinstance(n, ast.FunctionDef)] if isinstance(node, ast.ClassDef) else []
+            )
+            for func in nodes:
+                if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = (func.end_lineno or func.lineno) - func.lineno + 1
+                    if lines > VIEW_MAX_LINES:
+                        long.append(f"{path.relative_to(ROOT)}:{func.lineno} {func.name} ({lines} lines)")
+    return long
+
+
+def test_view_functions_stay_short():
+    assert len(_view_modules()) >= 10  # the check really sees the views
+    assert not _long_views(), "views over 60 lines; move reads to selectors, exports to exports.py:\n" + "\n".join(
+        _long_views()
+    )

@@ -1,0 +1,12 @@
+"""The audit actions the areas room writes: one constant per action, never a free-text string."""
+
+AGENCY_CREATED = "agency.created"
+AREA_ACCOUNTABLE_OFFICER_SET = "area.accountable_officer_set"
+AREA_CREATED = "area.created"
+USER_CREATED = "user.created"
+USER_PASSWORD_CHANGED = "user.password_changed"
+USER_PASSWORD_SET = "user.password_set"
+USER_SECOND_FACTOR_ENROLLED = "user.second_factor_enrolled"
+USER_SIGNED_IN = "user.signed_in"
+USER_SIGNED_OUT = "user.signed_out"
+AREAS_SIGN_IN_ATTEMPTS_PRUNED = "areas.sign_in_attempts_pruned"

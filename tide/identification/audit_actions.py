@@ -1,0 +1,13 @@
+"""The audit actions the identification room writes: one constant per action, never a free-text string."""
+
+IDENTIFICATION_TRIGGER_OFF = "identification.trigger_off"
+IDENTIFICATION_TRIGGER_ON = "identification.trigger_on"
+ALERT_RAISED = "alert.raised"
+ALERT_SEEN = "alert.seen"
+IDENTIFICATION_DEFAULTS_INSTALLED = "identification.defaults_installed"
+IDENTIFICATION_DEFINITION_CHANGED = "identification.definition_changed"
+IDENTIFICATION_LIST_EXPORTED = "identification.list_exported"
+IDENTIFICATION_POPULATION_LOADED = "identification.population_loaded"
+IDENTIFICATION_TRIGGER_CREATED = "identification.trigger_created"
+NDT_RECORDED = "ndt.recorded"
+NDT_WORDING_LOADED = "ndt.wording_loaded"

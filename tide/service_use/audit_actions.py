@@ -1,0 +1,4 @@
+"""The audit actions the service_use room writes: one constant per action, never a free-text string."""
+
+LEDGER_EVENTS_MOVED = "ledger.events_moved"
+LEDGER_EVENTS_RECORDED = "ledger.events_recorded"
