@@ -165,12 +165,17 @@ def action_authorise(*, action: Action, actor: Any) -> None:
     )
 
 
+def _asked_asker_or_coordinator(actor: Any, *, agency_id: int | None, asker_id: int | None, person_id: int) -> bool:
+    """Staff of the agency asked, whoever asked, or the person's coordinator (or their manager)."""
+    return actor is not None and (
+        _same_agency(actor, agency_id) or asker_id == actor.pk or coordinates(actor, person_id)
+    )
+
+
 def service_authorise(*, involvement: ServiceInvolvement, actor: Any) -> None:
     """The agency asked answers; whoever asked, and the person's coordinator or their manager, record it."""
-    allowed = actor is not None and (
-        _same_agency(actor, involvement.agency_id)
-        or involvement.requested_by_id == actor.pk
-        or coordinates(actor, involvement.person_id)
+    allowed = _asked_asker_or_coordinator(
+        actor, agency_id=involvement.agency_id, asker_id=involvement.requested_by_id, person_id=involvement.person_id
     )
     _authorise(
         actor,
@@ -181,10 +186,8 @@ def service_authorise(*, involvement: ServiceInvolvement, actor: Any) -> None:
 
 
 def safeguarding_authorise(*, concern: SafeguardingConcern, actor: Any) -> None:
-    allowed = actor is not None and (
-        _same_agency(actor, concern.to_agency_id)
-        or concern.raised_by_id == actor.pk
-        or coordinates(actor, concern.person_id)
+    allowed = _asked_asker_or_coordinator(
+        actor, agency_id=concern.to_agency_id, asker_id=concern.raised_by_id, person_id=concern.person_id
     )
     _authorise(
         actor,
@@ -195,10 +198,8 @@ def safeguarding_authorise(*, concern: SafeguardingConcern, actor: Any) -> None:
 
 
 def assessment_authorise(*, request: NeedsAssessmentRequest, actor: Any) -> None:
-    allowed = actor is not None and (
-        _same_agency(actor, request.to_agency_id)
-        or request.requested_by_id == actor.pk
-        or coordinates(actor, request.person_id)
+    allowed = _asked_asker_or_coordinator(
+        actor, agency_id=request.to_agency_id, asker_id=request.requested_by_id, person_id=request.person_id
     )
     _authorise(
         actor,

@@ -41,35 +41,27 @@ def decrypt(value: str) -> str:
     return fernet().decrypt(value[len(PREFIX) :].encode()).decode()
 
 
-class EncryptedCharField(models.CharField):
-    """Text kept encrypted in the database (Fernet: AES-128 in CBC mode with an HMAC); blank stays blank.
-
-    Each write uses a fresh IV, so the column cannot be searched: never filter on it. ``max_length``
-    is the column's; the plain text must be well under it (a 32-character secret takes 147).
-    """
+class EncryptedMixin:
+    """Encrypt on the way into the database, decrypt on the way out (Fernet: AES-128 in CBC mode with an
+    HMAC); blank stays blank. Each write uses a fresh IV, so the column cannot be searched: never filter
+    on it."""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return decrypt(value) if isinstance(value, str) else value
 
     def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
+        value = super().to_python(value)  # type: ignore[misc]
         return decrypt(value) if isinstance(value, str) else value
 
     def get_prep_value(self, value: Any) -> Any:
-        value = super().get_prep_value(value)
+        value = super().get_prep_value(value)  # type: ignore[misc]
         return encrypt(value) if isinstance(value, str) else value
 
 
-class EncryptedTextField(models.TextField):
-    """Long text kept encrypted in the database, like :class:`EncryptedCharField` (never filter on it)."""
+class EncryptedCharField(EncryptedMixin, models.CharField):
+    """Short text kept encrypted. ``max_length`` is the column's: the plain text must be well under it (a
+    32-character secret takes 147)."""
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        return decrypt(value) if isinstance(value, str) else value
 
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        return decrypt(value) if isinstance(value, str) else value
-
-    def get_prep_value(self, value: Any) -> Any:
-        value = super().get_prep_value(value)
-        return encrypt(value) if isinstance(value, str) else value
+class EncryptedTextField(EncryptedMixin, models.TextField):
+    """Long text kept encrypted, like :class:`EncryptedCharField`."""
