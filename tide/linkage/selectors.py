@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from tide.areas.models import FRONTLINE_ROLES
 from tide.core.access import NeedToKnowRefused, person_access
 from tide.core.audit import audit_record
 from tide.core.timeline import Entry
@@ -28,8 +30,11 @@ from tide.linkage.audit_actions import (
     LINKAGE_RECORD_VIEWED,
 )
 from tide.linkage.models import MatchCandidate, ModelVersion, PairDecision, PersonLink, SourceRecord
-from tide.linkage.normalise import clean_identifier, linkage_row
+from tide.linkage.normalise import clean_dob, clean_identifier, linkage_row
 from tide.people.models import Person
+from tide.service_use import event_types
+from tide.service_use.models import ServiceEvent
+from tide.service_use.selectors import SENSITIVITY
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +167,6 @@ COMPARISON_NAMES = {
     "initials": ("Initials", "Not used: names on both records, or no initials"),
     "birth": ("Date of birth", "No date of birth or birth year on one record"),
     "postcode": ("Postcode", "No postcode on one record"),
-    "identifier": ("NHS number, PNC ID or prison number", "No kind of identifier on both records"),
 }
 
 
@@ -203,15 +207,58 @@ class PairExplanation:
     version: ModelVersion
 
 
+IDENTIFIER_NAMES = {"nhs_number": "NHS number", "pnc_id": "PNC ID", "prison_number": "prison number"}
+# The identifier comparison's levels, in plain words (its row is named by the identifiers compared).
+IDENTIFIER_LEVELS = {
+    "Same national identifier": "The same",
+    "Identifier one keystroke apart": "One character different",
+    "Different identifier": "Different",
+}
+
+
+def _kinds(row: dict[str, Any]) -> list[str]:
+    return [name for column, name in IDENTIFIER_NAMES.items() if row.get(column)]
+
+
+def _identifier_row(item: engine.Evidence, a: dict[str, Any], b: dict[str, Any]) -> EvidenceRow:
+    """The identifier comparison, named by what the two records hold: never an identifier neither holds."""
+    both = [kind for kind in _kinds(a) if kind in _kinds(b)]
+    if item.level is not None and both:
+        name = " and ".join(both)
+        return EvidenceRow(name[0].upper() + name[1:], IDENTIFIER_LEVELS.get(item.level, item.level), item.bits)
+    held = {side: _kinds(row) for side, row in (("first", a), ("second", b)) if _kinds(row)}
+    if not held:
+        found = "Neither record holds one"
+    elif len(held) == 1:
+        side, kinds = next(iter(held.items()))
+        found = f"Only the {side} record holds one ({' and '.join(kinds)})"
+    else:
+        found = "They hold different kinds: " + "; ".join(f"{side}, {' and '.join(k)}" for side, k in held.items())
+    return EvidenceRow("Identifiers", found, item.bits)
+
+
+def _birth_found(found: str, placeholder: dict[str, bool]) -> str:
+    sides = [side for side, flagged in placeholder.items() if flagged]
+    if not sides:
+        return found
+    which = "both records" if len(sides) == 2 else f"the {sides[0]} record"
+    return f"{found} (the placeholder date of birth on {which} left out)"
+
+
 def pair_explanation(candidate: MatchCandidate) -> PairExplanation | None:
-    """How the model weighed a pair: by the model version that proposed it, else the area's active one."""
+    """How the model weighed a pair: by the model version that proposed it, else the area's active one.
+    Each row names only what the two records hold; placeholder dates of birth are left out, as in linkage."""
     version = candidate.model or ModelVersion.objects.filter(area_id=candidate.area_id, active=True).first()
     if version is None:
         return None
     today = timezone.localdate()
-    a, b = (
-        pd.DataFrame([linkage_row(r.pk, r.identity(), today=today)]) for r in (candidate.record_a, candidate.record_b)
-    )
+    learned = set(version.placeholder_dobs)
+    rows_in = [linkage_row(r.pk, r.identity(), today=today) for r in (candidate.record_a, candidate.record_b)]
+    a, b = (engine.blank_placeholders(pd.DataFrame([row]), learned) for row in rows_in)
+    placeholder = {
+        side: placeholder_dob(record.date_of_birth, today=today, learned=learned)
+        for side, record in (("first", candidate.record_a), ("second", candidate.record_b))
+    }
     try:
         explanation = engine.explain(a, b, version.trained, tf=version.term_frequencies)
     except engine.SCORING_ERRORS:
@@ -223,8 +270,13 @@ def pair_explanation(candidate: MatchCandidate) -> PairExplanation | None:
         EvidenceRow("Starting point", "How rarely two records in the area are the same person", explanation.prior_bits)
     ]
     for item in explanation.evidence:
+        if item.comparison == "identifier":
+            rows.append(_identifier_row(item, *rows_in))
+            continue
         name, not_compared = COMPARISON_NAMES.get(item.comparison, (item.comparison, "Not compared"))
         found = not_compared if item.level is None else plain_level(item.level)
+        if item.comparison == "birth":
+            found = _birth_found(found, placeholder)
         rows.append(EvidenceRow(name=name, found=found, bits=item.bits))
     return PairExplanation(rows=rows, probability=explanation.match_probability, version=version)
 
@@ -355,3 +407,124 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
             )
         )
     return entries
+
+
+# --- the review flow: the next pair, the pair's rows, each side's recent events ----------------------
+
+
+def candidate_next(*, user: Any, after: MatchCandidate | None = None, chunk: int = 100) -> MatchCandidate | None:
+    """The next pair waiting for review (open, in queue order) after ``after``, then from the top of the
+    queue: where a reviewer goes after deciding or skipping a pair. A reviewer who may break the glass
+    (frontline roles, as on the queue page) goes to the next pair whatever it holds, and is asked for a
+    reason there; anyone else is taken only to a pair whose two records they may see, so the flow never
+    lands on a record they may not see."""
+    qs = candidates_open(user=user, status=MatchCandidate.Status.OPEN)
+    parts = [qs]
+    if after is not None:
+        qs = qs.exclude(pk=after.pk)
+        later = Q(probability__lt=after.probability) | Q(probability=after.probability, id__gt=after.pk)
+        parts = [qs.filter(later), qs.exclude(later)]
+    may_break_glass = getattr(user, "role", "") in FRONTLINE_ROLES
+    for part in parts:
+        start = 0
+        while batch := list(part[start : start + chunk]):
+            visible = {c.pk for c in batch} if may_break_glass else candidates_visible_to(user, batch)
+            found = next((c for c in batch if c.pk in visible), None)
+            if found is not None:
+                return found
+            start += chunk
+    return None
+
+
+def placeholder_dob(value: Any, *, today: dt.date, learned: Collection[str] = ()) -> bool:
+    """A date of birth that is a system default, not a birthday: one of the dates extracts use for
+    "not known" (1 Jan 1900 and the like, before 1901 or in the future, see normalise.clean_dob) or one
+    the area's model found shared by implausibly many records (``ModelVersion.placeholder_dobs``)."""
+    if value is None or value == "":
+        return False
+    return clean_dob(value, today=today) is None or str(value)[:10] in set(learned)
+
+
+def _placeholders(candidate: MatchCandidate) -> set[str]:
+    version = candidate.model or ModelVersion.objects.filter(area_id=candidate.area_id, active=True).first()
+    return set(version.placeholder_dobs) if version is not None else set()
+
+
+@dataclass(frozen=True)
+class PairRow:
+    label: str
+    a: Any
+    b: Any
+    agreement: str  # "same", "differs", "blank", "placeholder" or "" (not compared)
+
+
+def _agreement(label: str, a: object, b: object) -> str:
+    if label in ("Agency", "Agency's record"):
+        return ""
+    if not a or not b:
+        return "blank"
+    return "same" if str(a).strip().casefold() == str(b).strip().casefold() else "differs"
+
+
+def pair_rows(candidate: MatchCandidate) -> list[PairRow]:
+    """The two records side by side, detail by detail, with whether they agree. A placeholder date of
+    birth (or the birth year taken from one) is flagged and never counts as agreement."""
+    a, b = candidate.record_a, candidate.record_b
+    today = timezone.localdate()
+    learned = _placeholders(candidate)
+    rows = []
+    for label, field in (
+        ("Agency", "agency"),
+        ("Agency's record", "record_ref"),
+        ("Given name", "given_name"),
+        ("Family name", "family_name"),
+        ("Initials", "initials"),
+        ("Date of birth", "date_of_birth"),
+        ("Birth year", "birth_year"),
+        ("Sex", "sex"),
+        ("Postcode", "postcode"),
+        ("Address", "address"),
+        ("NHS number", "nhs_number"),
+        ("PNC ID", "pnc_id"),
+        ("Prison number", "prison_number"),
+    ):
+        va, vb = getattr(a, field), getattr(b, field)
+        if field == "agency":
+            va, vb = va.name, vb.name
+        if not va and not vb:
+            continue
+        agreement = _agreement(label, va, vb)
+        if field == "date_of_birth" and any(placeholder_dob(v, today=today, learned=learned) for v in (va, vb)):
+            agreement = "placeholder"
+        if field == "birth_year" and any(v is not None and v < 1901 for v in (va, vb)):
+            agreement = "placeholder"
+        rows.append(PairRow(label, va or "", vb or "", agreement))
+    return rows
+
+
+@dataclass(frozen=True)
+class RecordEvents:
+    events: list[Entry]  # the latest, newest first
+    total: int  # how many events the record holds
+    withheld: int  # of the latest, how many are of a kind the user does not need (health, criminal)
+
+
+def record_events(*, user: Any, record: SourceRecord, limit: int = 10) -> RecordEvents:
+    """A record's latest service events (type, date, agency), to help decide a pair. Only for a record the
+    user may see (``record_visible_to``); health and criminal-justice events only where the user needs
+    them: their own agency's, or what their access to the record's person allows (tide.core.access)."""
+    events = ServiceEvent.objects.filter(agency_id=record.agency_id, record_ref=record.record_ref)
+    latest = list(events.order_by("-occurred_on", "-id")[:limit])
+    if getattr(user, "agency_id", None) and record.agency_id == user.agency_id:
+        allowed: frozenset[str] = frozenset(SENSITIVITY.values())
+    else:
+        link = current_link(record)
+        allowed = person_access(user, link.person).sensitive if link else frozenset()
+    shown = []
+    for event in latest:
+        kind = event_types.get(event.event_type)
+        sensitive = SENSITIVITY.get(kind.domain, "")
+        if sensitive and sensitive not in allowed:
+            continue
+        shown.append(Entry(on=event.occurred_on, title=kind.label, kind="service event", source=record.agency.name))
+    return RecordEvents(events=shown, total=events.count(), withheld=len(latest) - len(shown))

@@ -14,7 +14,7 @@ from tide.core.jobs import job_enqueue
 from tide.linkage import selectors
 from tide.linkage.forms import DecisionForm, KnownSearchForm, ReviewFilterForm, SplitForm, ThresholdForm
 from tide.linkage.jobs import TRAIN
-from tide.linkage.models import Decision, LinkMethod, PersonLink
+from tide.linkage.models import Decision, LinkMethod, MatchCandidate, PersonLink
 from tide.linkage.services import candidate_decide, link_undo, model_thresholds_set, record_split
 
 REVIEW_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER}
@@ -23,12 +23,18 @@ MODEL_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER, Role.COMMISSIONER, Role.AU
 SEARCH_ROLES = FRONTLINE_ROLES | {Role.ADMINISTRATOR}
 
 
-def _agreement(label: str, a: object, b: object) -> str:
-    if label in ("Agency", "Agency's record"):
-        return ""
-    if not a or not b:
-        return "blank"
-    return "same" if str(a).strip().casefold() == str(b).strip().casefold() else "differs"
+# The banner after a decision: what was done, and nothing about whom (the next pair may be anybody's).
+DECIDED = {
+    Decision.LINK: "Pair {pk} linked: the two records are now one person.",
+    Decision.NO_MATCH: "Pair {pk} kept apart: these are two people, and no pair of their records will be proposed again.",
+    Decision.UNSURE: "Pair {pk} marked unsure: the records stay apart and the pair stays in the queue.",
+}
+
+
+def _next_pair(request: HttpRequest, after: MatchCandidate | None) -> HttpResponse:
+    """To the next waiting pair the reviewer may open, or to the end of the queue."""
+    following = selectors.candidate_next(user=request.user, after=after)
+    return redirect("linkage:pair", pk=following.pk) if following else redirect("linkage:done")
 
 
 @require_GET
@@ -66,51 +72,43 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            decision = form.cleaned_data["decision"]
-            text = {
-                Decision.LINK: "Linked: the two records are now one person.",
-                Decision.NO_MATCH: (
-                    "Kept apart: these are two people, and no pair of their records will be proposed again."
-                ),
-                Decision.UNSURE: "Marked unsure: the records stay apart and the pair stays in the queue.",
-            }[decision]
-            messages.success(request, text)
-            if decision == Decision.LINK:
-                link = selectors.current_link(candidate.record_a)
-                if link is not None:
-                    return redirect("people:detail", pk=link.person_id)
-            return redirect("linkage:review")
+            messages.success(request, DECIDED[form.cleaned_data["decision"]].format(pk=candidate.pk))
+            return _next_pair(request, candidate)
     links = {"a": selectors.current_link(candidate.record_a), "b": selectors.current_link(candidate.record_b)}
-    rows = [
-        ("Agency", candidate.record_a.agency.name, candidate.record_b.agency.name),
-        ("Agency's record", candidate.record_a.record_ref, candidate.record_b.record_ref),
-        ("Given name", candidate.record_a.given_name, candidate.record_b.given_name),
-        ("Family name", candidate.record_a.family_name, candidate.record_b.family_name),
-        ("Initials", candidate.record_a.initials, candidate.record_b.initials),
-        ("Date of birth", candidate.record_a.date_of_birth, candidate.record_b.date_of_birth),
-        ("Birth year", candidate.record_a.birth_year, candidate.record_b.birth_year),
-        ("Sex", candidate.record_a.sex, candidate.record_b.sex),
-        ("Postcode", candidate.record_a.postcode, candidate.record_b.postcode),
-        ("Address", candidate.record_a.address, candidate.record_b.address),
-        ("NHS number", candidate.record_a.nhs_number, candidate.record_b.nhs_number),
-        ("PNC ID", candidate.record_a.pnc_id, candidate.record_b.pnc_id),
-        ("Prison number", candidate.record_a.prison_number, candidate.record_b.prison_number),
-    ]
-    rows = [(label, a or "", b or "", _agreement(label, a, b)) for label, a, b in rows if a or b]
+    following = selectors.candidate_next(user=request.user, after=candidate)
     return render(
         request,
         "linkage/pair.html",
         {
             "candidate": candidate,
             "form": form,
-            "rows": rows,
+            "rows": selectors.pair_rows(candidate),
             "links": links,
             "meanwhile": next((link for link in links.values() if link and link.method == LinkMethod.BEST), None),
             "decisions": selectors.pair_decisions(candidate),
             "explanation": selectors.pair_explanation(candidate),
             "contradictions": selectors.pair_contradictions(candidate, links),
+            "events": [
+                selectors.record_events(user=request.user, record=r) for r in (candidate.record_a, candidate.record_b)
+            ],
+            "skip_to": following,
         },
     )
+
+
+@require_GET
+@access(roles=REVIEW_ROLES)
+def first(request: HttpRequest) -> HttpResponse:
+    """Start reviewing: the first waiting pair the reviewer may open."""
+    return _next_pair(request, None)
+
+
+@require_GET
+@access(roles=REVIEW_ROLES)
+def done(request: HttpRequest) -> HttpResponse:
+    """The end of the flow: no pair waits that the reviewer may open."""
+    counts = selectors.queue_counts(user=request.user)
+    return render(request, "linkage/done.html", {"counts": counts})
 
 
 @require_http_methods(["GET", "POST"])

@@ -216,6 +216,8 @@ SAMPLES: dict[str, Samples] = {
     "linkage/records/<int:pk>/": lambda w: [Sample({"pk": w.objects["records"][k].pk}, k) for k in CRAWLED],
     "linkage/records/<int:pk>/undo": lambda w: [Sample({"pk": w.objects["records"][k].pk}, k) for k in CRAWLED],
     "linkage/review/": NONE,
+    "linkage/review/done/": NONE,
+    "linkage/review/next/": NONE,
     "linkage/review/<int:pk>/": lambda w: [Sample({"pk": w.objects["candidate"].pk}, "stranger")],
     "my-plan/": NONE,
     "my-record/": NONE,

@@ -46,7 +46,7 @@ def test_review_pair_shows_both_records_side_by_side_and_link_decision_joins_the
     a = SourceRecord.objects.get(record_ref="PP00000002").links.get(ended_at__isnull=True)
     b = SourceRecord.objects.get(record_ref="RTX0000002").links.get(ended_at__isnull=True)
     assert a.person_id == b.person_id
-    assert response["Location"] == reverse("people:detail", args=[a.person_id])
+    assert response["Location"] == reverse("linkage:done")  # the only pair: the queue is done
 
 
 def test_review_queue_filters_by_status_and_agency_and_pages(analyst_client, linked, police, acute, monkeypatch):
