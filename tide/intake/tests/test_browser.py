@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from tide.areas.models import Role
 from tide.intake.tests.extracts import POLICE_ROWS, acute_csv, police_csv
+from tide.linkage.models import SourceRecord
 from tide.testing.browser import PHONE, axe_violations, screenshot, sign_in
 from tide.testing.factories import TEST_PASSWORD
 from tide.testing.fixtures import make_user
@@ -71,7 +72,11 @@ def test_analyst_fixes_a_refused_extract_reviews_a_pair_and_sees_one_timeline(pa
     page.get_by_role("button", name="Save decision").click()
     page.wait_for_load_state()
 
-    expect(page.get_by_text("Linked: the two records are now one person.")).to_be_visible()
+    # The reviewer stays in the queue: the next pair, or here (the only pair) the end of it (issue 20).
+    expect(page.get_by_text(re.compile(r"Pair \d+ linked: the two records are now one person\."))).to_be_visible()
+    expect(page.get_by_role("heading", name="No more pairs waiting")).to_be_visible()
+    person = SourceRecord.objects.get(record_ref="RTX0000002").links.get(ended_at__isnull=True).person_id
+    page.goto(f"/people/{person}/")
     if page.get_by_role("heading", name="You cannot see this record").is_visible():
         # A data lead has no working relationship with the person: the access rules ask for a reason.
         page.get_by_role("link", name="Break the glass").click()
