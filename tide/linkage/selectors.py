@@ -292,9 +292,11 @@ CHECKED_NAMES = {
 def pair_contradictions(candidate: MatchCandidate, links: dict[str, PersonLink | None]) -> list[str]:
     """What disagrees between the two sides of a pair, as grouping tests it (tide.linkage.grouping): the
     reason a strong pair waits for review. A side is the record with its person's other records (the
-    other record of the pair left out, when the two are linked meanwhile)."""
+    other record of the pair left out, when the two are linked meanwhile). What the pair's own two records
+    do not both hold is said to come from their people's other records: never named as the records'."""
     today = timezone.localdate()
     pair = {candidate.record_a_id, candidate.record_b_id}
+    own = [linkage_row(r.pk, r.identity(), today=today) for r in (candidate.record_a, candidate.record_b)]
     sides = []
     for record, link in ((candidate.record_a, links["a"]), (candidate.record_b, links["b"])):
         records = [record]
@@ -302,7 +304,11 @@ def pair_contradictions(candidate: MatchCandidate, links: dict[str, PersonLink |
             others = PersonLink.objects.filter(person_id=link.person_id, ended_at__isnull=True).exclude(record__in=pair)
             records += [other.record for other in others.select_related("record")]
         sides.append(grouping.profile(linkage_row(r.pk, r.identity(), today=today) for r in records))
-    return [CHECKED_NAMES[column] for column in grouping.disagreements(*sides)]
+    return [
+        CHECKED_NAMES[column]
+        + ("" if all(row.get(column) for row in own) else " (on other records of the people they are linked to)")
+        for column in grouping.disagreements(*sides)
+    ]
 
 
 def queue_counts(*, user: Any) -> dict[str, int]:

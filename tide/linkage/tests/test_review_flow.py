@@ -195,3 +195,18 @@ def test_the_latest_ten_events_newest_first(pairs, area, police):
     found = selectors.record_events(user=lead, record=record)
     assert found.total == 14
     assert [e.on for e in found.events] == [dt.date(2026, 6, day) for day in range(12, 2, -1)]
+
+
+def test_a_contradiction_the_two_records_do_not_hold_is_said_to_come_from_their_peoples_other_records(
+    pairs, monkeypatch
+):
+    from tide.linkage import grouping
+
+    first = pairs[0]
+    links = {"a": selectors.current_link(first.record_a), "b": selectors.current_link(first.record_b)}
+    assert selectors.pair_contradictions(first, links) == ["dates of birth"]  # both records hold one
+    monkeypatch.setattr(grouping, "disagreements", lambda *sides: ["dob", "nhs_number"])
+    assert selectors.pair_contradictions(first, links) == [
+        "dates of birth",
+        "NHS numbers (on other records of the people they are linked to)",  # neither record holds one
+    ]
