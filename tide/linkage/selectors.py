@@ -418,12 +418,16 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
 # --- the review flow: the next pair, the pair's rows, each side's recent events ----------------------
 
 
+NEXT_SCAN_LIMIT = 1000  # pairs looked at for the next one a reviewer may open, each way round the queue
+
+
 def candidate_next(*, user: Any, after: MatchCandidate | None = None, chunk: int = 100) -> MatchCandidate | None:
     """The next pair waiting for review (open, in queue order) after ``after``, then from the top of the
     queue: where a reviewer goes after deciding or skipping a pair. A reviewer who may break the glass
     (frontline roles, as on the queue page) goes to the next pair whatever it holds, and is asked for a
     reason there; anyone else is taken only to a pair whose two records they may see, so the flow never
-    lands on a record they may not see."""
+    lands on a record they may not see. At most ``NEXT_SCAN_LIMIT`` pairs are looked at each way round the
+    queue, so a reviewer who may open almost none of a large queue is not kept waiting."""
     qs = candidates_open(user=user, status=MatchCandidate.Status.OPEN)
     parts = [qs]
     if after is not None:
@@ -433,7 +437,7 @@ def candidate_next(*, user: Any, after: MatchCandidate | None = None, chunk: int
     may_break_glass = getattr(user, "role", "") in FRONTLINE_ROLES
     for part in parts:
         start = 0
-        while batch := list(part[start : start + chunk]):
+        while start < NEXT_SCAN_LIMIT and (batch := list(part[start : start + chunk])):
             visible = {c.pk for c in batch} if may_break_glass else candidates_visible_to(user, batch)
             found = next((c for c in batch if c.pk in visible), None)
             if found is not None:

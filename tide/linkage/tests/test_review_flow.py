@@ -210,3 +210,10 @@ def test_a_contradiction_the_two_records_do_not_hold_is_said_to_come_from_their_
         "dates of birth",
         "NHS numbers (on other records of the people they are linked to)",  # neither record holds one
     ]
+
+
+def test_the_search_for_a_pair_the_reviewer_may_open_stops_after_a_limit(pairs, area, police, monkeypatch):
+    lead = UserFactory(area=area, agency=police, role=Role.ADMINISTRATOR, last_name="Lead")
+    assert selectors.candidate_next(user=lead, chunk=1) == pairs[1]
+    monkeypatch.setattr(selectors, "NEXT_SCAN_LIMIT", 1)  # only the first pair is looked at: not theirs
+    assert selectors.candidate_next(user=lead, chunk=1) is None
