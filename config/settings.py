@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tide.core.middleware.NulRefusalMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tide.core.metrics.MetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -210,6 +212,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = SECURE and not env_bool("TIDE_BEHIND_TLS_PROXY_WITHOUT_REDIRECT")
+# Probes inside the private network (the container healthcheck, Prometheus) ask over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
@@ -291,11 +295,30 @@ TIDE_NOTIFY_TEMPLATES = dict(item.split("=", 1) for item in env_list("TIDE_NOTIF
 if TIDE_MESSAGES_BACKEND == "notify" and not TIDE_NOTIFY_API_KEY:
     raise ImproperlyConfigured("TIDE_MESSAGES_BACKEND=notify needs TIDE_NOTIFY_API_KEY.")
 
+# Logs (ADR 0081): JSON lines (time, level, logger, message, request_id, user_id) on standard error,
+# for the service manager or container engine to collect; "text" is plain lines for a terminal. Default:
+# json, or text with TIDE_LOCAL/TIDE_DEBUG.
+TIDE_LOG_FORMAT = os.environ.get("TIDE_LOG_FORMAT") or ("text" if DEBUG or env_bool("TIDE_LOCAL") else "json")
+if TIDE_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("TIDE_LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "tide.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": TIDE_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("TIDE_LOG_LEVEL", "INFO")},
     # The audit head goes to the log stream whatever TIDE_LOG_LEVEL is (ADR 0066).
     "loggers": {"tide.audit": {"level": "INFO"}},
 }
+
+# Metrics for Prometheus at /metrics (ADR 0082): a scrape sends "Authorization: Bearer <TIDE_METRICS_TOKEN>",
+# or comes from one of TIDE_METRICS_NETWORKS (addresses or networks, comma-separated; the client address
+# as TIDE_TRUSTED_PROXIES decides it). Neither set: /metrics answers 404.
+TIDE_METRICS_TOKEN = os.environ.get("TIDE_METRICS_TOKEN", "")
+try:
+    TIDE_METRICS_NETWORKS = [ipaddress.ip_network(n, strict=False) for n in env_list("TIDE_METRICS_NETWORKS")]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TIDE_METRICS_NETWORKS: {error}") from None
