@@ -98,7 +98,8 @@ def job_metrics() -> Iterator[Metric]:
     durations: dict[tuple[str, ...], list[float]] = defaultdict(list)
     finished = Job.objects.filter(started_at__isnull=False, finished_at__isnull=False)
     for kind, status, started, ended in finished.values_list("kind", "status", "started_at", "finished_at"):
-        durations[(kind, status)].append(max((ended - started).total_seconds(), 0.0))
+        if started is not None and ended is not None:
+            durations[(kind, status)].append(max((ended - started).total_seconds(), 0.0))
     yield _histogram(
         "tide_job_duration_seconds",
         "Run time of the finished jobs kept, by kind and outcome.",

@@ -50,7 +50,7 @@ class RequestContextMiddleware:
             user_id=user.pk if user is not None and user.is_authenticated else None,
         )
         # For gunicorn's access log (tide.core.logs.GunicornLogger), written after the response.
-        request.environ.update({"tide.request_id": info.request_id, "tide.user_id": info.user_id})
+        request.META.update({"tide.request_id": info.request_id, "tide.user_id": info.user_id})
         token = set_request_info(info)
         try:
             response = self.get_response(request)
@@ -59,7 +59,7 @@ class RequestContextMiddleware:
         finally:
             reset_request_info(token)
         response[REQUEST_ID_HEADER] = info.request_id
-        request.environ["tide.route"] = route_name(request)
+        request.META["tide.route"] = route_name(request)  # META is the WSGI environ under gunicorn
         return response
 
 
