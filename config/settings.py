@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("TIDE_VAR_DIR", str(BASE_DIR / "var")))
+
+
+def default_var_dir() -> Path:
+    """``var/`` beside the code in a source checkout; installed as a package (a wheel, the image), ``var/``
+    under the directory Tide is started from, never inside site-packages. TIDE_VAR_DIR overrides both."""
+    if (BASE_DIR / "manage.py").is_file() and (BASE_DIR / "pyproject.toml").is_file():
+        return BASE_DIR / "var"
+    return Path.cwd() / "var"
+
+
+VAR_DIR = Path(os.environ.get("TIDE_VAR_DIR") or default_var_dir()).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -63,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tide.core.middleware.NulRefusalMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tide.core.metrics.MetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,20 +111,22 @@ FORM_RENDERER = "tide.core.forms.GovukFormRenderer"
 
 
 def database_from_url(url: str) -> dict[str, object]:
-    parsed = urlparse(url)
-    if parsed.scheme not in {"postgres", "postgresql"}:
-        raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported; use postgres://.")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parsed.path.lstrip("/")) or "tide",
-        "USER": unquote(parsed.username or ""),
-        "PASSWORD": unquote(parsed.password or ""),
-        "HOST": parsed.hostname or "",
-        "PORT": str(parsed.port or ""),
-        "CONN_MAX_AGE": int(os.environ.get("TIDE_DB_CONN_MAX_AGE", "60")),
-        "CONN_HEALTH_CHECKS": True,
-        "TEST": {"NAME": os.environ.get("TIDE_TEST_DB_NAME") or None},
-    }
+    """PostgreSQL settings from a DSN, parsed by dj-database-url: every query option is kept as a
+    connection option (``?sslmode=verify-full&sslrootcert=/etc/ssl/db-ca.pem&connect_timeout=5``)."""
+    scheme = urlsplit(url).scheme
+    if scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(f"DATABASE_URL scheme {scheme!r} is not supported; use postgres://.")
+    try:
+        config = dict(
+            dj_database_url.parse(
+                url, conn_max_age=int(os.environ.get("TIDE_DB_CONN_MAX_AGE", "60")), conn_health_checks=True
+            )
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {error}") from None
+    config["NAME"] = config.get("NAME") or "tide"
+    config["TEST"] = {"NAME": os.environ.get("TIDE_TEST_DB_NAME") or None}
+    return config
 
 
 if os.environ.get("DATABASE_URL"):
@@ -157,11 +172,20 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Production (neither TIDE_DEBUG nor TIDE_LOCAL): `tide collectstatic` writes each file under a name that
+# carries its content hash, gzip and Brotli copies beside it, and WhiteNoise serves them with a year's
+# cache lifetime. Development and tests serve the files as they are, straight from the apps (no
+# collectstatic needed). TIDE_STATIC_MANIFEST=1/0 overrides the choice.
+TIDE_STATIC_MANIFEST = env_bool("TIDE_STATIC_MANIFEST", not DEBUG and not env_bool("TIDE_LOCAL"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if TIDE_STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not TIDE_STATIC_MANIFEST
 MEDIA_ROOT = Path(os.environ.get("TIDE_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 # Sessions and cookies: short idle time-out, secure cookies off only for local http.
@@ -188,6 +212,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = SECURE and not env_bool("TIDE_BEHIND_TLS_PROXY_WITHOUT_REDIRECT")
+# Probes inside the private network (the container healthcheck, Prometheus) ask over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
@@ -225,6 +251,9 @@ TIDE_JOBS_KEEP_DAYS = int(os.environ.get("TIDE_JOBS_KEEP_DAYS", "90"))
 # Sign-in attempts hold IP addresses: kept this long (longer than the throttle's look-back), then deleted.
 TIDE_SIGN_IN_ATTEMPTS_KEEP_DAYS = int(os.environ.get("TIDE_SIGN_IN_ATTEMPTS_KEEP_DAYS", "30"))
 TIDE_DATA_DIR = Path(os.environ.get("TIDE_DATA_DIR", str(VAR_DIR / "data")))
+# Outcomes: a cohort of up to this many people is computed inside the web request; a larger one needs
+# its snapshot computed by a job first. Gunicorn's timeout (config/gunicorn.conf.py) is sized for it.
+TIDE_OUTCOMES_INLINE_LIMIT = int(os.environ.get("TIDE_OUTCOMES_INLINE_LIMIT", "1000"))
 
 # The daily routine core.audit_head appends the audit log's head (row count, latest hash) to this file,
 # which should be append-only and out of the database owner's reach (ADR 0066). Unset: the log only.
@@ -266,11 +295,30 @@ TIDE_NOTIFY_TEMPLATES = dict(item.split("=", 1) for item in env_list("TIDE_NOTIF
 if TIDE_MESSAGES_BACKEND == "notify" and not TIDE_NOTIFY_API_KEY:
     raise ImproperlyConfigured("TIDE_MESSAGES_BACKEND=notify needs TIDE_NOTIFY_API_KEY.")
 
+# Logs (ADR 0081): JSON lines (time, level, logger, message, request_id, user_id) on standard error,
+# for the service manager or container engine to collect; "text" is plain lines for a terminal. Default:
+# json, or text with TIDE_LOCAL/TIDE_DEBUG.
+TIDE_LOG_FORMAT = os.environ.get("TIDE_LOG_FORMAT") or ("text" if DEBUG or env_bool("TIDE_LOCAL") else "json")
+if TIDE_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("TIDE_LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "tide.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": TIDE_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("TIDE_LOG_LEVEL", "INFO")},
     # The audit head goes to the log stream whatever TIDE_LOG_LEVEL is (ADR 0066).
     "loggers": {"tide.audit": {"level": "INFO"}},
 }
+
+# Metrics for Prometheus at /metrics (ADR 0082): a scrape sends "Authorization: Bearer <TIDE_METRICS_TOKEN>",
+# or comes from one of TIDE_METRICS_NETWORKS (addresses or networks, comma-separated; the client address
+# as TIDE_TRUSTED_PROXIES decides it). Neither set: /metrics answers 404.
+TIDE_METRICS_TOKEN = os.environ.get("TIDE_METRICS_TOKEN", "")
+try:
+    TIDE_METRICS_NETWORKS = [ipaddress.ip_network(n, strict=False) for n in env_list("TIDE_METRICS_NETWORKS")]
+except ValueError as error:
+    raise ImproperlyConfigured(f"TIDE_METRICS_NETWORKS: {error}") from None

@@ -9,7 +9,8 @@ const dest = join(root, 'tide', 'core', 'static', 'govuk')
 
 rmSync(dest, { recursive: true, force: true })
 mkdirSync(dest, { recursive: true })
-for (const file of ['govuk-frontend.min.css', 'govuk-frontend.min.js']) {
+// The source maps too: the files name them, and production's hashed static files must resolve every reference.
+for (const file of ['govuk-frontend.min.css', 'govuk-frontend.min.css.map', 'govuk-frontend.min.js', 'govuk-frontend.min.js.map']) {
   cpSync(join(src, file), join(dest, file))
 }
 cpSync(join(src, 'assets'), join(dest, 'assets'), { recursive: true })

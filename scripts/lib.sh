@@ -1,5 +1,5 @@
 # Shared set-up for scripts/serve, scripts/test and .ci/run. Source it; do not run it.
-# Creates .venv, installs Tide with its Python and npm dependencies, and builds GOV.UK Frontend.
+# Creates .venv, installs the locked Python packages and Tide, the npm packages, and builds GOV.UK Frontend.
 
 TIDE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$TIDE_ROOT"
@@ -37,11 +37,13 @@ tide_setup() {
       "$python" -m venv .venv
     fi
   fi
-  stamp=".venv/.tide-installed-$(sha256sum pyproject.toml | cut -c1-16)"
+  # The locked, hash-checked set (ADR 0080): every package at the version CI tested, refused if its
+  # hash differs; then Tide itself without dependencies. The stamp is keyed on the lock file.
+  stamp=".venv/.tide-installed-$(cat requirements/dev-lock.txt pyproject.toml | sha256sum | cut -c1-16)"
   if [ ! -f "$stamp" ]; then
-    say "Installing Python packages"
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e '.[dev]'
+    say "Installing Python packages (requirements/dev-lock.txt, hash-checked)"
+    .venv/bin/python -m pip install -q --require-hashes -r requirements/dev-lock.txt
+    .venv/bin/python -m pip install -q --no-deps -e .
     rm -f .venv/.tide-installed-*; touch "$stamp"
   fi
   if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi

@@ -4,9 +4,18 @@ import logging
 from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.log import log_response
 
 from tide.core.audit_actions import USER_SESSION_EXPIRED
-from tide.core.request_context import RequestInfo, client_ip, reset_request_info, set_request_info
+from tide.core.metrics import route_name
+from tide.core.request_context import (
+    REQUEST_ID_HEADER,
+    RequestInfo,
+    client_ip,
+    request_id,
+    reset_request_info,
+    set_request_info,
+)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -25,22 +34,33 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class RequestContextMiddleware:
-    """Make the client address (behind trusted proxies, the real one) and path available to the audit log."""
+    """Make the client address (behind trusted proxies, the real one) and path available to the audit log,
+    and the request id and signed-in user's id to the logs; the request id goes back as ``X-Request-ID``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
         info = RequestInfo(
             ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             path=request.path[:500],
+            request_id=request_id(request),
+            user_id=user.pk if user is not None and user.is_authenticated else None,
         )
+        # For gunicorn's access log (tide.core.logs.GunicornLogger), written after the response.
+        request.META.update({"tide.request_id": info.request_id, "tide.user_id": info.user_id})
         token = set_request_info(info)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if response.status_code >= 400:  # Django would log it after the middleware, without the ids
+                log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
         finally:
             reset_request_info(token)
+        response[REQUEST_ID_HEADER] = info.request_id
+        request.META["tide.route"] = route_name(request)  # META is the WSGI environ under gunicorn
+        return response
 
 
 class SecurityHeadersMiddleware:

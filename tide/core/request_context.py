@@ -9,6 +9,8 @@ number, for that many proxy hops. Unset, only ``REMOTE_ADDR`` counts, so a forge
 from __future__ import annotations
 
 import ipaddress
+import re
+import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +24,8 @@ class RequestInfo:
     ip_address: str | None
     user_agent: str
     path: str
+    request_id: str = ""  # for the logs: generated, or a trusted proxy's X-Request-ID
+    user_id: int | None = None  # the signed-in member of staff, for the logs (never a person supported)
 
 
 _current: ContextVar[RequestInfo | None] = ContextVar("tide_request_info", default=None)
@@ -113,3 +117,24 @@ def client_ip(request: Any) -> str | None:
         if not proxies.trusts(hop_address):
             return hop_address
     return address
+
+
+# --- The request id ------------------------------------------------------------------------------
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+
+
+def request_id(request: Any) -> str:
+    """The request's id for the logs and the ``X-Request-ID`` response header: the one a trusted proxy
+    sent (``TIDE_TRUSTED_PROXIES``; 8 to 128 letters, digits or ``._:-``), else a new random one. A
+    client that is not a trusted proxy cannot choose it, so it cannot forge or join another's log lines."""
+    from django.conf import settings
+
+    sent = request.META.get("HTTP_X_REQUEST_ID", "")
+    if sent and _REQUEST_ID.fullmatch(sent):
+        proxies = trusted_proxies(tuple(getattr(settings, "TIDE_TRUSTED_PROXIES", ()) or ()))
+        peer = _address(request.META.get("REMOTE_ADDR") or "")
+        if proxies and peer is not None and (proxies.hops or proxies.trusts(peer)):
+            return sent
+    return uuid.uuid4().hex

@@ -8,11 +8,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from tide.core import jobs
+from tide.core import jobs, metrics
 from tide.core.access import PUBLIC, SIGNED_IN, access
 from tide.core.jobs import job_cancel
 from tide.core.models import Job
 from tide.core.navigation import items_for
+from tide.core.request_context import client_ip
 
 JOB_ADMIN_ROLES = {"administrator"}
 
@@ -48,6 +49,21 @@ def _job_for(request: HttpRequest, pk: int) -> Job:
     if job.created_by_id != request.user.pk and request.user.role not in JOB_ADMIN_ROLES:  # type: ignore[union-attr]
         raise PermissionDenied("Only the person who started this job can see it.")
     return job
+
+
+@access(roles={PUBLIC}, note="Prometheus: a bearer token (TIDE_METRICS_TOKEN) or a trusted network only")
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Figures for Prometheus (ADR 0082): counts, ages and durations, by route name or job kind; no one named.
+    404 while neither TIDE_METRICS_TOKEN nor TIDE_METRICS_NETWORKS is set."""
+    ok, status = metrics.allowed(
+        request, token=settings.TIDE_METRICS_TOKEN, networks=settings.TIDE_METRICS_NETWORKS, address=client_ip(request)
+    )
+    if not ok:
+        response = HttpResponse(status=status, content_type="text/plain; charset=utf-8")
+        if status == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="tide-metrics"'
+        return response
+    return HttpResponse(metrics.exposition(), content_type=metrics.CONTENT_TYPE)
 
 
 @access(roles={SIGNED_IN}, note="Only the job's owner or an administrator")

@@ -8,8 +8,10 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from tide.areas.models import Role
-        from tide.core import jobs, navigation
+        from tide.core import jobs, metrics, navigation
         from tide.intake.jobs import KIND, import_handler
+        from tide.intake.metrics import import_metrics
 
         jobs.register(KIND, import_handler)
+        metrics.collector(import_metrics)
         navigation.register("Data intake", "intake:index", roles={Role.ADMINISTRATOR, Role.TEAM_MANAGER}, order=60)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,7 +204,7 @@ class NeedsPrecompute(Exception):  # noqa: N818 - a signal to the view, not an e
 
 
 def inline_limit() -> int:
-    return int(getattr(settings, "TIDE_OUTCOMES_INLINE_LIMIT", os.environ.get("TIDE_OUTCOMES_INLINE_LIMIT", 1000)))
+    return int(settings.TIDE_OUTCOMES_INLINE_LIMIT)
 
 
 def snapshot_dir(*, area_id: int, spec: FrameworkSpec, stamp: str) -> Path:

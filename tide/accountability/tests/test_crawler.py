@@ -169,6 +169,7 @@ SAMPLES: dict[str, Samples] = {
     "finance/unit-costs/import": NONE,
     "finance/unit-costs/new": NONE,
     "healthz": NONE,
+    "metrics": NONE,
     "identification/alerts/": NONE,
     "identification/alerts/<int:pk>/open": lambda w: [
         Sample({"pk": w.objects["alert"].pk}, "agreement"),
