@@ -30,7 +30,7 @@ def outbox_counts(*, user: Any) -> dict[str, int]:
 
 def messages_about(*, about: str) -> list[Message]:
     """The messages sent about one thing (``"<room>.<model>:<pk>"``), for the sender's page."""
-    return list(Message.objects.filter(about=about).order_by("-created_at", "-id"))
+    return list(Message.objects.filter(about=about).select_related("to_user").order_by("-created_at", "-id"))
 
 
 def timeline_entries(person: Any, user: Any) -> list[Entry]:
