@@ -93,7 +93,7 @@ def message_send(
         channel = preference.channel
     channel = channel or (Channel.EMAIL if Channel.EMAIL in spec.channels else Channel.SMS)
     if requested == Channel.SMS and channel != Channel.SMS and preference is not None and preference.never_text:
-        note = "Not sent by text: they are marked 'never text'. Sent by email, the way they chose."
+        note = "Not sent by text: they asked never to be texted. Sent by email, the way they chose."
     elif requested and requested != channel:
         note = f"Sent by {Channel(channel).label.lower()}, the way they chose to be contacted."
     if channel not in spec.channels:
@@ -120,9 +120,11 @@ def message_send(
     if preference is not None and preference.channel == ContactChannel.NONE:
         _withhold(message, "They asked for no messages: contact them in person or through their coordinator.")
     elif preference is not None and preference.never_text and channel == Channel.SMS:
-        _withhold(message, "They are marked 'never text': no text message is sent to them.")
+        _withhold(message, "They asked never to be texted.")
     elif spec.staff_may_opt_out and to_user is not None and not staff_wants_email(user=to_user, kind=kind):
         _withhold(message, "They chose to see this in Tide only, not by email.")
+    elif not message.to_address and note.startswith("Not sent by text"):
+        _withhold(message, "They asked never to be texted, and no email address is recorded for them.")
     elif not message.to_address:
         what = "email address" if channel == Channel.EMAIL else "mobile number"
         _withhold(message, f"No {what} is recorded for them.")
