@@ -435,6 +435,12 @@ def agenda_recipients(*, meeting: Meeting, exclude: Any = None) -> list[Any]:
     return list(users.order_by("last_name", "first_name", "pk"))
 
 
+def meeting_message_abouts(*, meeting: Meeting) -> list[str]:
+    """What the meeting's messages are about: its agenda, and the referrals decided at it (the referrer is told)."""
+    referrals = meeting.decisions.exclude(referral_id=None).values_list("referral_id", flat=True)
+    return [f"coordination.meeting:{meeting.pk}", *(f"coordination.referral:{pk}" for pk in referrals)]
+
+
 def agenda_sending_state(*, meeting: Meeting) -> dict[str, Any]:
     """The last sending of the agenda and whether the agenda has changed since."""
     last = AgendaSending.objects.filter(meeting=meeting).select_related("sent_by").first()

@@ -551,7 +551,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "may_send_agenda": may_send,
             "agenda_open": meeting.held_on >= timezone.localdate(),
             **selectors.agenda_sending_state(meeting=meeting),
-            "sent_messages": messages_about(about=f"coordination.meeting:{meeting.pk}") if may_send else [],
+            "sent_messages": messages_about(about=selectors.meeting_message_abouts(meeting=meeting))
+            if may_send
+            else [],
             "attendance": meeting.attendance.select_related("agency"),
             **selectors.meeting_record_for(user=request.user, meeting=meeting),
             "attendance_form": f.AttendanceForm(area_id=meeting.area_id),

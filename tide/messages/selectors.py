@@ -29,9 +29,10 @@ def outbox_counts(*, user: Any) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def messages_about(*, about: str) -> list[Message]:
-    """The messages sent about one thing (``"<room>.<model>:<pk>"``), for the sender's page."""
-    return list(Message.objects.filter(about=about).select_related("to_user").order_by("-created_at", "-id"))
+def messages_about(*, about: str | list[str]) -> list[Message]:
+    """The messages sent about one thing, or any of several (``"<room>.<model>:<pk>"``), for the sender's page."""
+    abouts = [about] if isinstance(about, str) else about
+    return list(Message.objects.filter(about__in=abouts).select_related("to_user").order_by("-created_at", "-id"))
 
 
 def _named(reason: str, name: str) -> str:

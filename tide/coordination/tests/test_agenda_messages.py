@@ -248,3 +248,21 @@ def test_an_attendee_may_not_send_and_sees_no_button(
     assert response.status_code == 403
     assert not Message.objects.exists()
     assert not AgendaSending.objects.exists()
+
+
+def test_the_chair_sees_on_the_meeting_page_whether_the_referrer_was_told_of_a_decision(
+    smtp, client, upcoming, referral, practitioner, coordinator, django_capture_on_commit_callbacks
+):
+    smtp.handler.refuse_always = "554 5.7.1 Rejected"
+    practitioner.email = "priya@example.org"
+    practitioner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_decide(
+            referral=referral, meeting=upcoming, accept=True, reason="Meets it.", actor=coordinator
+        )
+    client.force_login(coordinator)
+
+    page = client.get(reverse("coordination:meeting", args=[upcoming.pk])).content.decode()
+
+    assert "Referral decided by email to Priya Nurse" in page
+    assert "The mail server answered 554." in page
