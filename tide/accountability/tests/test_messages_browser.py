@@ -236,3 +236,59 @@ def test_a_person_marked_never_text_gets_no_text_and_the_coordinator_sees_why(
     ).to_be_visible()
     assert "Tina" not in page.locator("main").inner_text()
     screenshot(page, "msg-09-never-text-outbox")
+
+
+def test_the_chair_sends_the_agenda_and_an_attendee_follows_its_link_to_the_meeting(
+    browser, live_server, page, area, agency, coordinator, smtp_inbox
+):
+    from django.utils import timezone
+
+    from tide.coordination import services as co
+
+    priya = make_user(area, Role.PRACTITIONER, first_name="Priya", last_name="Nurse", email="priya@example.org")
+    meeting = co.meeting_create(
+        area=area, held_on=timezone.localdate() + dt.timedelta(days=4), chair=coordinator, actor=coordinator
+    )
+    co.attendance_record(meeting=meeting, agency=priya.agency, attendee_name="Priya", actor=coordinator)
+
+    sign_in(page, coordinator.username, TEST_PASSWORD)
+    page.goto(f"/coordination/meetings/{meeting.pk}/")
+    page.get_by_role("button", name="Send the agenda to attendees").click()
+    expect(page.get_by_text("The agenda is on its way to 1 attendee.")).to_be_visible()
+    _arrived(smtp_inbox, 1)
+    page.reload()
+    expect(page.get_by_text("Meeting agenda by email to Priya Nurse")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "msg-10-agenda-sent-meeting-page")
+    phone = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, bypass_csp=True).new_page()
+    sign_in(phone, coordinator.username, TEST_PASSWORD)
+    phone.goto(f"/coordination/meetings/{meeting.pk}/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "msg-11-agenda-sent-meeting-page-phone")
+    phone.context.close()
+
+    subject, body = _email(smtp_inbox[0])
+    assert smtp_inbox[0]["to"] == ["priya@example.org"]
+    assert subject.startswith("Tide: agenda for the operational multi-agency group on ")
+    link = re.search(r"https?://\S+/coordination/meetings/\d+/", body).group(0)
+    page.context.clear_cookies()
+    page.goto(link)
+    sign_in(page, priya.username, TEST_PASSWORD)
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Agenda")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Send the agenda"))).to_have_count(0)
+
+    # The outbox on a phone: the privacy officer sees the message; the table scrolls inside its region.
+    privacy = make_user(area, Role.PRIVACY_OFFICER, first_name="Ruth", last_name="Privacy")
+    phone = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, bypass_csp=True).new_page()
+    sign_in(phone, privacy.username, TEST_PASSWORD)
+    phone.goto("/messages/outbox/")
+    expect(phone.get_by_text("Meeting agenda by email")).to_be_visible()
+    screenshot(phone, "msg-12-outbox-phone")
+    wide = phone.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 375)"
+        ".map(e => e.tagName + '.' + e.className).slice(0, 5)"
+    )
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
+    assert axe_violations(phone) == []
+    phone.context.close()
