@@ -437,7 +437,7 @@ def agenda_recipients(*, meeting: Meeting, exclude: Any = None) -> list[Any]:
 
 def meeting_message_abouts(*, meeting: Meeting) -> list[str]:
     """What the meeting's messages are about: its agenda, and the referrals decided at it (the referrer is told)."""
-    referrals = meeting.decisions.exclude(referral_id=None).values_list("referral_id", flat=True)
+    referrals = meeting.decisions.filter(referral__isnull=False).values_list("referral_id", flat=True)
     return [f"coordination.meeting:{meeting.pk}", *(f"coordination.referral:{pk}" for pk in referrals)]
 
 
