@@ -275,7 +275,7 @@ def test_the_chair_sends_the_agenda_and_an_attendee_follows_its_link_to_the_meet
     page.goto(link)
     sign_in(page, priya.username, TEST_PASSWORD)
     page.goto(link)
-    expect(page.get_by_role("heading", name="Agenda")).to_be_visible()
+    expect(page.get_by_role("heading", name="Agenda", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("Send the agenda"))).to_have_count(0)
 
     # The outbox on a phone: the privacy officer sees the message; the table scrolls inside its region.
