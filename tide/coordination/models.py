@@ -189,6 +189,30 @@ class Attendance(models.Model):
         return f"{self.agency} at {self.meeting_id}"
 
 
+class AgendaSending(models.Model):
+    """One sending of a meeting's agenda to its attendees: when, by whom, to how many, and what the
+    agenda held then (counts per section and a fingerprint of its items), so a later sending can say
+    whether and how it changed. The items themselves are about people and stay in Tide."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_sendings")
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sections = models.JSONField(
+        default=dict, help_text="Per agenda section: its item count and a SHA-256 digest of its item ids."
+    )
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the sections' digests.")
+    recipients = models.PositiveIntegerField(default=0)
+    changed = models.BooleanField(default=False, help_text="The agenda differed from the one sent before.")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Agenda for meeting {self.meeting_id} sent {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")

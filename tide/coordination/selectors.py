@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from tide.areas.models import Area, InformationSharingAgreement
 from tide.coordination.models import (
     Action,
     ActionStatus,
+    AgendaSending,
     Allocation,
     Attendance,
     Contact,
@@ -381,6 +383,71 @@ def meeting_agenda_for(*, user: Any, meeting: Meeting) -> Agenda:
         hidden += left_out
     agenda.hidden = hidden
     return agenda
+
+
+# --- Sending the agenda (messages room) -------------------------------------------------------------------
+
+AGENDA_SECTIONS = (
+    ("new_referrals", "New referrals"),
+    ("new_alerts", "People with new alerts"),
+    ("overdue_actions", "Overdue actions"),
+    ("open_declines", "Open declines"),
+    ("long_waits", "Requests waiting more than two weeks"),
+)
+AGENDA_SENDER_ROLES = frozenset({"coordinator", "team_manager"})
+AGENDA_RECIPIENT_ROLES = frozenset({"coordinator", "practitioner", "team_manager"})
+
+
+def agenda_summary(agenda: Agenda) -> tuple[dict[str, dict[str, Any]], str]:
+    """What an agenda holds without saying who it is about: per section, how many items and a digest
+    of their ids; and one fingerprint of the lot. Two sendings with the same fingerprint sent the same agenda."""
+    sections: dict[str, dict[str, Any]] = {}
+    for name, _label in AGENDA_SECTIONS:
+        ids = sorted(row.pk for row in getattr(agenda, name))
+        digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
+        sections[name] = {"count": len(ids), "digest": digest}
+    joined = "|".join(f"{name}:{sections[name]['digest']}" for name, _ in AGENDA_SECTIONS)
+    return sections, hashlib.sha256(f"{agenda.meeting.held_on}|{joined}".encode()).hexdigest()
+
+
+def agenda_may_send(*, user: Any, meeting: Meeting) -> bool:
+    """The chair sends the agenda; a meeting with no chair may be sent by a coordinator or team manager."""
+    if user is None or getattr(user, "area_id", None) != meeting.area_id:
+        return False
+    if meeting.chair_id is not None:
+        return bool(user.pk == meeting.chair_id)
+    return getattr(user, "role", "") in AGENDA_SENDER_ROLES
+
+
+def agenda_recipients(*, meeting: Meeting, exclude: Any = None) -> list[Any]:
+    """The attendees: active frontline staff of the agencies on the attendance list (present or with
+    apologies; all are in the meeting's group and may open it), and the chair; never the sender."""
+    from tide.areas.models import User
+
+    agencies = Attendance.objects.filter(meeting=meeting).values("agency_id")
+    users = User.objects.filter(
+        Q(agency_id__in=agencies, role__in=AGENDA_RECIPIENT_ROLES) | Q(pk=meeting.chair_id or 0),
+        area_id=meeting.area_id,
+        is_active=True,
+    )
+    if exclude is not None and getattr(exclude, "pk", None):
+        users = users.exclude(pk=exclude.pk)
+    return list(users.order_by("last_name", "first_name", "pk"))
+
+
+def meeting_message_abouts(*, meeting: Meeting) -> list[str]:
+    """What the meeting's messages are about: its agenda, and the referrals decided at it (the referrer is told)."""
+    referrals = meeting.decisions.filter(referral__isnull=False).values_list("referral_id", flat=True)
+    return [f"coordination.meeting:{meeting.pk}", *(f"coordination.referral:{pk}" for pk in referrals)]
+
+
+def agenda_sending_state(*, meeting: Meeting) -> dict[str, Any]:
+    """The last sending of the agenda and whether the agenda has changed since."""
+    last = AgendaSending.objects.filter(meeting=meeting).select_related("sent_by").first()
+    if last is None:
+        return {"last_sending": None, "agenda_changed": False}
+    _sections, fingerprint = agenda_summary(meeting_agenda(meeting=meeting))
+    return {"last_sending": last, "agenda_changed": fingerprint != last.fingerprint}
 
 
 def meeting_record_for(*, user: Any, meeting: Meeting) -> dict[str, Any]:

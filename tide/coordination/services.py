@@ -27,6 +27,7 @@ from tide.coordination.audit_actions import (
     DECISION_RECORDED,
     EPISODE_ENDED,
     EPISODE_STARTED,
+    MEETING_AGENDA_SENT,
     MEETING_ATTENDANCE_RECORDED,
     MEETING_CREATED,
     NEEDS_ASSESSMENT_OUTCOME,
@@ -46,6 +47,7 @@ from tide.coordination.audit_actions import (
 from tide.coordination.models import (
     Action,
     ActionStatus,
+    AgendaSending,
     Allocation,
     AssessmentOutcome,
     Attendance,
@@ -302,6 +304,89 @@ def attendance_record(
     )
     audit_record(actor=actor, action=MEETING_ATTENDANCE_RECORDED, target=meeting, detail={"agency": agency.pk})
     return row
+
+
+def _when(at: dt.datetime) -> str:
+    local = timezone.localtime(at)
+    return f"{local.day} {local:%B %Y at %H:%M}"
+
+
+def _agenda_changes(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Plain-English lines on how each section changed, in counts only (the items name people)."""
+    from tide.coordination.selectors import AGENDA_SECTIONS
+
+    lines = []
+    for name, label in AGENDA_SECTIONS:
+        old, new = before.get(name, {}), after[name]
+        if old.get("digest") == new["digest"]:
+            continue
+        if old.get("count") == new["count"]:
+            lines.append(f"- {label}: still {new['count']}, but not the same ones")
+        else:
+            lines.append(f"- {label}: {new['count']}, was {old.get('count', 0)}")
+    return "\n".join(lines) or "- The date of the meeting"
+
+
+@transaction.atomic
+def meeting_agenda_send(*, meeting: Meeting, actor: Any, today: dt.date | None = None) -> AgendaSending:
+    """The chair sends the agenda to the attendees (:func:`selectors.agenda_recipients`) by email,
+    through the messages room, as each has chosen (by email or only in Tide). The message gives the
+    meeting, how many items each section holds and a link: who the items are about stays in Tide, where
+    each attendee sees only the people they may. Sent again after the agenda changed, it says what changed."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tide.coordination import selectors
+    from tide.messages.services import message_send
+
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)  # one sending at a time
+    sender = actor_user(actor)
+    if not selectors.agenda_may_send(user=sender, meeting=meeting):
+        raise PermissionDenied("The meeting's chair sends its agenda.")
+    if meeting.held_on < (today or _today()):
+        raise ValidationError("This meeting has been held, so its agenda is not sent: the minutes are its record.")
+    recipients = selectors.agenda_recipients(meeting=meeting, exclude=sender)
+    if not recipients:
+        raise ValidationError(
+            "There is nobody to send it to. Record the agencies attending first: the agenda goes to their staff."
+        )
+    sections, fingerprint = selectors.agenda_summary(selectors.meeting_agenda(meeting=meeting))
+    last = AgendaSending.objects.filter(meeting=meeting).first()
+    changed = last is not None and last.fingerprint != fingerprint
+    sending = AgendaSending.objects.create(
+        meeting=meeting,
+        sent_at=timezone.now(),
+        sent_by=sender,
+        sections=sections,
+        fingerprint=fingerprint,
+        recipients=len(recipients),
+        changed=changed,
+    )
+    context = {
+        "meeting": meeting.get_kind_display().lower(),
+        "held_on": f"{meeting.held_on:%A} {meeting.held_on.day} {meeting.held_on:%B %Y}",
+        "items": "\n".join(f"- {label}: {sections[name]['count']}" for name, label in selectors.AGENDA_SECTIONS),
+        "link": settings.TIDE_SITE_URL + reverse("coordination:meeting", args=[meeting.pk]),
+        "choices_link": settings.TIDE_SITE_URL + reverse("messages:choices"),
+        "changed": "yes" if changed else "",
+        "last_sent": _when(last.sent_at) if last else "",
+        "changes": _agenda_changes(last.sections, sections) if changed and last else "",
+    }
+    for recipient in recipients:
+        message_send(
+            kind="meeting_agenda",
+            to_user=recipient,
+            context=context,
+            actor=actor,
+            about=f"coordination.meeting:{meeting.pk}",
+        )
+    audit_record(
+        actor=actor,
+        action=MEETING_AGENDA_SENT,
+        target=meeting,
+        detail={"recipients": len(recipients), "changed": changed, "sending": sending.pk},
+    )
+    return sending
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ urlpatterns = [
     path("death-reviews/<int:pk>/", views.death_review, name="death-review"),
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("meetings/<int:pk>/agenda/send", views.meeting_agenda_send, name="meeting-agenda-send"),
     path("meetings/<int:pk>/attendance", views.attendance, name="attendance"),
     path("meetings/<int:pk>/decisions/new", views.decision_create, name="decision-create"),
     path("meetings/<int:pk>/referrals/<int:referral_pk>/decide", views.decide, name="decide"),

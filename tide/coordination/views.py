@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -33,6 +34,7 @@ from tide.core.access import NeedToKnowRefused, access, person_access
 from tide.core.concurrency import StaleEdit
 from tide.core.exports import csv_writer
 from tide.core.forms import add_validation_error, form_post
+from tide.messages.selectors import messages_about
 from tide.people.models import Person
 from tide.people.selectors import person_get_for, person_list_for, person_search
 
@@ -539,18 +541,43 @@ def meetings(request: HttpRequest) -> HttpResponse:
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     agenda = selectors.meeting_agenda_for(user=request.user, meeting=meeting)
+    may_send = selectors.agenda_may_send(user=request.user, meeting=meeting)
     return render(
         request,
         "coordination/meeting.html",
         {
             "meeting": meeting,
             "agenda": agenda,
+            "may_send_agenda": may_send,
+            "agenda_open": meeting.held_on >= timezone.localdate(),
+            **selectors.agenda_sending_state(meeting=meeting),
+            "sent_messages": messages_about(about=selectors.meeting_message_abouts(meeting=meeting))
+            if may_send
+            else [],
             "attendance": meeting.attendance.select_related("agency"),
             **selectors.meeting_record_for(user=request.user, meeting=meeting),
             "attendance_form": f.AttendanceForm(area_id=meeting.area_id),
             "decision_form": f.DecisionForm(),
         },
     )
+
+
+@require_POST
+@access(roles=WORK_ROLES, note="The meeting's chair (a coordinator or team manager if it has none)")
+def meeting_agenda_send(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    try:
+        sending = services.meeting_agenda_send(meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        what = "The changed agenda" if sending.changed else "The agenda"
+        messages.success(
+            request,
+            f"{what} is on its way to {sending.recipients} attendee{pluralize(sending.recipients)}. "
+            "Below, see whether each message was sent.",
+        )
+    return redirect(reverse("coordination:meeting", args=[meeting.pk]) + "#agenda-sending")
 
 
 @require_POST

@@ -54,6 +54,7 @@ class Message(models.Model):
     )
     created_at = models.DateTimeField()
     not_before = models.DateTimeField(null=True, blank=True, help_text="Held until then (the person's safe times).")
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a sender last took it to send.")
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -28,9 +29,16 @@ def outbox_counts(*, user: Any) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def messages_about(*, about: str) -> list[Message]:
-    """The messages sent about one thing (``"<room>.<model>:<pk>"``), for the sender's page."""
-    return list(Message.objects.filter(about=about).order_by("-created_at", "-id"))
+def messages_about(*, about: str | list[str]) -> list[Message]:
+    """The messages sent about one thing, or any of several (``"<room>.<model>:<pk>"``), for the sender's page."""
+    abouts = [about] if isinstance(about, str) else about
+    return list(Message.objects.filter(about__in=abouts).select_related("to_user").order_by("-created_at", "-id"))
+
+
+def _named(reason: str, name: str) -> str:
+    """A reason as the person's page says it: "Not sent: Tina asked never to be texted." The outbox keeps
+    "they", so the outbox names nobody supported; the person page's readers may see the person."""
+    return re.sub(r"\b[Tt]hey\b", name, reason, count=1) if name else reason
 
 
 def timeline_entries(person: Any, user: Any) -> list[Entry]:
@@ -42,7 +50,10 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
     entries = []
     for message in Message.objects.filter(to_person=person).order_by("-created_at")[:50]:
         status = message.get_status_display()
-        detail = f"{status}. {message.reason}" if message.reason else status
+        reason = _named(message.reason, person.display_name)
+        detail = f"{status}: {reason}" if message.status == Status.WITHHELD else status
+        if message.reason and message.status != Status.WITHHELD:
+            detail = f"{status}. {reason}"
         if message.status == Status.FAILED and message.error:
             detail = f"{status}: {message.error}"
         entries.append(

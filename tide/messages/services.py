@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -93,7 +93,7 @@ def message_send(
         channel = preference.channel
     channel = channel or (Channel.EMAIL if Channel.EMAIL in spec.channels else Channel.SMS)
     if requested == Channel.SMS and channel != Channel.SMS and preference is not None and preference.never_text:
-        note = "Not sent by text: they are marked 'never text'. Sent by email, the way they chose."
+        note = "Not sent by text: they asked never to be texted. Sent by email, the way they chose."
     elif requested and requested != channel:
         note = f"Sent by {Channel(channel).label.lower()}, the way they chose to be contacted."
     if channel not in spec.channels:
@@ -120,9 +120,11 @@ def message_send(
     if preference is not None and preference.channel == ContactChannel.NONE:
         _withhold(message, "They asked for no messages: contact them in person or through their coordinator.")
     elif preference is not None and preference.never_text and channel == Channel.SMS:
-        _withhold(message, "They are marked 'never text': no text message is sent to them.")
+        _withhold(message, "They asked never to be texted.")
     elif spec.staff_may_opt_out and to_user is not None and not staff_wants_email(user=to_user, kind=kind):
         _withhold(message, "They chose to see this in Tide only, not by email.")
+    elif not message.to_address and note.startswith("Not sent by text"):
+        _withhold(message, "They asked never to be texted, and no email address is recorded for them.")
     elif not message.to_address:
         what = "email address" if channel == Channel.EMAIL else "mobile number"
         _withhold(message, f"No {what} is recorded for them.")
@@ -181,7 +183,7 @@ def _outgoing(message: Message) -> Outgoing:
 def _claim(message_id: int) -> Message | None:
     with transaction.atomic():
         claimed = Message.objects.filter(pk=message_id, status__in=[Status.QUEUED, Status.RETRYING]).update(
-            status=Status.SENDING
+            status=Status.SENDING, claimed_at=timezone.now()
         )
     return Message.objects.get(pk=message_id) if claimed else None
 
@@ -273,24 +275,37 @@ def message_status_refresh(*, message: Message) -> Message:
     return message
 
 
+QUEUED_TOO_LONG = dt.timedelta(minutes=15)  # its delivery job should have run long before
+SENDING_TOO_LONG = dt.timedelta(hours=1)  # far beyond every try and wait with any sane settings
+INTERRUPTED = "Sending was interrupted (Tide stopped while sending it), so it may not have gone. Send it again."
+
+
 def messages_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Send what is due (held for safe times, or waiting to try again after a restart) and ask the
-    provider about messages sent in the last week."""
+    """Send what is due (held for safe times, waiting to try again after a restart, or queued with a
+    delivery job that never ran), show as failed what a stopped sender left half-sent (it may have gone,
+    so it is not sent twice unasked), and ask the provider about messages sent in the last week.
+    Nothing is left waiting unseen."""
     now = now or timezone.now()
     due = list(
-        Message.objects.filter(status__in=[Status.QUEUED, Status.RETRYING], not_before__lte=now).values_list(
-            "pk", flat=True
+        Message.objects.filter(status__in=[Status.QUEUED, Status.RETRYING])
+        .filter(
+            models.Q(not_before__lte=now) | models.Q(not_before__isnull=True, created_at__lte=now - QUEUED_TOO_LONG)
         )
+        .values_list("pk", flat=True)
     )
     for pk in due:
         message_deliver(message_id=pk)
+    interrupted = 0
+    for message in Message.objects.filter(status=Status.SENDING, claimed_at__lte=now - SENDING_TOO_LONG):
+        _finish(message, status=Status.FAILED, error=INTERRUPTED)
+        interrupted += 1
     checked = 0
     for message in Message.objects.filter(status=Status.SENT, sent_at__gte=now - dt.timedelta(days=7)).exclude(
         provider_id=""
     ):
         message_status_refresh(message=message)
         checked += 1
-    return {"sent": len(due), "checked": checked}
+    return {"sent": len(due), "checked": checked, "interrupted": interrupted}
 
 
 def sweep_job(job: Job, progress: core_jobs.Progress) -> dict[str, Any]:

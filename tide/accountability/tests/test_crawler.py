@@ -109,6 +109,7 @@ SAMPLES: dict[str, Samples] = {
     "coordination/meetings/": NONE,
     "coordination/meetings/<int:pk>/": lambda w: _one(w.objects["meeting"].pk),
     "coordination/meetings/<int:pk>/actions/new": lambda w: _one(w.objects["meeting"].pk),
+    "coordination/meetings/<int:pk>/agenda/send": lambda w: _one(w.objects["meeting_upcoming"].pk),
     "coordination/meetings/<int:pk>/attendance": lambda w: _one(w.objects["meeting"].pk),
     "coordination/meetings/<int:pk>/decisions/new": lambda w: _one(w.objects["meeting"].pk),
     "coordination/meetings/<int:pk>/declines/<int:involvement_pk>/resolve": lambda w: _one(

@@ -168,11 +168,11 @@ def test_person_marked_never_text_gets_no_text_and_the_coordinator_sees_why(
     assert not Message.objects.filter(channel="sms").exists()
     (message,) = Message.objects.filter(kind="password_reset")
     assert message.channel == "email"
-    assert "never text" in message.reason
+    assert "asked never to be texted" in message.reason
     client.force_login(coordinator)
     page = client.get(reverse("people:detail", args=[tina_account.person_id])).content.decode()
     assert "Choose a new password by email" in page
-    assert "they are marked &#x27;never text&#x27;" in page
+    assert f"Not sent by text: {tina_account.person.display_name} asked never to be texted." in page
 
 
 def test_person_who_wants_no_messages_gets_none_and_the_outbox_says_why(

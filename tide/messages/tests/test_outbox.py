@@ -96,3 +96,25 @@ def test_break_glass_alerts_cannot_be_turned_off(area):
     officer = make_user(area, Role.PRIVACY_OFFICER)
     with pytest.raises(ValidationError, match="cannot be turned off"):
         staff_choices_set(user=officer, by_email={"break_glass_alert": False}, actor=officer)
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.COMMISSIONER, Role.AUDITOR, Role.PERSON])
+def test_message_pages_are_closed_to_those_who_must_not_see_them(client, area, failed, role):
+    from tide.accountability.models import PersonAccount
+    from tide.testing.factories import PersonFactory
+
+    user = make_user(area, role)
+    other = PersonFactory(area=area, given_name="Sam", family_name="Elsewhere")
+    if role == Role.PERSON:
+        PersonAccount.objects.create(user=user, person=PersonFactory(area=area))
+    client.force_login(user)
+
+    assert client.get(reverse("messages:outbox")).status_code == 403
+    assert client.post(reverse("messages:retry", args=[failed.pk])).status_code == 403
+    contact = client.get(reverse("people:contact-preference", args=[other.pk]))
+    assert contact.status_code in {403, 404}
+    assert "Elsewhere" not in contact.content.decode()
+    if role == Role.PERSON:
+        assert client.get(reverse("messages:choices")).status_code == 403
+    failed.refresh_from_db()
+    assert failed.status == Status.FAILED

@@ -46,7 +46,24 @@ def test_never_text_gets_no_text_message(notify_server, person, coordinator, dja
     message = _send(django_capture_on_commit_callbacks, person, channel="sms")
     assert message.channel == "email"
     assert [s["type"] for s in notify_server.state.sent] == ["email"]
-    assert "never text" in message.reason
+    assert "asked never to be texted" in message.reason
+
+
+def test_never_text_with_no_email_is_not_sent_and_the_person_page_says_why(
+    notify_server, client, person, coordinator, django_capture_on_commit_callbacks
+):
+    person.email = ""
+    person.save(update_fields=["email"])
+    _prefer(person, coordinator, channel="email", never_text=True)
+
+    message = _send(django_capture_on_commit_callbacks, person, channel="sms")
+
+    assert message.status == Status.WITHHELD
+    assert message.reason == "They asked never to be texted, and no email address is recorded for them."
+    assert notify_server.state.sent == []
+    client.force_login(coordinator)
+    page = client.get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert f"Not sent: {person.display_name} asked never to be texted, and no email address" in page
 
 
 def test_no_messages_means_none_and_the_row_says_why(

@@ -206,3 +206,33 @@ def test_address_and_personalisation_are_encrypted_at_rest(db):
         address, personalisation = cursor.fetchone()
     assert "ann@example.org" not in address
     assert "INQ-ABC234" not in personalisation
+
+
+def test_a_queued_message_whose_job_never_ran_is_sent_by_the_sweep(notify_server):
+    message = message_send(kind="inquiry_acknowledgement", to_address="ann@example.org", context=ACK, actor=None)
+    # No on-commit callbacks run in this test: its delivery job never started.
+
+    messages_sweep(now=timezone.now() + dt.timedelta(minutes=5))
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED  # its job may still be on its way
+
+    messages_sweep(now=timezone.now() + dt.timedelta(minutes=16))
+    message.refresh_from_db()
+    assert message.status == Status.DELIVERED
+    assert len(notify_server.state.sent) == 1
+
+
+def test_a_message_left_half_sent_shows_as_failed_and_is_not_sent_twice_unasked(notify_server):
+    message = message_send(kind="inquiry_acknowledgement", to_address="ann@example.org", context=ACK, actor=None)
+    claimed = timezone.now()
+    Message.objects.filter(pk=message.pk).update(status=Status.SENDING, claimed_at=claimed)
+
+    assert messages_sweep(now=claimed + dt.timedelta(minutes=30))["interrupted"] == 0
+    result = messages_sweep(now=claimed + dt.timedelta(hours=2))
+
+    message.refresh_from_db()
+    assert result["interrupted"] == 1
+    assert message.status == Status.FAILED
+    assert message.error.startswith("Sending was interrupted")
+    assert notify_server.state.sent == []
+    assert AuditEvent.objects.filter(action="message.failed", target_id=str(message.pk)).exists()
