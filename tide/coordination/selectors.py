@@ -40,7 +40,7 @@ from tide.coordination.models import (
     SupportEpisode,
 )
 from tide.core.timeline import Entry
-from tide.identification.models import Alert
+from tide.identification.models import Alert, Definition, ListEntry, NdtAssessment
 from tide.people.models import Person
 
 DUE_SOON_DAYS = 7
@@ -275,6 +275,51 @@ def person_support(*, person: Person, today: dt.date, contacts_limit: int = 20) 
         cpa=CpaRecord.objects.filter(person=person).first(),
         today=today,
         decisions=list(Decision.objects.filter(person=person).select_related("meeting")),
+    )
+
+
+@dataclass
+class ReferralBrief:
+    """What the group weighs when deciding a referral: definitions met, NDT and what support is missing."""
+
+    definitions: list[str]
+    on_list: bool
+    ndt_total: int | None
+    ndt_on: dt.date | None
+    gap_score: float | None
+    gap_detail: str
+    declined: list[ServiceInvolvement]
+    waiting: list[ServiceInvolvement]
+    involved: list[ServiceInvolvement]
+
+
+def referral_brief(*, referral: Referral) -> ReferralBrief:
+    """The brief for the decision page. The caller has checked that the user may see the person."""
+    person_id = referral.person_id
+    entry = ListEntry.objects.filter(person_id=person_id).first()
+    codes = entry.definition_codes if entry else []
+    names = dict(Definition.objects.filter(area_id=referral.person.area_id, code__in=codes).values_list("code", "name"))
+    ndt = NdtAssessment.objects.filter(person_id=person_id, total__isnull=False).order_by("-assessed_on", "-id").first()
+    services = list(ServiceInvolvement.objects.filter(person_id=person_id).select_related("agency"))
+    return ReferralBrief(
+        definitions=[names.get(code, code) for code in codes],
+        on_list=entry is not None,
+        ndt_total=ndt.total if ndt else None,
+        ndt_on=ndt.assessed_on if ndt else None,
+        gap_score=entry.gap_score if entry else None,
+        gap_detail=entry.gap_detail if entry else "",
+        declined=[s for s in services if s.status == InvolvementStatus.DECLINED],
+        waiting=[s for s in services if s.status == InvolvementStatus.REQUESTED],
+        involved=[s for s in services if s.status in (InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED)],
+    )
+
+
+def open_support_started_on(*, person_id: int) -> dt.date | None:
+    """When the person's open support started (the earliest a coordinator can be named from)."""
+    return (
+        SupportEpisode.objects.filter(person_id=person_id, ended_on__isnull=True)
+        .values_list("started_on", flat=True)
+        .first()
     )
 
 

@@ -218,6 +218,7 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         return services.coordinator_allocate(episode=episode, actor=request.user, **data)
 
     previous = selectors.previous_coordinator(person_id=pk)
+    started = selectors.open_support_started_on(person_id=pk)
     return _person_form_view(
         request,
         pk,
@@ -227,7 +228,11 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         save=save,
         success="Coordinator allocated for {person}.",
         reason="allocate a coordinator",
-        form_kwargs={"area_id": _area_id(request), "initial": {"coordinator": previous.pk if previous else None}},
+        form_kwargs={
+            "area_id": _area_id(request),
+            "initial": {"coordinator": previous.pk if previous else None},
+            "support_started_on": started,
+        },
         needs_episode=True,
     )
 
@@ -599,7 +604,15 @@ def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
         raise Http404("No such referral in this area.")
     if not person_access(request.user, referral.person).allowed:
         raise NeedToKnowRefused(referral.person_id)
-    form = f.DecideForm(request.POST or None)
+    form = f.DecideForm(request.POST or None, meeting_on=meeting.held_on)
+
+    def decided(decision: Any) -> HttpResponse:
+        # Accepted: the confirmation, one click from naming the coordinator. Not accepted: the group no
+        # longer considers the person, so back to the meeting (the record is not theirs to see).
+        if decision.referral.status == ReferralStatus.ACCEPTED:
+            return redirect("coordination:decide", pk=meeting.pk, referral_pk=referral.pk)
+        return redirect("coordination:meeting", pk=meeting.pk)
+
     return form_post(
         request,
         form,
@@ -608,12 +621,13 @@ def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
             meeting=meeting,
             accept=data["accept"] == "yes",
             reason=data["reason"],
+            starts_on=data["starts_on"],
             actor=request.user,
         ),
         message=lambda _: f"Decision on {referral.person.display_name} recorded.",
-        success=lambda _: redirect("coordination:meeting", pk=meeting.pk),
+        success=decided,
         template="coordination/decide.html",
-        context={"meeting": meeting, "referral": referral},
+        context={"meeting": meeting, "referral": referral, "brief": selectors.referral_brief(referral=referral)},
         refusal_as_error=False,
     )
 
