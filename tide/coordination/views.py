@@ -34,7 +34,7 @@ from tide.core.concurrency import StaleEdit
 from tide.core.exports import csv_writer
 from tide.core.forms import add_validation_error, form_post
 from tide.people.models import Person
-from tide.people.selectors import person_get_for, person_list_for, person_search
+from tide.people.selectors import person_get_for, person_list_for, person_search, risk_marker_panel
 
 WORK_ROLES = FRONTLINE_ROLES
 VIEW_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
@@ -137,7 +137,8 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk)
     support = selectors.person_support(person=person, today=timezone.localdate())
-    return render(request, "coordination/person.html", {"person": person, "support": support})
+    context = {"person": person, "support": support, **risk_marker_panel(user=request.user, person=person)}
+    return render(request, "coordination/person.html", context)
 
 
 def _person_form_view(
