@@ -225,7 +225,10 @@ class ServiceRequestForm(AreaForm):
         queryset=Agency.objects.none(),
         error_messages={"required": "Choose the agency asked."},
     )
-    service = forms.ChoiceField(label="What was asked for", choices=ServiceKind.choices)
+    service = forms.ChoiceField(
+        label="What was asked for",
+        choices=[c for c in ServiceKind.choices if c[0] != ServiceKind.REFERRER_OFFER],  # recorded by the decision
+    )
     detail = forms.CharField(label="Detail (optional)", max_length=300, required=False)
     requested_on = date_field("Date requested", required=False, help_text="Leave blank for today.")
 

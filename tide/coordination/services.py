@@ -20,6 +20,7 @@ from tide.coordination.audit_actions import (
     ACTION_COMPLETED,
     ACTION_CREATED,
     ACTION_ESCALATED,
+    ATTENTION_SEEN,
     CONTACT_RECORDED,
     COORDINATOR_ALLOCATED,
     COORDINATOR_HANDOVER,
@@ -376,8 +377,8 @@ def referral_decide(
             ServiceInvolvement.objects.create(
                 person=person,
                 agency_id=referral.from_agency_id,
-                service=ServiceKind.OTHER,
-                detail=f"Referrer's offer: {referral.offer}"[:300],
+                service=ServiceKind.REFERRER_OFFER,
+                detail=referral.offer[:300],
                 status=InvolvementStatus.INVOLVED,
                 requested_on=referral.received_on,
                 involved_on=max(starts_on, referral.received_on),
@@ -518,6 +519,30 @@ def coordinator_allocate(
         detail={"coordinator": coordinator.pk, "caseload": after, "warning": warning},
     )
     return AllocationResult(allocation, after, area.caseload_limit, warning)
+
+
+@transaction.atomic
+def attention_seen(*, person: Person, actor: Any) -> int:
+    """The coordinator opened the person's page: their new allocation and the services' declines are seen.
+    Only the person's current coordinator marks them; anyone else's visit changes nothing."""
+    if actor is None or not coordinates(actor, person.pk):
+        return 0
+    now = timezone.now()
+    allocations = Allocation.objects.filter(
+        episode__person=person, coordinator_id=actor.pk, ended_on__isnull=True, seen_at__isnull=True
+    ).update(seen_at=now)
+    declines = ServiceInvolvement.objects.filter(
+        person=person, status=InvolvementStatus.DECLINED, decline_seen_at__isnull=True
+    ).update(decline_seen_at=now)
+    if allocations or declines:
+        audit_record(
+            actor=actor,
+            action=ATTENTION_SEEN,
+            target=person,
+            person_id=person.pk,
+            detail={"allocations": allocations, "declines": declines},
+        )
+    return allocations + declines
 
 
 # --- Actions and their escalation ----------------------------------------------------------------------

@@ -137,6 +137,7 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk)
     support = selectors.person_support(person=person, today=timezone.localdate())
+    services.attention_seen(person=person, actor=request.user)  # opened: no longer "new" on their home
     context = {"person": person, "support": support, **risk_marker_panel(user=request.user, person=person)}
     return render(request, "coordination/person.html", context)
 

@@ -12,13 +12,16 @@ from tide.core import jobs
 from tide.core.access import PUBLIC, SIGNED_IN, access
 from tide.core.jobs import job_cancel
 from tide.core.models import Job
-from tide.core.navigation import items_for
+from tide.core.navigation import items_for, landing_for
 
 JOB_ADMIN_ROLES = {"administrator"}
 
 
 @access(roles={SIGNED_IN})
 def home(request: HttpRequest) -> HttpResponse:
+    landing = landing_for(request.user)
+    if landing and landing != request.path:
+        return redirect(landing)
     cards = [item for item in items_for(request.user, "") if item["href"] != request.path]
     return render(request, "core/home.html", {"cards": cards})
 

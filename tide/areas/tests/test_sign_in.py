@@ -152,6 +152,6 @@ def test_password_change(client, coordinator):
 
 def test_navigation_depends_on_role(client, area, coordinator):
     client.force_login(coordinator)
-    assert b"Find a person" in client.get("/").content
+    assert b"Find a person" in client.get("/", follow=True).content
     client.force_login(make_user(area, Role.COMMISSIONER))
-    assert b"Find a person" not in client.get("/").content
+    assert b"Find a person" not in client.get("/", follow=True).content
