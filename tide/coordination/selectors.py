@@ -428,6 +428,40 @@ def current_coordinator(*, person: Person) -> Any:
     return episode.coordinator if episode else None
 
 
+@dataclass(frozen=True)
+class CoordinatorContact:
+    """How a person supported reaches their coordinator, and their team when the coordinator is away."""
+
+    name: str
+    phone: str
+    email: str
+    when: str
+    team: str
+    team_phone: str
+    team_hours: str
+
+
+def coordinator_contact(*, person: Person) -> CoordinatorContact | None:
+    episode = (
+        SupportEpisode.objects.filter(person=person, ended_on__isnull=True, coordinator__isnull=False)
+        .select_related("coordinator__agency")
+        .first()
+    )
+    if episode is None or episode.coordinator is None:
+        return None
+    c = episode.coordinator
+    team = c.agency
+    return CoordinatorContact(
+        name=c.get_full_name() or c.get_username(),
+        phone=c.phone,
+        email=c.email,
+        when=c.working_hours,
+        team=team.name if team else "",
+        team_phone=team.phone if team else "",
+        team_hours=team.hours if team else "",
+    )
+
+
 def previous_coordinator(*, person_id: int) -> Any:
     """For a person who returns: the coordinator who last worked with them, if still an active coordinator."""
     last = (
