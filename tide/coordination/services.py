@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -525,14 +525,15 @@ def coordinator_allocate(
 def attention_seen(*, person: Person, actor: Any) -> int:
     """The coordinator opened the person's page: their new allocation and the services' declines are seen.
     Only the person's current coordinator marks them; anyone else's visit changes nothing."""
-    if actor is None or not coordinates(actor, person.pk):
+    if getattr(actor, "role", "") != Role.COORDINATOR:
         return 0
     now = timezone.now()
     allocations = Allocation.objects.filter(
         episode__person=person, coordinator_id=actor.pk, ended_on__isnull=True, seen_at__isnull=True
     ).update(seen_at=now)
+    mine = SupportEpisode.objects.filter(person=person, coordinator_id=actor.pk, ended_on__isnull=True)
     declines = ServiceInvolvement.objects.filter(
-        person=person, status=InvolvementStatus.DECLINED, decline_seen_at__isnull=True
+        Exists(mine), person=person, status=InvolvementStatus.DECLINED, decline_seen_at__isnull=True
     ).update(decline_seen_at=now)
     if allocations or declines:
         audit_record(

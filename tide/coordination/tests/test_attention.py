@@ -135,3 +135,27 @@ def test_the_chair_lands_on_the_next_meeting(client, area, coordinator):
     services.meeting_create(area=area, held_on=timezone.localdate() - dt.timedelta(days=7), actor=None)
     upcoming = services.meeting_create(area=area, held_on=timezone.localdate() + dt.timedelta(days=3), actor=None)
     assert client.get("/").url == reverse("coordination:meeting", args=[upcoming.pk])
+
+
+def test_old_referrer_offers_are_renamed_by_the_data_migration(episode):
+    import importlib
+
+    from django.apps import apps
+
+    from tide.coordination.models import ServiceInvolvement
+
+    migration = importlib.import_module("tide.coordination.migrations.0008_referrer_offers_named")
+    row = ServiceInvolvement.objects.get(person=episode.person)
+    ServiceInvolvement.objects.filter(pk=row.pk).update(service="other", detail="Referrer's offer: Keep seeing her")
+    other = ServiceInvolvement.objects.create(
+        person=episode.person,
+        agency=row.agency,
+        service="other",
+        detail="Food bank vouchers",
+        requested_on=row.requested_on,
+    )
+    migration.forwards(apps, None)
+    row.refresh_from_db()
+    other.refresh_from_db()
+    assert (row.service, row.detail) == ("referrer_offer", "Keep seeing her")
+    assert (other.service, other.detail) == ("other", "Food bank vouchers")
