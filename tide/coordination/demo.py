@@ -165,8 +165,9 @@ def _load(area: Area, rng: random.Random, today: dt.date, limit: int) -> dict[st
                 actor=None,
             )
             counts["actions"] += 1
-    # Both on one coordinator's caseload, so their page shows a current marker and an overdue review.
-    first = episodes[0].coordinator_id if episodes else None
+    # Both on one coordinator's caseload (the first by username: Charles in the demo), so their page
+    # shows a current marker and an overdue review.
+    first = min(episodes, key=lambda e: e.coordinator.username).coordinator_id if episodes else None  # type: ignore[union-attr]
     counts["risk markers"] = _risk_markers([e for e in episodes if e.coordinator_id == first][:2], today)
     on_caseload = SupportEpisode.objects.filter(person__area=area, ended_on__isnull=True).values("person_id")
     referrers = [a for s in REFERRERS for a in sectors.get(s, [])]
