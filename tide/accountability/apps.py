@@ -9,6 +9,8 @@ class AccountabilityConfig(AppConfig):
     verbose_name = "Accountability"
 
     def ready(self) -> None:
+        from django.urls import reverse
+
         from tide.accountability import selectors
         from tide.areas.models import Role
         from tide.core import access, navigation, relationships
@@ -44,6 +46,9 @@ class AccountabilityConfig(AppConfig):
         )
         navigation.register("Your plan", "accountability:my-plan", roles={Role.PERSON}, order=4)
         navigation.register("Your record", "accountability:my-record", roles={Role.PERSON}, order=5)
+        # Each role lands on its own work (ADR 0031): the officer on the overview, the person on their plan.
+        navigation.register_landing(Role.ACCOUNTABLE_OFFICER, lambda user: reverse("accountability:overview"))
+        navigation.register_landing(Role.PERSON, lambda user: reverse("accountability:my-plan"))
 
     @staticmethod
     def _forget_identifiers_when_they_change(clear: Any) -> None:

@@ -29,7 +29,7 @@ from tide.accountability.models import InquiryStatus, PersonAccount, SarStatus
 from tide.accountability.statistics import published_figures
 from tide.areas.models import FRONTLINE_ROLES, Agency, Area, Role
 from tide.coordination.models import PlanVersion
-from tide.coordination.selectors import current_coordinator
+from tide.coordination.selectors import coordinator_contact
 from tide.coordination.services import plan_comment_add
 from tide.core.access import PUBLIC, access, policy_table
 from tide.core.forms import add_validation_error, form_post
@@ -382,7 +382,7 @@ def my_plan(request: HttpRequest) -> HttpResponse:
             "plan": versions[0] if versions else None,
             "earlier": versions[1:],
             "comments": person.plan_comments.select_related("version", "read_by"),
-            "coordinator": current_coordinator(person=person),
+            "contact": coordinator_contact(person=person),
             "form": form,
         },
     )

@@ -9,7 +9,7 @@ from tide.core.admin import AuditedModelAdmin
 class UserAdmin(DjangoUserAdmin, AuditedModelAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("Tide", {"fields": ("area", "agency", "role", "job_title", "manager", "phone")}),
+        ("Tide", {"fields": ("area", "agency", "role", "job_title", "manager", "phone", "working_hours")}),
     )
     list_display = ["username", "first_name", "last_name", "role", "agency", "is_active"]
     list_filter = ["role", "agency", "is_active"]

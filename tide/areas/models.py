@@ -79,6 +79,10 @@ class Agency(models.Model):
     code = models.SlugField(max_length=50)
     sector = models.CharField(max_length=30, choices=Sector.choices)
     active = models.BooleanField(default=True)
+    phone = models.CharField(
+        max_length=40, blank=True, help_text="The team's number, for people supported when their worker is away."
+    )
+    hours = models.CharField(max_length=200, blank=True, help_text="When the team answers, for example 8am to 8pm.")
 
     class Meta:
         ordering = ["name"]
@@ -105,6 +109,9 @@ class User(AbstractUser):
         help_text="Who overdue actions escalate to first.",
     )
     phone = models.CharField(max_length=40, blank=True)
+    working_hours = models.CharField(
+        max_length=200, blank=True, help_text="When people can reach them, for example Monday to Friday, 9am to 5pm."
+    )
     totp_secret = EncryptedCharField(
         max_length=255,
         blank=True,

@@ -124,8 +124,12 @@ def totp_new_secret() -> str:
     return pyotp.random_base32(length=32)
 
 
-def totp_check(*, user: User, code: str, secret: str | None = None) -> int | None:
-    """The time step of ``code`` if it is valid now (±1 step) and newer than the last one accepted."""
+def totp_check(*, user: User, code: str, secret: str | None = None, allow_shown_again: bool = False) -> int | None:
+    """The time step of ``code`` if it is valid now (±1 step) and newer than the last one accepted.
+
+    ``allow_shown_again`` (the demo only, where the page shows the code): the code of the current step is
+    accepted again for the same persona until it changes, so signing in twice within 30 seconds does not
+    count as a failed attempt and cannot lock the persona out. Real sign-in never passes it."""
     import pyotp
 
     code = "".join(ch for ch in (code or "") if ch.isdigit())
@@ -137,19 +141,24 @@ def totp_check(*, user: User, code: str, secret: str | None = None) -> int | Non
 
     now = timezone.now()
     current = totp.timecode(now)
+    last = user.totp_last_counter
     for step in (current - 1, current, current + 1):
-        if totp.at(step * totp.interval) == code and (user.totp_last_counter is None or step > user.totp_last_counter):
+        fresh = last is None or step > last or (allow_shown_again and step == current and step == last)
+        if totp.at(step * totp.interval) == code and fresh:
             return step
     return None
 
 
 @transaction.atomic
 def user_verify_second_factor(*, user: User, code: str, enrol_secret: str = "") -> bool:
-    """Accept an authenticator code (enrolling ``enrol_secret`` if given); never the same code twice."""
+    """Accept an authenticator code (enrolling ``enrol_secret`` if given); never the same code twice,
+    except the code the demo shows on the page, while it is shown (``TIDE_SHOW_SIGN_IN_CODES``, ADR 0033)."""
     from django.utils import timezone
 
     user = User.objects.select_for_update().get(pk=user.pk)
-    step = totp_check(user=user, code=code, secret=enrol_secret or None)
+    step = totp_check(
+        user=user, code=code, secret=enrol_secret or None, allow_shown_again=settings.TIDE_SHOW_SIGN_IN_CODES
+    )
     if step is None:
         return False
     fields = ["totp_last_counter"]

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.apps import AppConfig
+from django.urls import reverse
 
 
 class CoordinationConfig(AppConfig):
@@ -16,7 +17,16 @@ class CoordinationConfig(AppConfig):
         from tide.identification import caseload
         from tide.identification.services import register_declines_provider
 
-        navigation.register("My caseload", "coordination:home", roles={Role.COORDINATOR, Role.TEAM_MANAGER}, order=5)
+        navigation.register(
+            "My caseload",
+            "coordination:home",
+            roles={Role.COORDINATOR, Role.TEAM_MANAGER},
+            order=5,
+            badge=lambda user: selectors.attention_count(user=user),
+        )
+        navigation.register_landing(Role.COORDINATOR, lambda user: reverse("coordination:home"))
+        navigation.register_landing(Role.TEAM_MANAGER, selectors.chair_landing)
+        navigation.register_landing(Role.PRACTITIONER, lambda user: reverse("coordination:requests"))
         navigation.register("Refer someone", "coordination:refer-start", roles=FRONTLINE_ROLES, order=20)
         navigation.register("Asked of us", "coordination:requests", roles=FRONTLINE_ROLES, order=25)
         navigation.register(

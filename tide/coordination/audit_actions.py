@@ -3,6 +3,7 @@
 ACTION_COMPLETED = "action.completed"
 ACTION_CREATED = "action.created"
 ACTION_ESCALATED = "action.escalated"
+ATTENTION_SEEN = "attention.seen"
 CONTACT_RECORDED = "contact.recorded"
 COORDINATOR_ALLOCATED = "coordinator.allocated"
 COORDINATOR_HANDOVER = "coordinator.handover"

@@ -30,7 +30,8 @@ from tide.coordination.models import (
     SharingBasis,
     SupportEpisode,
 )
-from tide.people.models import Person
+from tide.people.models import Person, RiskKind, RiskMarker
+from tide.people.services import risk_marker_set
 
 WORDS = [
     "I want a door I can lock.",
@@ -164,6 +165,10 @@ def _load(area: Area, rng: random.Random, today: dt.date, limit: int) -> dict[st
                 actor=None,
             )
             counts["actions"] += 1
+    # Both on one coordinator's caseload (the first by username: Charles in the demo), so their page
+    # shows a current marker and an overdue review.
+    first = min(episodes, key=lambda e: e.coordinator.username).coordinator_id if episodes else None  # type: ignore[union-attr]
+    counts["risk markers"] = _risk_markers([e for e in episodes if e.coordinator_id == first][:2], today)
     on_caseload = SupportEpisode.objects.filter(person__area=area, ended_on__isnull=True).values("person_id")
     referrers = [a for s in REFERRERS for a in sectors.get(s, [])]
     waiting = Person.objects.filter(area=area, died_on__isnull=True).exclude(pk__in=on_caseload).order_by("pk")
@@ -186,3 +191,26 @@ def _load(area: Area, rng: random.Random, today: dt.date, limit: int) -> dict[st
     counts["referrals waiting"] = len(chosen)
     counts["meetings"] = 2 if upcoming.pk else 1
     return counts
+
+
+def _risk_markers(episodes: list[SupportEpisode], today: dt.date) -> int:
+    """Two safety markers on the first coordinator's caseload: one current, one whose review is overdue."""
+    if len(episodes) < 2 or episodes[0].coordinator is None or episodes[1].coordinator is None:
+        return 0
+    risk_marker_set(
+        person=episodes[0].person,
+        kind=RiskKind.DO_NOT_VISIT_ALONE,
+        reason="Threatened an outreach worker with a bottle by the river. Visit in pairs; meet at the day centre.",
+        review_on=today + dt.timedelta(days=60),
+        actor=episodes[0].coordinator,
+    )
+    # Set six months ago and not reviewed since: the coordinator's "Needs your attention" shows it.
+    RiskMarker.objects.create(
+        person=episodes[1].person,
+        kind=RiskKind.RISK_TO_SELF,
+        reason="Two overdoses this spring. Check in daily after any loss; carry naloxone.",
+        set_by=episodes[1].coordinator,
+        set_on=today - dt.timedelta(days=180),
+        review_on=today - dt.timedelta(days=3),
+    )
+    return 2

@@ -158,6 +158,24 @@ class AllocateForm(AreaForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For a handover: where the person is now (tenancy, hospital, prison) and what is in hand.",
     )
+    on = date_field("Coordinator from", required=False)
+
+    def __init__(self, *args: Any, support_started_on: dt.date | None = None, **kwargs: Any) -> None:
+        """``support_started_on``: the open support's start; the allocation may not start before it."""
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        earliest = max(today, support_started_on) if support_started_on else today
+        self.fields["on"].initial = earliest
+        if support_started_on and support_started_on > today:
+            self.fields["on"].help_text = (
+                f"Support starts on {support_started_on:%d/%m/%Y}, the date the group agreed, so the coordinator "
+                "is named from that date or later."
+            )
+        elif support_started_on:
+            self.fields["on"].help_text = (
+                f"Usually today. Support started on {support_started_on:%d/%m/%Y}; the coordinator can be named "
+                "from that date. For example, 27/03/2026."
+            )
 
 
 GOAL_SLOTS = 3
@@ -207,7 +225,10 @@ class ServiceRequestForm(AreaForm):
         queryset=Agency.objects.none(),
         error_messages={"required": "Choose the agency asked."},
     )
-    service = forms.ChoiceField(label="What was asked for", choices=ServiceKind.choices)
+    service = forms.ChoiceField(
+        label="What was asked for",
+        choices=[c for c in ServiceKind.choices if c[0] != ServiceKind.REFERRER_OFFER],  # recorded by the decision
+    )
     detail = forms.CharField(label="Detail (optional)", max_length=300, required=False)
     requested_on = date_field("Date requested", required=False, help_text="Leave blank for today.")
 
@@ -316,6 +337,17 @@ class DecideForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Record the group's reasons."},
     )
+    starts_on = date_field(
+        "Support starts on",
+        required=False,
+        help_text="If the group agrees. Usually the meeting's date; if you decide ahead of the meeting, "
+        "today, so a coordinator can be named now. For example, 27/03/2026.",
+    )
+
+    def __init__(self, *args: Any, meeting_on: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if meeting_on is not None:
+            self.fields["starts_on"].initial = meeting_on
 
 
 class DecisionForm(GovukForm):

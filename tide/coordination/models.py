@@ -141,6 +141,9 @@ class Allocation(models.Model):
     allocated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the coordinator first opened the person's page after being named."
+    )
 
     class Meta:
         ordering = ["started_on", "id"]
@@ -401,6 +404,7 @@ class ServiceKind(models.TextChoices):
     DRUG_TREATMENT = "drug_treatment", "Drug or alcohol treatment"
     HOUSING_APPLICATION = "housing_application", "Housing application"
     BENEFITS = "benefits", "Benefits claim"
+    REFERRER_OFFER = "referrer_offer", "What the referrer offered to keep doing"
     OTHER = "other", "Other service"
 
 
@@ -440,6 +444,9 @@ class ServiceInvolvement(models.Model):
     decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
     decline_detail = models.TextField(blank=True)
     decline_resolved = models.BooleanField(default=False, help_text="The group has dealt with this decline.")
+    decline_seen_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person's coordinator opened their page after the decline."
+    )
     ended_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped by every save; a stale edit is refused (ADR 0064)."

@@ -42,8 +42,8 @@ from tide.coordination.models import (
     SupportEpisode,
 )
 from tide.core.timeline import Entry
-from tide.identification.models import Alert
-from tide.people.models import Person
+from tide.identification.models import Alert, Definition, ListEntry, NdtAssessment
+from tide.people.models import Person, RiskMarker
 
 DUE_SOON_DAYS = 7
 NEW_ALERT_DAYS = 14
@@ -61,6 +61,7 @@ class CaseloadRow:
     last_contact: dt.date | None
     review_due_on: dt.date | None
     open_actions: int
+    allocated_on: dt.date | None = None  # when this coordinator was named
 
     @property
     def person(self) -> Person:
@@ -69,8 +70,89 @@ class CaseloadRow:
     def days_since_contact(self, today: dt.date) -> int | None:
         return (today - self.last_contact).days if self.last_contact else None
 
+    def not_seen(self, today: dt.date) -> bool:
+        """No contact for a week, counted from the last contact or, before any, from the allocation:
+        a person named to the coordinator minutes ago is new, not neglected."""
+        since = max(d for d in (self.last_contact, self.allocated_on, self.episode.started_on) if d is not None)
+        return (today - since).days >= NOT_SEEN_DAYS
+
+    def is_new(self, today: dt.date) -> bool:
+        return self.last_contact is None and not self.not_seen(today)
+
 
 NOT_SEEN_DAYS = 7  # flag people the coordinator has not been in contact with for a week
+NEW_ALLOCATION_DAYS = 14  # a new allocation is listed until opened, for two weeks at most
+NEW_DECLINE_DAYS = 30  # a decline is listed until the coordinator opens the person's page, for a month at most
+
+
+@dataclass
+class Attention:
+    """What needs the coordinator's attention: new since they last looked, or overdue."""
+
+    new_allocations: list[Allocation]
+    declines: list[ServiceInvolvement]
+    plan_comments: list[PlanComment]
+    alerts: list[Alert]
+    overdue: list[Action]
+    risk_reviews: list[Any]
+
+    @property
+    def count(self) -> int:
+        return sum(
+            len(x)
+            for x in (
+                self.new_allocations,
+                self.declines,
+                self.plan_comments,
+                self.alerts,
+                self.overdue,
+                self.risk_reviews,
+            )
+        )
+
+
+def _attention_querysets(user: Any, person_ids: Any, today: dt.date) -> dict[str, QuerySet[Any]]:
+    return {
+        "new_allocations": Allocation.objects.filter(
+            coordinator=user,
+            ended_on__isnull=True,
+            seen_at__isnull=True,
+            started_on__gte=today - dt.timedelta(days=NEW_ALLOCATION_DAYS),
+        ).select_related("episode__person", "allocated_by"),
+        "declines": ServiceInvolvement.objects.filter(
+            person_id__in=person_ids,
+            status=InvolvementStatus.DECLINED,
+            decline_seen_at__isnull=True,
+            declined_on__gte=today - dt.timedelta(days=NEW_DECLINE_DAYS),
+        ).select_related("person", "agency"),
+        "plan_comments": PlanComment.objects.filter(person_id__in=person_ids, read_at__isnull=True).select_related(
+            "person"
+        ),
+        "risk_reviews": RiskMarker.objects.filter(
+            person_id__in=person_ids, ended_on__isnull=True, review_on__lt=today
+        ).select_related("person"),
+    }
+
+
+def attention_count(*, user: Any, today: dt.date | None = None) -> int:
+    """How many things need the coordinator's attention (the count in the navigation), in a few queries."""
+    if getattr(user, "role", "") != "coordinator":
+        return 0
+    today = today or timezone.localdate()
+    mine = SupportEpisode.objects.filter(coordinator=user, ended_on__isnull=True).values("person_id")
+    since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=NEW_ALERT_DAYS), dt.time.min))
+    parts = [
+        *_attention_querysets(user, mine, today).values(),
+        Alert.objects.filter(
+            Q(recipient=user) | Q(person_id__in=mine, recipient__isnull=True),
+            seen_at__isnull=True,
+            created_at__gte=since,
+        ),
+        Action.objects.filter(Q(owner=user) | Q(person_id__in=mine), status=ActionStatus.OPEN, due_on__lt=today),
+    ]
+    # One query for the whole count (UNION ALL of each kind's ids): it runs on every page a coordinator opens.
+    first, *rest = [qs.order_by().values_list("pk") for qs in parts]
+    return first.union(*rest, all=True).count()
 
 
 @dataclass
@@ -83,6 +165,7 @@ class CoordinatorHome:
     alerts: list[Alert]
     caseload_limit: int
     today: dt.date
+    attention: Attention | None = None
 
     @property
     def caseload(self) -> int:
@@ -90,7 +173,11 @@ class CoordinatorHome:
 
     @property
     def not_seen(self) -> list[CaseloadRow]:
-        return [r for r in self.people if r.last_contact is None or (self.today - r.last_contact).days >= NOT_SEEN_DAYS]
+        return [r for r in self.people if r.not_seen(self.today)]
+
+    @property
+    def new_people(self) -> list[CaseloadRow]:
+        return [r for r in self.people if r.is_new(self.today)]
 
 
 def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:
@@ -103,6 +190,11 @@ def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:
                 Contact.objects.filter(person_id=OuterRef("person_id"))
                 .order_by("-occurred_on")
                 .values("occurred_on")[:1]
+            ),
+            allocated_on=Subquery(
+                Allocation.objects.filter(episode_id=OuterRef("pk"), coordinator=user, ended_on__isnull=True)
+                .order_by("-started_on")
+                .values("started_on")[:1]
             ),
         )
         .order_by("person__family_name", "person__given_name")
@@ -122,7 +214,13 @@ def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:
         .values_list("person_id", "n")
     )
     rows = [
-        CaseloadRow(e, e.last_contact, review_dates.get(e.person_id), action_counts.get(e.person_id, 0))  # type: ignore[attr-defined]
+        CaseloadRow(
+            e,
+            e.last_contact,  # type: ignore[attr-defined]
+            review_dates.get(e.person_id),
+            action_counts.get(e.person_id, 0),
+            e.allocated_on,  # type: ignore[attr-defined]
+        )
         for e in episodes
     ]
     open_actions = list(
@@ -147,10 +245,13 @@ def coordinator_home(*, user: Any, today: dt.date) -> CoordinatorHome:
         .order_by("-escalated_on")[:50]
     )
     area_limit = user.area.caseload_limit if getattr(user, "area", None) else 15
+    overdue = [a for a in open_actions if a.due_on < today]
+    found = {name: list(qs[:50]) for name, qs in _attention_querysets(user, person_ids, today).items()}
     return CoordinatorHome(
+        attention=Attention(alerts=alerts, overdue=overdue, **found),
         people=rows,
         due=[a for a in open_actions if a.due_on >= today],
-        overdue=[a for a in open_actions if a.due_on < today],
+        overdue=overdue,
         reviews_due=[r for r in rows if r.review_due_on is None or r.review_due_on <= today + dt.timedelta(days=7)],
         escalated_to_me=escalations,
         alerts=alerts,
@@ -280,10 +381,89 @@ def person_support(*, person: Person, today: dt.date, contacts_limit: int = 20) 
     )
 
 
+@dataclass
+class ReferralBrief:
+    """What the group weighs when deciding a referral: definitions met, NDT and what support is missing."""
+
+    definitions: list[str]
+    on_list: bool
+    ndt_total: int | None
+    ndt_on: dt.date | None
+    gap_score: float | None
+    gap_detail: str
+    declined: list[ServiceInvolvement]
+    waiting: list[ServiceInvolvement]
+    involved: list[ServiceInvolvement]
+
+
+def referral_brief(*, referral: Referral) -> ReferralBrief:
+    """The brief for the decision page. The caller has checked that the user may see the person."""
+    person_id = referral.person_id
+    entry = ListEntry.objects.filter(person_id=person_id).first()
+    codes = entry.definition_codes if entry else []
+    names = dict(Definition.objects.filter(area_id=referral.person.area_id, code__in=codes).values_list("code", "name"))
+    ndt = NdtAssessment.objects.filter(person_id=person_id, total__isnull=False).order_by("-assessed_on", "-id").first()
+    services = list(ServiceInvolvement.objects.filter(person_id=person_id).select_related("agency"))
+    return ReferralBrief(
+        definitions=[names.get(code, code) for code in codes],
+        on_list=entry is not None,
+        ndt_total=ndt.total if ndt else None,
+        ndt_on=ndt.assessed_on if ndt else None,
+        gap_score=entry.gap_score if entry else None,
+        gap_detail=entry.gap_detail if entry else "",
+        declined=[s for s in services if s.status == InvolvementStatus.DECLINED],
+        waiting=[s for s in services if s.status == InvolvementStatus.REQUESTED],
+        involved=[s for s in services if s.status in (InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED)],
+    )
+
+
+def open_support_started_on(*, person_id: int) -> dt.date | None:
+    """When the person's open support started (the earliest a coordinator can be named from)."""
+    return (
+        SupportEpisode.objects.filter(person_id=person_id, ended_on__isnull=True)
+        .values_list("started_on", flat=True)
+        .first()
+    )
+
+
 def current_coordinator(*, person: Person) -> Any:
     """The coordinator of the person's open support episode, if one is named."""
     episode = SupportEpisode.objects.filter(person=person, ended_on__isnull=True).select_related("coordinator").first()
     return episode.coordinator if episode else None
+
+
+@dataclass(frozen=True)
+class CoordinatorContact:
+    """How a person supported reaches their coordinator, and their team when the coordinator is away."""
+
+    name: str
+    phone: str
+    email: str
+    when: str
+    team: str
+    team_phone: str
+    team_hours: str
+
+
+def coordinator_contact(*, person: Person) -> CoordinatorContact | None:
+    episode = (
+        SupportEpisode.objects.filter(person=person, ended_on__isnull=True, coordinator__isnull=False)
+        .select_related("coordinator__agency")
+        .first()
+    )
+    if episode is None or episode.coordinator is None:
+        return None
+    c = episode.coordinator
+    team = c.agency
+    return CoordinatorContact(
+        name=c.get_full_name() or c.get_username(),
+        phone=c.phone,
+        email=c.email,
+        when=c.working_hours,
+        team=team.name if team else "",
+        team_phone=team.phone if team else "",
+        team_hours=team.hours if team else "",
+    )
 
 
 def previous_coordinator(*, person_id: int) -> Any:
@@ -318,6 +498,19 @@ def meeting_list_for(*, user: Any) -> QuerySet[Meeting]:
 
 
 MEETING_OVERSIGHT_ROLES = frozenset({"accountable_officer"})
+
+
+def chair_landing(user: Any) -> str:
+    """A team manager (the group's chair) lands on the next meeting of their area, else the meetings list."""
+    upcoming = (
+        Meeting.objects.filter(area_id=getattr(user, "area_id", None) or 0, held_on__gte=timezone.localdate())
+        .order_by("held_on", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if upcoming is None:
+        return reverse("coordination:meetings")
+    return reverse("coordination:meeting", args=[upcoming])
 
 
 def meeting_member(*, user: Any, meeting: Meeting) -> bool:

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tide.areas.models import Agency, Area, Role, User
 from tide.coordination import eligibility
@@ -19,6 +20,7 @@ from tide.coordination.audit_actions import (
     ACTION_COMPLETED,
     ACTION_CREATED,
     ACTION_ESCALATED,
+    ATTENTION_SEEN,
     CONTACT_RECORDED,
     COORDINATOR_ALLOCATED,
     COORDINATOR_HANDOVER,
@@ -91,6 +93,10 @@ DEATH_REVIEW_DAYS = 28
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+def _long(day: dt.date) -> str:
+    return date_format(day, "j F Y")
 
 
 def _same_area(person: Person, *things: Any) -> None:
@@ -402,13 +408,30 @@ def decision_record(*, meeting: Meeting, text: str, person: Person | None = None
 
 
 @transaction.atomic
-def referral_decide(*, referral: Referral, meeting: Meeting, accept: bool, reason: str, actor: Any) -> Decision:
-    """The operational group decides, at a meeting and with a reason, whether the person joins the caseload."""
+def referral_decide(
+    *,
+    referral: Referral,
+    meeting: Meeting,
+    accept: bool,
+    reason: str,
+    starts_on: dt.date | None = None,
+    actor: Any,
+) -> Decision:
+    """The operational group decides, at a meeting and with a reason, whether the person joins the caseload.
+
+    Support starts on the meeting's date unless the chair chooses another (ADR 0031): deciding ahead of
+    a meeting dated in the future, the chair may start support today so a coordinator can be named now.
+    """
     referral = Referral.objects.select_for_update().select_related("person").get(pk=referral.pk)
     person = referral.person
     reason = (reason or "").strip()
+    starts_on = starts_on or meeting.held_on
     if not reason:
         raise ValidationError({"reason": "Record the group's reason for the decision."})
+    if accept and starts_on != meeting.held_on and starts_on < referral.received_on:
+        raise ValidationError(
+            {"starts_on": f"Support cannot start before the referral was received, {_long(referral.received_on)}."}
+        )
     if meeting.kind != MeetingKind.OPERATIONAL:
         raise ValidationError("The caseload is agreed by the operational multi-agency group.")
     if meeting.area_id != person.area_id:
@@ -431,7 +454,7 @@ def referral_decide(*, referral: Referral, meeting: Meeting, accept: bool, reaso
         if open_episode(person) is not None:
             raise ValidationError(f"{person.display_name} is already on the coordinated caseload.")
         episode = SupportEpisode.objects.create(
-            person=person, started_on=meeting.held_on, referral=referral, agreed_at=meeting
+            person=person, started_on=starts_on, referral=referral, agreed_at=meeting
         )
         audit_record(actor=actor, action=EPISODE_STARTED, target=episode, person_id=person.pk)
         if referral.from_agency_id is not None:
@@ -439,11 +462,11 @@ def referral_decide(*, referral: Referral, meeting: Meeting, accept: bool, reaso
             ServiceInvolvement.objects.create(
                 person=person,
                 agency_id=referral.from_agency_id,
-                service=ServiceKind.OTHER,
-                detail=f"Referrer's offer: {referral.offer}"[:300],
+                service=ServiceKind.REFERRER_OFFER,
+                detail=referral.offer[:300],
                 status=InvolvementStatus.INVOLVED,
                 requested_on=referral.received_on,
-                involved_on=max(meeting.held_on, referral.received_on),
+                involved_on=max(starts_on, referral.received_on),
                 requested_by=actor_user(actor),
             )
     audit_record(
@@ -529,7 +552,7 @@ def coordinator_allocate(
     """Name the person's coordinator, closing the previous allocation (a handover), within the caseload limit."""
     episode = SupportEpisode.objects.select_for_update().select_related("person__area").get(pk=episode.pk)
     area = episode.person.area
-    on = on or _today()
+    on = on or max(_today(), episode.started_on)  # the form's default: the earliest valid date (ADR 0031)
     if not episode.is_open:
         raise ValidationError("This period of support has ended; the person must be referred again.")
     if coordinator.role != Role.COORDINATOR or coordinator.area_id != area.pk or not coordinator.is_active:
@@ -537,7 +560,12 @@ def coordinator_allocate(
     if episode.coordinator_id == coordinator.pk:
         raise ValidationError({"coordinator": f"{coordinator.get_full_name()} is already the coordinator."})
     if on < episode.started_on:
-        raise ValidationError({"on": "The allocation cannot start before the support started."})
+        raise ValidationError(
+            {
+                "on": f"The coordinator can be named from {_long(episode.started_on)}, when support started. "
+                "Choose that date or later."
+            }
+        )
     after = caseload_of(coordinator) + 1
     name = coordinator.get_full_name() or coordinator.get_username()
     warning = ""
@@ -576,6 +604,31 @@ def coordinator_allocate(
         detail={"coordinator": coordinator.pk, "caseload": after, "warning": warning},
     )
     return AllocationResult(allocation, after, area.caseload_limit, warning)
+
+
+@transaction.atomic
+def attention_seen(*, person: Person, actor: Any) -> int:
+    """The coordinator opened the person's page: their new allocation and the services' declines are seen.
+    Only the person's current coordinator marks them; anyone else's visit changes nothing."""
+    if getattr(actor, "role", "") != Role.COORDINATOR:
+        return 0
+    now = timezone.now()
+    allocations = Allocation.objects.filter(
+        episode__person=person, coordinator_id=actor.pk, ended_on__isnull=True, seen_at__isnull=True
+    ).update(seen_at=now)
+    mine = SupportEpisode.objects.filter(person=person, coordinator_id=actor.pk, ended_on__isnull=True)
+    declines = ServiceInvolvement.objects.filter(
+        Exists(mine), person=person, status=InvolvementStatus.DECLINED, decline_seen_at__isnull=True
+    ).update(decline_seen_at=now)
+    if allocations or declines:
+        audit_record(
+            actor=actor,
+            action=ATTENTION_SEEN,
+            target=person,
+            person_id=person.pk,
+            detail={"allocations": allocations, "declines": declines},
+        )
+    return allocations + declines
 
 
 # --- Actions and their escalation ----------------------------------------------------------------------

@@ -36,7 +36,7 @@ from tide.core.exports import csv_writer
 from tide.core.forms import add_validation_error, form_post
 from tide.messages.selectors import messages_about
 from tide.people.models import Person
-from tide.people.selectors import person_get_for, person_list_for, person_search
+from tide.people.selectors import person_get_for, person_list_for, person_search, risk_marker_panel
 
 WORK_ROLES = FRONTLINE_ROLES
 VIEW_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER}
@@ -139,7 +139,9 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk)
     support = selectors.person_support(person=person, today=timezone.localdate())
-    return render(request, "coordination/person.html", {"person": person, "support": support})
+    services.attention_seen(person=person, actor=request.user)  # opened: no longer "new" on their home
+    context = {"person": person, "support": support, **risk_marker_panel(user=request.user, person=person)}
+    return render(request, "coordination/person.html", context)
 
 
 def _person_form_view(
@@ -220,6 +222,7 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         return services.coordinator_allocate(episode=episode, actor=request.user, **data)
 
     previous = selectors.previous_coordinator(person_id=pk)
+    started = selectors.open_support_started_on(person_id=pk)
     return _person_form_view(
         request,
         pk,
@@ -229,7 +232,11 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         save=save,
         success="Coordinator allocated for {person}.",
         reason="allocate a coordinator",
-        form_kwargs={"area_id": _area_id(request), "initial": {"coordinator": previous.pk if previous else None}},
+        form_kwargs={
+            "area_id": _area_id(request),
+            "initial": {"coordinator": previous.pk if previous else None},
+            "support_started_on": started,
+        },
         needs_episode=True,
     )
 
@@ -626,7 +633,15 @@ def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
         raise Http404("No such referral in this area.")
     if not person_access(request.user, referral.person).allowed:
         raise NeedToKnowRefused(referral.person_id)
-    form = f.DecideForm(request.POST or None)
+    form = f.DecideForm(request.POST or None, meeting_on=meeting.held_on)
+
+    def decided(decision: Any) -> HttpResponse:
+        # Accepted: the confirmation, one click from naming the coordinator. Not accepted: the group no
+        # longer considers the person, so back to the meeting (the record is not theirs to see).
+        if decision.referral.status == ReferralStatus.ACCEPTED:
+            return redirect("coordination:decide", pk=meeting.pk, referral_pk=referral.pk)
+        return redirect("coordination:meeting", pk=meeting.pk)
+
     return form_post(
         request,
         form,
@@ -635,12 +650,13 @@ def decide(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
             meeting=meeting,
             accept=data["accept"] == "yes",
             reason=data["reason"],
+            starts_on=data["starts_on"],
             actor=request.user,
         ),
         message=lambda _: f"Decision on {referral.person.display_name} recorded.",
-        success=lambda _: redirect("coordination:meeting", pk=meeting.pk),
+        success=decided,
         template="coordination/decide.html",
-        context={"meeting": meeting, "referral": referral},
+        context={"meeting": meeting, "referral": referral, "brief": selectors.referral_brief(referral=referral)},
         refusal_as_error=False,
     )
 

@@ -7,6 +7,8 @@ class IntakeConfig(AppConfig):
     verbose_name = "Agency data intake"
 
     def ready(self) -> None:
+        from django.urls import reverse
+
         from tide.areas.models import Role
         from tide.core import jobs, metrics, navigation
         from tide.intake.jobs import KIND, import_handler
@@ -15,3 +17,5 @@ class IntakeConfig(AppConfig):
         jobs.register(KIND, import_handler)
         metrics.collector(import_metrics)
         navigation.register("Data intake", "intake:index", roles={Role.ADMINISTRATOR, Role.TEAM_MANAGER}, order=60)
+        # The data lead (administrator) lands on intake and review (ADR 0031).
+        navigation.register_landing(Role.ADMINISTRATOR, lambda user: reverse("intake:index"))

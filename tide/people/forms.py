@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tide.areas.models import Agency
 from tide.core.forms import GovukForm
-from tide.people.models import DobPrecision, Ethnicity, IdentifierKind, Sex
+from tide.people.models import DobPrecision, Ethnicity, IdentifierKind, RiskKind, Sex
 
 
 class PersonSearchForm(GovukForm):
@@ -104,3 +104,60 @@ class ContactPreferenceForm(GovukForm):
         if (data.get("safe_from") is None) != (data.get("safe_until") is None):
             self.add_error("safe_until", "Give both the start and the end of the safe times, or neither.")
         return data
+
+
+def _review_date_field(label: str, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text="Within the next 12 months. For example, 27/03/2027.",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
+        error_messages={
+            "invalid": "Enter a real review date, for example 27/03/2027.",
+            "required": "Enter the date to review the marker by.",
+        },
+        widget=forms.DateInput(format="%d/%m/%Y"),
+    )
+
+
+class RiskMarkerForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What is the risk?",
+        choices=RiskKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of risk."},
+    )
+    other_kind = forms.CharField(
+        label="If other, what is the risk?", max_length=100, required=False, help_text="In a few words."
+    )
+    reason = forms.CharField(
+        label="Why, and what should staff do?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What happened, when, and how to stay safe (for example, meet in the hostel office with a colleague).",
+        error_messages={"required": "Say why: what happened and what staff should do."},
+    )
+    review_on = _review_date_field("Review by")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["review_on"].initial = timezone.localdate() + dt.timedelta(days=90)
+
+
+class RiskReviewForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="What did the review decide?",
+        choices=[
+            ("keep", "Keep the marker, with a new review date"),
+            ("end", "End the marker (it stays in the history)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to keep or end the marker."},
+    )
+    note = forms.CharField(
+        label="What the review found",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the review found."},
+    )
+    review_on = _review_date_field("Next review by (if kept)", required=False)

@@ -237,3 +237,65 @@ class ContactPreference(models.Model):
         if self.safe_from <= self.safe_until:
             return self.safe_from <= moment < self.safe_until
         return moment >= self.safe_from or moment < self.safe_until
+
+
+class RiskKind(models.TextChoices):
+    DO_NOT_VISIT_ALONE = "not_alone", "Do not visit alone"
+    VIOLENCE_TO_STAFF = "violence_to_staff", "Violence towards staff"
+    RISK_TO_SELF = "risk_to_self", "Risk to self"
+    RISK_FROM_OTHERS = "risk_from_others", "Risk from others"
+    OTHER = "other", "Other"
+
+
+class RiskMarker(models.Model):
+    """A risk or safety marker staff must know before meeting the person ("do not visit alone").
+
+    Shown prominently to everyone with a reason to see the person, never to others. Reviewed by a date;
+    ended markers are kept as history, never deleted (ADR 0032)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="risk_markers")
+    kind = models.CharField(max_length=20, choices=RiskKind.choices)
+    other_kind = models.CharField(max_length=100, blank=True, help_text="What the risk is, when the kind is Other.")
+    reason = models.TextField(max_length=2000, help_text="Why: what happened, and what staff should do.")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_on = models.DateField()
+    review_on = models.DateField()
+    reviewed_on = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.TextField(max_length=2000, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.TextField(max_length=2000, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ended_on", "-set_on", "-id"]
+        indexes = [models.Index(fields=["person", "ended_on"]), models.Index(fields=["ended_on", "review_on"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(review_on__gte=models.F("set_on")), name="risk_review_after_set"),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | ~models.Q(end_reason=""), name="risk_end_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="other") | ~models.Q(other_kind=""), name="risk_other_is_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.other_kind if self.kind == RiskKind.OTHER else self.get_kind_display()
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+    def review_overdue(self, today: dt.date) -> bool:
+        return self.is_active and self.review_on < today

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from tide.core.access import NeedToKnowRefused, PersonAccess, person_access
 from tide.core.audit import audit_record
 from tide.people import identifiers as ids
 from tide.people.audit_actions import PERSON_VIEW_REFUSED, PERSON_VIEWED
-from tide.people.models import NameKey, Person, PersonIdentifier
+from tide.people.models import NameKey, Person, PersonIdentifier, RiskMarker
 from tide.people.names import similarity, token_keys, tokens
 
 CANDIDATE_LIMIT = 400
@@ -140,3 +142,35 @@ def person_search(*, user: Any, query: str, limit: int = 25) -> list[SearchHit]:
             hits.append(SearchHit(person, score, "name"))
     hits.sort(key=lambda h: (-h.score, h.person.family_name, h.person.given_name, h.person.pk))
     return hits[:limit]
+
+
+def risk_markers_for(*, person: Person) -> list[RiskMarker]:
+    """The person's risk and safety markers, current first, then ended ones (history). The caller has
+    passed the need-to-know gate for ``person``."""
+    return list(
+        RiskMarker.objects.filter(person=person)
+        .select_related("set_by__agency", "reviewed_by", "ended_by")
+        .order_by(F("ended_on").desc(nulls_first=True), "-set_on", "-id")
+    )
+
+
+def risk_reviews_overdue(*, person_ids: Iterable[int], today: dt.date) -> list[RiskMarker]:
+    """Current markers past their review date, for the people given (a coordinator's caseload)."""
+    return list(
+        RiskMarker.objects.filter(person_id__in=list(person_ids), ended_on__isnull=True, review_on__lt=today)
+        .select_related("person")
+        .order_by("review_on", "id")
+    )
+
+
+def risk_marker_panel(*, user: Any, person: Person) -> dict[str, Any]:
+    """The context ``people/_risk_markers.html`` needs, for a page that has passed the person's gate."""
+    from django.utils import timezone
+
+    from tide.areas.models import FRONTLINE_ROLES
+
+    return {
+        "risk_markers": risk_markers_for(person=person),
+        "today": timezone.localdate(),
+        "can_edit": getattr(user, "role", "") in FRONTLINE_ROLES,
+    }

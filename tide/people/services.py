@@ -21,6 +21,9 @@ from tide.people.audit_actions import (
     PERSON_CONTACT_PREFERENCE_SET,
     PERSON_CREATED,
     PERSON_IDENTIFIER_ADDED,
+    RISK_MARKER_ENDED,
+    RISK_MARKER_REVIEWED,
+    RISK_MARKER_SET,
 )
 from tide.people.models import (
     ContactChannel,
@@ -30,6 +33,8 @@ from tide.people.models import (
     Person,
     PersonAlias,
     PersonIdentifier,
+    RiskKind,
+    RiskMarker,
 )
 from tide.people.names import keys_for_names, normalise
 
@@ -226,3 +231,86 @@ def contact_preference_set(
         detail={"channel": channel, "never_text": never_text, "may_say_from": may_say_from},
     )
     return preference
+
+
+# --- Risk and safety markers (ADR 0032) -----------------------------------------------------------------
+
+RISK_REVIEW_MAX_DAYS = 366  # a marker is looked at again within a year
+
+
+def _may_mark(actor: Any, person: Person) -> None:
+    """Whoever has a reason to see the person (the need-to-know decision) may set, review or end a marker."""
+    from django.core.exceptions import PermissionDenied
+
+    from tide.core.access import NeedToKnowRefused, person_access
+
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("Sign in to record a risk marker.")
+    if not person_access(actor, person).allowed:
+        raise NeedToKnowRefused(person.pk)
+
+
+def _review_date(review_on: dt.date | None, today: dt.date) -> dt.date:
+    if review_on is None:
+        raise ValidationError({"review_on": "Enter the date to review the marker by."})
+    if review_on < today:
+        raise ValidationError({"review_on": "The review date must be today or later."})
+    if review_on > today + dt.timedelta(days=RISK_REVIEW_MAX_DAYS):
+        raise ValidationError({"review_on": "Review the marker within a year: choose a date in the next 12 months."})
+    return review_on
+
+
+@transaction.atomic
+def risk_marker_set(
+    *, person: Person, kind: str, reason: str, review_on: dt.date | None, other_kind: str = "", actor: Any
+) -> RiskMarker:
+    """Record a risk or safety marker on the person, with who set it, why and when to review it."""
+    _may_mark(actor, person)
+    today = timezone.localdate()
+    reason, other_kind = (reason or "").strip(), (other_kind or "").strip()
+    if kind not in RiskKind.values:
+        raise ValidationError({"kind": "Choose the kind of risk."})
+    if kind == RiskKind.OTHER and not other_kind:
+        raise ValidationError({"other_kind": "Say what the risk is."})
+    if not reason:
+        raise ValidationError({"reason": "Say why: what happened and what staff should do."})
+    marker = RiskMarker(
+        person=person,
+        kind=kind,
+        other_kind=other_kind if kind == RiskKind.OTHER else "",
+        reason=reason,
+        set_by=actor,
+        set_on=today,
+        review_on=_review_date(review_on, today),
+    )
+    marker.full_clean()
+    marker.save()
+    audit_record(actor=actor, action=RISK_MARKER_SET, target=marker, person_id=person.pk, detail={"kind": kind})
+    return marker
+
+
+@transaction.atomic
+def risk_marker_review(
+    *, marker: RiskMarker, keep: bool, note: str, review_on: dt.date | None = None, actor: Any
+) -> RiskMarker:
+    """Review a marker: keep it with a new review date, or end it (kept as history) with a reason."""
+    marker = RiskMarker.objects.select_for_update().select_related("person").get(pk=marker.pk)
+    _may_mark(actor, marker.person)
+    if not marker.is_active:
+        raise ValidationError("This marker has already ended.")
+    note = (note or "").strip()
+    today = timezone.localdate()
+    if not note:
+        raise ValidationError({"note": "Say what the review found." if keep else "Say why the marker can end."})
+    if keep:
+        marker.review_on = _review_date(review_on, today)
+        marker.reviewed_on, marker.reviewed_by, marker.review_note = today, actor, note
+        action = RISK_MARKER_REVIEWED
+    else:
+        marker.ended_on, marker.ended_by, marker.end_reason = today, actor, note
+        action = RISK_MARKER_ENDED
+    marker.version += 1
+    marker.full_clean()
+    marker.save()
+    audit_record(actor=actor, action=action, target=marker, person_id=marker.person_id, detail={"kind": marker.kind})
+    return marker

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -13,10 +13,24 @@ from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access, filter_sensitive
 from tide.core.forms import add_validation_error, form_post
 from tide.core.timeline import timeline_for
-from tide.people.forms import ContactPreferenceForm, IdentifierForm, PersonForm, PersonSearchForm
-from tide.people.models import ContactPreference, IdentifierKind
-from tide.people.selectors import person_get_for, person_search
-from tide.people.services import PersonInput, contact_preference_set, identifier_add, person_create
+from tide.people.forms import (
+    ContactPreferenceForm,
+    IdentifierForm,
+    PersonForm,
+    PersonSearchForm,
+    RiskMarkerForm,
+    RiskReviewForm,
+)
+from tide.people.models import ContactPreference, IdentifierKind, RiskMarker
+from tide.people.selectors import person_get_for, person_search, risk_marker_panel
+from tide.people.services import (
+    PersonInput,
+    contact_preference_set,
+    identifier_add,
+    person_create,
+    risk_marker_review,
+    risk_marker_set,
+)
 
 SEARCH_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.PRIVACY_OFFICER}
 RECORD_ROLES = FRONTLINE_ROLES | {Role.ACCOUNTABLE_OFFICER, Role.PRIVACY_OFFICER}
@@ -36,7 +50,8 @@ def search(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk)
     timeline = filter_sensitive(timeline_for(person, request.user), person.access.sensitive)  # type: ignore[attr-defined]
-    return render(request, "people/detail.html", {"person": person, "timeline": timeline})
+    context = {"person": person, "timeline": timeline, **risk_marker_panel(user=request.user, person=person)}
+    return render(request, "people/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,4 +148,44 @@ def contact_preference(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "people/contact_preference.html",
         {"person": person, "form": form, "own": False, "back": reverse("people:detail", args=[person.pk])},
+    )
+
+
+MARKER_NOTE = "Anyone with a reason to see the person (need-to-know) sets, reviews and ends a marker"
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES, person_gate=True, note=MARKER_NOTE)
+def risk_marker_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_get_for(user=request.user, pk=pk, reason="set a risk marker")
+    return form_post(
+        request,
+        RiskMarkerForm(request.POST or None),
+        on_valid=lambda data: risk_marker_set(person=person, actor=request.user, **data),
+        message=lambda marker: f"Risk marker '{marker.label}' set. Review it by {marker.review_on:%d/%m/%Y}.",
+        success=lambda _: redirect(reverse("people:detail", args=[person.pk]) + "#risk-markers"),
+        template="people/risk_marker_form.html",
+        context={"person": person, "title": "Set a risk or safety marker", "button": "Set the marker"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES, person_gate=True, note=MARKER_NOTE)
+def risk_marker_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    marker = get_object_or_404(RiskMarker.objects.select_related("person"), pk=pk, ended_on__isnull=True)
+    person = person_get_for(user=request.user, pk=marker.person_id, reason="review a risk marker")
+    return form_post(
+        request,
+        RiskReviewForm(request.POST or None),
+        on_valid=lambda data: risk_marker_review(
+            marker=marker,
+            keep=data["outcome"] == "keep",
+            note=data["note"],
+            review_on=data["review_on"],
+            actor=request.user,
+        ),
+        message=lambda m: f"Risk marker '{m.label}' {'ended' if m.ended_on else 'reviewed'}.",
+        success=lambda _: redirect(reverse("people:detail", args=[person.pk]) + "#risk-markers"),
+        template="people/risk_marker_form.html",
+        context={"person": person, "marker": marker, "title": "Review a risk marker", "button": "Save the review"},
     )

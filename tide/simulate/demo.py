@@ -212,9 +212,16 @@ def _create_staff(area: Area, agencies: dict[str, Agency]) -> dict[str, User]:
             job_title="Coordinator",
             manager=manager,
         )
-    for username in ("charles", "jane"):
+    # How people supported reach their coordinator (Ofcom's drama numbers: never a real line).
+    hours = {"charles": "Monday to Friday, 9am to 5pm", "jane": "Tuesday to Saturday, 10am to 6pm"}
+    for i, username in enumerate(("charles", "jane")):
         staff[username].manager = manager
-        staff[username].save(update_fields=["manager"])
+        staff[username].phone = f"07700 900{401 + i}"
+        staff[username].working_hours = hours[username]
+        staff[username].save(update_fields=["manager", "phone", "working_hours"])
+    link = agencies["link"]
+    link.phone, link.hours = "0117 496 0400", "every day, 8am to 8pm"
+    link.save(update_fields=["phone", "hours"])
     return staff
 
 

@@ -549,7 +549,30 @@ def build_world() -> World:
         actor=users["administrator"],
     )
 
+    # --- Risk and safety markers: one on the coordinated person (their coordinator set it), one on the
+    # stranger, whose reason nobody without a relationship may read ------------------------------------------
+    from tide.people.models import RiskKind, RiskMarker
+    from tide.people.services import risk_marker_set
+
+    marker = risk_marker_set(
+        person=P["coordinated"],
+        kind=RiskKind.DO_NOT_VISIT_ALONE,
+        reason="Threatened a worker with a bottle at the hostel door; meet in the office with a colleague.",
+        review_on=today + dt.timedelta(days=60),
+        actor=coord,
+    )
+    RiskMarker.objects.create(
+        person=P["stranger"],
+        kind=RiskKind.VIOLENCE_TO_STAFF,
+        reason="Assaulted a support worker in the day centre.",
+        set_by=users["administrator"],
+        set_on=today,
+        review_on=today + dt.timedelta(days=30),
+    )
+
     objects: dict[str, Any] = {
+        "risk_marker": marker,
+        "risk_marker_stranger": RiskMarker.objects.get(person=P["stranger"]),
         "meeting": last,
         "meeting_upcoming": upcoming,
         "referral_pending": pending,

@@ -235,7 +235,12 @@ SAMPLES: dict[str, Samples] = {
     "people/<int:pk>/": _people,
     "people/<int:pk>/contact": _people,
     "people/<int:pk>/identifiers/new": _people,
+    "people/<int:pk>/risk-markers/new": _people,
     "people/new": NONE,
+    "people/risk-markers/<int:pk>/review": lambda w: [
+        *_one(w.objects["risk_marker"].pk, "coordinated"),
+        *_one(w.objects["risk_marker_stranger"].pk, "stranger"),
+    ],
     "sign-in": NONE,
     "sign-in/code": NONE,
     "sign-in/set-up-code": NONE,

@@ -33,13 +33,33 @@ def test_staff_sign_in_needs_password_then_code_and_both_are_audited(client, coo
     assert AuditEvent.objects.filter(action="user.signed_out", actor=coordinator).exists()
 
 
-def test_a_code_is_never_accepted_twice(client, coordinator):
+def test_a_code_is_never_accepted_twice(client, coordinator, settings):
+    settings.TIDE_SHOW_SIGN_IN_CODES = False
     _password(client, coordinator)
     code = _code()
     assert client.post("/sign-in/code", {"code": code}).status_code == 302
     client.post("/sign-out")
     _password(client, coordinator)
     assert client.post("/sign-in/code", {"code": code}).status_code == 200
+
+
+def test_demo_accepts_the_shown_code_again_for_the_same_persona_and_never_locks_it(client, coordinator, settings):
+    settings.TIDE_SHOW_SIGN_IN_CODES = True
+    for _ in range(6):  # more than the throttle allows in failures
+        _password(client, coordinator)
+        shown = client.get("/sign-in/code").context["demo_code"]
+        assert client.post("/sign-in/code", {"code": shown}).status_code == 302
+        client.post("/sign-out")
+    assert not SignInAttempt.objects.filter(stage="code", succeeded=False).exists()
+
+
+def test_demo_still_refuses_a_code_from_an_earlier_step(client, coordinator, settings):
+    settings.TIDE_SHOW_SIGN_IN_CODES = True
+    _password(client, coordinator)
+    assert client.post("/sign-in/code", {"code": _code()}).status_code == 302
+    client.post("/sign-out")
+    _password(client, coordinator)
+    assert client.post("/sign-in/code", {"code": _code(-1)}).status_code == 200
 
 
 def test_new_staff_enrol_an_authenticator_shown_as_a_key(client, area):
@@ -132,6 +152,6 @@ def test_password_change(client, coordinator):
 
 def test_navigation_depends_on_role(client, area, coordinator):
     client.force_login(coordinator)
-    assert b"Find a person" in client.get("/").content
+    assert b"Find a person" in client.get("/", follow=True).content
     client.force_login(make_user(area, Role.COMMISSIONER))
-    assert b"Find a person" not in client.get("/").content
+    assert b"Find a person" not in client.get("/", follow=True).content

@@ -64,6 +64,8 @@ def test_referral_to_overdue_action_journey(
     page.get_by_label("Yes, agree to offer coordinated support").check()
     page.get_by_label("The group's reasons").fill("Meets the 2+ pattern; no one agency is holding her.")
     page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("link", name="Name a coordinator")).to_be_visible()  # the next step, one click
+    page.get_by_role("link", name="Back to the meeting").click()
     expect(page.get_by_text("Agreed to offer coordinated support to Lucy Marsh")).to_be_visible()
     page.get_by_role("link", name="Add an action").click()
     page.get_by_label("Action").fill("Hostel to review Lucy's exclusion")

@@ -21,6 +21,9 @@ def test_demo_fills_in_open_episodes_through_the_services(area, agency, coordina
     assert PlanVersion.objects.count() == 6
     assert Contact.objects.count() == counts["contacts"] > 0
     assert Referral.objects.filter(status="pending").count() == 4
+    from tide.people.models import RiskMarker
+
+    assert counts["risk markers"] == RiskMarker.objects.filter(ended_on__isnull=True).count() == 2
     upcoming = Meeting.objects.order_by("-held_on").first()
     assert len(meeting_agenda(meeting=upcoming).new_referrals) == 4
     from django.utils import timezone

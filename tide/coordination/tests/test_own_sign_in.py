@@ -137,3 +137,20 @@ def test_staff_without_a_relationship_cannot_give_a_sign_in(client, coordinated,
     response = client.post(reverse("accountability:person-sign-in", args=[coordinated.pk]), {"username": "lucy7"})
     assert response.status_code in (302, 403)
     assert not PersonAccount.objects.exists()
+
+
+def test_the_plan_comes_first_then_how_and_when_to_reach_the_coordinator(coordinator_client, with_plan, coordinator):
+    coordinator.phone, coordinator.working_hours = "07700 900412", "Monday to Thursday, 9am to 5pm"
+    coordinator.save(update_fields=["phone", "working_hours"])
+    team = coordinator.agency
+    team.phone, team.hours = "0117 496 0123", "every day, 8am to 8pm"
+    team.save(update_fields=["phone", "hours"])
+    _make_sign_in(coordinator_client, with_plan)
+    client = Client()
+    client.force_login(User.objects.get(username="lucy7"))
+    page = client.get(reverse("accountability:my-plan")).content.decode()
+    assert page.index("I want my own front door") < page.index("How to reach your coordinator")
+    assert 'href="tel:07700900412">07700 900412</a>' in page
+    assert "Monday to Thursday, 9am to 5pm" in page
+    assert "Call Tideford Link Service on" in page
+    assert "0117 496 0123</a> (every day, 8am to 8pm)" in page
