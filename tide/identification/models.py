@@ -9,7 +9,6 @@ from django.db import models
 from tide.identification import listing, rules
 from tide.identification import ndt as ndt_rules
 from tide.people.models import Person
-from tide.service_use import event_types
 from tide.service_use.models import ServiceEvent
 
 NDT_ITEMS = ndt_rules.CODES
@@ -280,7 +279,7 @@ class TriggerRule(models.Model):
     area = models.ForeignKey(
         "areas.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="+", help_text="Blank: every area."
     )
-    event_type = models.CharField(max_length=40, choices=event_types.CHOICES)
+    event_type = models.CharField(max_length=40, help_text="A shipped event type's code or the area's own.")
     applies_to = models.CharField(max_length=20, choices=AppliesTo.choices, default=AppliesTo.MEETS_OR_NEAR)
     recipient = models.CharField(max_length=20, choices=Recipient.choices, default=Recipient.COORDINATOR)
     agency = models.ForeignKey("areas.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")

@@ -8,6 +8,8 @@ class ServiceUseConfig(AppConfig):
 
     def ready(self) -> None:
         from tide.core import timeline
-        from tide.service_use.selectors import timeline_entries
+        from tide.service_use import event_types
+        from tide.service_use.selectors import event_type_lookup, timeline_entries
 
         timeline.register("service_use", timeline_entries)
+        event_types.set_resolver(event_type_lookup)
