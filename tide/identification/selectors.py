@@ -224,6 +224,16 @@ def definitions_enabled(*, area_id: int | None) -> list[Definition]:
     return list(Definition.objects.filter(enabled=True, area_id=area_id or 0))
 
 
+def definitions_using(area_id: int, code: str) -> list[str]:
+    """The area's definitions (and their criteria) that count events of type ``code``."""
+    uses = []
+    for definition in Definition.objects.filter(area_id=area_id).order_by("name"):
+        labels = [c.get("label", "") for c in definition.criteria if code in (c.get("event_types") or [])]
+        if labels:
+            uses.append(f"Definition: {definition.name} ({', '.join(labels)})")
+    return uses
+
+
 def definitions_for(*, user: Any) -> list[Definition]:
     """Every definition of the user's area, enabled or not."""
     return list(Definition.objects.filter(area_id=getattr(user, "area_id", None) or 0))

@@ -549,7 +549,21 @@ def build_world() -> World:
         actor=users["administrator"],
     )
 
+    from tide.service_use.services import event_type_save
+
+    local_type = event_type_save(
+        area=area,
+        actor=users["administrator"],
+        code="gp_refused_registration",
+        label="GP refused registration",
+        domain="health",
+        unit="event",
+        crisis=False,
+        bearing_agency=None,
+    )
+
     objects: dict[str, Any] = {
+        "event_type": local_type,
         "meeting": last,
         "meeting_upcoming": upcoming,
         "referral_pending": pending,

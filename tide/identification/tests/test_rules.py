@@ -17,6 +17,7 @@ def _shipped_types_only(monkeypatch):
     """Pure rules, no database: only the shipped event types are known (an area's own live in the database)."""
     monkeypatch.setattr(event_types, "_resolver", None)
 
+
 AS_OF = dt.date(2026, 6, 30)
 SPECS = {s.code: s for s in shipped_specs()}
 
