@@ -506,6 +506,17 @@ def service_response_by_agency(area: Area, *, today: dt.date) -> list[AgencyResp
     return result
 
 
+def caseload_size(*, area_id: int) -> int:
+    """The coordinated caseload's headline figure (ADR 0018): people of the area with a support episode
+    open now. Every page that shows the caseload of an area reads this."""
+    return (
+        SupportEpisode.objects.filter(person__area_id=area_id, ended_on__isnull=True)
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+
+
 def caseload_open_on(person_ids: Iterable[int], today: dt.date) -> set[int]:
     """People with a support episode open on ``today`` (identification's caseload registry reads this)."""
     return set(

@@ -9,6 +9,7 @@ from django.db import models
 from tide.identification import listing, rules
 from tide.identification import ndt as ndt_rules
 from tide.people.models import Person
+from tide.service_use import event_types
 from tide.service_use.models import ServiceEvent
 
 NDT_ITEMS = ndt_rules.CODES
@@ -300,7 +301,11 @@ class TriggerRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_type_display()} -> {self.get_recipient_display()}"
+        return f"{self.event_type_label} -> {self.get_recipient_display()}"
+
+    @property
+    def event_type_label(self) -> str:
+        return event_types.label_of(self.event_type)
 
 
 class NdtWording(models.Model):
