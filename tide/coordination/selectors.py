@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -360,7 +360,11 @@ def people_visible(*, user: Any, person_ids: Any) -> set[int]:
     from tide.core.access import person_access
 
     ids = {i for i in person_ids if i}
-    return {p.pk for p in Person.objects.filter(pk__in=ids) if person_access(user, p).allowed}
+    people = list(Person.objects.filter(pk__in=ids))
+    # Coordination's own relationships for all of them in one query; the full decision (every room's
+    # relationships, break-glass) one by one only for the rest. Same answer as person_access for each.
+    related = relationships_of(user=user, people=people)
+    return {p.pk for p in people if related.get(p.pk) or person_access(user, p).allowed}
 
 
 def only_visible(*, user: Any, rows: Any) -> tuple[list[Any], int]:
@@ -604,14 +608,46 @@ def relationship(user: Any, person: Any) -> str | None:
         return None
     if getattr(user, "area_id", None) != getattr(person, "area_id", None):
         return None
+    facts = _relationship_facts(user, [person.pk]).get(person.pk)
+    return None if facts is None else _relationship_from(user, facts, _AgreementCheck(user))
+
+
+def relationships_of(*, user: Any, people: Iterable[Any]) -> dict[int, str | None]:
+    """:func:`relationship` for many people of the user's area in one query (two with an agreement check)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    ids = [p.pk for p in people if p.pk is not None and p.area_id == getattr(user, "area_id", None)]
+    agreement = _AgreementCheck(user)
+    return {pk: _relationship_from(user, facts, agreement) for pk, facts in _relationship_facts(user, ids).items()}
+
+
+class _AgreementCheck:
+    """Whether the user's agency is under a current information-sharing agreement, asked at most once."""
+
+    def __init__(self, user: Any) -> None:
+        self.agency_id = getattr(user, "agency_id", None) or 0
+        self._answer: bool | None = None
+
+    def __call__(self) -> bool:
+        if self._answer is None:
+            today = timezone.localdate()
+            self._answer = (
+                InformationSharingAgreement.objects.filter(agencies__id=self.agency_id, starts_on__lte=today)
+                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+                .exists()
+            )
+        return self._answer
+
+
+def _relationship_facts(user: Any, person_ids: list[int]) -> dict[int, dict[str, Any]]:
     agency_id = getattr(user, "agency_id", None) or 0
     me = OuterRef("pk")
     open_ep = SupportEpisode.objects.filter(person=me, ended_on__isnull=True)
     pending = Referral.objects.filter(person=me, status=ReferralStatus.PENDING)
     active = [InvolvementStatus.REQUESTED, InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED]
     since = timezone.localdate() - dt.timedelta(days=FORMER_COORDINATOR_DAYS)
-    facts = (
-        Person.objects.filter(pk=person.pk)
+    rows = (
+        Person.objects.filter(pk__in=person_ids)
         .annotate(
             coordinator=Exists(open_ep.filter(coordinator=user)),
             manager=Exists(open_ep.filter(coordinator__manager=user)),
@@ -639,6 +675,7 @@ def relationship(user: Any, person: Any) -> str | None:
             ),
         )
         .values(
+            "pk",
             "coordinator",
             "manager",
             "former",
@@ -648,10 +685,12 @@ def relationship(user: Any, person: Any) -> str | None:
             "involved_as",
             "consent",
         )
-        .first()
     )
-    if facts is None:
-        return None
+    return {row["pk"]: row for row in rows}
+
+
+def _relationship_from(user: Any, facts: dict[str, Any], under_agreement: Callable[[], bool]) -> str | None:
+    """The relationship the facts make, in order of precedence."""
     if facts["coordinator"]:
         return "coordinator"
     if facts["manager"]:
@@ -662,7 +701,7 @@ def relationship(user: Any, person: Any) -> str | None:
         return "death review"
     if facts["considering"] and getattr(user, "role", "") in GROUP_ROLES:
         return "operational group: considering coordinated support"
-    if not agency_id:
+    if not getattr(user, "agency_id", None):
         return None
     if facts["action_owner"]:
         return "owner of an action for this person"
@@ -671,13 +710,7 @@ def relationship(user: Any, person: Any) -> str | None:
         return None
     if facts["consent"]:
         return f"agency involved with consent: {agency_name}"
-    today = timezone.localdate()
-    under_agreement = (
-        InformationSharingAgreement.objects.filter(agencies__id=agency_id, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .exists()
-    )
-    if under_agreement:
+    if under_agreement():
         return f"agency involved under an information-sharing agreement: {agency_name}"
     return None
 
