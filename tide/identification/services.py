@@ -239,13 +239,13 @@ def _screen_chunk(
     area_of = dict(Person.objects.filter(pk__in=chunk).values_list("pk", "area_id"))
     import numpy as np
 
-    codes = rules.code_index_with(r[1] for r in rows)  # an area's own event types count like the shipped
+    kinds = rules.code_index_with(r[1] for r in rows)  # an area's own event types count like the shipped
     ledger = rules.Ledger(
         person=np.fromiter((index[r[0]] for r in rows), dtype=np.int64, count=len(rows)),
-        kind=np.fromiter((codes[r[1]] for r in rows), dtype=np.int64, count=len(rows)),
+        kind=np.fromiter((kinds[r[1]] for r in rows), dtype=np.int64, count=len(rows)),
         day=np.fromiter(((r[2] - dt.date(1970, 1, 1)).days for r in rows), dtype=np.int64, count=len(rows)),
         n_people=len(chunk),
-        codes=codes,
+        codes=kinds,
     )
     grouped: dict[int, list[rules.Evidence]] | None = None
 

@@ -78,6 +78,7 @@ EMERGENCY_CRISIS: frozenset[str] = frozenset(
 CHOICES: list[tuple[str, str]] = [(t.code, t.label) for t in EVENT_TYPES]
 
 
+DOMAIN_CHOICES: list[tuple[str, str]] = [(d.value, d.label) for d in Domain]  # type: ignore[attr-defined]
 UNIT_CHOICES: list[tuple[str, str]] = [("event", "Each event"), ("night", "Each night"), ("day", "Each day")]
 
 # Areas add their own event types as data (service_use.EventType, ADR 0017). The service_use room sets this

@@ -23,7 +23,7 @@ class EventTypeForm(GovukForm):
     )
     domain = forms.ChoiceField(
         label="Need it belongs to",
-        choices=[(d.value, d.label) for d in event_types.Domain],
+        choices=event_types.DOMAIN_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the need it belongs to."},
     )

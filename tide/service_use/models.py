@@ -74,7 +74,7 @@ class EventType(models.Model):
     )
     code = models.SlugField(max_length=40, unique=True)
     label = models.CharField(max_length=100)
-    domain = models.CharField(max_length=20, choices=[(d.value, d.label) for d in event_types.Domain])
+    domain = models.CharField(max_length=20, choices=event_types.DOMAIN_CHOICES)
     unit = models.CharField(max_length=10, choices=event_types.UNIT_CHOICES, default="event")
     crisis = models.BooleanField(default=False, help_text="Unplanned or emergency contact with a service.")
     bearing_agency = models.ForeignKey(
@@ -114,5 +114,10 @@ class EventType(models.Model):
 
     def as_type(self) -> event_types.EventType:
         return event_types.EventType(
-            self.code, self.label, event_types.Domain(self.domain), self.unit, self.crisis, area_id=self.area_id
+            self.code,
+            self.label,
+            event_types.Domain(self.domain),  # type: ignore[call-arg]
+            self.unit,
+            self.crisis,
+            area_id=self.area_id,
         )

@@ -53,7 +53,7 @@ def event_type_choices(*, area_id: int | None) -> list[tuple[str, str]]:
 
 
 def local_event_types(*, area_id: int | None) -> QuerySet[EventType]:
-    return EventType.objects.filter(area_id=area_id).select_related("bearing_agency").order_by("label")
+    return EventType.objects.filter(area_id=area_id or 0).select_related("bearing_agency").order_by("label")
 
 
 def local_event_type_get(*, area_id: int | None, code: str) -> EventType | None:
