@@ -204,14 +204,17 @@ def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
         )
         .order_by("-received_on", "-id")[:100]
     )
-    rows, hidden_rows = only_visible(user=user, rows=rows)
-    actions, hidden_actions = only_visible(user=user, rows=actions)
+    # One need-to-know decision per person, however many of the three lists they appear on.
+    visible = people_visible(user=user, person_ids=[r.person_id for r in [*rows, *actions, *referrals]])
+    shown_rows = [r for r in rows if r.person_id is None or r.person_id in visible]
+    shown_actions = [a for a in actions if a.person_id is None or a.person_id in visible]
+    hidden = len(rows) - len(shown_rows) + len(actions) - len(shown_actions)
+    rows, actions = shown_rows, shown_actions
     # A referral shows its referrer the status and decision, not who the person is on Tide's record:
     # the name only to those who may see the person, initials to the rest (the referrer knows whom).
-    visible = people_visible(user=user, person_ids=[r.person_id for r in referrals])
     for referral in referrals:
         referral.person_visible = referral.person_id in visible  # type: ignore[attr-defined]
-    return AgencyRequests(rows, actions, today, referrals, hidden_rows + hidden_actions)
+    return AgencyRequests(rows, actions, today, referrals, hidden)
 
 
 # --- A person's coordinated support ---------------------------------------------------------------------
