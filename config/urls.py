@@ -12,6 +12,7 @@ urlpatterns = [
     path("finance/", include("tide.finance.urls")),
     path("", include("tide.accountability.urls")),
     path("intake/", include("tide.intake.urls")),
+    path("ledger/", include("tide.service_use.urls")),
     path("linkage/", include("tide.linkage.urls")),
     path("messages/", include("tide.messages.urls")),
 ]

@@ -413,26 +413,19 @@ def sar_list_for(*, user: Any) -> QuerySet[SubjectAccessRequest]:
 # --- The accountable officer's view ----------------------------------------------------------------
 
 
-STATUS_NOT_ON = "Identified, not on the caseload"
-STATUS_ON = "On the caseload"
-STATUS_ENDED = "Support ended"
-STATUS_DIED = "Died"
-STATUS_ORDER = [STATUS_NOT_ON, STATUS_ON, STATUS_ENDED, STATUS_DIED]
-
-
 @dataclass(frozen=True)
 class IdentifiedPerson:
     person: Person
-    status: str
+    status: str  # the by-name list's status code
+    status_label: str
     detail: str
 
 
 @dataclass(frozen=True)
 class OfficerOverview:
     people_registered: int
-    identified: int
+    figures: Any  # identification.selectors.ListFigures: the list's headline figures (ADR 0018)
     on_caseload: int
-    by_status: list[tuple[str, int]]
     identified_people: list[IdentifiedPerson]
     exits_by_destination: list[tuple[str, int]]
     deaths: list[dict[str, Any]]
@@ -445,62 +438,75 @@ class OfficerOverview:
     pending_requests: list[tuple[Any, int]]
     overdue_actions: list[Any]
 
+    @property
+    def identified(self) -> int:
+        return int(self.figures.identified)
+
+    @property
+    def caseload_off_list(self) -> int:
+        """People on the caseload who are not on the by-name list (referred in without meeting a definition)."""
+        return max(self.on_caseload - int(self.figures.on_caseload), 0)
+
+
+def _identified_rows(area_id: int, limit: int) -> list[IdentifiedPerson]:
+    """The by-name list's people, those on the list first (not yet on the caseload before the rest)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from tide.identification import listing
+    from tide.identification.models import ListEntry
+
+    order = ["new", "active", "returned", "caseload", "inactive", "moved_on", "died"]
+    rank = Case(*[When(status=s, then=Value(i)) for i, s in enumerate(order)], output_field=IntegerField())
+    entries = (
+        ListEntry.objects.filter(area_id=area_id)
+        .select_related("person")
+        .only(
+            "status", "status_since", "person__given_name", "person__family_name", "person__known_as", "person__died_on"
+        )
+        .annotate(rank=rank)
+        .order_by("rank", "person__family_name", "person__given_name")[:limit]
+    )
+    rows = []
+    for e in entries:
+        died_on = e.person.died_on if e.status == "died" else None
+        since = died_on or e.status_since
+        rows.append(
+            IdentifiedPerson(
+                e.person, e.status, listing.STATUS_LABELS[e.status], f"since {since:%d %b %Y}" if since else ""
+            )
+        )
+    return rows
+
 
 def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
     """Everyone identified in the area with their status, and what the accountable officer must act on.
 
-    "Identified" means an identification record (an NDT assessment or an alert) or coordinated support.
-    """
+    "Identified" is the by-name list's (ADR 0018): everyone ever on it, from the one selector the list page
+    reads; the caseload is coordination's headline figure."""
     from tide.coordination.models import DeathReview, ExitDestination, SupportEpisode
-    from tide.identification.models import Alert, NdtAssessment
+    from tide.coordination.selectors import caseload_size
+    from tide.identification.selectors import list_figures
 
     area_id = user.area_id
     people = Person.objects.filter(area_id=area_id)
     today = timezone.localdate()
     labels = dict(ExitDestination.choices)
-    episodes: dict[int, SupportEpisode] = {}
-    for each in SupportEpisode.objects.filter(person__area_id=area_id).order_by("started_on", "pk"):
-        current = episodes.get(each.person_id)
-        if current is None or current.ended_on is not None:  # an open episode wins; else the latest
-            episodes[each.person_id] = each
-    identified_ids = (
-        set(NdtAssessment.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
-        | set(Alert.objects.filter(person__area_id=area_id).values_list("person_id", flat=True))
-        | set(episodes)
-    )
-    rows: list[IdentifiedPerson] = []
-    counts = dict.fromkeys(STATUS_ORDER, 0)
-    for person in people.filter(pk__in=identified_ids).only("pk", "given_name", "family_name", "known_as", "died_on"):
-        episode = episodes.get(person.pk)
-        if person.died_on or (episode and episode.exit_destination == "died"):
-            died_on = person.died_on or (episode.ended_on if episode else None)
-            status, detail = STATUS_DIED, f"{died_on:%d %b %Y}" if died_on else ""
-        elif episode and episode.ended_on is None:
-            coordinator = episode.coordinator.get_full_name() if episode.coordinator else "no coordinator named"
-            status, detail = STATUS_ON, f"since {episode.started_on:%d %b %Y}, {coordinator}"
-        elif episode:
-            status = STATUS_ENDED
-            detail = f"{episode.ended_on:%d %b %Y}: {labels.get(episode.exit_destination, episode.exit_destination)}"
-        else:
-            status, detail = STATUS_NOT_ON, ""
-        counts[status] += 1
-        rows.append(IdentifiedPerson(person, status, detail))
-    rows.sort(key=lambda r: (STATUS_ORDER.index(r.status), r.person.family_name, r.person.given_name))
     exits = (
         SupportEpisode.objects.filter(person__area_id=area_id, ended_on__isnull=False)
         .values("exit_destination")
         .annotate(n=Count("id"))
         .order_by("-n")
     )
-    died_ids = [r.person.pk for r in rows if r.status == STATUS_DIED]
-    died_ids += list(people.filter(died_on__isnull=False).exclude(pk__in=died_ids).values_list("pk", flat=True))
+    died_in_support = SupportEpisode.objects.filter(person__area_id=area_id, exit_destination="died")
+    died = people.filter(Q(died_on__isnull=False) | Q(pk__in=died_in_support.values("person_id")))
+    died_ids = list(died.order_by("-died_on", "pk").values_list("pk", flat=True)[:100])
     reviews = {
         review.episode.person_id: review
-        for review in DeathReview.objects.filter(episode__person_id__in=died_ids[:100]).select_related("episode")
+        for review in DeathReview.objects.filter(episode__person_id__in=died_ids).select_related("episode")
     }
     deaths = [
         {"person": person, "inquiries": list(person.inquiries.all()), "review": reviews.get(person.pk)}
-        for person in people.filter(pk__in=died_ids[:100]).prefetch_related("inquiries")
+        for person in people.filter(pk__in=died_ids).prefetch_related("inquiries")
     ]
     open_inquiries = list(
         Inquiry.objects.filter(area_id=area_id, status__in=[InquiryStatus.RECEIVED, InquiryStatus.ACCEPTED]).order_by(
@@ -509,10 +515,9 @@ def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
     )
     return OfficerOverview(
         people_registered=people.count(),
-        identified=len(identified_ids),
-        on_caseload=counts[STATUS_ON],
-        by_status=[(status, counts[status]) for status in STATUS_ORDER],
-        identified_people=rows[:limit],
+        figures=list_figures(area_id=area_id),
+        on_caseload=caseload_size(area_id=area_id),
+        identified_people=_identified_rows(area_id, limit),
         exits_by_destination=[(labels.get(r["exit_destination"], r["exit_destination"]), r["n"]) for r in exits],
         deaths=deaths,
         open_inquiries=open_inquiries,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -307,14 +307,17 @@ def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
         )
         .order_by("-received_on", "-id")[:100]
     )
-    rows, hidden_rows = only_visible(user=user, rows=rows)
-    actions, hidden_actions = only_visible(user=user, rows=actions)
+    # One need-to-know decision per person, however many of the three lists they appear on.
+    visible = people_visible(user=user, person_ids=[r.person_id for r in [*rows, *actions, *referrals]])
+    shown_rows = [r for r in rows if r.person_id is None or r.person_id in visible]
+    shown_actions = [a for a in actions if a.person_id is None or a.person_id in visible]
+    hidden = len(rows) - len(shown_rows) + len(actions) - len(shown_actions)
+    rows, actions = shown_rows, shown_actions
     # A referral shows its referrer the status and decision, not who the person is on Tide's record:
     # the name only to those who may see the person, initials to the rest (the referrer knows whom).
-    visible = people_visible(user=user, person_ids=[r.person_id for r in referrals])
     for referral in referrals:
         referral.person_visible = referral.person_id in visible  # type: ignore[attr-defined]
-    return AgencyRequests(rows, actions, today, referrals, hidden_rows + hidden_actions)
+    return AgencyRequests(rows, actions, today, referrals, hidden)
 
 
 # --- A person's coordinated support ---------------------------------------------------------------------
@@ -555,7 +558,11 @@ def people_visible(*, user: Any, person_ids: Any) -> set[int]:
     from tide.core.access import person_access
 
     ids = {i for i in person_ids if i}
-    return {p.pk for p in Person.objects.filter(pk__in=ids) if person_access(user, p).allowed}
+    people = list(Person.objects.filter(pk__in=ids))
+    # Coordination's own relationships for all of them in one query; the full decision (every room's
+    # relationships, break-glass) one by one only for the rest. Same answer as person_access for each.
+    related = relationships_of(user=user, people=people)
+    return {p.pk for p in people if related.get(p.pk) or person_access(user, p).allowed}
 
 
 def only_visible(*, user: Any, rows: Any) -> tuple[list[Any], int]:
@@ -766,6 +773,17 @@ def service_response_by_agency(area: Area, *, today: dt.date) -> list[AgencyResp
     return result
 
 
+def caseload_size(*, area_id: int) -> int:
+    """The coordinated caseload's headline figure (ADR 0018): people of the area with a support episode
+    open now. Every page that shows the caseload of an area reads this."""
+    return (
+        SupportEpisode.objects.filter(person__area_id=area_id, ended_on__isnull=True)
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+
+
 def caseload_open_on(person_ids: Iterable[int], today: dt.date) -> set[int]:
     """People with a support episode open on ``today`` (identification's caseload registry reads this)."""
     return set(
@@ -853,14 +871,46 @@ def relationship(user: Any, person: Any) -> str | None:
         return None
     if getattr(user, "area_id", None) != getattr(person, "area_id", None):
         return None
+    facts = _relationship_facts(user, [person.pk]).get(person.pk)
+    return None if facts is None else _relationship_from(user, facts, _AgreementCheck(user))
+
+
+def relationships_of(*, user: Any, people: Iterable[Any]) -> dict[int, str | None]:
+    """:func:`relationship` for many people of the user's area in one query (two with an agreement check)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    ids = [p.pk for p in people if p.pk is not None and p.area_id == getattr(user, "area_id", None)]
+    agreement = _AgreementCheck(user)
+    return {pk: _relationship_from(user, facts, agreement) for pk, facts in _relationship_facts(user, ids).items()}
+
+
+class _AgreementCheck:
+    """Whether the user's agency is under a current information-sharing agreement, asked at most once."""
+
+    def __init__(self, user: Any) -> None:
+        self.agency_id = getattr(user, "agency_id", None) or 0
+        self._answer: bool | None = None
+
+    def __call__(self) -> bool:
+        if self._answer is None:
+            today = timezone.localdate()
+            self._answer = (
+                InformationSharingAgreement.objects.filter(agencies__id=self.agency_id, starts_on__lte=today)
+                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+                .exists()
+            )
+        return self._answer
+
+
+def _relationship_facts(user: Any, person_ids: list[int]) -> dict[int, dict[str, Any]]:
     agency_id = getattr(user, "agency_id", None) or 0
     me = OuterRef("pk")
     open_ep = SupportEpisode.objects.filter(person=me, ended_on__isnull=True)
     pending = Referral.objects.filter(person=me, status=ReferralStatus.PENDING)
     active = [InvolvementStatus.REQUESTED, InvolvementStatus.OFFERED, InvolvementStatus.INVOLVED]
     since = timezone.localdate() - dt.timedelta(days=FORMER_COORDINATOR_DAYS)
-    facts = (
-        Person.objects.filter(pk=person.pk)
+    rows = (
+        Person.objects.filter(pk__in=person_ids)
         .annotate(
             coordinator=Exists(open_ep.filter(coordinator=user)),
             manager=Exists(open_ep.filter(coordinator__manager=user)),
@@ -888,6 +938,7 @@ def relationship(user: Any, person: Any) -> str | None:
             ),
         )
         .values(
+            "pk",
             "coordinator",
             "manager",
             "former",
@@ -897,10 +948,12 @@ def relationship(user: Any, person: Any) -> str | None:
             "involved_as",
             "consent",
         )
-        .first()
     )
-    if facts is None:
-        return None
+    return {row["pk"]: row for row in rows}
+
+
+def _relationship_from(user: Any, facts: dict[str, Any], under_agreement: Callable[[], bool]) -> str | None:
+    """The relationship the facts make, in order of precedence."""
     if facts["coordinator"]:
         return "coordinator"
     if facts["manager"]:
@@ -911,7 +964,7 @@ def relationship(user: Any, person: Any) -> str | None:
         return "death review"
     if facts["considering"] and getattr(user, "role", "") in GROUP_ROLES:
         return "operational group: considering coordinated support"
-    if not agency_id:
+    if not getattr(user, "agency_id", None):
         return None
     if facts["action_owner"]:
         return "owner of an action for this person"
@@ -920,13 +973,7 @@ def relationship(user: Any, person: Any) -> str | None:
         return None
     if facts["consent"]:
         return f"agency involved with consent: {agency_name}"
-    today = timezone.localdate()
-    under_agreement = (
-        InformationSharingAgreement.objects.filter(agencies__id=agency_id, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .exists()
-    )
-    if under_agreement:
+    if under_agreement():
         return f"agency involved under an information-sharing agreement: {agency_name}"
     return None
 

@@ -9,6 +9,7 @@ from django import forms
 from tide.core.forms import GovukForm
 from tide.finance.models import PoolMethod, UnitCost
 from tide.service_use import event_types
+from tide.service_use.selectors import event_type_choices
 
 
 def _own_fields(form: forms.Form) -> dict[str, forms.Field]:
@@ -139,6 +140,7 @@ class PriceRuleForm(GovukForm):
 
     def __init__(self, *args: Any, area_id: int, lock_event_type: bool = False, **kwargs: Any) -> None:
         self.area_id = area_id
+        _own_fields(self)["event_type"].choices = event_type_choices(area_id=area_id)  # type: ignore[attr-defined]
         if lock_event_type:
             _own_fields(self)["event_type"].disabled = True
         super().__init__(*args, **kwargs)

@@ -9,7 +9,6 @@ from django.db import models
 
 from tide.areas.models import Area
 from tide.people.models import Person
-from tide.service_use import event_types
 
 
 class Rag(models.TextChoices):
@@ -122,7 +121,7 @@ class PriceRule(models.Model):
     """One line of the price map: an event of this type costs multiplier ÷ divisor of this unit cost."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="price_rules")
-    event_type = models.CharField(max_length=40, choices=event_types.CHOICES)
+    event_type = models.CharField(max_length=40, help_text="A shipped event type's code or the area's own.")
     unit_cost = models.ForeignKey(UnitCost, on_delete=models.PROTECT, related_name="price_rules")
     multiplier = models.DecimalField(max_digits=12, decimal_places=4, default=1)
     divisor = models.DecimalField(max_digits=12, decimal_places=4, default=1)

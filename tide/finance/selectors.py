@@ -38,6 +38,7 @@ from tide.identification.models import NdtAssessment
 from tide.people.models import Person
 from tide.service_use import event_types
 from tide.service_use.models import ServiceEvent
+from tide.service_use.selectors import local_event_types
 
 EVENT_ORDER = [t.code for t in event_types.EVENT_TYPES]
 
@@ -117,6 +118,24 @@ def to_pure(rule: PriceRule) -> pricing.PriceRule:
     )
 
 
+def local_type_rules(*, area: Area) -> list[pricing.PriceRule]:
+    """The area's own event types that carry a unit cost (ADR 0017), as price rules of one unit each."""
+    rules = []
+    for local in local_event_types(area_id=area.pk).filter(unit_cost__isnull=False):
+        bearer = local.bearing_agency.name if local.bearing_agency else ""
+        line = pricing.CostLine(
+            code=f"local:{local.code}",
+            detail=local.label,
+            unit=f"per {local.unit}",
+            agency_level_1=bearer,
+            agency_level_2="",
+            amount=local.unit_cost or Decimal(0),
+            price_year=local.unit_cost_year,
+        )
+        rules.append(pricing.PriceRule(local.code, line, note=f"{area.name}'s own unit cost for {local.label}."))
+    return rules
+
+
 def price_list(*, area: Area, target_year: str) -> dict[str, list[pricing.PricedRule]]:
     """Event type -> priced rules. An event type with any rule that cannot be uprated is left out
     whole (the cost tables then list it as not priced) rather than priced in part."""
@@ -125,6 +144,8 @@ def price_list(*, area: Area, target_year: str) -> dict[str, list[pricing.Priced
     for record in price_rule_records(area=area):
         if record.unit_cost.fiscal_cost is not None:
             by_type[record.event_type].append(to_pure(record))
+    for rule in local_type_rules(area=area):
+        by_type.setdefault(rule.event_type, [rule])  # a line in the price map wins over the type's own cost
     result: dict[str, list[pricing.PricedRule]] = {}
     for rules in by_type.values():
         try:

@@ -310,7 +310,7 @@ def price_rule_create(
     bearer_level_1: str = "",
     bearer_level_2: str = "",
 ) -> PriceRule:
-    if event_type not in event_types.BY_CODE:
+    if not event_types.is_known(event_type):
         raise ValidationError({"event_type": "Choose an event type from the ledger's vocabulary."})
     if not PriceRule.objects.filter(area=area).exists():
         shipped = CostEdition.objects.filter(area__isnull=True, is_local=False).order_by("imported_at").first()

@@ -36,7 +36,7 @@ from tide.finance.forms import (
 )
 from tide.finance.models import PoolScenario
 from tide.finance.selectors import NoReferenceDataError
-from tide.service_use import event_types
+from tide.service_use.selectors import event_type_choices, event_types_for
 
 VIEW_ROLES = {Role.COMMISSIONER, Role.ACCOUNTABLE_OFFICER}
 EDIT_ROLES = {Role.COMMISSIONER}
@@ -105,7 +105,7 @@ def _report_context(request: HttpRequest) -> dict[str, Any]:
         "window": window,
         "report": report,
         "tables": report.tables,
-        "labels": dict(event_types.CHOICES),
+        "labels": dict(event_type_choices(area_id=area.pk)),
         "attribution": GMCA_ATTRIBUTION,
         "deflators": selectors.active_series_record(),
         "query": request.GET.urlencode(),
@@ -205,7 +205,7 @@ def unit_cost_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "price_year": year,
             "rules": rules,
-            "labels": dict(event_types.CHOICES),
+            "labels": dict(event_type_choices(area_id=area.pk)),
         },
     )
 
@@ -303,7 +303,7 @@ def price_map(request: HttpRequest) -> HttpResponse:
     prices = selectors.price_list(area=area, target_year=year)
     records = selectors.price_rule_records(area=area)
     rows = []
-    for t in event_types.EVENT_TYPES:
+    for t in event_types_for(area_id=area.pk):
         priced = prices.get(t.code, [])
         rules = [r for r in records if r.event_type == t.code and r.unit_cost.fiscal_cost is not None]
         rows.append(
@@ -370,7 +370,9 @@ def price_rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
         return services.price_rule_create(area=area, event_type=data["event_type"], actor=request.user, **values)
 
     title = (
-        f"Change the price of {dict(event_types.CHOICES)[rule.event_type]}" if rule else "Add a line to the price map"
+        f"Change the price of {dict(event_type_choices(area_id=area.pk))[rule.event_type]}"
+        if rule
+        else "Add a line to the price map"
     )
     return form_post(
         request,
@@ -414,7 +416,7 @@ def person_cost(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "price_year": year,
             "window": window,
-            "labels": dict(event_types.CHOICES),
+            "labels": dict(event_type_choices(area_id=area.pk)),
             "attribution": GMCA_ATTRIBUTION,
         },
     )

@@ -16,7 +16,7 @@ class IdentificationConfig(AppConfig):
         from tide.core import jobs, navigation, relationships, routines, timeline
         from tide.identification import selectors, services
         from tide.intake import summary
-        from tide.service_use import hooks
+        from tide.service_use import hooks, usage
 
         post_save.connect(_area_saved, sender=Area, dispatch_uid="identification.definitions_per_area")
         hooks.register("identification", services.on_events_recorded)
@@ -26,6 +26,7 @@ class IdentificationConfig(AppConfig):
         timeline.register("identification", selectors.timeline_entries)
         summary.register("identification.newly_identified", selectors.newly_identified_after_import)
         relationships.register("identification.alert", selectors.relationship)
+        usage.register("identification.definitions", selectors.definitions_using)
         # Ask the rooms that know the common relationships (coordinator, agency involved) first: the alert
         # check costs a query, so it moves last once every room has registered (at the first request).
         request_started.connect(_ask_alert_relationship_last, dispatch_uid="identification.relationship_order")

@@ -10,7 +10,7 @@ from tide.core.forms import GovukForm
 from tide.identification import ndt
 from tide.identification.models import Definition, ListStatus, TriggerRule
 from tide.identification.selectors import DIMENSIONS, SORTS
-from tide.service_use import event_types
+from tide.service_use import event_types, selectors
 
 
 class ListFilterForm(GovukForm):
@@ -105,7 +105,12 @@ class WordingUploadForm(GovukForm):
     )
 
 
-EVENT_TYPE_CHOICES = [(t.code, t.label) for t in event_types.EVENT_TYPES]
+EVENT_TYPE_CHOICES = [(t.code, t.label) for t in event_types.EVENT_TYPES]  # the shipped types
+
+
+def event_type_choices(area_id: int | None) -> list[tuple[str, str]]:
+    """The shipped types and the area's own (ADR 0017)."""
+    return selectors.event_type_choices(area_id=area_id)
 
 
 def definition_form_class(definition: Definition) -> type[GovukForm]:
@@ -138,7 +143,7 @@ def definition_form_class(definition: Definition) -> type[GovukForm]:
         label = criterion["label"]
         fields[f"c{i}_event_types"] = forms.MultipleChoiceField(
             label=f"{label}: events that count",
-            choices=EVENT_TYPE_CHOICES,
+            choices=event_type_choices(definition.area_id),
             widget=forms.CheckboxSelectMultiple,
             error_messages={"required": f"{label}: choose at least one kind of event."},
         )
@@ -220,6 +225,7 @@ class TriggerRuleForm(GovukForm):
 
     def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["event_type"].choices = event_type_choices(area_id)  # type: ignore[attr-defined]
         self.fields["agency"].queryset = Agency.objects.filter(area_id=area_id, active=True)  # type: ignore[attr-defined]
         self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
             area_id=area_id, is_active=True

@@ -280,7 +280,7 @@ class TriggerRule(models.Model):
     area = models.ForeignKey(
         "areas.Area", null=True, blank=True, on_delete=models.CASCADE, related_name="+", help_text="Blank: every area."
     )
-    event_type = models.CharField(max_length=40, choices=event_types.CHOICES)
+    event_type = models.CharField(max_length=40, help_text="A shipped event type's code or the area's own.")
     applies_to = models.CharField(max_length=20, choices=AppliesTo.choices, default=AppliesTo.MEETS_OR_NEAR)
     recipient = models.CharField(max_length=20, choices=Recipient.choices, default=Recipient.COORDINATOR)
     agency = models.ForeignKey("areas.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -301,7 +301,11 @@ class TriggerRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_type_display()} -> {self.get_recipient_display()}"
+        return f"{self.event_type_label} -> {self.get_recipient_display()}"
+
+    @property
+    def event_type_label(self) -> str:
+        return event_types.label_of(self.event_type)
 
 
 class NdtWording(models.Model):

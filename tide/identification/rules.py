@@ -165,11 +165,11 @@ def spec_from_data(*, code: str, name: str, criteria: Any, min_criteria: Any, ne
         if not isinstance(types, list) or not types:
             problems.append(f"{where} needs at least one event type.")
             types = []
-        unknown = [t for t in types if t not in event_types.BY_CODE]
+        unknown = [t for t in types if not event_types.is_known(t)]
         if unknown:
             problems.append(
-                f"{where}: unknown event type {', '.join(map(repr, unknown))}; "
-                f"known types are {', '.join(event_types.BY_CODE)}."
+                f"{where}: unknown event type {', '.join(map(repr, unknown))}; known types are the shipped "
+                f"{', '.join(event_types.BY_CODE)} and the area's own."
             )
         min_count = _int(raw.get("min_count", 1), f"{where} minimum count", problems, low=1, high=1000)
         window = _int(
@@ -206,9 +206,19 @@ class Ledger:
     """A ledger in columns: person index (0..n_people-1), event type index (CODE_INDEX), day number."""
 
     person: Any  # numpy int array
-    kind: Any  # numpy int array (CODE_INDEX values)
+    kind: Any  # numpy int array (``codes`` values)
     day: Any  # numpy int array: days since 1970-01-01
     n_people: int
+    # Event type code -> kind index: the shipped CODE_INDEX, extended with any area types the ledger holds.
+    codes: Mapping[str, int] = field(default_factory=lambda: CODE_INDEX)
+
+
+def code_index_with(codes: Iterable[str]) -> dict[str, int]:
+    """CODE_INDEX extended with ``codes`` it lacks (an area's own event types), in first-seen order."""
+    index = dict(CODE_INDEX)
+    for code in codes:
+        index.setdefault(code, len(index))
+    return index
 
 
 def ledger_from_columns(person_ids: Any, codes: Any, dates: Any) -> tuple[Ledger, Any]:
@@ -229,8 +239,8 @@ def criterion_counts(ledger: Ledger, criterion: Criterion, *, as_of: dt.date) ->
     """Events per person that count towards ``criterion`` (numpy array of length n_people)."""
     import numpy as np
 
-    wanted = np.zeros(len(CODE_INDEX), dtype=bool)
-    wanted[[CODE_INDEX[c] for c in criterion.event_types]] = True
+    wanted = np.zeros(len(ledger.codes), dtype=bool)
+    wanted[[ledger.codes[c] for c in criterion.event_types if c in ledger.codes]] = True
     end = (as_of - dt.date(1970, 1, 1)).days
     mask = wanted[ledger.kind] & (ledger.day <= end)
     start = criterion.window_start(as_of)

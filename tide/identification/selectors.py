@@ -149,37 +149,91 @@ def by_name_list(
 
 
 @dataclass(frozen=True)
-class ListSummary:
-    month_start: dt.date
-    month_end: dt.date
-    inflow: int
-    outflow: int
+class ListFigures:
+    """The by-name list's headline figures for an area (ADR 0018): every page that shows them reads this.
+
+    ``by_status`` counts everyone the list holds, each in exactly one status, so "identified" (everyone
+    ever on the list) is the sum of "on the list now" and "off the list", and each of those the sum of
+    its statuses. ``by_definition`` counts people meeting each list definition now; a person may meet
+    several, so those counts add up to more than the list (the pages say so)."""
+
     by_status: dict[str, int]
+    by_definition: list[tuple[str, int]]
+
+    def _rows(self, statuses: frozenset[str]) -> list[tuple[str, str, int]]:
+        return [(s, listing.STATUS_LABELS[s], n) for s, n in self.by_status.items() if s in statuses]
 
     @property
-    def status_rows(self) -> list[tuple[str, str, int]]:
-        return [(code, listing.STATUS_LABELS[code], n) for code, n in self.by_status.items()]
+    def on_list_rows(self) -> list[tuple[str, str, int]]:
+        return self._rows(listing.ON_LIST)
+
+    @property
+    def off_list_rows(self) -> list[tuple[str, str, int]]:
+        return self._rows(listing.OFF_LIST)
 
     @property
     def on_list(self) -> int:
-        return sum(n for s, n in self.by_status.items() if s in listing.ON_LIST)
+        return sum(n for _, _, n in self.on_list_rows)
+
+    @property
+    def off_list(self) -> int:
+        return sum(n for _, _, n in self.off_list_rows)
+
+    @property
+    def identified(self) -> int:
+        return self.on_list + self.off_list
+
+    @property
+    def died(self) -> int:
+        return self.by_status.get(ListStatus.DIED, 0)
+
+    @property
+    def on_caseload(self) -> int:
+        return self.by_status.get(ListStatus.CASELOAD, 0)
 
 
-def list_summary(*, user: Any, month: dt.date | None = None) -> ListSummary:
-    start, end = listing.month_bounds(month or timezone.localdate())
-    area_id: int = getattr(user, "area_id", None) or 0
-    changes = ListChange.objects.filter(area_id=area_id, on__gte=start, on__lte=end)
-    inflow = changes.filter(inflow=True).values("person_id").distinct().count()
-    outflow = changes.filter(outflow=True).values("person_id").distinct().count()
+def list_figures(*, area_id: int | None) -> ListFigures:
     counts = Counter(
         dict(
-            ListEntry.objects.filter(area_id=area_id)
+            ListEntry.objects.filter(area_id=area_id or 0)
             .values("status")
             .annotate(n=Count("id"))
             .values_list("status", "n")
         )
     )
-    return ListSummary(start, end, inflow, outflow, {s.value: counts.get(s.value, 0) for s in ListStatus})
+    definitions = (
+        Definition.objects.filter(area_id=area_id or 0, enabled=True, puts_on_list=True)
+        .annotate(n=Count("results__person_id", filter=Q(results__meets=True), distinct=True))
+        .order_by("order", "name")
+        .values_list("name", "n")
+    )
+    return ListFigures(
+        {s.value: counts.get(s.value, 0) for s in ListStatus},
+        list(definitions),
+    )
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    month_start: dt.date
+    month_end: dt.date
+    inflow: int
+    outflow: int
+    figures: ListFigures
+
+    @property
+    def on_list(self) -> int:
+        return self.figures.on_list
+
+
+def list_summary(*, user: Any, month: dt.date | None = None) -> ListSummary:
+    start, end = listing.month_bounds(month or timezone.localdate())
+    area_id: int = getattr(user, "area_id", None) or 0
+    flows = ListChange.objects.filter(area_id=area_id, on__gte=start, on__lte=end).aggregate(
+        inflow=Count("person_id", filter=Q(inflow=True), distinct=True),
+        outflow=Count("person_id", filter=Q(outflow=True), distinct=True),
+    )
+    return ListSummary(start, end, flows["inflow"], flows["outflow"], list_figures(area_id=area_id))
 
 
 def list_flows_by_month(*, user: Any, months: int = 6, today: dt.date | None = None) -> list[dict[str, Any]]:
@@ -222,6 +276,16 @@ def screening_never_ran(*, user: Any) -> bool:
 def definitions_enabled(*, area_id: int | None) -> list[Definition]:
     """The enabled definitions of one area (each area holds its own copies, ADR 0007)."""
     return list(Definition.objects.filter(enabled=True, area_id=area_id or 0))
+
+
+def definitions_using(area_id: int, code: str) -> list[str]:
+    """The area's definitions (and their criteria) that count events of type ``code``."""
+    uses = []
+    for definition in Definition.objects.filter(area_id=area_id).order_by("name"):
+        labels = [c.get("label", "") for c in definition.criteria if code in (c.get("event_types") or [])]
+        if labels:
+            uses.append(f"Definition: {definition.name} ({', '.join(labels)})")
+    return uses
 
 
 def definitions_for(*, user: Any) -> list[Definition]:

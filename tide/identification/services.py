@@ -47,6 +47,7 @@ from tide.identification.models import (
 from tide.people.models import Person
 from tide.service_use import event_types
 from tide.service_use.models import ServiceEvent
+from tide.service_use.selectors import crisis_codes
 
 CHUNK = 2000
 RECENT_DAYS = 365  # the look-back for the support-gap score
@@ -238,11 +239,13 @@ def _screen_chunk(
     area_of = dict(Person.objects.filter(pk__in=chunk).values_list("pk", "area_id"))
     import numpy as np
 
+    kinds = rules.code_index_with(r[1] for r in rows)  # an area's own event types count like the shipped
     ledger = rules.Ledger(
         person=np.fromiter((index[r[0]] for r in rows), dtype=np.int64, count=len(rows)),
-        kind=np.fromiter((rules.CODE_INDEX[r[1]] for r in rows), dtype=np.int64, count=len(rows)),
+        kind=np.fromiter((kinds[r[1]] for r in rows), dtype=np.int64, count=len(rows)),
         day=np.fromiter(((r[2] - dt.date(1970, 1, 1)).days for r in rows), dtype=np.int64, count=len(rows)),
         n_people=len(chunk),
+        codes=kinds,
     )
     grouped: dict[int, list[rules.Evidence]] | None = None
 
@@ -326,7 +329,7 @@ def list_refresh(*, person_ids: Sequence[int], today: dt.date | None = None) -> 
     last_event = dict(events.values("person_id").annotate(m=Max("occurred_on")).values_list("person_id", "m"))
     recent = events.filter(occurred_on__gte=since)
     crises = dict(
-        recent.filter(event_type__in=listing.CRISIS)
+        recent.filter(event_type__in=crisis_codes())
         .values("person_id")
         .annotate(n=Count("id"))
         .values_list("person_id", "n")

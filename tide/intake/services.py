@@ -29,6 +29,7 @@ from tide.intake.audit_actions import (
 )
 from tide.intake.models import AgencyToken, Channel, ExtractFile, ExtractFormat, NewRecord
 from tide.linkage import services as linkage
+from tide.service_use import event_types
 from tide.service_use.models import ServiceEvent
 from tide.service_use.services import events_record
 
@@ -50,6 +51,14 @@ def format_save(*, spec: dict[str, Any], actor: Any) -> ExtractFormat:
         validation.check_format(spec)
     except validation.FormatError as exc:
         raise ValidationError({"spec": str(exc)}) from exc
+    unknown = sorted({code for code in spec["event_type"]["map"].values() if not event_types.is_known(code)})
+    if unknown:
+        raise ValidationError(
+            {
+                "spec": f"The event type map names types Tide does not know: {', '.join(unknown)}. Add them as the "
+                "area's own event types first."
+            }
+        )
     current = ExtractFormat.objects.filter(code=spec["code"]).first()
     user = actor_user(actor)
     if current is None:

@@ -256,14 +256,16 @@ def cohort_stamp(*, area_id: int) -> str:
     return hashlib.sha256(_stamp(area_id).encode()).hexdigest()[:16]
 
 
-def cohort_table(*, area: Area, spec: FrameworkSpec, allow_inline: bool = True) -> cohort.PersonQuarters:
+def cohort_table(
+    *, area: Area, spec: FrameworkSpec, allow_inline: bool = True, stamp: str = ""
+) -> cohort.PersonQuarters:
     """The per-person-per-quarter table for the area's supported cohort.
 
     From the cache; else from a precomputed Parquet snapshot (written by the ``outcomes.precompute``
     job) for the current state of the ledger; else computed here, if the cohort is small enough to
     compute inside a web request (``TIDE_OUTCOMES_INLINE_LIMIT`` people), or ``NeedsPrecompute``.
     """
-    stamp = cohort_stamp(area_id=area.pk)
+    stamp = stamp or cohort_stamp(area_id=area.pk)
     key = f"outcomes:table:{area.pk}:{spec.key}:{stamp}"
     table = cache.get(key)
     if table is not None:
@@ -277,6 +279,27 @@ def cohort_table(*, area: Area, spec: FrameworkSpec, allow_inline: bool = True) 
     table = table_from(inputs, spec)
     cache.set(key, table, CACHE_SECONDS)
     return table
+
+
+def cohort_report_cached(
+    *,
+    area_id: int,
+    spec: FrameworkSpec,
+    stamp: str,
+    filters: dict[str, str],
+    table: cohort.PersonQuarters,
+    n_boot: int,
+) -> cohort.CohortReport:
+    """The cohort report (statistics with bootstrap intervals: about a second for the demo area) for ``table``,
+    kept like the table for ``CACHE_SECONDS`` under the ledger's stamp, the framework and the filters: the
+    same inputs always give the same report (fixed seed), and any change to the ledger changes the stamp."""
+    chosen = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()[:16]
+    key = f"outcomes:report:{area_id}:{spec.key}:{stamp}:{n_boot}:{chosen}"
+    report = cache.get(key)
+    if report is None:
+        report = cohort.cohort_report(table, seed=0, n_boot=n_boot)
+        cache.set(key, report, CACHE_SECONDS)
+    return report  # type: ignore[no-any-return]
 
 
 FILTERS = ("start_year", "sex", "age_band", "ethnic_group", "definition")

@@ -23,6 +23,8 @@ from tide.outcomes.selectors import (
     FILTERS,
     NeedsPrecompute,
     apply_filters,
+    cohort_report_cached,
+    cohort_stamp,
     cohort_table,
     filter_options,
     framework_current,
@@ -60,7 +62,7 @@ def _preparing(request: HttpRequest, area: Any) -> HttpResponse:
 def _filtered(request: HttpRequest) -> tuple[Any, Any, ReportFilterForm, dict[str, str], int]:
     area = _area(request)
     spec = framework_current(area=area)
-    table = cohort_table(area=area, spec=spec)
+    table = cohort_table(area=area, spec=spec, stamp=_stamp(request, area))
     follow_up = spec.window.follow_up_quarters
     form = report_filter_form(request.GET or None, options=filter_options(table), follow_up=follow_up)
     filters: dict[str, str] = {}
@@ -69,6 +71,19 @@ def _filtered(request: HttpRequest) -> tuple[Any, Any, ReportFilterForm, dict[st
         filters = {f: form.cleaned_data.get(f) or "" for f in FILTERS if form.cleaned_data.get(f)}
         k = form.cleaned_data.get("quarter") or k
     return spec, apply_filters(table, filters), form, filters, k
+
+
+def _stamp(request: HttpRequest, area: Any) -> str:
+    """The ledger's stamp, worked out once per request (the table and the report are both kept under it)."""
+    if not hasattr(request, "_outcomes_stamp"):
+        request._outcomes_stamp = cohort_stamp(area_id=area.pk)  # type: ignore[attr-defined]
+    return request._outcomes_stamp  # type: ignore[attr-defined, no-any-return]
+
+
+def _report(request: HttpRequest, spec: Any, filters: dict[str, str], table: Any) -> cohort.CohortReport:
+    area = _area(request)
+    stamp = _stamp(request, area)
+    return cohort_report_cached(area_id=area.pk, spec=spec, stamp=stamp, filters=filters, table=table, n_boot=BOOTSTRAP)
 
 
 def _chart_for(report: cohort.CohortReport, table: cohort.PersonQuarters, code: str) -> str:
@@ -99,7 +114,7 @@ def report(request: HttpRequest) -> HttpResponse:
         spec, table, form, filters, k = _filtered(request)
     except NeedsPrecompute:
         return _preparing(request, _area(request))
-    result = cohort.cohort_report(table, seed=0, n_boot=BOOTSTRAP)
+    result = _report(request, spec, filters, table)
     if request.GET.get("format") == "csv":
         return exports.cohort_csv(result)
     rows = present.report_rows(result, k)
@@ -131,7 +146,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
         return _preparing(request, _area(request))
     if code not in spec.measures:
         raise Http404("That measure is not in the current framework.")
-    result = cohort.cohort_report(table, seed=0, n_boot=BOOTSTRAP)
+    result = _report(request, spec, filters, table)
     figures = [result.figure(code, q) for q in result.quarters()]
     measure = BY_CODE[code]
     m = [x.code for x in table.measures].index(code)

@@ -2,3 +2,5 @@
 
 LEDGER_EVENTS_MOVED = "ledger.events_moved"
 LEDGER_EVENTS_RECORDED = "ledger.events_recorded"
+LEDGER_EVENT_TYPE_ADDED = "ledger.event_type_added"
+LEDGER_EVENT_TYPE_CHANGED = "ledger.event_type_changed"

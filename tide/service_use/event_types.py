@@ -8,6 +8,7 @@ night).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -37,6 +38,8 @@ class EventType:
     # reduce. The one definition of "crisis" in Tide: the support-gap score, the outcomes crisis
     # measures and the person's crisis chart all read :data:`CRISIS`.
     crisis: bool = False
+    # The area that defined the type (ADR 0017); None for the shipped types below.
+    area_id: int | None = None
 
 
 EVENT_TYPES: tuple[EventType, ...] = (
@@ -75,9 +78,48 @@ EMERGENCY_CRISIS: frozenset[str] = frozenset(
 CHOICES: list[tuple[str, str]] = [(t.code, t.label) for t in EVENT_TYPES]
 
 
+DOMAIN_CHOICES: list[tuple[str, str]] = [(d.value, d.label) for d in Domain]  # type: ignore[attr-defined]
+UNIT_CHOICES: list[tuple[str, str]] = [("event", "Each event"), ("night", "Each night"), ("day", "Each day")]
+
+# Areas add their own event types as data (service_use.EventType, ADR 0017). The service_use room sets this
+# resolver when Django starts, so every caller of get() knows an area's types without importing Django.
+_resolver: Callable[[str], EventType | None] | None = None
+
+
+def set_resolver(resolver: Callable[[str], EventType | None] | None) -> None:
+    global _resolver
+    _resolver = resolver
+
+
 def get(code: str) -> EventType:
-    """Return the event type for ``code``; ``KeyError`` names the unknown code."""
+    """Return the event type for ``code`` (shipped or an area's own); ``KeyError`` names the unknown code."""
+    found = BY_CODE.get(code)
+    if found is None and _resolver is not None:
+        found = _resolver(code)
+    if found is None:
+        raise KeyError(f"unknown event type {code!r}")
+    return found
+
+
+def is_known(code: str) -> bool:
     try:
-        return BY_CODE[code]
+        get(code)
     except KeyError:
-        raise KeyError(f"unknown event type {code!r}") from None
+        return False
+    return True
+
+
+def label_of(code: str) -> str:
+    """The type's label, or the code itself when no type has it (never raises: for display only)."""
+    try:
+        return get(code).label
+    except KeyError:
+        return code
+
+
+def is_crisis(code: str) -> bool:
+    """Crisis use, for shipped and area types alike (:data:`CRISIS` holds the shipped ones)."""
+    try:
+        return get(code).crisis
+    except KeyError:
+        return False

@@ -43,3 +43,13 @@ def _fresh_identifier_index():
     identifier_index_clear()
     yield
     identifier_index_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_event_types():
+    """Area event types are looked up and kept for a while (ADR 0017); a rolled-back type must not linger."""
+    from tide.service_use.selectors import event_types_forget
+
+    event_types_forget()
+    yield
+    event_types_forget()

@@ -570,9 +570,23 @@ def build_world() -> World:
         review_on=today + dt.timedelta(days=30),
     )
 
+    from tide.service_use.services import event_type_save
+
+    local_type = event_type_save(
+        area=area,
+        actor=users["administrator"],
+        code="gp_refused_registration",
+        label="GP refused registration",
+        domain="health",
+        unit="event",
+        crisis=False,
+        bearing_agency=None,
+    )
+
     objects: dict[str, Any] = {
         "risk_marker": marker,
         "risk_marker_stranger": RiskMarker.objects.get(person=P["stranger"]),
+        "event_type": local_type,
         "meeting": last,
         "meeting_upcoming": upcoming,
         "referral_pending": pending,

@@ -85,36 +85,42 @@ def test_statistics_page_with_no_area_is_404(client, db):
     assert client.get("/statistics/").status_code == 404
 
 
-def test_officer_view_lists_everyone_identified_with_status(client, area, coordinator):
+def test_officer_view_lists_everyone_identified_with_their_list_status(client, area, coordinator):
+    """The officer's "identified" is the by-name list's (ADR 0018): the same people and statuses."""
     from tide.accountability.selectors import officer_overview
     from tide.areas.models import Role
-    from tide.identification.models import Alert, NdtAssessment
+    from tide.identification.models import ListEntry
     from tide.testing.fixtures import make_user
 
-    waiting = PersonFactory(area=area, family_name="Waiting")
-    NdtAssessment.objects.create(person=waiting, assessed_on=dt.date(2026, 1, 1))
-    supported = PersonFactory(area=area, family_name="Supported")
+    def listed(name: str, status: str, **person):
+        p = PersonFactory(area=area, family_name=name, **person)
+        day = dt.date(2026, 1, 1)
+        ListEntry.objects.create(person=p, area=area, status=status, status_since=day, first_identified_on=day)
+        return p
+
+    listed("Waiting", "new")
+    supported = listed("Supported", "caseload")
     SupportEpisode.objects.create(person=supported, coordinator=coordinator, started_on=dt.date(2026, 2, 1))
-    ended = PersonFactory(area=area, family_name="Ended")
-    SupportEpisode.objects.create(
-        person=ended, started_on=dt.date(2025, 2, 1), ended_on=dt.date(2025, 9, 1), exit_destination="prison"
-    )
-    died = PersonFactory(area=area, family_name="Died", died_on=dt.date(2026, 3, 3))
-    Alert.objects.create(person=died, kind="pattern", message="Meets the pattern")
+    listed("Ended", "moved_on")
+    listed("Died", "died", died_on=dt.date(2026, 3, 3))
+    referred = PersonFactory(area=area, family_name="Referred")  # supported, never met a definition
+    SupportEpisode.objects.create(person=referred, coordinator=coordinator, started_on=dt.date(2026, 2, 1))
     PersonFactory(area=area, family_name="Unknown")  # in the register, never identified
     officer = make_user(area, Role.ACCOUNTABLE_OFFICER)
     overview = officer_overview(user=officer)
-    statuses = {r.person.family_name: r.status for r in overview.identified_people}
+    statuses = {r.person.family_name: r.status_label for r in overview.identified_people}
     assert statuses == {
-        "Waiting": "Identified, not on the caseload",
-        "Supported": "On the caseload",
-        "Ended": "Support ended",
+        "Waiting": "Newly identified",
+        "Supported": "On the coordinated caseload",
+        "Ended": "Moved on",
         "Died": "Died",
     }
+    assert (overview.identified, overview.figures.on_list, overview.figures.off_list) == (4, 2, 2)
+    assert (overview.on_caseload, overview.caseload_off_list) == (2, 1)
     assert [d["person"].family_name for d in overview.deaths] == ["Died"]
     client.force_login(officer)
     page = client.get("/accountability/").content.decode()
-    assert "Identified, not on the caseload" in page
+    assert "1 of them referred in and not on the list" in page
     assert "no inquiry or review recorded" in page
 
 

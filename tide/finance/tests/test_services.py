@@ -285,3 +285,35 @@ def test_an_event_type_that_cannot_be_uprated_is_reported_unpriced_not_half_pric
     prices = selectors.price_list(area=loaded, target_year="2014/15")
     assert "da_incident" not in prices
     assert "arrest" in prices
+
+
+def test_an_area_event_type_with_a_unit_cost_is_priced_and_uprated(loaded, commissioner):
+    from tide.service_use.services import event_type_save
+
+    event_type_save(
+        area=loaded,
+        actor=commissioner,
+        code="benefit_sanction",
+        label="Benefit sanction",
+        domain="homelessness",
+        unit="event",
+        crisis=False,
+        bearing_agency=None,
+        unit_cost=Decimal("100.00"),
+        unit_cost_year="2010/11",
+    )
+    event_type_save(
+        area=loaded,
+        actor=commissioner,
+        code="asb_warning",
+        label="Anti-social behaviour warning",
+        domain="offending",
+        unit="event",
+        crisis=False,
+        bearing_agency=None,
+    )
+    prices = selectors.price_list(area=loaded, target_year="2014/15")
+    assert "asb_warning" not in prices  # no unit cost, no line in the price map: not priced
+    priced = prices["benefit_sanction"][0]
+    assert "Benefit sanction" in priced.derivation
+    assert priced.unit_cost > Decimal("100.00")  # uprated from 2010/11 prices

@@ -9,6 +9,14 @@ from hypothesis import strategies as st
 
 from tide.identification import rules
 from tide.identification.rules import Evidence, RuleError, evaluate, shipped_specs, spec_from_data
+from tide.service_use import event_types
+
+
+@pytest.fixture(autouse=True)
+def _shipped_types_only(monkeypatch):
+    """Pure rules, no database: only the shipped event types are known (an area's own live in the database)."""
+    monkeypatch.setattr(event_types, "_resolver", None)
+
 
 AS_OF = dt.date(2026, 6, 30)
 SPECS = {s.code: s for s in shipped_specs()}

@@ -309,3 +309,25 @@ def test_csv_exports_neutralise_formulas_after_spaces_line_feeds_and_in_full_wid
     exported = coordinator_client.get(f"/outcomes/people/{person.pk}/", {"format": "csv", "table": "statuses"})
     rows = list(csv_module.reader(io.StringIO(exported.content.decode())))
     assert [row[3] for row in rows[1:] if row[3].strip("'") == words] == ["'" + words]
+
+
+def test_the_report_is_kept_for_the_ledger_as_it_stands_and_worked_out_again_when_it_changes(
+    coordinator_client, supported_cohort, monkeypatch
+):
+    from tide.outcomes import cohort as cohort_module
+    from tide.service_use.models import ServiceEvent
+
+    calls = []
+    real = cohort_module.cohort_report
+    monkeypatch.setattr(cohort_module, "cohort_report", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    first = coordinator_client.get("/outcomes/", {"quarter": 1}).content.decode()
+    again = coordinator_client.get("/outcomes/", {"quarter": 1}).content.decode()
+    assert len(calls) == 1  # the second request reads the kept report
+    assert "\u22120.92 (\u221246%)" in first
+    assert "\u22120.92 (\u221246%)" in again
+    event = ServiceEvent.objects.filter(person=supported_cohort[0]).first()
+    ServiceEvent.objects.create(
+        person=event.person, event_type="ae_attendance", occurred_on=event.occurred_on, agency=event.agency
+    )
+    coordinator_client.get("/outcomes/", {"quarter": 1})
+    assert len(calls) == 2  # a new event changes the ledger's stamp: worked out again

@@ -38,7 +38,7 @@ def _counts() -> dict:
     report = cost_report(area=area, target_year=default_price_year(active_series()))
     return {
         "events": dict(ServiceEvent.objects.values_list("agency__code").annotate(n=Count("id"))),
-        "list": list_summary(user=helen).by_status,
+        "list": list_summary(user=helen).figures.by_status,
         "caseload": SupportEpisode.objects.filter(ended_on__isnull=True).count(),
         "cost_people": [(p.person_id, p.cost_before, p.cost_during) for p in report.people],
         "cost_tables": report.tables,
