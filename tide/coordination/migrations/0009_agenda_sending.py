@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coordination', '0006_versions_for_shared_records'),
+        ('coordination', '0008_referrer_offers_named'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
