@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from tide.core.forms import GovukForm
+from tide.core.forms import TODAY, YEAR, GovukForm, date_field
 
 
 class InquiryForm(GovukForm):
@@ -127,10 +127,8 @@ class SarLogForm(GovukForm):
         max_length=200,
         help_text="Their name, NHS number or Tide record number.",
     )
-    received_on = forms.DateField(
-        label="Date the request was received",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        help_text="For example, 27/3/2026",
+    received_on = date_field(
+        "Date the request was received", earliest=-YEAR, latest=TODAY, latest_text="it cannot be in the future"
     )
 
 

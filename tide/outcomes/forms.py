@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from tide.core.forms import GovukForm
+from tide.core.forms import TODAY, YEAR, GovukForm, date_field
 from tide.outcomes.catalogue import DOMAIN_LABELS, MEASURES, STATUS_KINDS
 from tide.outcomes.selectors import FILTER_LABELS
 
@@ -98,15 +98,7 @@ class FrameworkVersionForm(GovukForm):
         max_length=1000,
         error_messages={"required": "Say who agreed this version."},
     )
-    agreed_on = forms.DateField(
-        label="Date agreed",
-        help_text="For example, 14/11/2026.",
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the date it was agreed.",
-            "invalid": "Enter a real date, for example 14/11/2026.",
-        },
-    )
+    agreed_on = date_field("Date agreed", earliest=-5 * YEAR, latest=TODAY, latest_text="it cannot be in the future")
     narrow_fields = ("baseline_quarters", "follow_up_quarters")
 
     def clean_agreed_on(self) -> Any:
@@ -126,12 +118,7 @@ class StatusForm(GovukForm):
             (label, [(f"{kind}:{v}", text) for v, text in values]) for kind, (label, values) in STATUS_KINDS.items()
         ],
     )
-    recorded_on = forms.DateField(
-        label="As of",
-        help_text="For example, 14/11/2026.",
-        input_formats=DATE_FORMATS,
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date, for example 14/11/2026."},
-    )
+    recorded_on = date_field("As of", earliest=-5 * YEAR, latest=TODAY, latest_text="it cannot be in the future")
     in_their_words = forms.CharField(
         label="In their words (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )

@@ -20,7 +20,11 @@ def with_described_by(field: BoundField) -> Any:
         ids.append(f"{field.auto_id}-hint")
     if field.errors:
         ids.append(f"{field.auto_id}-error")
-    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if widget_type(field) == "textarea":
+        ids.append(f"{field.auto_id}-info")
+    attrs: dict[str, str] = {"aria-describedby": " ".join(ids)} if ids else {}
+    if widget_type(field) == "textarea":
+        attrs["class"] = field.field.widget.attrs.get("class", "") + " govuk-js-character-count"
     return field.as_widget(attrs=attrs)
 
 
