@@ -49,8 +49,8 @@ def test_coordinator_sees_an_arrest_alert_and_why_the_person_is_on_the_list(page
     section = page.locator("section", has=page.get_by_role("heading", name="Turning the Tide pattern"))
     expect(section.get_by_text("Meets").first).to_be_visible()
     expect(section.get_by_text("Two or more arrests")).to_be_visible()
-    expect(section.get_by_text(f"Arrest, {days_ago(0):%-d %b %Y}")).to_be_visible()
-    expect(section.get_by_text(f"Seen sleeping rough, {days_ago(12):%-d %b %Y}")).to_be_visible()
+    expect(section.get_by_text(f"Arrest, {days_ago(0):%-d %B %Y}")).to_be_visible()
+    expect(section.get_by_text(f"Seen sleeping rough, {days_ago(12):%-d %B %Y}")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "identification-02-why")
     page.get_by_role("link", name="Alerts").first.click()
