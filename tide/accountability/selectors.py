@@ -11,10 +11,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tide.accountability import redaction, rules
 from tide.accountability.models import BreakGlass, Inquiry, InquiryStatus, SharingChoice, SubjectAccessRequest
-from tide.areas.models import InformationSharingAgreement, Role
+from tide.areas.models import Area, InformationSharingAgreement, Role
 from tide.core.models import AuditEvent
 from tide.core.timeline import timeline_for
 from tide.people.audit_actions import PERSON_CREATED, PERSON_VIEWED
@@ -344,18 +345,18 @@ def inquiry_draft(*, inquiry: Inquiry, user: Any) -> InquiryDraft:
     public = [f"Response to inquiry {inquiry.reference}.", "", "What the record shows, by month:"]
     for episode in episodes:
         end = (
-            f" to {episode.ended_on:%d %B %Y} ({episode.get_exit_destination_display()})"
+            f" to {date_format(episode.ended_on)} ({episode.get_exit_destination_display()})"
             if episode.ended_on
             else " (still open)"
         )
-        full.append(f"- Coordinated support from {episode.started_on:%d %B %Y}{end}.")
+        full.append(f"- Coordinated support from {date_format(episode.started_on)}{end}.")
         public_end = f" to {episode.ended_on:%B %Y}" if episode.ended_on else ", still open"
         public.append(f"- Coordinated support from {episode.started_on:%B %Y}{public_end}.")
     lines: dict[str, int] = {}
     for entry in sorted(entries, key=lambda e: e.on):
         source = f" ({entry.source})" if entry.source else ""
         detail = f": {entry.detail}" if entry.detail else ""
-        full.append(f"- {entry.on:%d %B %Y}: {entry.title}{source}{detail}")
+        full.append(f"- {date_format(entry.on)}: {entry.title}{source}{detail}")
         line = _public_line(entry, agencies)
         lines[line] = lines.get(line, 0) + 1
     public += [f"- {line}" + (f", {n} times" if n > 1 else "") for line, n in lines.items()]
@@ -474,13 +475,15 @@ def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
         episode = episodes.get(person.pk)
         if person.died_on or (episode and episode.exit_destination == "died"):
             died_on = person.died_on or (episode.ended_on if episode else None)
-            status, detail = STATUS_DIED, f"{died_on:%d %b %Y}" if died_on else ""
+            status, detail = STATUS_DIED, f"{date_format(died_on)}" if died_on else ""
         elif episode and episode.ended_on is None:
             coordinator = episode.coordinator.get_full_name() if episode.coordinator else "no coordinator named"
-            status, detail = STATUS_ON, f"since {episode.started_on:%d %b %Y}, {coordinator}"
+            status, detail = STATUS_ON, f"since {date_format(episode.started_on)}, {coordinator}"
         elif episode:
             status = STATUS_ENDED
-            detail = f"{episode.ended_on:%d %b %Y}: {labels.get(episode.exit_destination, episode.exit_destination)}"
+            detail = (
+                f"{date_format(episode.ended_on)}: {labels.get(episode.exit_destination, episode.exit_destination)}"
+            )
         else:
             status, detail = STATUS_NOT_ON, ""
         counts[status] += 1
@@ -548,3 +551,28 @@ def _coordination_figures(area: Any, today: dt.date) -> dict[str, Any]:
         "pending_requests": [(r, (today - r.requested_on).days) for r in requests],
         "overdue_actions": list(overdue_actions_for_area(area, today=today)[:50]),
     }
+
+
+@dataclass(frozen=True)
+class PrivacyFacts:
+    """What the privacy notice says about one area, read from its own settings (never hard-coded)."""
+
+    area: Area
+    partnership: str
+    agencies: list[str]
+    officer: str
+    privacy_officers: list[tuple[str, str]]  # (name, email)
+
+
+def privacy_facts(*, area: Area) -> PrivacyFacts:
+    partnership = getattr(area, "partnership", None)
+    agencies = list(area.agencies.filter(active=True).order_by("name").values_list("name", flat=True))
+    officer = area.accountable_officer.get_full_name() if area.accountable_officer_id else ""  # type: ignore[union-attr]
+    privacy = area.users.filter(role=Role.PRIVACY_OFFICER, is_active=True).order_by("last_name", "first_name")
+    return PrivacyFacts(
+        area=area,
+        partnership=partnership.name if partnership else "",
+        agencies=agencies,
+        officer=officer,
+        privacy_officers=[(u.get_full_name() or u.username, u.email) for u in privacy],
+    )

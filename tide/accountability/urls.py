@@ -10,6 +10,9 @@ urlpatterns = [
     path("inquiries/register/", views.inquiry_register, name="inquiry-register"),
     path("inquiries/register/<str:reference>", views.inquiry_published, name="inquiry-published"),
     path("statistics/", views.statistics, name="statistics"),
+    path("accessibility", views.accessibility_statement, name="accessibility"),
+    path("privacy", views.privacy_notice, name="privacy"),
+    path("cookies", views.cookies, name="cookies"),
     path("account/forgotten-password", views.password_forgotten, name="password-forgotten"),
     path("account/forgotten-password/sent", views.password_forgotten_sent, name="password-forgotten-sent"),
     # Staff

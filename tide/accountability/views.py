@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -115,6 +117,8 @@ def password_forgotten_sent(request: HttpRequest) -> HttpResponse:
 @access(roles={PUBLIC})
 def inquiry_sent(request: HttpRequest) -> HttpResponse:
     sent = request.session.pop("inquiry_sent", None)
+    if sent:  # kept in the session as ISO text; shown the one way dates are written
+        sent["due_on"] = dt.date.fromisoformat(sent["due_on"])
     return render(request, "accountability/inquiry_sent.html", {"sent": sent})
 
 
@@ -143,6 +147,28 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "accountability/statistics.html",
         {"area": area, "tables": figures.tables, "waiting": figures.waiting, "withheld": figures.withheld},
     )
+
+
+@access(roles={PUBLIC}, note="Anyone: the accessibility statement")
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "accountability/accessibility.html", {"area": _public_area(request)})
+
+
+@access(roles={PUBLIC}, note="Anyone: the privacy notice, from the area's own settings")
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    facts = selectors.privacy_facts(area=_public_area(request))
+    return render(request, "accountability/privacy.html", {"facts": facts, "area": facts.area})
+
+
+@access(roles={PUBLIC}, note="Anyone: the cookies Tide sets")
+def cookies(request: HttpRequest) -> HttpResponse:
+    context = {
+        "session_hours": settings.TIDE_SESSION_ABSOLUTE_SECONDS // 3600,
+        "idle_minutes": settings.TIDE_SESSION_IDLE_SECONDS // 60,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+    }
+    return render(request, "accountability/cookies.html", context)
 
 
 # --- Accountable officer --------------------------------------------------------------------------
@@ -442,7 +468,7 @@ def sar_list(request: HttpRequest) -> HttpResponse:
         request,
         SarLogForm(request.POST or None),
         on_valid=log,
-        message=lambda sar: f"Request logged. It is due by {sar.due_on:%d %B %Y}.",
+        message=lambda sar: f"Request logged. It is due by {date_format(sar.due_on)}.",
         success=lambda sar: redirect("accountability:sar-detail", pk=sar.pk),
         template="accountability/sar_list.html",
         context={"sars": selectors.sar_list_for(user=request.user)},

@@ -76,6 +76,7 @@ NONE: Samples = lambda w: [Sample({})]  # noqa: E731
 # URL pattern -> the samples that fill it. Keep sorted by pattern; the policy table lists every pattern.
 SAMPLES: dict[str, Samples] = {
     "": NONE,
+    "accessibility": NONE,
     "account": NONE,
     "account/password": NONE,
     "account/forgotten-password": NONE,
@@ -99,6 +100,7 @@ SAMPLES: dict[str, Samples] = {
         w.objects["sar"].pk, "agreement", step="prepare"
     ),
     "accountability/subject-access/<int:pk>/export.json": lambda w: _one(w.objects["sar"].pk, "agreement"),
+    "cookies": NONE,
     "coordination/": NONE,
     "coordination/actions/<int:pk>/done": lambda w: [
         Sample({"pk": w.objects["action_coordinator"].pk}, "coordinated"),
@@ -232,6 +234,7 @@ SAMPLES: dict[str, Samples] = {
     "people/<int:pk>/contact": _people,
     "people/<int:pk>/identifiers/new": _people,
     "people/new": NONE,
+    "privacy": NONE,
     "sign-in": NONE,
     "sign-in/code": NONE,
     "sign-in/set-up-code": NONE,
