@@ -92,8 +92,11 @@ def sign_in(page, username: str, password: str) -> None:
         page.wait_for_load_state()
 
 
-def axe_violations(page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
-    """Run axe-core on the current page; return violations of the given impact levels."""
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
+
+
+def axe_violations(page, *, impacts: tuple[str, ...] = EVERY_IMPACT) -> list[dict]:
+    """Run axe-core on the current page; return violations of the given impact levels (by default every level)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = [v for v in result["violations"] if v.get("impact") in impacts]
