@@ -39,3 +39,9 @@ def querystring_with(context: dict[str, Any], **kwargs: Any) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def page_links(page: Any) -> list[int | str]:
+    """Page numbers around the current one, with an ellipsis for the gaps (the GOV.UK pagination pattern)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))

@@ -78,7 +78,7 @@ def test_review_queue_filters_by_status_and_agency_and_pages(analyst_client, lin
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
     first, page = shown()
     assert first == {extra.pk}  # waiting before unsure
-    assert "Page 1 of 2" in page
+    assert "Showing 1 to 1 of 2" in page
     assert shown(page=2)[0] == {linked.pk}
 
 
