@@ -102,23 +102,22 @@ class BreakGlassReviewForm(GovukForm):
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
 
 
-class SharingChoicesForm(GovukForm):
-    def __init__(self, *args: Any, agencies: list[Any], current: dict[int, bool], **kwargs: Any) -> None:
+class SharingChoiceForm(GovukForm):
+    """One plain question about one service (ADR 0035): may they see the person's record?"""
+
+    share = forms.ChoiceField(
+        choices=[("yes", "Yes, they can see it"), ("no", "No, they cannot")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no."},
+    )
+
+    def __init__(self, *args: Any, agency: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for agency in agencies:
-            initial = {True: "yes", False: "no"}.get(current.get(agency.pk), "default")  # type: ignore[call-overload]
-            self.fields[f"agency_{agency.pk}"] = forms.ChoiceField(
-                label=agency.name,
-                choices=[
-                    ("default", "As the information-sharing agreement allows"),
-                    ("yes", "Yes, they may see my record"),
-                    ("no", "No, they may not"),
-                ],
-                initial=initial,
-                required=False,
-                widget=forms.RadioSelect,
-            )
-        self._errors = None  # validate again now the fields exist
+        self.fields["share"].label = f"Your choice for {agency.name}"
+        self.fields["share"].help_text = (
+            "Your coordinator can always see it. If you say no, staff there see only that you have a coordinator, "
+            "unless it is an emergency."
+        )
 
 
 class SarLogForm(GovukForm):

@@ -143,6 +143,49 @@ def person_viewers(*, person: Person, limit: int = 200) -> QuerySet[AuditEvent]:
     )
 
 
+@dataclass
+class ViewGroup:
+    """Everyone from one service who looked at a person's record on one day."""
+
+    service: str
+    people: dict[str, str]  # name -> why (the relationship or reason first given that day)
+    times: int = 0
+
+
+@dataclass
+class DayOfViews:
+    day: dt.date
+    groups: list[ViewGroup]
+    emergencies: list[tuple[str, str]]  # (who, the reason they gave)
+
+
+def person_views_by_day(*, person: Person, limit: int = 2000) -> list[DayOfViews]:
+    """The person's own access log in plain terms: by day (newest first), then by service, counting people
+    and times, so five views in a minute are one line. Emergency (break-glass) access is always named."""
+    days: dict[dt.date, DayOfViews] = {}
+    for event in person_viewers(person=person, limit=limit):
+        day = timezone.localtime(event.at).date()
+        entry = days.setdefault(day, DayOfViews(day, [], []))
+        actor = event.actor
+        name = (actor.get_full_name() or actor.username) if actor else (event.actor_label or "Tide")
+        service = actor.agency.name if actor and actor.agency else "Tide"
+        if event.action == "person.break_glass":
+            entry.emergencies.append((f"{name}, {service}", event.reason))
+            continue
+        group = next((g for g in entry.groups if g.service == service), None)
+        if group is None:
+            group = ViewGroup(service, {})
+            entry.groups.append(group)
+        group.times += 1
+        why = (event.detail or {}).get("relationship", "") or ""
+        if event.reason:
+            why = f"{why} — {event.reason}" if why else event.reason
+        group.people.setdefault(name, why)
+    for entry in days.values():
+        entry.groups.sort(key=lambda g: (-len(g.people), g.service))
+    return list(days.values())
+
+
 def sharing_choices(*, person: Person) -> dict[int, bool]:
     return dict(SharingChoice.objects.filter(person=person).values_list("agency_id", "share"))
 

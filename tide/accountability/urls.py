@@ -32,5 +32,6 @@ urlpatterns = [
     path("accountability/people/<int:pk>/sign-in", views.person_sign_in, name="person-sign-in"),
     path("my-record/", views.my_record, name="my-record"),
     path("my-record/contact", views.my_contact, name="my-contact"),
+    path("my-record/sharing/<int:agency_pk>", views.my_sharing, name="my-sharing"),
     path("my-plan/", views.my_plan, name="my-plan"),
 ]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +24,7 @@ from tide.accountability.forms import (
     PersonAccountForm,
     PlanCommentForm,
     SarLogForm,
-    SharingChoicesForm,
+    SharingChoiceForm,
     TriageForm,
 )
 from tide.accountability.models import InquiryStatus, PersonAccount, SarStatus
@@ -35,6 +35,7 @@ from tide.coordination.selectors import current_coordinator
 from tide.coordination.services import plan_comment_add
 from tide.core.access import PUBLIC, access, policy_table
 from tide.core.forms import add_validation_error, form_post
+from tide.core.paging import page_of
 from tide.core.request_context import client_ip
 from tide.messages.selectors import messages_about
 from tide.people.models import Person
@@ -364,25 +365,36 @@ def my_contact(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 @access(roles={Role.PERSON}, note="Only their own record")
 def my_record(request: HttpRequest) -> HttpResponse:
+    """Who looked, grouped by day and service in plain English, and one line per service on sharing."""
     person = _own_person(request)
-    agencies = list(Agency.objects.filter(area_id=person.area_id, active=True).order_by("name"))
     current = selectors.sharing_choices(person=person)
-    form = SharingChoicesForm(request.POST or None, agencies=agencies, current=current)
-    if request.method == "POST" and form.is_valid():
-        for agency in agencies:
-            value = form.cleaned_data[f"agency_{agency.pk}"]
-            wanted = {"yes": True, "no": False}.get(value)
-            if wanted is not None and current.get(agency.pk) != wanted:
-                services.sharing_choice_set(person=person, agency=agency, share=wanted, actor=request.user)
-        messages.success(request, "Your sharing choices are saved.")
-        return redirect("accountability:my-record")
-    return render(
+    agencies = Agency.objects.filter(area_id=person.area_id, active=True).order_by("name")
+    sharing = [(agency, current.get(agency.pk)) for agency in agencies]
+    days = page_of(request, selectors.person_views_by_day(person=person), per_page=7)
+    return render(request, "accountability/my_record.html", {"person": person, "days": days, "sharing": sharing})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.PERSON}, note="Only their own record")
+def my_sharing(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    person = _own_person(request)
+    agency = get_object_or_404(Agency, pk=agency_pk, area_id=person.area_id, active=True)
+    current = selectors.sharing_choices(person=person).get(agency.pk)
+    initial = {True: "yes", False: "no"}.get(current)  # type: ignore[call-overload]
+    data = request.POST if request.method == "POST" else None  # an empty answer is still an answer
+    form = SharingChoiceForm(data, agency=agency, initial={"share": initial})
+    return form_post(
         request,
-        "accountability/my_record.html",
-        {"person": person, "viewers": selectors.person_viewers(person=person, limit=100), "form": form},
+        form,
+        on_valid=lambda data: services.sharing_choice_set(
+            person=person, agency=agency, share=data["share"] == "yes", actor=request.user
+        ),
+        success="accountability:my-record",
+        message=f"Your choice about {agency.name} is saved.",
+        template="accountability/my_sharing.html",
+        context={"agency": agency, "current": current},
     )
 
 

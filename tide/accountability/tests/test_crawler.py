@@ -222,6 +222,7 @@ SAMPLES: dict[str, Samples] = {
     "my-plan/": NONE,
     "my-record/": NONE,
     "my-record/contact": NONE,
+    "my-record/sharing/<int:agency_pk>": lambda w: [Sample({"agency_pk": w.agencies["police"].pk})],
     "outcomes/": NONE,
     "outcomes/equity/": NONE,
     "outcomes/framework/": NONE,
