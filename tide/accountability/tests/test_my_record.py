@@ -53,7 +53,7 @@ def test_emergency_access_is_named_with_its_reason(own_client, practitioner, tin
 
 def test_sharing_is_one_plain_line_per_service_with_a_change_link(own_client, practitioner, coordinator):
     page = own_client.get("/my-record/").content.decode()
-    assert "<dt class=\"govuk-summary-list__key\">Tideford Police</dt>" in page
+    assert '<dt class="govuk-summary-list__key">Tideford Police</dt>' in page
     assert "You have not chosen" in page
     assert f'href="/my-record/sharing/{practitioner.agency_id}"' in page
     assert 'type="radio"' not in page
