@@ -22,6 +22,11 @@ class ReportFilterForm(GovukForm):
     quarter = forms.TypedChoiceField(label="Quarter of support", coerce=int, required=False)
 
 
+def default_quarter(follow_up: int) -> int:
+    """The quarter of support a report shows before anyone chooses: the fourth (a year in), or the last."""
+    return min(4, follow_up)
+
+
 def report_filter_form(data: Any, *, options: dict[str, list[str]], follow_up: int) -> ReportFilterForm:
     fields: dict[str, forms.Field] = {
         "quarter": forms.TypedChoiceField(
@@ -40,7 +45,11 @@ def report_filter_form(data: Any, *, options: dict[str, list[str]], follow_up: i
             error_messages={"invalid_choice": f"Choose a {FILTER_LABELS[name].lower()} from the list."},
         )
     form_class = type("ReportFilterForm", (ReportFilterForm,), fields)
-    return form_class(data)  # type: ignore[no-any-return]
+    # The selector shows the quarter the figures are for, not its first option, filtered or not.
+    if data is not None and not data.get("quarter"):
+        data = data.copy()
+        data["quarter"] = str(default_quarter(follow_up))
+    return form_class(data, initial={"quarter": default_quarter(follow_up)})  # type: ignore[no-any-return]
 
 
 class EquityForm(GovukForm):
