@@ -158,3 +158,25 @@ class PasswordForgottenForm(GovukForm):
         widget=forms.RadioSelect,
         help_text="We use the email address or mobile number on your record, and follow how you asked to be contacted.",
     )
+
+
+class IdentifiedFilterForm(GovukForm):
+    """Narrow the accountable officer's list of everyone identified (choices come from the area)."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    definition = forms.ChoiceField(label="Meets the definition", required=False)
+    coordinator = forms.TypedChoiceField(label="Coordinator", required=False, coerce=int, empty_value=None)
+
+    def __init__(
+        self,
+        *args: Any,
+        statuses: list[str],
+        definitions: list[tuple[str, str]],
+        coordinators: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *[(s, s) for s in statuses]]  # type: ignore[attr-defined]
+        self.fields["definition"].choices = [("", "Any definition"), *definitions]  # type: ignore[attr-defined]
+        self.fields["coordinator"].choices = [("", "Any coordinator"), *coordinators]  # type: ignore[attr-defined]
+        self._errors = None  # validate again now the choices exist

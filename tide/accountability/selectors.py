@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 
 from tide.accountability import redaction, rules
 from tide.accountability.models import BreakGlass, Inquiry, InquiryStatus, SharingChoice, SubjectAccessRequest
-from tide.areas.models import Area, InformationSharingAgreement, Role
+from tide.areas.models import Area, InformationSharingAgreement, Role, User
 from tide.core.models import AuditEvent
 from tide.core.timeline import timeline_for
 from tide.people.audit_actions import PERSON_CREATED, PERSON_VIEWED
@@ -469,6 +469,7 @@ class IdentifiedPerson:
     person: Person
     status: str
     detail: str
+    coordinator_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -490,7 +491,46 @@ class OfficerOverview:
     overdue_actions: list[Any]
 
 
-def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
+@dataclass(frozen=True)
+class IdentifiedFilters:
+    status: str = ""
+    definition: str = ""  # a definition's code: people who meet it at their latest screening
+    coordinator: int | None = None  # people whose open support this coordinator holds
+
+
+def identified_filter(
+    rows: list[IdentifiedPerson], *, area_id: int, filters: IdentifiedFilters
+) -> list[IdentifiedPerson]:
+    """The accountable officer's list narrowed by status, definition met and coordinator."""
+    from tide.identification.models import ScreeningResult
+
+    if filters.status:
+        rows = [r for r in rows if r.status == filters.status]
+    if filters.coordinator:
+        rows = [r for r in rows if r.coordinator_id == filters.coordinator]
+    if filters.definition:
+        meets = set(
+            ScreeningResult.objects.filter(
+                person__area_id=area_id, definition__code=filters.definition, meets=True
+            ).values_list("person_id", flat=True)
+        )
+        rows = [r for r in rows if r.person.pk in meets]
+    return rows
+
+
+def identified_filter_choices(*, area_id: int) -> dict[str, Any]:
+    from tide.identification.models import Definition
+
+    definitions = Definition.objects.filter(area_id=area_id).order_by("name").values_list("code", "name")
+    coordinators = User.objects.filter(area_id=area_id, role=Role.COORDINATOR).order_by("last_name", "first_name")
+    return {
+        "statuses": list(STATUS_ORDER),
+        "definitions": list(definitions),
+        "coordinators": [(u.pk, u.get_full_name() or u.username) for u in coordinators],
+    }
+
+
+def officer_overview(*, user: Any, limit: int | None = None) -> OfficerOverview:
     """Everyone identified in the area with their status, and what the accountable officer must act on.
 
     "Identified" means an identification record (an NDT assessment or an alert) or coordinated support.
@@ -530,7 +570,8 @@ def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
         else:
             status, detail = STATUS_NOT_ON, ""
         counts[status] += 1
-        rows.append(IdentifiedPerson(person, status, detail))
+        open_coordinator = episode.coordinator_id if episode and episode.ended_on is None else None
+        rows.append(IdentifiedPerson(person, status, detail, open_coordinator))
     rows.sort(key=lambda r: (STATUS_ORDER.index(r.status), r.person.family_name, r.person.given_name))
     exits = (
         SupportEpisode.objects.filter(person__area_id=area_id, ended_on__isnull=False)
@@ -558,7 +599,7 @@ def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
         identified=len(identified_ids),
         on_caseload=counts[STATUS_ON],
         by_status=[(status, counts[status]) for status in STATUS_ORDER],
-        identified_people=rows[:limit],
+        identified_people=rows[:limit] if limit else rows,
         exits_by_destination=[(labels.get(r["exit_destination"], r["exit_destination"]), r["n"]) for r in exits],
         deaths=deaths,
         open_inquiries=open_inquiries,

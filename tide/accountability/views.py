@@ -19,6 +19,7 @@ from tide.accountability.forms import (
     AnswerForm,
     BreakGlassForm,
     BreakGlassReviewForm,
+    IdentifiedFilterForm,
     InquiryForm,
     PasswordForgottenForm,
     PersonAccountForm,
@@ -177,7 +178,16 @@ def cookies(request: HttpRequest) -> HttpResponse:
 
 @access(roles=OFFICER)
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "accountability/overview.html", {"o": selectors.officer_overview(user=request.user)})
+    overview = selectors.officer_overview(user=request.user)
+    form = IdentifiedFilterForm(
+        request.GET or None, **selectors.identified_filter_choices(area_id=request.user.area_id)
+    )
+    rows = overview.identified_people
+    if form.is_bound and form.is_valid():
+        filters = selectors.IdentifiedFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+        rows = selectors.identified_filter(rows, area_id=request.user.area_id, filters=filters)
+    page = page_of(request, rows, per_page=50)
+    return render(request, "accountability/overview.html", {"o": overview, "form": form, "page": page})
 
 
 @access(roles=OFFICER)
