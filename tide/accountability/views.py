@@ -195,7 +195,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accountability/inquiry_list.html",
-        {"inquiries": selectors.inquiry_list_for(user=request.user), "today": timezone.localdate()},
+        {"inquiries": page_of(request, selectors.inquiry_list_for(user=request.user)), "today": timezone.localdate()},
     )
 
 
@@ -493,7 +493,7 @@ def sar_list(request: HttpRequest) -> HttpResponse:
         message=lambda sar: f"Request logged. It is due by {date_format(sar.due_on)}.",
         success=lambda sar: redirect("accountability:sar-detail", pk=sar.pk),
         template="accountability/sar_list.html",
-        context={"sars": selectors.sar_list_for(user=request.user)},
+        context={"sars": page_of(request, selectors.sar_list_for(user=request.user))},
         refusal_as_error=False,
     )
 

@@ -52,3 +52,29 @@ def test_a_bad_filter_is_a_clear_message_not_an_error(client, officer, identifie
     page = response.content.decode()
     assert "There is a problem" in page
     assert len(_names(page)) == 50  # nothing filtered
+
+
+def test_the_inquiry_list_is_paged(client, area, officer):
+    from django.utils import timezone
+
+    from tide.accountability.models import Inquiry
+    from tide.core.paging import PAGE_SIZE
+
+    for i in range(PAGE_SIZE + 3):
+        Inquiry.objects.create(
+            area=area,
+            reference=f"INQ-T{i:03d}",
+            requester_name="Rosa Member",
+            requester_email="rosa@example.org",
+            subject_name="Someone",
+            subject_details="About 40.",
+            question="What help was offered?",
+            received_at=timezone.now(),
+            due_on=timezone.localdate() + dt.timedelta(days=i),
+        )
+    client.force_login(officer)
+    first = client.get("/accountability/inquiries/").content.decode()
+    assert len(re.findall(r">INQ-T\d{3}<", first)) == PAGE_SIZE
+    assert f"Showing 1 to {PAGE_SIZE} of {PAGE_SIZE + 3} inquiries" in first
+    second = client.get("/accountability/inquiries/", {"page": 2}).content.decode()
+    assert len(re.findall(r">INQ-T\d{3}<", second)) == 3
