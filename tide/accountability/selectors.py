@@ -564,9 +564,8 @@ def officer_overview(*, user: Any, limit: int | None = None) -> OfficerOverview:
             status, detail = STATUS_ON, f"since {date_format(episode.started_on)}, {coordinator}"
         elif episode:
             status = STATUS_ENDED
-            detail = (
-                f"{date_format(episode.ended_on)}: {labels.get(episode.exit_destination, episode.exit_destination)}"
-            )
+            ended = date_format(episode.ended_on) if episode.ended_on else ""
+            detail = f"{ended}: {labels.get(episode.exit_destination, episode.exit_destination)}"
         else:
             status, detail = STATUS_NOT_ON, ""
         counts[status] += 1
