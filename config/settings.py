@@ -165,6 +165,7 @@ if env_bool("TIDE_FAST_PASSWORD_HASHER"):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["config.formats"]  # dates written one way, "8 January 2027" (ADR 0036)
 TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True

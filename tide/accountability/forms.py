@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from tide.core.forms import GovukForm
+from tide.core.forms import TODAY, YEAR, GovukForm, date_field
 
 
 class InquiryForm(GovukForm):
@@ -102,23 +102,22 @@ class BreakGlassReviewForm(GovukForm):
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
 
 
-class SharingChoicesForm(GovukForm):
-    def __init__(self, *args: Any, agencies: list[Any], current: dict[int, bool], **kwargs: Any) -> None:
+class SharingChoiceForm(GovukForm):
+    """One plain question about one service (ADR 0035): may they see the person's record?"""
+
+    share = forms.ChoiceField(
+        choices=[("yes", "Yes, they can see it"), ("no", "No, they cannot")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no."},
+    )
+
+    def __init__(self, *args: Any, agency: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for agency in agencies:
-            initial = {True: "yes", False: "no"}.get(current.get(agency.pk), "default")  # type: ignore[call-overload]
-            self.fields[f"agency_{agency.pk}"] = forms.ChoiceField(
-                label=agency.name,
-                choices=[
-                    ("default", "As the information-sharing agreement allows"),
-                    ("yes", "Yes, they may see my record"),
-                    ("no", "No, they may not"),
-                ],
-                initial=initial,
-                required=False,
-                widget=forms.RadioSelect,
-            )
-        self._errors = None  # validate again now the fields exist
+        self.fields["share"].label = f"Your choice for {agency.name}"
+        self.fields["share"].help_text = (
+            "Your coordinator can always see it. If you say no, staff there see only that you have a coordinator, "
+            "unless it is an emergency."
+        )
 
 
 class SarLogForm(GovukForm):
@@ -127,10 +126,8 @@ class SarLogForm(GovukForm):
         max_length=200,
         help_text="Their name, NHS number or Tide record number.",
     )
-    received_on = forms.DateField(
-        label="Date the request was received",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        help_text="For example, 27/3/2026",
+    received_on = date_field(
+        "Date the request was received", earliest=-YEAR, latest=TODAY, latest_text="it cannot be in the future"
     )
 
 
@@ -161,3 +158,25 @@ class PasswordForgottenForm(GovukForm):
         widget=forms.RadioSelect,
         help_text="We use the email address or mobile number on your record, and follow how you asked to be contacted.",
     )
+
+
+class IdentifiedFilterForm(GovukForm):
+    """Narrow the accountable officer's list of everyone identified (choices come from the area)."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    definition = forms.ChoiceField(label="Meets the definition", required=False)
+    coordinator = forms.TypedChoiceField(label="Coordinator", required=False, coerce=int, empty_value=None)
+
+    def __init__(
+        self,
+        *args: Any,
+        statuses: list[tuple[str, str]],
+        definitions: list[tuple[str, str]],
+        coordinators: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *statuses]  # type: ignore[attr-defined]
+        self.fields["definition"].choices = [("", "Any definition"), *definitions]  # type: ignore[attr-defined]
+        self.fields["coordinator"].choices = [("", "Any coordinator"), *coordinators]  # type: ignore[attr-defined]
+        self._errors = None  # validate again now the choices exist

@@ -11,10 +11,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tide.accountability import redaction, rules
 from tide.accountability.models import BreakGlass, Inquiry, InquiryStatus, SharingChoice, SubjectAccessRequest
-from tide.areas.models import InformationSharingAgreement, Role
+from tide.areas.models import Area, InformationSharingAgreement, Role, User
 from tide.core.models import AuditEvent
 from tide.core.timeline import timeline_for
 from tide.people.audit_actions import PERSON_CREATED, PERSON_VIEWED
@@ -140,6 +141,49 @@ def person_viewers(*, person: Person, limit: int = 200) -> QuerySet[AuditEvent]:
         .select_related("actor__agency")
         .order_by("-at")[:limit]
     )
+
+
+@dataclass
+class ViewGroup:
+    """Everyone from one service who looked at a person's record on one day."""
+
+    service: str
+    people: dict[str, str]  # name -> why (the relationship or reason first given that day)
+    times: int = 0
+
+
+@dataclass
+class DayOfViews:
+    day: dt.date
+    groups: list[ViewGroup]
+    emergencies: list[tuple[str, str]]  # (who, the reason they gave)
+
+
+def person_views_by_day(*, person: Person, limit: int = 2000) -> list[DayOfViews]:
+    """The person's own access log in plain terms: by day (newest first), then by service, counting people
+    and times, so five views in a minute are one line. Emergency (break-glass) access is always named."""
+    days: dict[dt.date, DayOfViews] = {}
+    for event in person_viewers(person=person, limit=limit):
+        day = timezone.localtime(event.at).date()
+        entry = days.setdefault(day, DayOfViews(day, [], []))
+        actor = event.actor
+        name = (actor.get_full_name() or actor.username) if actor else (event.actor_label or "Tide")
+        service = actor.agency.name if actor and actor.agency else "Tide"
+        if event.action == "person.break_glass":
+            entry.emergencies.append((f"{name}, {service}", event.reason))
+            continue
+        group = next((g for g in entry.groups if g.service == service), None)
+        if group is None:
+            group = ViewGroup(service, {})
+            entry.groups.append(group)
+        group.times += 1
+        why = (event.detail or {}).get("relationship", "") or ""
+        if event.reason:
+            why = f"{why} — {event.reason}" if why else event.reason
+        group.people.setdefault(name, why)
+    for entry in days.values():
+        entry.groups.sort(key=lambda g: (-len(g.people), g.service))
+    return list(days.values())
 
 
 def sharing_choices(*, person: Person) -> dict[int, bool]:
@@ -344,18 +388,18 @@ def inquiry_draft(*, inquiry: Inquiry, user: Any) -> InquiryDraft:
     public = [f"Response to inquiry {inquiry.reference}.", "", "What the record shows, by month:"]
     for episode in episodes:
         end = (
-            f" to {episode.ended_on:%d %B %Y} ({episode.get_exit_destination_display()})"
+            f" to {date_format(episode.ended_on)} ({episode.get_exit_destination_display()})"
             if episode.ended_on
             else " (still open)"
         )
-        full.append(f"- Coordinated support from {episode.started_on:%d %B %Y}{end}.")
+        full.append(f"- Coordinated support from {date_format(episode.started_on)}{end}.")
         public_end = f" to {episode.ended_on:%B %Y}" if episode.ended_on else ", still open"
         public.append(f"- Coordinated support from {episode.started_on:%B %Y}{public_end}.")
     lines: dict[str, int] = {}
     for entry in sorted(entries, key=lambda e: e.on):
         source = f" ({entry.source})" if entry.source else ""
         detail = f": {entry.detail}" if entry.detail else ""
-        full.append(f"- {entry.on:%d %B %Y}: {entry.title}{source}{detail}")
+        full.append(f"- {date_format(entry.on)}: {entry.title}{source}{detail}")
         line = _public_line(entry, agencies)
         lines[line] = lines.get(line, 0) + 1
     public += [f"- {line}" + (f", {n} times" if n > 1 else "") for line, n in lines.items()]
@@ -419,6 +463,8 @@ class IdentifiedPerson:
     status: str  # the by-name list's status code
     status_label: str
     detail: str
+    coordinator_id: int | None = None  # who holds the person's open support, if anyone
+    coordinator_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -448,7 +494,7 @@ class OfficerOverview:
         return max(self.on_caseload - int(self.figures.on_caseload), 0)
 
 
-def _identified_rows(area_id: int, limit: int) -> list[IdentifiedPerson]:
+def _identified_rows(area_id: int, limit: int | None) -> list[IdentifiedPerson]:
     """The by-name list's people, those on the list first (not yet on the caseload before the rest)."""
     from django.db.models import Case, IntegerField, Value, When
 
@@ -464,7 +510,15 @@ def _identified_rows(area_id: int, limit: int) -> list[IdentifiedPerson]:
             "status", "status_since", "person__given_name", "person__family_name", "person__known_as", "person__died_on"
         )
         .annotate(rank=rank)
-        .order_by("rank", "person__family_name", "person__given_name")[:limit]
+        .order_by("rank", "person__family_name", "person__given_name")
+    )
+    if limit:
+        entries = entries[:limit]
+    from tide.coordination.models import SupportEpisode
+
+    holders = dict(
+        SupportEpisode.objects.filter(person__area_id=area_id, ended_on__isnull=True, coordinator__isnull=False)
+        .values_list("person_id", "coordinator_id")
     )
     rows = []
     for e in entries:
@@ -472,13 +526,57 @@ def _identified_rows(area_id: int, limit: int) -> list[IdentifiedPerson]:
         since = died_on or e.status_since
         rows.append(
             IdentifiedPerson(
-                e.person, e.status, listing.STATUS_LABELS[e.status], f"since {since:%d %b %Y}" if since else ""
+                e.person,
+                e.status,
+                listing.STATUS_LABELS[e.status],
+                f"since {date_format(since)}" if since else "",
+                holders.get(e.person_id),
             )
         )
     return rows
 
 
-def officer_overview(*, user: Any, limit: int = 300) -> OfficerOverview:
+@dataclass(frozen=True)
+class IdentifiedFilters:
+    status: str = ""
+    definition: str = ""  # a definition's code: people who meet it at their latest screening
+    coordinator: int | None = None  # people whose open support this coordinator holds
+
+
+def identified_filter(
+    rows: list[IdentifiedPerson], *, area_id: int, filters: IdentifiedFilters
+) -> list[IdentifiedPerson]:
+    """The accountable officer's list narrowed by status, definition met and coordinator."""
+    from tide.identification.models import ScreeningResult
+
+    if filters.status:
+        rows = [r for r in rows if r.status == filters.status]
+    if filters.coordinator:
+        rows = [r for r in rows if r.coordinator_id == filters.coordinator]
+    if filters.definition:
+        meets = set(
+            ScreeningResult.objects.filter(
+                person__area_id=area_id, definition__code=filters.definition, meets=True
+            ).values_list("person_id", flat=True)
+        )
+        rows = [r for r in rows if r.person.pk in meets]
+    return rows
+
+
+def identified_filter_choices(*, area_id: int) -> dict[str, Any]:
+    from tide.identification import listing
+    from tide.identification.models import Definition
+
+    definitions = Definition.objects.filter(area_id=area_id).order_by("name").values_list("code", "name")
+    coordinators = User.objects.filter(area_id=area_id, role=Role.COORDINATOR).order_by("last_name", "first_name")
+    return {
+        "statuses": list(listing.STATUS_LABELS.items()),
+        "definitions": list(definitions),
+        "coordinators": [(u.pk, u.get_full_name() or u.username) for u in coordinators],
+    }
+
+
+def officer_overview(*, user: Any, limit: int | None = None) -> OfficerOverview:
     """Everyone identified in the area with their status, and what the accountable officer must act on.
 
     "Identified" is the by-name list's (ADR 0018): everyone ever on it, from the one selector the list page
@@ -553,3 +651,28 @@ def _coordination_figures(area: Any, today: dt.date) -> dict[str, Any]:
         "pending_requests": [(r, (today - r.requested_on).days) for r in requests],
         "overdue_actions": list(overdue_actions_for_area(area, today=today)[:50]),
     }
+
+
+@dataclass(frozen=True)
+class PrivacyFacts:
+    """What the privacy notice says about one area, read from its own settings (never hard-coded)."""
+
+    area: Area
+    partnership: str
+    agencies: list[str]
+    officer: str
+    privacy_officers: list[tuple[str, str]]  # (name, email)
+
+
+def privacy_facts(*, area: Area) -> PrivacyFacts:
+    partnership = getattr(area, "partnership", None)
+    agencies = list(area.agencies.filter(active=True).order_by("name").values_list("name", flat=True))
+    officer = area.accountable_officer.get_full_name() if area.accountable_officer_id else ""  # type: ignore[union-attr]
+    privacy = area.users.filter(role=Role.PRIVACY_OFFICER, is_active=True).order_by("last_name", "first_name")
+    return PrivacyFacts(
+        area=area,
+        partnership=partnership.name if partnership else "",
+        agencies=agencies,
+        officer=officer,
+        privacy_officers=[(u.get_full_name() or u.username, u.email) for u in privacy],
+    )

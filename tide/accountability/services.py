@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tide.accountability import rules
 from tide.accountability.audit_actions import (
@@ -104,7 +105,7 @@ def _tell_privacy_officers(grant: BreakGlass) -> None:
             to_user=officer,
             context={
                 "who": f"{who}{agency}",
-                "at": f"{timezone.localtime(grant.created_at):%d %B %Y %H:%M}",
+                "at": f"{date_format(timezone.localtime(grant.created_at), 'DATETIME_FORMAT')}",
                 "reason": grant.reason,
                 "link": _site_link(reverse("accountability:break-glass-review", args=[grant.pk])),
                 "area": grant.person.area.name,

@@ -10,6 +10,9 @@ urlpatterns = [
     path("inquiries/register/", views.inquiry_register, name="inquiry-register"),
     path("inquiries/register/<str:reference>", views.inquiry_published, name="inquiry-published"),
     path("statistics/", views.statistics, name="statistics"),
+    path("accessibility", views.accessibility_statement, name="accessibility"),
+    path("privacy", views.privacy_notice, name="privacy"),
+    path("cookies", views.cookies, name="cookies"),
     path("account/forgotten-password", views.password_forgotten, name="password-forgotten"),
     path("account/forgotten-password/sent", views.password_forgotten_sent, name="password-forgotten-sent"),
     # Staff
@@ -29,5 +32,6 @@ urlpatterns = [
     path("accountability/people/<int:pk>/sign-in", views.person_sign_in, name="person-sign-in"),
     path("my-record/", views.my_record, name="my-record"),
     path("my-record/contact", views.my_contact, name="my-contact"),
+    path("my-record/sharing/<int:agency_pk>", views.my_sharing, name="my-sharing"),
     path("my-plan/", views.my_plan, name="my-plan"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -7,8 +8,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,12 +19,13 @@ from tide.accountability.forms import (
     AnswerForm,
     BreakGlassForm,
     BreakGlassReviewForm,
+    IdentifiedFilterForm,
     InquiryForm,
     PasswordForgottenForm,
     PersonAccountForm,
     PlanCommentForm,
     SarLogForm,
-    SharingChoicesForm,
+    SharingChoiceForm,
     TriageForm,
 )
 from tide.accountability.models import InquiryStatus, PersonAccount, SarStatus
@@ -33,6 +36,7 @@ from tide.coordination.selectors import coordinator_contact
 from tide.coordination.services import plan_comment_add
 from tide.core.access import PUBLIC, access, policy_table
 from tide.core.forms import add_validation_error, form_post
+from tide.core.paging import page_of
 from tide.core.request_context import client_ip
 from tide.messages.selectors import messages_about
 from tide.people.models import Person
@@ -115,6 +119,8 @@ def password_forgotten_sent(request: HttpRequest) -> HttpResponse:
 @access(roles={PUBLIC})
 def inquiry_sent(request: HttpRequest) -> HttpResponse:
     sent = request.session.pop("inquiry_sent", None)
+    if sent:  # kept in the session as ISO text; shown the one way dates are written
+        sent["due_on"] = dt.date.fromisoformat(sent["due_on"])
     return render(request, "accountability/inquiry_sent.html", {"sent": sent})
 
 
@@ -145,12 +151,43 @@ def statistics(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(roles={PUBLIC}, note="Anyone: the accessibility statement")
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "accountability/accessibility.html", {"area": _public_area(request)})
+
+
+@access(roles={PUBLIC}, note="Anyone: the privacy notice, from the area's own settings")
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    facts = selectors.privacy_facts(area=_public_area(request))
+    return render(request, "accountability/privacy.html", {"facts": facts, "area": facts.area})
+
+
+@access(roles={PUBLIC}, note="Anyone: the cookies Tide sets")
+def cookies(request: HttpRequest) -> HttpResponse:
+    context = {
+        "session_hours": settings.TIDE_SESSION_ABSOLUTE_SECONDS // 3600,
+        "idle_minutes": settings.TIDE_SESSION_IDLE_SECONDS // 60,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+    }
+    return render(request, "accountability/cookies.html", context)
+
+
 # --- Accountable officer --------------------------------------------------------------------------
 
 
 @access(roles=OFFICER)
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "accountability/overview.html", {"o": selectors.officer_overview(user=request.user)})
+    overview = selectors.officer_overview(user=request.user)
+    form = IdentifiedFilterForm(
+        request.GET or None, **selectors.identified_filter_choices(area_id=request.user.area_id)
+    )
+    rows = overview.identified_people
+    if form.is_bound and form.is_valid():
+        filters = selectors.IdentifiedFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+        rows = selectors.identified_filter(rows, area_id=request.user.area_id, filters=filters)
+    page = page_of(request, rows, per_page=50)
+    return render(request, "accountability/overview.html", {"o": overview, "form": form, "page": page})
 
 
 @access(roles=OFFICER)
@@ -158,7 +195,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accountability/inquiry_list.html",
-        {"inquiries": selectors.inquiry_list_for(user=request.user), "today": timezone.localdate()},
+        {"inquiries": page_of(request, selectors.inquiry_list_for(user=request.user)), "today": timezone.localdate()},
     )
 
 
@@ -338,25 +375,36 @@ def my_contact(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 @access(roles={Role.PERSON}, note="Only their own record")
 def my_record(request: HttpRequest) -> HttpResponse:
+    """Who looked, grouped by day and service in plain English, and one line per service on sharing."""
     person = _own_person(request)
-    agencies = list(Agency.objects.filter(area_id=person.area_id, active=True).order_by("name"))
     current = selectors.sharing_choices(person=person)
-    form = SharingChoicesForm(request.POST or None, agencies=agencies, current=current)
-    if request.method == "POST" and form.is_valid():
-        for agency in agencies:
-            value = form.cleaned_data[f"agency_{agency.pk}"]
-            wanted = {"yes": True, "no": False}.get(value)
-            if wanted is not None and current.get(agency.pk) != wanted:
-                services.sharing_choice_set(person=person, agency=agency, share=wanted, actor=request.user)
-        messages.success(request, "Your sharing choices are saved.")
-        return redirect("accountability:my-record")
-    return render(
+    agencies = Agency.objects.filter(area_id=person.area_id, active=True).order_by("name")
+    sharing = [(agency, current.get(agency.pk)) for agency in agencies]
+    days = page_of(request, selectors.person_views_by_day(person=person), per_page=7)
+    return render(request, "accountability/my_record.html", {"person": person, "days": days, "sharing": sharing})
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles={Role.PERSON}, note="Only their own record")
+def my_sharing(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    person = _own_person(request)
+    agency = get_object_or_404(Agency, pk=agency_pk, area_id=person.area_id, active=True)
+    current = selectors.sharing_choices(person=person).get(agency.pk)
+    initial = {True: "yes", False: "no"}.get(current)  # type: ignore[call-overload]
+    data = request.POST if request.method == "POST" else None  # an empty answer is still an answer
+    form = SharingChoiceForm(data, agency=agency, initial={"share": initial})
+    return form_post(
         request,
-        "accountability/my_record.html",
-        {"person": person, "viewers": selectors.person_viewers(person=person, limit=100), "form": form},
+        form,
+        on_valid=lambda data: services.sharing_choice_set(
+            person=person, agency=agency, share=data["share"] == "yes", actor=request.user
+        ),
+        success="accountability:my-record",
+        message=f"Your choice about {agency.name} is saved.",
+        template="accountability/my_sharing.html",
+        context={"agency": agency, "current": current},
     )
 
 
@@ -442,10 +490,10 @@ def sar_list(request: HttpRequest) -> HttpResponse:
         request,
         SarLogForm(request.POST or None),
         on_valid=log,
-        message=lambda sar: f"Request logged. It is due by {sar.due_on:%d %B %Y}.",
+        message=lambda sar: f"Request logged. It is due by {date_format(sar.due_on)}.",
         success=lambda sar: redirect("accountability:sar-detail", pk=sar.pk),
         template="accountability/sar_list.html",
-        context={"sars": selectors.sar_list_for(user=request.user)},
+        context={"sars": page_of(request, selectors.sar_list_for(user=request.user))},
         refusal_as_error=False,
     )
 

@@ -22,24 +22,8 @@ from tide.coordination.models import (
     ServiceKind,
     SharingBasis,
 )
-from tide.core.forms import GovukForm
+from tide.core.forms import TODAY, YEAR, GovukForm, date_field, date_of_birth_field
 from tide.people.models import Person
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"]
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "For example, 27/03/2026.") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "invalid": "Enter a real date, for example 27/03/2026.",
-            "required": f"Enter the {label.lower()}.",
-        },
-        widget=forms.DateInput(format="%d/%m/%Y"),
-    )
 
 
 class AreaForm(GovukForm):
@@ -80,7 +64,7 @@ class FindPersonForm(GovukForm):
     q = forms.CharField(
         label="Name or identifier", max_length=200, error_messages={"required": "Enter a name or an identifier."}
     )
-    date_of_birth = date_field("Date of birth", help_text="For example, 27/03/1985.")
+    date_of_birth = date_of_birth_field(required=True)
 
 
 class ReferralForm(AreaForm):
@@ -126,7 +110,14 @@ class ContactForm(GovukForm):
         initial=ContactKind.VISIT,
         error_messages={"required": "Choose what kind of contact it was."},
     )
-    occurred_on = date_field("Date", required=False, help_text="Leave blank for today.")
+    occurred_on = date_field(
+        "Date",
+        required=False,
+        help_text="Leave blank for today.",
+        earliest=-2 * YEAR,
+        latest=TODAY,
+        latest_text="it cannot be in the future",
+    )
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -189,7 +180,9 @@ class _PlanFormBase(GovukForm):
         help_text="Write it as they said it.",
         error_messages={"required": "Write down what matters to the person, in their words."},
     )
-    review_due_on = date_field("Review date")
+    review_due_on = date_field(
+        "Review date", earliest=TODAY, latest=YEAR, earliest_text="not in the past", latest_text="within a year"
+    )
     agreed_with_person = forms.BooleanField(label="The person has agreed this plan", required=False)
     # The version the user started from: a newer one saved meanwhile is shown, never overwritten (ADR 0064).
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -230,7 +223,14 @@ class ServiceRequestForm(AreaForm):
         choices=[c for c in ServiceKind.choices if c[0] != ServiceKind.REFERRER_OFFER],  # recorded by the decision
     )
     detail = forms.CharField(label="Detail (optional)", max_length=300, required=False)
-    requested_on = date_field("Date requested", required=False, help_text="Leave blank for today.")
+    requested_on = date_field(
+        "Date requested",
+        required=False,
+        help_text="Leave blank for today.",
+        earliest=-2 * YEAR,
+        latest=TODAY,
+        latest_text="it cannot be in the future",
+    )
 
 
 class ServiceUpdateForm(GovukForm):
@@ -240,7 +240,14 @@ class ServiceUpdateForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what the service did."},
     )
-    on = date_field("Date", required=False, help_text="Leave blank for today.")
+    on = date_field(
+        "Date",
+        required=False,
+        help_text="Leave blank for today.",
+        earliest=-2 * YEAR,
+        latest=TODAY,
+        latest_text="it cannot be in the future",
+    )
     decline_reason = forms.ChoiceField(
         label="Reason given for declining", choices=[("", "Choose a reason"), *DeclineReason.choices], required=False
     )
@@ -273,7 +280,7 @@ class SafeguardingDecisionForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what the local authority decided."},
     )
-    decided_on = date_field("Date of the decision")
+    decided_on = date_field("Date of the decision", earliest=-2 * YEAR, latest=2 * YEAR)
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -291,7 +298,9 @@ class NeedsOutcomeForm(GovukForm):
     )
     significant_impact = forms.BooleanField(label="There is a significant impact on their wellbeing", required=False)
     refused = forms.BooleanField(label="The local authority refused to assess", required=False)
-    assessed_on = date_field("Date of the assessment or refusal")
+    assessed_on = date_field(
+        "Date of the assessment or refusal", earliest=-2 * YEAR, latest=TODAY, latest_text="it cannot be in the future"
+    )
 
 
 class CpaForm(GovukForm):
@@ -308,12 +317,20 @@ class ExitForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose where the person went."},
     )
-    ended_on = date_field("Date support ended")
+    ended_on = date_field(
+        "Date support ended", earliest=-2 * YEAR, latest=TODAY, latest_text="it cannot be in the future"
+    )
     note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class MeetingForm(GovukForm):
-    held_on = date_field("Date of the meeting")
+    held_on = date_field(
+        "Date of the meeting",
+        earliest=-5 * YEAR,
+        latest=2 * YEAR,
+        earliest_text="no more than 5 years ago",
+        latest_text="no more than 2 years ahead",
+    )
     kind = forms.ChoiceField(label="Meeting", choices=MeetingKind.choices, initial=MeetingKind.OPERATIONAL)
 
 
@@ -365,7 +382,7 @@ class ActionForm(AreaForm):
         queryset=User.objects.exclude(agency__isnull=True).select_related("agency"),
         error_messages={"required": "Choose who owns the action."},
     )
-    due_on = date_field("Due date")
+    due_on = date_field("Due date", earliest=-YEAR, latest=2 * YEAR, latest_text="no more than 2 years ahead")
     person = forms.ModelChoiceField(label="About (optional)", queryset=Person.objects.none(), required=False)
 
     def clean_due_on(self) -> dt.date:

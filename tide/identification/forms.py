@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from tide.areas.models import Agency, User
-from tide.core.forms import GovukForm
+from tide.core.forms import TODAY, YEAR, GovukForm, date_field
 from tide.identification import ndt
 from tide.identification.models import Definition, ListStatus, TriggerRule
 from tide.identification.selectors import DIMENSIONS, SORTS
@@ -62,15 +62,12 @@ def _rating_field(item: ndt.Item) -> forms.TypedChoiceField:
 
 
 class NdtForm(GovukForm):
-    narrow_fields = ("assessed_on",)
-    assessed_on = forms.DateField(
-        label="Date of the assessment",
-        help_text="For example, 27/03/2026. Rate each item on the past month.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        error_messages={
-            "required": "Enter the date of the assessment.",
-            "invalid": "Enter a real date, for example 27/03/2026.",
-        },
+    assessed_on = date_field(
+        "Date of the assessment",
+        help_text="For example, 27 3 2026. Rate each item on the past month.",
+        earliest=-2 * YEAR,
+        latest=TODAY,
+        latest_text="it cannot be in the future",
     )
     locals().update({item.code: _rating_field(item) for item in ndt.ITEMS})  # one select per NDT item, in order
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)

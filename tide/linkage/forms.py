@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from tide.areas.models import Agency
-from tide.core.forms import GovukForm
+from tide.core.forms import GovukForm, date_of_birth_field
 from tide.linkage.models import Decision
 
 
@@ -84,13 +84,7 @@ class ThresholdForm(GovukForm):
 class KnownSearchForm(GovukForm):
     given_name = forms.CharField(label="Given name", max_length=100, required=False)
     family_name = forms.CharField(label="Family name", max_length=100, required=False)
-    date_of_birth = forms.DateField(
-        label="Date of birth",
-        required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        help_text="For example, 27/03/1985.",
-        error_messages={"invalid": "Enter a real date of birth, for example 27/03/1985."},
-    )
+    date_of_birth = date_of_birth_field()
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
     nhs_number = forms.CharField(label="NHS number", max_length=12, required=False)
     pnc_id = forms.CharField(label="PNC ID", max_length=20, required=False)

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tide.areas.models import FRONTLINE_ROLES
 from tide.core.access import NeedToKnowRefused, person_access
@@ -401,7 +402,7 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
         how = link.get_method_display()
         if link.probability is not None:
             how += f", match probability {link.probability:.3f}"
-        state = "" if link.ended_at is None else f" (ended {timezone.localtime(link.ended_at):%d %b %Y})"
+        state = "" if link.ended_at is None else f" (ended {date_format(timezone.localtime(link.ended_at))})"
         entries.append(
             Entry(
                 on=timezone.localtime(link.created_at).date(),

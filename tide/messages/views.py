@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tide.areas.models import STAFF_ROLES
 from tide.core.access import access
+from tide.core.paging import page_of
 from tide.messages import selectors, services
 from tide.messages.kinds import staff_kinds
 from tide.messages.models import Message, Status
@@ -18,7 +19,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Status.values:
         status = ""
-    rows = selectors.outbox_list(user=request.user, status=status)[:200]
+    rows = page_of(request, selectors.outbox_list(user=request.user, status=status), per_page=50)
     counts = selectors.outbox_counts(user=request.user)
     filters = [("", "All", sum(counts.values()))] + [(s.value, s.label, counts.get(s.value, 0)) for s in Status]
     return render(request, "messages/outbox.html", {"rows": rows, "status": status, "filters": filters})

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from tide.core.forms import GovukForm
+from tide.core.forms import TODAY, YEAR, GovukForm, date_field
 from tide.outcomes.catalogue import DOMAIN_LABELS, MEASURES, STATUS_KINDS
 from tide.outcomes.selectors import FILTER_LABELS
 
@@ -20,6 +20,11 @@ class ReportFilterForm(GovukForm):
     """Filters for the cohort report; every choice comes from the cohort itself."""
 
     quarter = forms.TypedChoiceField(label="Quarter of support", coerce=int, required=False)
+
+
+def default_quarter(follow_up: int) -> int:
+    """The quarter of support a report shows before anyone chooses: the fourth (a year in), or the last."""
+    return min(4, follow_up)
 
 
 def report_filter_form(data: Any, *, options: dict[str, list[str]], follow_up: int) -> ReportFilterForm:
@@ -40,7 +45,11 @@ def report_filter_form(data: Any, *, options: dict[str, list[str]], follow_up: i
             error_messages={"invalid_choice": f"Choose a {FILTER_LABELS[name].lower()} from the list."},
         )
     form_class = type("ReportFilterForm", (ReportFilterForm,), fields)
-    return form_class(data)  # type: ignore[no-any-return]
+    # The selector shows the quarter the figures are for, not its first option, filtered or not.
+    if data is not None and not data.get("quarter"):
+        data = data.copy()
+        data["quarter"] = str(default_quarter(follow_up))
+    return form_class(data, initial={"quarter": default_quarter(follow_up)})  # type: ignore[no-any-return]
 
 
 class EquityForm(GovukForm):
@@ -98,15 +107,7 @@ class FrameworkVersionForm(GovukForm):
         max_length=1000,
         error_messages={"required": "Say who agreed this version."},
     )
-    agreed_on = forms.DateField(
-        label="Date agreed",
-        help_text="For example, 14/11/2026.",
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": "Enter the date it was agreed.",
-            "invalid": "Enter a real date, for example 14/11/2026.",
-        },
-    )
+    agreed_on = date_field("Date agreed", earliest=-5 * YEAR, latest=TODAY, latest_text="it cannot be in the future")
     narrow_fields = ("baseline_quarters", "follow_up_quarters")
 
     def clean_agreed_on(self) -> Any:
@@ -126,12 +127,7 @@ class StatusForm(GovukForm):
             (label, [(f"{kind}:{v}", text) for v, text in values]) for kind, (label, values) in STATUS_KINDS.items()
         ],
     )
-    recorded_on = forms.DateField(
-        label="As of",
-        help_text="For example, 14/11/2026.",
-        input_formats=DATE_FORMATS,
-        error_messages={"required": "Enter the date.", "invalid": "Enter a real date, for example 14/11/2026."},
-    )
+    recorded_on = date_field("As of", earliest=-5 * YEAR, latest=TODAY, latest_text="it cannot be in the future")
     in_their_words = forms.CharField(
         label="In their words (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )

@@ -16,7 +16,14 @@ from tide.core.jobs import job_enqueue
 from tide.core.models import Job
 from tide.outcomes import charts, cohort, exports, present, stats
 from tide.outcomes.catalogue import BY_CODE, DOMAIN_LABELS, STATUS_KINDS
-from tide.outcomes.forms import FrameworkVersionForm, ReportFilterForm, StatusForm, equity_form, report_filter_form
+from tide.outcomes.forms import (
+    FrameworkVersionForm,
+    ReportFilterForm,
+    StatusForm,
+    default_quarter,
+    equity_form,
+    report_filter_form,
+)
 from tide.outcomes.jobs import KIND
 from tide.outcomes.selectors import (
     FILTER_LABELS,
@@ -66,7 +73,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, Any, ReportFilterForm, dict[st
     follow_up = spec.window.follow_up_quarters
     form = report_filter_form(request.GET or None, options=filter_options(table), follow_up=follow_up)
     filters: dict[str, str] = {}
-    k = min(4, follow_up)
+    k = default_quarter(follow_up)
     if form.is_bound and form.is_valid():
         filters = {f: form.cleaned_data.get(f) or "" for f in FILTERS if form.cleaned_data.get(f)}
         k = form.cleaned_data.get("quarter") or k
@@ -187,7 +194,7 @@ def equity(request: HttpRequest) -> HttpResponse:
         table = cohort_table(area=area, spec=spec)
     except NeedsPrecompute:
         return _preparing(request, area)
-    initial = {"measure": spec.measures[0], "quarter": min(4, spec.window.follow_up_quarters), "group": "sex"}
+    initial = {"measure": spec.measures[0], "quarter": default_quarter(spec.window.follow_up_quarters), "group": "sex"}
     groups = [g for g in FILTERS if g in filter_options(table)] or ["sex"]
     form = equity_form(
         request.GET or initial, measures=list(spec.measures), follow_up=spec.window.follow_up_quarters, groups=groups

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from tide.areas.models import Agency
-from tide.core.forms import GovukForm
+from tide.core.forms import GovukForm, date_of_birth_field
 from tide.people.models import DobPrecision, Ethnicity, IdentifierKind, RiskKind, Sex
 
 
@@ -26,13 +26,7 @@ class PersonForm(GovukForm):
     known_as = forms.CharField(
         label="Known as", max_length=100, required=False, help_text="The name they like to be called."
     )
-    date_of_birth = forms.DateField(
-        label="Date of birth",
-        required=False,
-        help_text="For example, 27/03/1985.",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"],
-        error_messages={"invalid": "Enter a real date of birth, for example 27/03/1985."},
-    )
+    date_of_birth = date_of_birth_field()
     dob_precision = forms.ChoiceField(
         label="How sure is the date of birth?", choices=DobPrecision.choices, initial=DobPrecision.EXACT
     )

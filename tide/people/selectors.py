@@ -106,8 +106,10 @@ def _token_candidates(token: str, area_id: int) -> set[int]:
     return ids
 
 
-def person_search(*, user: Any, query: str, limit: int = 25) -> list[SearchHit]:
-    """Find people by identifier, or by name tolerating misspellings (phonetic keys, trigrams on PostgreSQL)."""
+def person_search(*, user: Any, query: str, limit: int | None = 25) -> list[SearchHit]:
+    """Find people by identifier, or by name tolerating misspellings (phonetic keys, trigrams on PostgreSQL).
+
+    ``limit=None`` returns every hit, best first, for a paged list that says the true count."""
     query = (query or "").strip()[:200]
     visible = person_list_for(user=user)
     if not query:
@@ -115,7 +117,7 @@ def person_search(*, user: Any, query: str, limit: int = 25) -> list[SearchHit]:
     identifier = _identifier_query(query)
     if identifier is not None:
         person_ids = PersonIdentifier.objects.filter(value__iexact=identifier).values_list("person_id", flat=True)
-        people = visible.filter(pk__in=list(person_ids[:limit]))
+        people = visible.filter(pk__in=list(person_ids[:limit] if limit else person_ids))
         return [SearchHit(p, 1.0, "identifier") for p in people]
 
     query_tokens = tokens(query)[:6]
@@ -141,7 +143,7 @@ def person_search(*, user: Any, query: str, limit: int = 25) -> list[SearchHit]:
         if score >= MIN_SCORE:
             hits.append(SearchHit(person, score, "name"))
     hits.sort(key=lambda h: (-h.score, h.person.family_name, h.person.given_name, h.person.pk))
-    return hits[:limit]
+    return hits[:limit] if limit else hits
 
 
 def risk_markers_for(*, person: Person) -> list[RiskMarker]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from tide.areas.models import FRONTLINE_ROLES, Role
 from tide.core.access import access, filter_sensitive
 from tide.core.forms import add_validation_error, form_post
+from tide.core.paging import PAGE_SIZE, page_of
 from tide.core.timeline import timeline_for
 from tide.people.forms import (
     ContactPreferenceForm,
@@ -40,10 +41,10 @@ EDIT_ROLES = FRONTLINE_ROLES
 @access(roles=SEARCH_ROLES)
 def search(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None)
-    hits = None
+    page = None
     if form.is_bound and form.is_valid():
-        hits = person_search(user=request.user, query=form.cleaned_data["q"])
-    return render(request, "people/search.html", {"form": form, "hits": hits})
+        page = page_of(request, person_search(user=request.user, query=form.cleaned_data["q"], limit=None))
+    return render(request, "people/search.html", {"form": form, "page": page, "page_size": PAGE_SIZE})
 
 
 @access(roles=RECORD_ROLES, person_gate=True)

@@ -92,8 +92,21 @@ def sign_in(page, username: str, password: str) -> None:
         page.wait_for_load_state()
 
 
-def axe_violations(page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
-    """Run axe-core on the current page; return violations of the given impact levels."""
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
+
+
+def fill_date(page, legend: str, value) -> None:
+    """Fill a GOV.UK date input (day, month and year boxes in a fieldset named ``legend``).
+
+    ``value`` is a date, or a (day, month, year) tuple of strings for a bad or empty date."""
+    parts = (str(value.day), str(value.month), str(value.year)) if hasattr(value, "year") else value
+    group = page.get_by_role("group", name=legend, exact=True)
+    for label, text in zip(("Day", "Month", "Year"), parts, strict=True):
+        group.get_by_label(label, exact=True).fill(text)
+
+
+def axe_violations(page, *, impacts: tuple[str, ...] = EVERY_IMPACT) -> list[dict]:
+    """Run axe-core on the current page; return violations of the given impact levels (by default every level)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = [v for v in result["violations"] if v.get("impact") in impacts]

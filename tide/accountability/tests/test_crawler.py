@@ -76,6 +76,7 @@ NONE: Samples = lambda w: [Sample({})]  # noqa: E731
 # URL pattern -> the samples that fill it. Keep sorted by pattern; the policy table lists every pattern.
 SAMPLES: dict[str, Samples] = {
     "": NONE,
+    "accessibility": NONE,
     "account": NONE,
     "account/password": NONE,
     "account/forgotten-password": NONE,
@@ -99,6 +100,7 @@ SAMPLES: dict[str, Samples] = {
         w.objects["sar"].pk, "agreement", step="prepare"
     ),
     "accountability/subject-access/<int:pk>/export.json": lambda w: _one(w.objects["sar"].pk, "agreement"),
+    "cookies": NONE,
     "coordination/": NONE,
     "coordination/actions/<int:pk>/done": lambda w: [
         Sample({"pk": w.objects["action_coordinator"].pk}, "coordinated"),
@@ -227,6 +229,7 @@ SAMPLES: dict[str, Samples] = {
     "my-plan/": NONE,
     "my-record/": NONE,
     "my-record/contact": NONE,
+    "my-record/sharing/<int:agency_pk>": lambda w: [Sample({"agency_pk": w.agencies["police"].pk})],
     "outcomes/": NONE,
     "outcomes/equity/": NONE,
     "outcomes/framework/": NONE,
@@ -244,6 +247,7 @@ SAMPLES: dict[str, Samples] = {
         *_one(w.objects["risk_marker"].pk, "coordinated"),
         *_one(w.objects["risk_marker_stranger"].pk, "stranger"),
     ],
+    "privacy": NONE,
     "sign-in": NONE,
     "sign-in/code": NONE,
     "sign-in/set-up-code": NONE,

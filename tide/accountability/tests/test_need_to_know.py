@@ -149,11 +149,10 @@ def test_person_sees_who_viewed_their_record_and_sets_sharing_choices(client, ar
     page = client.get("/my-record/").content.decode()
     assert "Jane Coordinator" in page
     assert "planning meeting" in page
-    response = client.post(
-        "/my-record/", {f"agency_{practitioner.agency_id}": "no", f"agency_{coordinator.agency_id}": "default"}
-    )
+    response = client.post(f"/my-record/sharing/{practitioner.agency_id}", {"share": "no"})
     assert response.status_code == 302
     assert SharingChoice.objects.get(agency=practitioner.agency).share is False
+    assert not SharingChoice.objects.filter(agency=coordinator.agency).exists()  # not chosen: the agreement decides
 
 
 def test_coordinators_may_open_identified_people_not_yet_allocated(area, coordinator, tina):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tide.areas.models import Role
 from tide.coordination.models import Action, Contact, InvolvementStatus, ServiceInvolvement
 from tide.people.services import person_reindex
-from tide.testing.browser import PHONE, axe_violations, screenshot, sign_in
+from tide.testing.browser import PHONE, axe_violations, fill_date, screenshot, sign_in
 from tide.testing.factories import TEST_PASSWORD, PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def test_referral_to_overdue_action_journey(
     sign_in(page, practitioner.username, TEST_PASSWORD)
     page.get_by_role("link", name="Refer someone").first.click()
     page.get_by_label("Name or identifier").fill("Lucy Marsh")
-    page.get_by_label("Date of birth").fill("27/03/1985")  # the factory's date of birth
+    fill_date(page, "Date of birth", dt.date(1985, 3, 27))  # the factory's date of birth
     page.get_by_role("button", name="Find the person").click()
     page.get_by_role("link", name="Refer Lucy Marsh (known as Lou)").click()
     page.get_by_label("Why coordinated support?").fill("Eleven A&E attendances since June; sleeping rough.")
@@ -56,7 +56,7 @@ def test_referral_to_overdue_action_journey(
     page = ctx.new_page()
     sign_in(page, manager.username, TEST_PASSWORD)
     page.get_by_role("link", name="Meetings").first.click()
-    page.get_by_label("Date of the meeting").fill(today.strftime("%d/%m/%Y"))
+    fill_date(page, "Date of the meeting", today)
     page.get_by_role("button", name="Schedule meeting").click()
     page.get_by_label("Agency").select_option(label="Tideford A&E")
     page.get_by_role("button", name="Record attendance").click()
@@ -70,7 +70,7 @@ def test_referral_to_overdue_action_journey(
     page.get_by_role("link", name="Add an action").click()
     page.get_by_label("Action").fill("Hostel to review Lucy's exclusion")
     page.get_by_label("Owner").select_option(label="Hal Hostel, Harbour Hostel")
-    page.get_by_label("Due date").fill((today + dt.timedelta(days=7)).strftime("%d/%m/%Y"))
+    fill_date(page, "Due date", today + dt.timedelta(days=7))
     page.get_by_label("About (optional)").select_option(label="Lucy Marsh (known as Lou)")
     page.get_by_role("button", name="Add action").click()
     screenshot(page, "coordination-01-meeting")
@@ -210,7 +210,7 @@ def test_contact_can_be_recorded_without_javascript(browser, live_server, coordi
     page.get_by_role("button", name=re.compile(r"Visited today\W*Ahmed Khan")).click()
     expect(page.get_by_text("Visit with Ahmed Khan recorded for today.")).to_be_visible()
     page.goto(f"/coordination/people/{person.pk}/contacts/new")
-    page.get_by_label("Date").fill("31/02/2026")
+    fill_date(page, "Date", ("31", "2", "2026"))
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
     assert Contact.objects.filter(person=person).count() == 1

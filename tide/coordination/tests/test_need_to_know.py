@@ -79,7 +79,7 @@ def test_the_referrer_sees_the_status_and_decision_of_its_referral_not_the_recor
     assert "Not accepted" in page
     assert "Another service fits better." in page
     born = stranger.date_of_birth
-    assert f"{born.day} {born:%b %Y}" not in page
+    assert f"{born.day} {born:%B %Y}" not in page
     assert client.get(reverse("coordination:person", args=[stranger.pk])).status_code == 403
 
 
@@ -238,7 +238,7 @@ def test_finding_someone_to_refer_needs_their_name_and_date_of_birth_and_shows_n
     page = client.get(url, {"q": "Rowan Fictional"}).content.decode()
     assert "Refer Rowan Fictional" not in page
     assert reverse("coordination:refer", args=[stranger.pk]) not in page
-    assert f"{born.day} {born:%b %Y}" not in page
+    assert f"{born.day} {born:%B %Y}" not in page
     wrong = client.get(url, {"q": "Rowan Fictional", "date_of_birth": "01/01/1990"}).content.decode()
     assert reverse("coordination:refer", args=[stranger.pk]) not in wrong
     right = client.get(url, {"q": "Rowan Fictional", "date_of_birth": born.strftime("%d/%m/%Y")}).content.decode()

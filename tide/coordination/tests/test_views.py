@@ -239,7 +239,7 @@ def test_bad_date_is_a_form_error_not_a_500(coordinator_client, episode):
     url = reverse("coordination:contact-create", args=[episode.person_id])
     response = coordinator_client.post(url, {"kind": "visit", "occurred_on": "31/02/2026"})
     assert response.status_code == 200
-    assert "Enter a real date" in response.content.decode()
+    assert "Date must be a real date" in response.content.decode()
 
 
 def test_s42_page_refuses_missing_condition(coordinator_client, episode, council):

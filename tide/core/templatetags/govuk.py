@@ -20,7 +20,11 @@ def with_described_by(field: BoundField) -> Any:
         ids.append(f"{field.auto_id}-hint")
     if field.errors:
         ids.append(f"{field.auto_id}-error")
-    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if widget_type(field) == "textarea":
+        ids.append(f"{field.auto_id}-info")
+    attrs: dict[str, str] = {"aria-describedby": " ".join(ids)} if ids else {}
+    if widget_type(field) == "textarea":
+        attrs["class"] = field.field.widget.attrs.get("class", "") + " govuk-js-character-count"
     return field.as_widget(attrs=attrs)
 
 
@@ -35,3 +39,9 @@ def querystring_with(context: dict[str, Any], **kwargs: Any) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def page_links(page: Any) -> list[int | str]:
+    """Page numbers around the current one, with an ellipsis for the gaps (the GOV.UK pagination pattern)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))

@@ -10,7 +10,7 @@ from tide.coordination.models import SupportEpisode
 from tide.identification.services import screening_run
 from tide.service_use.models import ServiceEvent
 from tide.service_use.services import events_record
-from tide.testing.browser import axe_violations, screenshot, sign_in
+from tide.testing.browser import axe_violations, fill_date, screenshot, sign_in
 from tide.testing.factories import TEST_PASSWORD, AgencyFactory, PersonFactory, ServiceEventFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,8 +49,8 @@ def test_coordinator_sees_an_arrest_alert_and_why_the_person_is_on_the_list(page
     section = page.locator("section", has=page.get_by_role("heading", name="Turning the Tide pattern"))
     expect(section.get_by_text("Meets").first).to_be_visible()
     expect(section.get_by_text("Two or more arrests")).to_be_visible()
-    expect(section.get_by_text(f"Arrest, {days_ago(0):%-d %b %Y}")).to_be_visible()
-    expect(section.get_by_text(f"Seen sleeping rough, {days_ago(12):%-d %b %Y}")).to_be_visible()
+    expect(section.get_by_text(f"Arrest, {days_ago(0):%-d %B %Y}")).to_be_visible()
+    expect(section.get_by_text(f"Seen sleeping rough, {days_ago(12):%-d %B %Y}")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "identification-02-why")
     page.get_by_role("link", name="Alerts").first.click()
@@ -107,11 +107,11 @@ def test_coordinator_records_an_ndt_without_javascript(browser, live_server, coo
     sign_in(page, coordinator.username, TEST_PASSWORD)
     page.goto(f"/identification/people/{person.pk}/ndt")
     expect(page.get_by_text("South West London and St George's Mental Health NHS Trust").first).to_be_visible()
-    page.get_by_label("Date of the assessment").fill("")
+    fill_date(page, "Date of the assessment", ("", "", ""))
     page.get_by_role("button", name="Save assessment").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
-    expect(page.get_by_role("link", name="Enter the date of the assessment.")).to_be_visible()
-    page.get_by_label("Date of the assessment").fill(days_ago(1).strftime("%d/%m/%Y"))
+    expect(page.get_by_role("link", name="Enter the date of the assessment")).to_be_visible()
+    fill_date(page, "Date of the assessment", days_ago(1))
     for label, value in [
         ("Engagement with frontline services", "3"),
         ("Intentional self-harm", "1"),

@@ -107,7 +107,7 @@ def test_the_explanation_page_shows_criteria_and_dated_evidence(coordinator_clie
     assert "Turning the Tide pattern" in body
     assert "Meets" in body
     assert "Two or more arrests" in body
-    assert f"Arrest, {days_ago(12):%-d %b %Y}" in body
+    assert f"Arrest, {days_ago(12):%-d %B %Y}" in body
     assert AuditEvent.objects.filter(action="person.viewed", person_id=cedar.pk).exists()
 
 

@@ -28,7 +28,7 @@ def analyst_client(client, analyst):
 
 def test_review_pair_shows_both_records_side_by_side_and_link_decision_joins_them(analyst_client, linked):
     page = analyst_client.get(reverse("linkage:pair", args=[linked.pk])).content.decode()
-    assert "1979-11-03" in page or "3 Nov 1979" in page or "Nov. 3, 1979" in page
+    assert "3 November 1979" in page
     assert "Differs" in page
     assert 'id="linked-meanwhile"' in page  # nobody else is likelier: Tide linked them, pending review
     meanwhile = SourceRecord.objects.get(record_ref="RTX0000002").links.get()
@@ -78,7 +78,7 @@ def test_review_queue_filters_by_status_and_agency_and_pages(analyst_client, lin
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
     first, page = shown()
     assert first == {extra.pk}  # waiting before unsure
-    assert "Page 1 of 2" in page
+    assert "Showing 1 to 1 of 2" in page
     assert shown(page=2)[0] == {linked.pk}
 
 

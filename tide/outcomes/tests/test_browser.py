@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tide.testing.browser import axe_violations, screenshot, sign_in
+from tide.testing.browser import axe_violations, fill_date, screenshot, sign_in
 from tide.testing.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +24,7 @@ def test_coordinator_reads_the_cohort_report_and_a_persons_picture(page, coordin
     page.get_by_role("link", name="Record a status").click()
     page.get_by_label("What is this about?").select_option("housing")
     page.get_by_label("Status").select_option("housing:own_tenancy")
-    page.get_by_label("As of").fill("01/10/2025")
+    fill_date(page, "As of", ("1", "10", "2025"))
     page.get_by_role("button", name="Record status").click()
     expect(page.get_by_text("Status recorded.")).to_be_visible()
     expect(page.get_by_role("cell", name="Own tenancy")).to_be_visible()

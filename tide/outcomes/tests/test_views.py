@@ -121,7 +121,7 @@ def test_framework_version_without_who_agreed_is_refused(commissioner_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Say who agreed this version." in html
-    assert "Enter a real date" in html
+    assert "Date agreed must be a real date" in html
     assert not FrameworkVersion.objects.exists()
 
 
