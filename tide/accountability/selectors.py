@@ -464,7 +464,6 @@ class IdentifiedPerson:
     status_label: str
     detail: str
     coordinator_id: int | None = None  # who holds the person's open support, if anyone
-    coordinator_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -517,8 +516,9 @@ def _identified_rows(area_id: int, limit: int | None) -> list[IdentifiedPerson]:
     from tide.coordination.models import SupportEpisode
 
     holders = dict(
-        SupportEpisode.objects.filter(person__area_id=area_id, ended_on__isnull=True, coordinator__isnull=False)
-        .values_list("person_id", "coordinator_id")
+        SupportEpisode.objects.filter(
+            person__area_id=area_id, ended_on__isnull=True, coordinator__isnull=False
+        ).values_list("person_id", "coordinator_id")
     )
     rows = []
     for e in entries:
