@@ -12,7 +12,7 @@ from tide.core import jobs
 from tide.core.access import PUBLIC, SIGNED_IN, access
 from tide.core.jobs import job_cancel
 from tide.core.models import Job
-from tide.core.navigation import items_for
+from tide.core.navigation import items_for, panels_for
 
 JOB_ADMIN_ROLES = {"administrator"}
 
@@ -20,7 +20,7 @@ JOB_ADMIN_ROLES = {"administrator"}
 @access(roles={SIGNED_IN})
 def home(request: HttpRequest) -> HttpResponse:
     cards = [item for item in items_for(request.user, "") if item["href"] != request.path]
-    return render(request, "core/home.html", {"cards": cards})
+    return render(request, "core/home.html", {"cards": cards, "panels": panels_for(request.user)})
 
 
 def _database_check() -> None:

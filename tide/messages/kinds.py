@@ -31,6 +31,7 @@ KINDS: dict[str, Kind] = {
         Kind("action_escalated", "Overdue action escalated", frozenset({Channel.EMAIL}), "staff", True),
         Kind("referral_decided", "Referral decided", frozenset({Channel.EMAIL}), "staff", True),
         Kind("service_declined", "A service declined", frozenset({Channel.EMAIL}), "staff", True),
+        Kind("feed_lapsed", "Late or thin feed", frozenset({Channel.EMAIL}), "staff", True),
         Kind("password_reset", "Choose a new password", frozenset({Channel.EMAIL, Channel.SMS}), "person"),
     ]
 }
