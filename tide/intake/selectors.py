@@ -347,7 +347,7 @@ def data_complete_to(*, area: Any, event_types: list[str] | None = None, today: 
     any window that compares periods. ``event_types`` limits the feeds to those that send them (the
     feeds a figure draws on); by default every feed with data in the ledger."""
     today = today or timezone.localdate()
-    settings = list(feed_settings(area=area))
+    settings = list(feed_settings(area=area).filter(agency__active=True))  # a retired agency limits nothing
     ids = [s.agency_id for s in settings]
     if event_types is not None:
         ids = list(
