@@ -213,6 +213,7 @@ class _Incoming:
     channel: str
     actor: Any
     skipped: int
+    received_at: dt.datetime | None = None
 
 
 @transaction.atomic
@@ -232,6 +233,9 @@ def _take_in(incoming: _Incoming, rows: list[dict[str, Any]], progress: Progress
         row_count=len(rows) + incoming.skipped,
         skipped_count=incoming.skipped,
     )
+    if incoming.received_at is not None:  # a file of the area's history, received before Tide took it in
+        ExtractFile.objects.filter(pk=file.pk).update(received_at=incoming.received_at)
+        file.received_at = incoming.received_at
     identities = _identities(rows, spec)
     progress(0.4, f"Linking {len(identities):,} agency records")
     record_of, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities)
@@ -290,13 +294,15 @@ def extract_import(
     actor: Any,
     progress: Progress = _no_progress,
     only_new: bool = False,
+    received_at: dt.datetime | None = None,
 ) -> ImportOutcome:
     """Validate an extract and, only when every row is good, take all of it in; else write nothing.
 
     Events whose agency event id the ledger already holds are refused with the file (each named). With
     ``only_new`` (the data lead's confirmed choice after such a refusal) the file is checked again whole
     and, when nothing but repeats stood in the way, only its new events are taken in, in one transaction;
-    a file with no new event is refused either way."""
+    a file with no new event is refused either way. ``received_at`` says when a file of the area's
+    history was really received (loading that history, as the demo does); by default, now."""
     sha = hashlib.sha256(content).hexdigest()
     fmt = ExtractFormat.objects.filter(code=agency.code).first()
     problem = f"No extract format is declared for {agency}." if fmt is None else _earlier_copy(agency, sha)
@@ -320,7 +326,9 @@ def extract_import(
         problems, truncated = _repeat_problems(result.rows, event_col, repeats)
         outcome = ImportOutcome(problems=problems, truncated=truncated, repeated=len(repeats), new_rows=len(rows))
         return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
-    incoming = _Incoming(agency, fmt, filename, sha, len(content), channel, actor, skipped=len(repeats))
+    incoming = _Incoming(
+        agency, fmt, filename, sha, len(content), channel, actor, skipped=len(repeats), received_at=received_at
+    )
     try:
         file = _take_in(incoming, rows, progress)
     except IntegrityError:  # another file brought some of the same events in meanwhile
