@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, Min, QuerySet
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from tide.core.access import person_access
 from tide.core.models import Job
 from tide.intake import feeds
 from tide.intake import summary as effects
-from tide.intake.models import AgencyToken, ExtractFile, ExtractFormat, FeedAlert, FeedSetting, NewRecord
+from tide.intake.models import AgencyToken, ExtractFile, ExtractFormat, FeedAlert, FeedLapse, FeedSetting, NewRecord
 from tide.linkage.models import PersonLink
 from tide.people.models import Person
 from tide.service_use import event_types
@@ -225,17 +224,17 @@ def _last_files(agency_ids: list[int]) -> dict[int, ExtractFile]:
 
 
 def _monthly_rows(agency_ids: list[int], since: dt.date) -> dict[int, dict[int, int]]:
+    # Grouped by day in the database (no per-row date function, which SQLite runs in Python), by month here.
     rows = (
         ServiceEvent.objects.filter(agency_id__in=agency_ids, occurred_on__gte=since)
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("agency_id", "month")
+        .values("agency_id", "occurred_on")
         .annotate(n=Count("id"))
-        .values_list("agency_id", "month", "n")
+        .values_list("agency_id", "occurred_on", "n")
         .order_by()
     )
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for agency_id, month, n in rows:
-        counts[agency_id][feeds.month_of(month)] = n
+    counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for agency_id, day, n in rows:
+        counts[agency_id][feeds.month_of(day)] += n
     return counts
 
 
@@ -307,14 +306,17 @@ class FeedCounts:
     open_alerts: int
 
 
-def feed_counts(*, area: Any, today: dt.date | None = None) -> FeedCounts:
-    """The landing panel's figures: how many feeds are late or thin today, and open alerts."""
-    health = feed_health(area=area, today=today)
+def feed_counts(*, area: Any) -> FeedCounts:
+    """The landing panel's figures, from the open alerts the daily routine keeps (cheap on every sign-in):
+    how many feeds are late or thin, of how many."""
+    open_alerts = list(
+        FeedAlert.objects.filter(area=area, closed_on__isnull=True).values_list("agency_id", "kind").order_by()
+    )
     return FeedCounts(
-        feeds=len(health),
-        late=sum(1 for h in health if h.late),
-        thin=sum(1 for h in health if h.thin),
-        open_alerts=FeedAlert.objects.filter(area=area, closed_on__isnull=True).count(),
+        feeds=feed_settings(area=area).count(),
+        late=len({a for a, kind in open_alerts if kind == FeedLapse.LATE}),
+        thin=len({a for a, kind in open_alerts if kind == FeedLapse.THIN}),
+        open_alerts=len(open_alerts),
     )
 
 
@@ -340,6 +342,16 @@ class DataCoverage:
     def limited_by_text(self) -> str:
         names = self.limited_by
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
+def coverage_of(health: list[FeedHealth]) -> DataCoverage:
+    """:func:`data_complete_to` over feeds already assessed (the feed health page has read the ledger once)."""
+    by_agency = {h.agency.name: h.complete_to for h in health if h.agency.active and h.complete_to is not None}
+    if not by_agency:
+        return DataCoverage(None, [], {})
+    earliest = min(by_agency.values())
+    limited = sorted(name for name, day in by_agency.items() if day == earliest)
+    return DataCoverage(earliest, limited, dict(sorted(by_agency.items(), key=lambda item: (item[1], item[0]))))
 
 
 def data_complete_to(*, area: Any, event_types: list[str] | None = None, today: dt.date | None = None) -> DataCoverage:

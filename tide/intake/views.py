@@ -154,7 +154,7 @@ def feeds(request: HttpRequest) -> HttpResponse:
         "late": [h for h in health if h.late],
         "thin": [h for h in health if h.thin],
         "alerts": selectors.feed_alerts_open(area=area),
-        "coverage": selectors.data_complete_to(area=area),
+        "coverage": selectors.coverage_of(health),
         "without_feed": Agency.objects.filter(area=area, active=True, feed_setting__isnull=True),
     }
     return render(request, "intake/feeds.html", context)

@@ -179,6 +179,9 @@ def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None
     definitions_install_shipped(actor=actor)
     summary = screening_run(area_id=area.pk)
     say(f"  {summary.people:,} people screened")
+    from tide.intake.services import feed_alerts_raise
+
+    feed_alerts_raise(area=area, today=timezone.localdate(), actor=None)  # as the daily routine would
     say("Filling in coordinated support: referrals, meetings, plans, contacts, requests")
     demo_coordination_load(area=area, seed=seed, people=60, say=say)
     audit_record(actor=actor, action=DEMO_LOADED, target=area, detail={"seed": seed, "preset": preset})
