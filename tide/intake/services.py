@@ -369,7 +369,7 @@ def feed_setting_save(*, agency: Agency, expected_every_days: int, grace_days: i
 def _lapses(health: Any) -> list[tuple[str, str, str]]:
     """(kind, lapse key, summary) of each way a feed is not healthy today; the key names the lapse, so
     the same lapse is raised once however many days it lasts."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     if health.late:
         since = health.last_received_on.isoformat() if health.last_received_on else "never"
         day = health.last_received_on
