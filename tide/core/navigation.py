@@ -59,3 +59,41 @@ def items_for(user: object, current_path: str) -> list[dict[str, object]]:
         count = item.badge(user) if item.badge is not None else 0
         result.append({"label": item.label, "href": href, "active": active, "count": count})
     return result
+
+
+# --- panels on the landing page ----------------------------------------------------------------
+# A room may put a compact panel on the landing page of some roles (e.g. feed health for the data
+# leads): a template and a function of the user that returns its context, or None to show nothing.
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    provider: Callable[[Any], dict[str, Any] | None]
+    roles: frozenset[str]
+    order: int = 100
+
+
+_panels: dict[str, Panel] = {}
+
+
+def register_panel(
+    template: str,
+    provider: Callable[[Any], dict[str, Any] | None],
+    *,
+    roles: set[str] | frozenset[str],
+    order: int = 100,
+) -> None:
+    _panels[template] = Panel(template, provider, frozenset(roles), order)
+
+
+def panels_for(user: object) -> list[dict[str, Any]]:
+    """The panels this user's landing page shows, each with its template and context."""
+    shown = []
+    for panel in sorted(_panels.values(), key=lambda p: (p.order, p.template)):
+        if not user_has_role(user, panel.roles):
+            continue
+        context = panel.provider(user)
+        if context is not None:
+            shown.append({"template": panel.template, "context": context})
+    return shown

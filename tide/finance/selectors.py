@@ -35,6 +35,7 @@ from tide.finance.reference import default_price_map
 from tide.finance.uprating import DeflatorPoint, UpratingError
 from tide.finance.uprating import DeflatorSeries as PureSeries
 from tide.identification.models import NdtAssessment
+from tide.intake.selectors import DataCoverage, data_complete_to
 from tide.people.models import Person
 from tide.service_use import event_types
 from tide.service_use.models import ServiceEvent
@@ -155,8 +156,19 @@ def price_list(*, area: Area, target_year: str) -> dict[str, list[pricing.Priced
     return result
 
 
+def data_coverage(*, area: Area) -> DataCoverage:
+    """The last day every feed the finance figures draw on (every feed with data) is complete to, and
+    the feeds that set it (intake's one selector, ADR 0016)."""
+    return data_complete_to(area=area)
+
+
 def data_as_of(*, area: Area) -> dt.date:
-    """The last day the ledger covers for this area (never after today)."""
+    """The last day figures comparing periods may run to: the earliest date any feed's data are
+    complete to; with no feed set up, the ledger's last day (never after today)."""
+    return data_coverage(area=area).complete_to or _ledger_end(area)
+
+
+def _ledger_end(area: Area) -> dt.date:
     today = timezone.localdate()
     last = ServiceEvent.objects.filter(person__area=area).aggregate(last=Max("occurred_on"))["last"]
     return min(last, today) if last else today
@@ -215,6 +227,11 @@ class CostReport:
     first_start: dt.date | None
     last_start: dt.date | None
     cohort: str = ""
+    coverage: DataCoverage | None = None  # None: no feed set up, the window runs to the ledger's last day
+
+    @property
+    def limited_by(self) -> list[str]:
+        return self.coverage.limited_by if self.coverage else []
 
     def change_percentile(self, q: float) -> Decimal | None:
         """The q-th percentile (0–100) of per-person change, nearest rank on the sorted list."""
@@ -276,8 +293,13 @@ def cost_report(
     as_of: dt.date | None = None,
     cohort: str = "",
 ) -> CostReport:
-    """Cost tables for everyone supported, one intake (``cohort``: financial year support started) or one person."""
-    as_of = as_of or data_as_of(area=area)
+    """Cost tables for everyone supported, one intake (``cohort``: financial year support started) or one person.
+
+    The window stops at ``as_of``: by default the earliest date every feed's data are complete to
+    (ADR 0016). People whose during-support window runs past it are left out and counted."""
+    found = data_coverage(area=area)
+    coverage = found if found.complete_to is not None else None
+    as_of = as_of or (found.complete_to or _ledger_end(area))
     starts = support_starts(area=area)
     if cohort:
         starts = {pid: start for pid, start in starts.items() if costing.financial_year_of(start) == cohort}
@@ -308,7 +330,7 @@ def cost_report(
     )
     included = [w.support_from for w in windows.values()]
     return CostReport(
-        tables, as_of, incomplete, people, min(included, default=None), max(included, default=None), cohort
+        tables, as_of, incomplete, people, min(included, default=None), max(included, default=None), cohort, coverage
     )
 
 

@@ -68,3 +68,32 @@ class TokenForm(GovukForm, _AgencyChoices):
     def __init__(self, *args: Any, area: Any = None, **kwargs: Any) -> None:
         self._area = area
         super().__init__(*args, **kwargs)
+
+
+class FeedSettingForm(GovukForm):
+    narrow_fields = ("expected_every_days", "grace_days")
+
+    expected_every_days = forms.IntegerField(
+        label="Expect a file at least every (days)",
+        min_value=1,
+        max_value=366,
+        help_text="31 for a monthly extract, 7 for a weekly one.",
+        error_messages={
+            "required": "Enter how often a file is expected, in days.",
+            "invalid": "Enter a whole number of days, like 31.",
+            "min_value": "Enter a number of days from 1 to 366.",
+            "max_value": "Enter a number of days from 1 to 366.",
+        },
+    )
+    grace_days = forms.IntegerField(
+        label="Days of grace before the feed is late",
+        min_value=0,
+        max_value=90,
+        help_text="How long past the expected date Tide waits before raising an alert.",
+        error_messages={
+            "required": "Enter the days of grace (0 for none).",
+            "invalid": "Enter a whole number of days, like 7.",
+            "min_value": "Enter a number of days from 0 to 90.",
+            "max_value": "Enter a number of days from 0 to 90.",
+        },
+    )

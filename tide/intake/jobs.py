@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,13 +11,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from tide.areas.models import Agency
+from tide.areas.models import Agency, Area
 from tide.core.audit import audit_record
 from tide.core.jobs import Progress, job_enqueue
 from tide.core.models import Job
 from tide.intake.audit_actions import INTAKE_ONLY_NEW_CONFIRMED
-from tide.intake.services import extract_import
+from tide.intake.services import extract_import, feed_alerts_raise
 
 KIND = "intake.import"
 
@@ -108,3 +110,19 @@ def only_new_enqueue(*, job: Job, actor: Any) -> Job:
         },
     )
     return retry
+
+
+FEED_WATCH = "intake.feed_watch"
+
+
+def feed_watch_handler(job: Job, progress: Progress) -> dict[str, Any]:
+    """The daily look at every area's feeds: raise an alert once per late or thin lapse (ADR 0015)."""
+    raw = job.params.get("today")
+    today = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+    raised = 0
+    areas = list(Area.objects.filter(agencies__feed_setting__isnull=False).distinct().order_by("pk"))
+    for i, area in enumerate(areas):
+        progress(i / max(1, len(areas)), f"Looking at the feeds of {area.name}")
+        raised += len(feed_alerts_raise(area=area, today=today, actor=job.created_by))
+    progress(1.0, f"{raised} feed alert{'' if raised == 1 else 's'} raised")
+    return {"alerts": raised, "today": today.isoformat()}

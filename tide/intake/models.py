@@ -68,6 +68,13 @@ class ExtractFile(models.Model):
     person_ids = models.JSONField(
         default=list, blank=True, help_text="The people the file's events were recorded for, when it was taken in."
     )
+    first_event_on = models.DateField(null=True, blank=True, help_text="The earliest event date in the file.")
+    last_event_on = models.DateField(null=True, blank=True, help_text="The latest event date in the file.")
+    identity_filled = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per identity column of the format, how many of the file's rows had it filled in (not blank).",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -86,6 +93,67 @@ class NewRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} first in {self.file_id}"
+
+
+class FeedSetting(models.Model):
+    """How often the area expects an agency's extract: the agency is a *feed* from then on (ADR 0015).
+
+    Made when the agency's first file is accepted (with the default cadence) or by the data lead, who
+    may change it. Figures that compare periods stop where the feeds' data stop."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="feed_setting")
+    expected_every_days = models.PositiveSmallIntegerField(
+        default=31, help_text="A file is expected at least this often, in days (31 for a monthly extract)."
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days allowed past the expected date before the feed is called late."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expected_every_days__gte=1, expected_every_days__lte=366),
+                name="feed_expected_every_1_to_366_days",
+            ),
+            models.CheckConstraint(condition=models.Q(grace_days__lte=90), name="feed_grace_at_most_90_days"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: every {self.expected_every_days} days"
+
+
+class FeedLapse(models.TextChoices):
+    LATE = "late", "Late"
+    THIN = "thin", "Thin"
+
+
+class FeedAlert(models.Model):
+    """A late or thin feed, raised once per lapse for the area's data leads (in Tide and by message).
+
+    ``lapse`` names the lapse (late since the file of a given day; thin in a given month), so the daily
+    routine never raises the same one twice. It is closed when the feed is healthy again."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="feed_alerts")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="feed_alerts")
+    kind = models.CharField(max_length=10, choices=FeedLapse.choices)
+    lapse = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    raised_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_on", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "kind", "lapse"], name="feed_alert_once_per_lapse"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} feed: {self.agency} ({self.lapse})"
 
 
 class AgencyToken(models.Model):

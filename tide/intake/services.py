@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -11,25 +12,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from tide.areas.models import Agency
+from tide.areas.models import Agency, Role, User
 from tide.core.actors import actor_user
 from tide.core.audit import audit_record
 from tide.core.bulk import insert_rows
 from tide.intake import validation
 from tide.intake.audit_actions import (
+    INTAKE_FEED_ALERT_CLOSED,
+    INTAKE_FEED_ALERT_RAISED,
+    INTAKE_FEED_SETTING_SAVED,
     INTAKE_FILE_ACCEPTED,
     INTAKE_FILE_REFUSED,
     INTAKE_FORMAT_SAVED,
     INTAKE_TOKEN_CREATED,
     INTAKE_TOKEN_REVOKED,
 )
-from tide.intake.models import AgencyToken, Channel, ExtractFile, ExtractFormat, NewRecord
+from tide.intake.models import (
+    AgencyToken,
+    Channel,
+    ExtractFile,
+    ExtractFormat,
+    FeedAlert,
+    FeedLapse,
+    FeedSetting,
+    NewRecord,
+)
+from tide.intake.selectors import feed_health
 from tide.linkage import services as linkage
 from tide.service_use import event_types
+from tide.messages.services import message_send
 from tide.service_use.models import ServiceEvent
 from tide.service_use.services import events_record
 
@@ -175,6 +192,12 @@ def _events_of(rows: list[dict[str, Any]], spec: dict[str, Any], agency: Agency,
     ]
 
 
+def _identity_filled(rows: list[dict[str, Any]], spec: dict[str, Any]) -> dict[str, list[int]]:
+    """Per identity column, [rows with it filled in, rows]: the file's part of its feed's completeness."""
+    columns = [c["name"] for c in spec["columns"] if c.get("identity")]
+    return {name: [sum(1 for row in rows if row.get(name) not in (None, "")), len(rows)] for name in columns}
+
+
 def _identities(rows: list[dict[str, Any]], spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Each agency record of the file with its identity and the date of its first event in the file."""
     identity_of = {c["name"]: c["identity"] for c in spec["columns"] if c.get("identity")}
@@ -199,6 +222,7 @@ class _Incoming:
     channel: str
     actor: Any
     skipped: int
+    received_at: dt.datetime | None = None
 
 
 @transaction.atomic
@@ -218,6 +242,9 @@ def _take_in(incoming: _Incoming, rows: list[dict[str, Any]], progress: Progress
         row_count=len(rows) + incoming.skipped,
         skipped_count=incoming.skipped,
     )
+    if incoming.received_at is not None:  # a file of the area's history, received before Tide took it in
+        ExtractFile.objects.filter(pk=file.pk).update(received_at=incoming.received_at)
+        file.received_at = incoming.received_at
     identities = _identities(rows, spec)
     progress(0.4, f"Linking {len(identities):,} agency records")
     record_of, new = linkage.records_upsert(area=agency.area, agency=agency, identities=identities)
@@ -230,7 +257,22 @@ def _take_in(incoming: _Incoming, rows: list[dict[str, Any]], progress: Progress
     file.record_count, file.new_record_count, file.event_count = len(record_of), len(new), len(events)
     file.events_by_type = dict(sorted(Counter(e.event_type for e in events).items()))
     file.person_ids = sorted({e.person_id for e in events})
-    file.save(update_fields=["record_count", "new_record_count", "event_count", "events_by_type", "person_ids"])
+    dates = [e.occurred_on for e in events]
+    file.first_event_on, file.last_event_on = (min(dates), max(dates)) if dates else (None, None)
+    file.identity_filled = _identity_filled(rows, spec)
+    file.save(
+        update_fields=[
+            "record_count",
+            "new_record_count",
+            "event_count",
+            "events_by_type",
+            "person_ids",
+            "first_event_on",
+            "last_event_on",
+            "identity_filled",
+        ]
+    )
+    FeedSetting.objects.get_or_create(agency=agency)  # the agency is a feed from its first file (ADR 0015)
     detail = {"agency": agency.code, "rows": file.row_count, "sha256": incoming.sha, "channel": incoming.channel}
     if incoming.skipped:
         detail |= {"only_new": True, "already_received_left_out": incoming.skipped}
@@ -261,13 +303,15 @@ def extract_import(
     actor: Any,
     progress: Progress = _no_progress,
     only_new: bool = False,
+    received_at: dt.datetime | None = None,
 ) -> ImportOutcome:
     """Validate an extract and, only when every row is good, take all of it in; else write nothing.
 
     Events whose agency event id the ledger already holds are refused with the file (each named). With
     ``only_new`` (the data lead's confirmed choice after such a refusal) the file is checked again whole
     and, when nothing but repeats stood in the way, only its new events are taken in, in one transaction;
-    a file with no new event is refused either way."""
+    a file with no new event is refused either way. ``received_at`` says when a file of the area's
+    history was really received (loading that history, as the demo does); by default, now."""
     sha = hashlib.sha256(content).hexdigest()
     fmt = ExtractFormat.objects.filter(code=agency.code).first()
     problem = f"No extract format is declared for {agency}." if fmt is None else _earlier_copy(agency, sha)
@@ -291,7 +335,9 @@ def extract_import(
         problems, truncated = _repeat_problems(result.rows, event_col, repeats)
         outcome = ImportOutcome(problems=problems, truncated=truncated, repeated=len(repeats), new_rows=len(rows))
         return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
-    incoming = _Incoming(agency, fmt, filename, sha, len(content), channel, actor, skipped=len(repeats))
+    incoming = _Incoming(
+        agency, fmt, filename, sha, len(content), channel, actor, skipped=len(repeats), received_at=received_at
+    )
     try:
         file = _take_in(incoming, rows, progress)
     except IntegrityError:  # another file brought some of the same events in meanwhile
@@ -301,6 +347,109 @@ def extract_import(
         return _refuse(agency=agency, filename=filename, actor=actor, outcome=outcome, sha=sha)
     progress(1.0, "Accepted")
     return ImportOutcome(file=file, repeated=len(repeats), new_rows=len(rows))
+
+
+# --- feeds: the expected cadence and late or thin feed alerts (ADR 0015) -------------------------
+
+
+@transaction.atomic
+def feed_setting_save(*, agency: Agency, expected_every_days: int, grace_days: int, actor: Any) -> FeedSetting:
+    """Set how often the area expects the agency's extract (making it a feed if it was not)."""
+    if not 1 <= expected_every_days <= 366:
+        raise ValidationError({"expected_every_days": "Enter a number of days from 1 to 366."})
+    if not 0 <= grace_days <= 90:
+        raise ValidationError({"grace_days": "Enter a number of days from 0 to 90."})
+    setting, _ = FeedSetting.objects.get_or_create(agency=agency)
+    before = {"expected_every_days": setting.expected_every_days, "grace_days": setting.grace_days}
+    setting.expected_every_days, setting.grace_days = expected_every_days, grace_days
+    setting.updated_by = actor_user(actor)
+    setting.full_clean()
+    setting.save()
+    after = {"expected_every_days": expected_every_days, "grace_days": grace_days}
+    audit_record(
+        actor=actor,
+        action=INTAKE_FEED_SETTING_SAVED,
+        target=setting,
+        detail={"agency": agency.code, "before": before, "after": after},
+    )
+    return setting
+
+
+def _lapses(health: Any) -> list[tuple[str, str, str]]:
+    """(kind, lapse key, summary) of each way a feed is not healthy today; the key names the lapse, so
+    the same lapse is raised once however many days it lasts."""
+    found: list[tuple[str, str, str]] = []
+    if health.late:
+        since = health.last_received_on.isoformat() if health.last_received_on else "never"
+        day = health.last_received_on
+        last = f"{day.day} {day:%B %Y}" if day else "never"
+        found.append(
+            (
+                FeedLapse.LATE,
+                f"since-{since}",
+                f"No file from {health.agency.name} since {last}; one was expected every "
+                f"{health.setting.expected_every_days} days.",
+            )
+        )
+    if health.thin:
+        month = health.latest_month
+        what = "no rows" if month.gap else f"{month.rows:,} rows against a usual {month.usual:,.0f}"
+        found.append((FeedLapse.THIN, f"month-{month.label}", f"{health.agency.name} sent {what} for {month.label}."))
+    return found
+
+
+def feed_alerts_raise(*, area: Any, today: dt.date, actor: Any = None) -> list[FeedAlert]:
+    """Raise an alert for each late or thin feed of the area not already raised for the same lapse,
+    tell the area's data leads (in Tide, and by message unless they chose Tide only), and close the
+    alerts of feeds that are healthy again. Safe to run every day."""
+    raised: list[FeedAlert] = []
+    for health in feed_health(area=area, today=today):
+        current = _lapses(health)
+        with transaction.atomic():
+            keys = {(kind, lapse) for kind, lapse, _ in current}
+            for alert in FeedAlert.objects.select_for_update().filter(agency=health.agency, closed_on__isnull=True):
+                if (alert.kind, alert.lapse) not in keys:
+                    alert.closed_on = today
+                    alert.save(update_fields=["closed_on"])
+                    audit_record(actor=actor, action=INTAKE_FEED_ALERT_CLOSED, target=alert)
+            for kind, lapse, summary in current:
+                alert, made = FeedAlert.objects.get_or_create(
+                    agency=health.agency,
+                    kind=kind,
+                    lapse=lapse,
+                    defaults={"area": area, "summary": summary[:300], "raised_on": today},
+                )
+                if made:
+                    audit_record(
+                        actor=actor,
+                        action=INTAKE_FEED_ALERT_RAISED,
+                        target=alert,
+                        detail={"agency": health.agency.code, "kind": kind},
+                    )
+                    _tell_data_leads(alert, actor=actor)
+                    raised.append(alert)
+    return raised
+
+
+DATA_LEAD_ROLES = (Role.ADMINISTRATOR, Role.TEAM_MANAGER)  # who may see the intake pages
+
+
+def _tell_data_leads(alert: FeedAlert, *, actor: Any) -> None:
+    """A message to each data lead of the area (messages room; their staff choices are honoured there).
+    A feed alert names an agency and a month, never a person."""
+    for lead in User.objects.filter(area=alert.area, role__in=DATA_LEAD_ROLES, is_active=True).order_by("pk"):
+        message_send(
+            kind="feed_lapsed",
+            to_user=lead,
+            context={
+                "agency": alert.agency.name,
+                "lapse": alert.get_kind_display().lower(),
+                "summary": alert.summary,
+                "link": settings.TIDE_SITE_URL + reverse("intake:feeds"),
+            },
+            actor=actor,
+            about=f"intake.feedalert:{alert.pk}",
+        )
 
 
 # --- agency API tokens --------------------------------------------------------------------------

@@ -11,16 +11,17 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tide.areas.models import Role
+from tide.areas.models import Agency, Role
 from tide.core.access import PUBLIC, access
 from tide.core.api import json_endpoint
+from tide.core.forms import form_post
 from tide.core.jobs import job_enqueue
 from tide.core.models import Job
 from tide.intake import api, selectors
-from tide.intake.forms import TokenForm, UploadForm
+from tide.intake.forms import FeedSettingForm, TokenForm, UploadForm
 from tide.intake.jobs import KIND, incoming_save, only_new_available, only_new_enqueue
-from tide.intake.models import AgencyToken, Channel
-from tide.intake.services import formats_load_shipped, token_create, token_revoke
+from tide.intake.models import AgencyToken, Channel, FeedSetting
+from tide.intake.services import feed_setting_save, formats_load_shipped, token_create, token_revoke
 
 INTAKE_ROLES = {Role.ADMINISTRATOR, Role.TEAM_MANAGER}
 ADMIN_ROLES = {Role.ADMINISTRATOR}
@@ -138,6 +139,42 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     token_revoke(token=token, actor=request.user)
     messages.success(request, f"The token “{token.label}” is revoked.")
     return redirect("intake:tokens")
+
+
+# --- feed health (ADR 0015) ----------------------------------------------------------------------
+
+
+@require_GET
+@access(roles=INTAKE_ROLES)
+def feeds(request: HttpRequest) -> HttpResponse:
+    area = request.user.area  # type: ignore[union-attr]
+    health = selectors.feed_health(area=area)
+    context = {
+        "health": health,
+        "late": [h for h in health if h.late],
+        "thin": [h for h in health if h.thin],
+        "alerts": selectors.feed_alerts_open(area=area),
+        "coverage": selectors.coverage_of(health),
+        "without_feed": Agency.objects.filter(area=area, active=True, feed_setting__isnull=True),
+    }
+    return render(request, "intake/feeds.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=INTAKE_ROLES)
+def feed_setting(request: HttpRequest, agency: int) -> HttpResponse:
+    found = selectors.agency_for_feed(area=request.user.area, pk=agency)  # type: ignore[union-attr]
+    current = FeedSetting.objects.filter(agency=found).first() or FeedSetting(agency=found)
+    initial = {"expected_every_days": current.expected_every_days, "grace_days": current.grace_days}
+    return form_post(
+        request,
+        FeedSettingForm(request.POST or None, initial=initial),
+        on_valid=lambda data: feed_setting_save(agency=found, actor=request.user, **data),
+        success="intake:feeds",
+        message=lambda s: f"{s.agency.name}: a file is now expected every {s.expected_every_days} days.",
+        template="intake/feed_setting.html",
+        context={"agency": found, "setting": current},
+    )
 
 
 # --- JSON API for agency systems ----------------------------------------------------------------

@@ -32,6 +32,7 @@ KINDS: dict[str, Kind] = {
         Kind("referral_decided", "Referral decided", frozenset({Channel.EMAIL}), "staff", True),
         Kind("service_declined", "A service declined", frozenset({Channel.EMAIL}), "staff", True),
         Kind("meeting_agenda", "Meeting agenda", frozenset({Channel.EMAIL}), "staff", True),
+        Kind("feed_lapsed", "Late or thin feed", frozenset({Channel.EMAIL}), "staff", True),
         Kind("password_reset", "Choose a new password", frozenset({Channel.EMAIL, Channel.SMS}), "person"),
     ]
 }

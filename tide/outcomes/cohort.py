@@ -37,7 +37,7 @@ BASELINE_UNCOVERED = "baseline_uncovered"
 NO_VALUE = "no_value"
 EXCLUSION_LABELS = {
     BASELINE_UNCOVERED: "baseline before the ledger starts",
-    NOT_REACHED: "quarter not finished yet (too little follow-up)",
+    NOT_REACHED: "quarter not finished, or not yet covered by every agency's data (too little follow-up)",
     DIED: "died before the quarter ended",
     MOVED_OUT: "moved out of the area before the quarter ended",
     NO_VALUE: "no assessment or status recorded",
@@ -103,6 +103,9 @@ class PersonQuarters:
     reason: np.ndarray
     first_q: int
     last_q: int
+    # Honest windows (ADR 0016): the agencies whose data stop where ``last_q`` stops, and the day.
+    limited_by: tuple[str, ...] = ()
+    complete_to: dt.date | None = None
 
     @property
     def rel_quarters(self) -> list[int]:
@@ -131,6 +134,8 @@ class PersonQuarters:
             reason=self.reason[rows],
             first_q=self.first_q,
             last_q=self.last_q,
+            limited_by=self.limited_by,
+            complete_to=self.complete_to,
         )
 
 

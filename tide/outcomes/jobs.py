@@ -35,7 +35,9 @@ def precompute(job: Job, progress: Progress) -> dict[str, Any]:
     partial.mkdir(parents=True)
     for name in SNAPSHOT_TABLES:
         inputs[name].to_parquet(partial / f"{name}.parquet", index=False)
-    (partial / "bounds.json").write_text(json.dumps({"first_q": inputs["first_q"], "last_q": inputs["last_q"]}))
+    (partial / "bounds.json").write_text(
+        json.dumps({k: inputs[k] for k in ("first_q", "last_q", "limited_by", "complete_to")})
+    )
     shutil.rmtree(path, ignore_errors=True)
     partial.rename(path)
     # Older snapshots for this area are stale: the ledger has moved on.

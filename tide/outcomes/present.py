@@ -270,6 +270,19 @@ def crisis_summary(picture: Any, today: dt.date) -> str:
     )
 
 
+def window_note(table: PersonQuarters) -> str:
+    """Where the comparison stops because an agency's data do (ADR 0016), or "" when only time limits it."""
+    if not table.limited_by or table.complete_to is None:
+        return ""
+    names = list(table.limited_by)
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"Quarters are compared up to {quarter_label(table.last_q)} only: the data of {who} are complete to "
+        f"{table.complete_to.day} {table.complete_to:%B %Y}. Later quarters of support are left out and "
+        "counted below as not yet covered."
+    )
+
+
 def measure_only(table: PersonQuarters, measure: Any) -> PersonQuarters:
     """The cohort table cut down to one measure."""
     m = table.measures.index(measure)
@@ -283,6 +296,8 @@ def measure_only(table: PersonQuarters, measure: Any) -> PersonQuarters:
         reason=table.reason,
         first_q=table.first_q,
         last_q=table.last_q,
+        limited_by=table.limited_by,
+        complete_to=table.complete_to,
     )
 
 

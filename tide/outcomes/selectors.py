@@ -24,6 +24,7 @@ from django.utils import timezone
 from tide.areas.models import Area
 from tide.coordination.models import ExitDestination, SupportEpisode
 from tide.identification.models import NdtAssessment, ScreeningResult
+from tide.intake.selectors import data_complete_to
 from tide.outcomes import cohort
 from tide.outcomes.catalogue import BY_CODE, DEFAULT_MEASURES, PERSON_SERVICE_USE, Measure
 from tide.outcomes.models import FrameworkVersion, OutcomeStatus
@@ -90,10 +91,26 @@ def framework_history(*, area: Area | None) -> list[FrameworkVersion]:
     return list(FrameworkVersion.objects.filter(area=area).select_related("recorded_by").order_by("-number"))
 
 
-def _ledger_bounds(area_id: int) -> tuple[int, int]:
+def _ledger_first_q(area_id: int, last_q: int) -> int:
     first = ServiceEvent.objects.filter(person__area_id=area_id).aggregate(d=Min("occurred_on"))["d"]
-    last_q = cohort.last_complete_quarter(timezone.localdate())
-    return (cohort.quarter_of(first) if first else last_q + 1), last_q
+    return cohort.quarter_of(first) if first else last_q + 1
+
+
+def _ledger_bounds(area_id: int) -> dict[str, Any]:
+    """The first and last complete quarters the ledger covers. The last is the last quarter for which
+    every feed's data are complete (intake's one selector, ADR 0016), never one not yet over."""
+    coverage = data_complete_to(area=area_id)
+    today = timezone.localdate()
+    last_q = cohort.last_complete_quarter(min(today, coverage.complete_to or today))
+    limited = coverage.complete_to is not None and cohort.last_complete_quarter(coverage.complete_to) < (
+        cohort.last_complete_quarter(today)
+    )
+    return {
+        "first_q": _ledger_first_q(area_id, last_q),
+        "last_q": last_q,
+        "limited_by": coverage.limited_by if limited else [],
+        "complete_to": coverage.complete_to.isoformat() if limited and coverage.complete_to else None,
+    }
 
 
 def _stamp(area_id: int) -> str:
@@ -214,19 +231,17 @@ def snapshot_dir(*, area_id: int, spec: FrameworkSpec, stamp: str) -> Path:
 def cohort_inputs(*, area_id: int) -> dict[str, Any]:
     """The cohort's people and its ledger, NDT and statuses aggregated per person per quarter."""
     cohort_filter = {"person_id__in": SupportEpisode.objects.filter(person__area_id=area_id).values("person_id")}
-    first_q, last_q = _ledger_bounds(area_id)
     return {
         "people": cohort_people(area_id=area_id),
         "counts": _counts(cohort_filter).drop(columns=["quarter"]),
         "ndt": _ndt(cohort_filter),
         "statuses": _statuses(cohort_filter),
-        "first_q": first_q,
-        "last_q": last_q,
+        **_ledger_bounds(area_id),
     }
 
 
 def table_from(inputs: dict[str, Any], spec: FrameworkSpec) -> cohort.PersonQuarters:
-    return cohort.build_person_quarters(
+    table = cohort.build_person_quarters(
         people=inputs["people"],
         counts=inputs["counts"],
         measures=spec.measure_objects,
@@ -236,6 +251,10 @@ def table_from(inputs: dict[str, Any], spec: FrameworkSpec) -> cohort.PersonQuar
         ndt=inputs["ndt"],
         statuses=inputs["statuses"],
     )
+    table.limited_by = tuple(inputs.get("limited_by") or ())
+    complete_to = inputs.get("complete_to")
+    table.complete_to = dt.date.fromisoformat(complete_to) if complete_to else None
+    return table
 
 
 def snapshot_read(path: Path) -> dict[str, Any] | None:
@@ -386,8 +405,8 @@ def person_picture(*, person: Person, allowed: frozenset[str] | None = None) -> 
     people = pd.DataFrame(
         [{"person": person.pk, "started_on": started or today, "died_on": person.died_on, "moved_out_on": moved_out}]
     )
-    first_q, _ = _ledger_bounds(person.area_id)
     last_q = cohort.quarter_of(today)  # show the quarter in progress too (marked as such)
+    first_q = _ledger_first_q(person.area_id, last_q)
     window = framework_current(area=person.area).window
     table = cohort.build_person_quarters(
         people=people,

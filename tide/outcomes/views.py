@@ -140,6 +140,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "printing": request.GET.get("print") == "1",
         "n_boot": BOOTSTRAP,
+        "window_note": present.window_note(table),
     }
     return render(request, "outcomes/report.html", context)
 

@@ -7,14 +7,17 @@ invented; the population comes from the generator, never from real records.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db import transaction
+from django.utils import timezone
 
 from tide.areas.models import Agency, Area, Role, Sector, User
 from tide.areas.services import agency_create, area_create, area_set_accountable_officer, staff_create
@@ -23,6 +26,7 @@ from tide.coordination.models import SupportEpisode
 from tide.core.audit import audit_record
 from tide.identification.models import NDT_ITEMS, NdtAssessment
 from tide.identification.services import definitions_install_shipped, screening_run
+from tide.intake import feeds
 from tide.people.models import AliasKind, IdentifierKind, Person
 from tide.people.services import PersonInput, people_bulk_create
 from tide.service_use.models import ServiceEvent
@@ -144,7 +148,7 @@ def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None
     if demo_exists():
         raise ValueError("The demo area already exists; reset the database first (tide demo --reset).")
     say(f"Generating the synthetic area (preset {preset!r}, seed {seed})")
-    sim = generate(SimConfig.preset(preset, seed=seed))
+    sim = feeds_as_sent(generate(SimConfig.preset(preset, seed=seed)))
     actor = None
     area = area_create(
         name="Tidemouth",
@@ -170,10 +174,14 @@ def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None
     _load_support(sim, people, staff)
     say(f"Importing the latest extracts ({len(recent):,} new agency records) through the intake and linkage")
     _import_recent(sim, agencies, recent, actor=staff["admin"])
+    _set_feeds(sim, agencies, actor=staff["admin"])
     say("Screening the ledger against the definitions (by-name list)")
     definitions_install_shipped(actor=actor)
     summary = screening_run(area_id=area.pk)
     say(f"  {summary.people:,} people screened")
+    from tide.intake.services import feed_alerts_raise
+
+    feed_alerts_raise(area=area, today=timezone.localdate(), actor=None)  # as the daily routine would
     say("Filling in coordinated support: referrals, meetings, plans, contacts, requests")
     demo_coordination_load(area=area, seed=seed, people=60, say=say)
     audit_record(actor=actor, action=DEMO_LOADED, target=area, detail={"seed": seed, "preset": preset})
@@ -247,14 +255,73 @@ def _owners(sim: SyntheticArea) -> dict[tuple[str, str], str]:
 
 
 def _recent_records(sim: SyntheticArea, owner: dict[tuple[str, str], str]) -> set[tuple[str, str]]:
-    """Records first seen in the period's last :data:`RECENT_DAYS`, of people who also have older
-    records: the demo takes them in through the intake, so the model links them and the review queue
+    """Records first seen in the last :data:`RECENT_DAYS` of their feed's data, of people who also have
+    older records: the demo takes them in through the intake, so the model links them and the review queue
     has real pairs in it."""
     first = sim.events.groupby(["agency", "record_ref"])["event_date"].min()
-    cutoff = pd.Timestamp(sim.events["event_date"].max()) - pd.Timedelta(days=RECENT_DAYS)
-    recent = {key for key, day in first.items() if pd.Timestamp(day) >= cutoff}
+    last = pd.Timestamp(sim.events["event_date"].max())
+    ends = {code: min(last, pd.Timestamp(day)) for code, day in feed_ends(sim).items()}
+    # each feed's own last RECENT_DAYS: a feed whose data stop early sent its latest file then
+    cutoff = {code: end - pd.Timedelta(days=RECENT_DAYS) for code, end in ends.items()}
+    recent = {key for key, day in first.items() if pd.Timestamp(day) >= cutoff.get(key[0], last)}
     known = {person for key, person in owner.items() if key not in recent}
     return {key for key in recent if owner[key] in known}
+
+
+# The demo's feeds as the agencies sent them (issue 20): most sent their data to the end of the period,
+# but the housing options team's data stop two months before it and the drug and alcohol service's one
+# month before, each last file arriving a few days after its data end, so both feeds are late; the
+# ambulance service sent a thin last month (one row in three). Figures that compare periods stop where
+# the earliest feed's data stop (ADR 0016).
+FEEDS_SHORT = {"housing": 2, "dat": 1}  # agency -> months its data stop before the period's end
+THIN_LAST_MONTH = {"ambulance": 3}  # agency -> keep one row in this many of the last month
+LAST_FILE_AFTER_DAYS = 5
+
+
+def feed_ends(sim: SyntheticArea) -> dict[str, dt.date]:
+    """The day each feed's data end in the demo."""
+    end = feeds.month_of(sim.config.period_end)
+    return {code: feeds.month_end(end - FEEDS_SHORT.get(code, 0)) for code in sim.extracts}
+
+
+def feeds_as_sent(sim: SyntheticArea) -> SyntheticArea:
+    """The simulated area with each feed's events cut where the agency's data stop (and thinned)."""
+    ends = feed_ends(sim)
+    last_month = feeds.month_start(feeds.month_of(sim.config.period_end))
+    dropped: set[str] = set()
+    for code, extract in sim.extracts.items():
+        days = pd.to_datetime(extract["event_date"]).dt.date
+        cut = days > ends[code]
+        if code in THIN_LAST_MONTH:
+            last = (days >= last_month).to_numpy()
+            keep_one_in = THIN_LAST_MONTH[code]
+            cut |= last & (np.cumsum(last) % keep_one_in != 0)
+        dropped.update(extract.loc[cut, "event_id"])
+    if not dropped:
+        return sim
+    events = sim.events[~sim.events["event_id"].isin(dropped)].reset_index(drop=True)
+    extracts = {
+        code: extract[~extract["event_id"].isin(dropped)].reset_index(drop=True)
+        for code, extract in sim.extracts.items()
+    }
+    sent = {(code, ref) for code, extract in extracts.items() for ref in extract["record_ref"]}
+    keys = zip(sim.records["agency"], sim.records["record_ref"], strict=True)
+    records = sim.records[[key in sent for key in keys]].reset_index(drop=True)
+    return dataclasses.replace(sim, events=events, extracts=extracts, records=records)
+
+
+def _set_feeds(sim: SyntheticArea, agencies: dict[str, Agency], *, actor: User) -> None:
+    """Every agency that sends an extract is a feed, expected monthly."""
+    from tide.intake.services import feed_setting_save
+
+    for code in sim.extracts:
+        feed_setting_save(agency=agencies[code], expected_every_days=31, grace_days=7, actor=actor)
+
+
+def _received_at(end: dt.date) -> dt.datetime:
+    """When a feed whose data end on ``end`` sent its last file: a few days later (never in the future)."""
+    sent = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=LAST_FILE_AFTER_DAYS), dt.time(9)))
+    return min(sent, timezone.now())
 
 
 def _import_recent(
@@ -268,6 +335,7 @@ def _import_recent(
     from .writer import to_table
 
     formats_load_shipped(actor=None)
+    ends = feed_ends(sim)
     for code, extract in sim.extracts.items():
         rows = extract[[(code, ref) in recent for ref in extract["record_ref"]]]
         if rows.empty:
@@ -280,6 +348,7 @@ def _import_recent(
             filename=f"{code}-latest.csv",
             channel=Channel.COMMAND,
             actor=actor,
+            received_at=_received_at(ends[code]) if code in FEEDS_SHORT else None,
         )
         if not outcome.accepted:
             raise ValueError(f"The demo's {code} extract was refused: {outcome.problems[0].message}")

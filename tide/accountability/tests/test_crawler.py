@@ -199,6 +199,8 @@ SAMPLES: dict[str, Samples] = {
     "intake/api/v1/extracts": NONE,
     "intake/api/v1/jobs/<str:job>": lambda w: [Sample({"job": w.objects["job"].pk})],
     "intake/api/v1/openapi.json": NONE,
+    "intake/feeds/": NONE,
+    "intake/feeds/<int:agency>/cadence": lambda w: [Sample({"agency": w.agencies[c].pk}) for c in ("police", "asc")],
     "intake/files/<int:pk>/": lambda w: [Sample({"pk": f.pk}) for f in w.objects["extract_files"]],
     "intake/files/<int:pk>/summary/": lambda w: [Sample({"pk": f.pk}) for f in w.objects["extract_files"]],
     "intake/formats/": NONE,

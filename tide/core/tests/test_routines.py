@@ -36,20 +36,25 @@ def test_an_hourly_routine_is_queued_once_an_hour(db, monkeypatch):
     assert sorted(RoutineRun.objects.values_list("routine", flat=True)) == ["messages.sweep@09", "messages.sweep@10"]
 
 
-def test_the_shipped_routines_keep_the_audit_head_escalate_actions_and_rescreen_the_ledger_daily():
+def test_the_shipped_routines_keep_the_audit_head_escalate_actions_rescreen_the_ledger_and_watch_the_feeds_daily():
     assert [(r.kind, r.at) for r in routines.routines()] == [
         ("core.audit_head", dt.time(1)),
         ("identification.screen", dt.time(2)),
         ("core.prune", dt.time(3)),
         ("areas.prune", dt.time(3, 15)),
         ("coordination.escalate", dt.time(6)),
+        ("intake.feed_watch", dt.time(6, 30)),
     ]
 
 
 def test_a_routine_is_queued_once_its_time_has_come_and_once_a_day(db):
     assert routines.routines_due(at(0)) == []
     assert [j.kind for j in routines.routines_due(at(3))] == ["core.audit_head", "identification.screen", "core.prune"]
-    assert [j.kind for j in routines.routines_due(at(7))] == ["areas.prune", "coordination.escalate"]
+    assert [j.kind for j in routines.routines_due(at(7))] == [
+        "areas.prune",
+        "coordination.escalate",
+        "intake.feed_watch",
+    ]
     assert routines.routines_due(at(23)) == []
     assert [j.kind for j in routines.routines_due(at(7, DAY + dt.timedelta(days=1)))] == [
         "core.audit_head",
@@ -57,8 +62,9 @@ def test_a_routine_is_queued_once_its_time_has_come_and_once_a_day(db):
         "core.prune",
         "areas.prune",
         "coordination.escalate",
+        "intake.feed_watch",
     ]
-    assert RoutineRun.objects.count() == 10
+    assert RoutineRun.objects.count() == 12
     assert all(run.job is not None for run in RoutineRun.objects.all())
 
 
@@ -69,6 +75,7 @@ def test_a_routine_another_process_queued_today_is_not_queued_again(db):
         "identification.screen",
         "core.prune",
         "areas.prune",
+        "intake.feed_watch",
     ]
 
 
@@ -86,6 +93,7 @@ def test_the_worker_queues_due_routines_and_runs_them(db, monkeypatch, capsys):
         "core.prune",
         "areas.prune",
         "coordination.escalate",
+        "intake.feed_watch",
     }
     assert {job.status for job in jobs.values()} == {Job.Status.SUCCEEDED}
     assert "queued as a daily routine" in capsys.readouterr().out
@@ -103,6 +111,7 @@ def test_on_one_machine_the_web_process_queues_them_after_a_request(monkeypatch)
         "core.prune",
         "areas.prune",
         "coordination.escalate",
+        "intake.feed_watch",
     }
     # Within the minute, another request does not even look.
     RoutineRun.objects.all().delete()

@@ -10,7 +10,7 @@ from tide.identification.models import ListEntry, ScreeningResult
 from tide.identification.services import screening_run
 from tide.people.models import PersonIdentifier
 from tide.simulate import SimConfig, generate
-from tide.simulate.demo import demo_load
+from tide.simulate.demo import demo_load, feeds_as_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ AS_OF = dt.date(2026, 9, 30)  # the simulation's period end
 
 @pytest.fixture(scope="module")
 def sim():
-    return generate(SimConfig.preset("tiny", seed=3))
+    return feeds_as_sent(generate(SimConfig.preset("tiny", seed=3)))
 
 
 def test_database_screening_matches_the_vectorised_screening_and_the_truth(sim):

@@ -110,3 +110,53 @@ def test_intake_and_linkage_pages_work_on_a_phone_without_serious_accessibility_
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1, path
     context.close()
+
+
+# --- feed health on the demo area (issue 20) -----------------------------------------------------
+
+DEMO_LATE_FEED = "Tidemouth Council Housing Options"  # its data stop two months before the demo's end
+
+
+def data_lead_sees_a_late_feed(page, *, username: str = "morgan", agency: str = DEMO_LATE_FEED) -> None:
+    """A step other browser tests may reuse: on the demo area, sign in as a data lead (``morgan``, team
+    manager, or ``admin``), see the feed health panel on the landing page, open it and find ``agency``
+    flagged late."""
+    from tide.simulate.demo import DEMO_PASSWORD
+
+    sign_in(page, username, DEMO_PASSWORD)
+    page.goto("/")
+    panel = page.get_by_test_id("feeds-panel")
+    expect(panel).to_contain_text(re.compile(r"[1-9]\d* late"))  # the daily routine's open alerts
+    panel.get_by_role("link", name="Feed health").click()
+    expect(page.get_by_role("heading", name="Feed health", level=1)).to_be_visible()
+    row = page.locator("#feeds tbody tr", has_text=agency)
+    expect(row.get_by_text("Late", exact=True)).to_be_visible()
+
+
+@pytest.fixture
+def demo_area(db):
+    from django.core.management import call_command
+
+    call_command("demo", preset="tiny", seed=3, verbosity=0)
+
+
+def test_the_data_lead_sees_a_late_feed_on_the_demo_area(page, demo_area):
+    data_lead_sees_a_late_feed(page)
+    expect(page.get_by_test_id("complete-to")).to_contain_text(DEMO_LATE_FEED)
+    assert axe_violations(page) == []
+    screenshot(page, "intake-05-feed-health")
+    page.get_by_role("link", name=f"Change the cadence of {DEMO_LATE_FEED}").click()
+    page.get_by_label("Expect a file at least every (days)").fill("0")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("link", name="Enter a number of days from 1 to 366.")).to_be_visible()
+    screenshot(page, "intake-06-cadence-refused")
+
+
+def test_feed_health_works_on_a_phone(browser, live_server, demo_area):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, bypass_csp=True)
+    phone_page = context.new_page()
+    data_lead_sees_a_late_feed(phone_page, username="admin")
+    assert axe_violations(phone_page) == []
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    screenshot(phone_page, "intake-07-feed-health-phone")
+    context.close()

@@ -12,7 +12,7 @@ from tide.linkage.selectors import known_search
 from tide.people.models import Person
 from tide.service_use.models import ServiceEvent
 from tide.simulate import SimConfig, generate
-from tide.simulate.demo import DEMO_PASSWORD, PERSONAS
+from tide.simulate.demo import DEMO_PASSWORD, PERSONAS, feeds_as_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_loads_personas_and_the_simulated_population_within_caseload_limits(capsys):
     call_command("demo", preset="tiny", seed=3)
     out = capsys.readouterr().out
-    sim = generate(SimConfig.preset("tiny", seed=3))
+    sim = feeds_as_sent(generate(SimConfig.preset("tiny", seed=3)))
     area = Area.objects.get(code="tidemouth")
     assert area.accountable_officer.username == "helen"
     # Everyone simulated, and a person of their own for each record of the latest extracts that the
@@ -42,7 +42,7 @@ def test_demo_loads_personas_and_the_simulated_population_within_caseload_limits
 
 def test_demo_agency_records_are_linked_to_their_people_and_found_by_the_known_search():
     call_command("demo", preset="tiny", seed=3)
-    sim = generate(SimConfig.preset("tiny", seed=3))
+    sim = feeds_as_sent(generate(SimConfig.preset("tiny", seed=3)))
     assert SourceRecord.objects.count() == len(sim.records)
     latest = ExtractFile.objects.all()
     assert latest.exists()  # the latest extracts came through the intake and the model linked them

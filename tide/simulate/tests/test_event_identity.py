@@ -18,7 +18,7 @@ from tide.intake.models import ExtractFile
 from tide.intake.services import extract_import
 from tide.service_use.models import ServiceEvent
 from tide.simulate import SimConfig, generate
-from tide.simulate.demo import _owners, _recent_records
+from tide.simulate.demo import _owners, _recent_records, feeds_as_sent
 from tide.simulate.writer import to_table
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def _counts() -> dict:
 @pytest.fixture
 def demo():
     call_command("demo", preset="tiny", seed=SEED)
-    return generate(SimConfig.preset("tiny", seed=SEED))
+    return feeds_as_sent(generate(SimConfig.preset("tiny", seed=SEED)))
 
 
 def test_the_demos_ledger_holds_each_agencys_own_event_ids(demo):
