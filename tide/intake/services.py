@@ -45,8 +45,8 @@ from tide.intake.models import (
 )
 from tide.intake.selectors import feed_health
 from tide.linkage import services as linkage
-from tide.service_use import event_types
 from tide.messages.services import message_send
+from tide.service_use import event_types
 from tide.service_use.models import ServiceEvent
 from tide.service_use.services import events_record
 
