@@ -47,7 +47,8 @@ def index(request: HttpRequest) -> HttpResponse:
         )
         return redirect("intake:upload-result", pk=job.pk)
     files = selectors.files_for(user=request.user)[:50]
-    return render(request, "intake/index.html", {"form": form, "files": files})
+    panel = selectors.feeds_panel(request.user)  # the data lead lands here: feed health at a glance
+    return render(request, "intake/index.html", {"form": form, "files": files, "panel": panel})
 
 
 @require_GET
