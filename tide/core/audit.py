@@ -13,6 +13,8 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,47 @@ def _actor_label(actor: Any) -> str:
     return f"{name} ({actor.get_username()})" if name else str(actor.get_username())
 
 
+# Rows waiting to join the chain at the end of an :func:`audit_deferred` block (None: write at once).
+_deferred: ContextVar[list[AuditEvent] | None] = ContextVar("tide_audit_deferred", default=None)
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain and insert ``events`` after the log's last row, holding the chain's lock."""
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    for event in events:
+        event.prev_hash = last
+        event.hash = last = compute_hash(last, event)
+        event.save(force_insert=True)
+
+
+@contextmanager
+def audit_deferred() -> Iterator[None]:
+    """Hold back the audit rows written inside the block and chain them when it ends.
+
+    For one long transaction (an import of a million rows): its rows still commit with its changes, but
+    the chain's lock (which every audited page view needs) is taken only at the end, just before the
+    commit, instead of being held for the whole transaction. Must run inside that transaction.
+    """
+    if _deferred.get() is not None:  # already deferred by an outer block
+        yield
+        return
+    held: list[AuditEvent] = []
+    token = _deferred.set(held)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if held:
+        _append(held)
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -65,12 +108,9 @@ def audit_record(
     reason: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one row to the audit log in the caller's transaction."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    """Append one row to the audit log in the caller's transaction (or at the end of an
+    :func:`audit_deferred` block)."""
     info = current_request_info()
-    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
         at=timezone.now(),
@@ -83,10 +123,12 @@ def audit_record(
         ip_address=info.ip_address if info else None,
         reason=reason,
         detail=json.loads(json.dumps(detail or {}, default=str)),
-        prev_hash=last or GENESIS,
     )
-    event.hash = compute_hash(event.prev_hash, event)
-    event.save(force_insert=True)
+    held = _deferred.get()
+    if held is not None:
+        held.append(event)
+    else:
+        _append([event])
     return event
 
 
@@ -182,9 +224,7 @@ class AuditHead:
 @transaction.atomic
 def audit_head() -> AuditHead:
     """The number of rows and the latest row's hash, read while no one appends."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+    _lock_chain()
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     return AuditHead(AuditEvent.objects.count(), last or GENESIS)
 

@@ -158,3 +158,34 @@ def test_the_daily_routine_appends_the_head_to_the_file_and_the_log(three_rows, 
     second.refresh_from_db()
     assert second.status == Job.Status.FAILED
     assert len((tmp_path / "audit-heads.log").read_text().splitlines()) == 1
+
+
+def test_deferred_rows_join_the_chain_at_the_end_of_the_block_in_order(coordinator):
+    from tide.core.audit import audit_deferred
+
+    before = AuditEvent.objects.count()
+    with transaction.atomic():
+        with audit_deferred():
+            held = [audit_record(actor=coordinator, action=f"test.deferred{i}") for i in range(3)]
+            assert AuditEvent.objects.count() == before  # nothing written, so no lock taken, yet
+        assert AuditEvent.objects.count() == before + 3
+    rows = list(AuditEvent.objects.order_by("-id")[:3])[::-1]
+    assert [r.action for r in rows] == ["test.deferred0", "test.deferred1", "test.deferred2"]
+    assert held[1].prev_hash == held[0].hash
+    assert held[2].prev_hash == held[1].hash
+    assert audit_verify().ok
+
+
+def test_deferred_rows_go_with_a_transaction_that_fails(coordinator):
+    from tide.core.audit import audit_deferred
+
+    def failing_import() -> None:
+        with transaction.atomic(), audit_deferred():
+            audit_record(actor=coordinator, action="test.deferred")
+            raise RuntimeError("the import failed")
+
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError):
+        failing_import()
+    assert AuditEvent.objects.count() == before
+    assert audit_verify().ok
