@@ -143,7 +143,9 @@ def locust_run(args: argparse.Namespace, *, users: int, seconds: int, classes: l
             "WARNING",
             *classes,
         ]
-        subprocess.run(command, env=env, cwd=ROOT, check=False, capture_output=True)
+        result = subprocess.run(command, env=env, cwd=ROOT, check=False, capture_output=True, text=True)
+        if not out.exists():
+            raise SystemExit(f"locust wrote no figures: {result.stderr.strip()[-800:]}")
         return json.loads(out.read_text(encoding="utf-8"))
 
 

@@ -160,10 +160,9 @@ class Bare(HttpUser):
 
 
 class PersonPage(Persona):
-    """Only the person page (the import run measures it alone)."""
+    """Only the person page (the import run measures it alone; the other runs name their classes)."""
 
     persona = "coordinator"
-    weight = 0
 
     @task
     def person(self) -> None:
