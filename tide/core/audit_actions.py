@@ -1,5 +1,7 @@
 """The audit actions the core room writes: one constant per action, never a free-text string."""
 
+BACKUP_MADE = "backup.made"
+BACKUP_RESTORED = "backup.restored"
 JOB_CANCEL_REQUESTED = "job.cancel_requested"
 JOB_QUEUED = "job.queued"
 USER_SESSION_EXPIRED = "user.session_expired"
