@@ -124,7 +124,7 @@ def data_lead_sees_a_late_feed(page, *, username: str = "morgan", agency: str = 
     from tide.simulate.demo import DEMO_PASSWORD
 
     sign_in(page, username, DEMO_PASSWORD)
-    page.goto("/")
+    page.goto("/intake/")  # where the data lead lands
     panel = page.get_by_test_id("feeds-panel")
     expect(panel).to_contain_text(re.compile(r"[1-9]\d* late"))  # the daily routine's open alerts
     panel.get_by_role("link", name="Feed health").click()

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tide.intake.tests.test_browser import DEMO_LATE_FEED
 from tide.linkage.models import MatchCandidate
 from tide.simulate.demo import DEMO_PASSWORD
 from tide.testing.browser import PHONE, axe_violations, screenshot, sign_in
@@ -93,8 +94,13 @@ def test_a_data_lead_imports_the_example_month_reads_the_summary_and_works_three
     for page in (desktop, phone):
         sign_in(page, DATA_LEAD, DEMO_PASSWORD)
 
-    # [Lead: the step "the data lead sees a feed flagged late" (feed health, intake) goes here, before the
-    # import: the data lead's home page flags the hospital's feed as late.]
+    # Where the data lead lands: feed health at a glance, one feed flagged late (ADR 0015).
+    desktop.goto("/intake/")
+    panel = desktop.get_by_test_id("feeds-panel")
+    expect(panel).to_contain_text(re.compile(r"[1-9]\d* late"))
+    panel.get_by_role("link", name="Feed health").click()
+    expect(desktop.locator("#feeds tbody tr", has_text=DEMO_LATE_FEED).get_by_text("Late", exact=True)).to_be_visible()
+    _fits(desktop, "review-00-feed-late")
 
     desktop.goto("/intake/")
     desktop.get_by_label("Agency").select_option(label="Tidemouth General Hospital A&E")
