@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tide.coordination.models import SupportEpisode
-from tide.identification.models import Alert
+from tide.identification.models import ListEntry
 from tide.testing.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,12 +14,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def identified(area, coordinator):
-    waiting = [PersonFactory(area=area, family_name=f"Waiting{i:02d}") for i in range(55)]
-    for person in waiting:
-        Alert.objects.create(person=person, kind="pattern", message="Meets the pattern")
-    supported = [PersonFactory(area=area, family_name=f"Supported{i}") for i in range(3)]
+    """Everyone identified is the by-name list's (ADR 0018): 55 active, 3 on the caseload."""
+    day = dt.date(2026, 1, 5)
+
+    def listed(person, status):
+        ListEntry.objects.create(person=person, area=area, status=status, status_since=day, first_identified_on=day)
+        return person
+
+    waiting = [listed(PersonFactory(area=area, family_name=f"Waiting{i:02d}"), "active") for i in range(55)]
+    supported = [listed(PersonFactory(area=area, family_name=f"Supported{i}"), "caseload") for i in range(3)]
     for person in supported:
-        SupportEpisode.objects.create(person=person, coordinator=coordinator, started_on=dt.date(2026, 1, 5))
+        SupportEpisode.objects.create(person=person, coordinator=coordinator, started_on=day)
     return waiting, supported
 
 
@@ -38,7 +43,7 @@ def test_the_list_is_paged_and_says_the_true_count(client, officer, identified):
 
 def test_filters_by_status_and_coordinator(client, officer, coordinator, identified):
     client.force_login(officer)
-    on = client.get("/accountability/", {"status": "On the caseload"}).content.decode()
+    on = client.get("/accountability/", {"status": "caseload"}).content.decode()
     assert len(_names(on)) == 3
     assert all("Supported" in n for n in _names(on))
     mine = client.get("/accountability/", {"coordinator": coordinator.pk}).content.decode()
