@@ -1095,3 +1095,11 @@ def timeline_entries(person: Any, user: Any) -> list[Entry]:
                 )
             )
     return entries
+
+
+def escalation_abouts(*, actions: Iterable[Any]) -> list[str]:
+    """The messages room's ``about`` keys of the escalations of ``actions`` (for their emails' status)."""
+    from tide.coordination.models import Escalation
+
+    ids = Escalation.objects.filter(action__in=[a.pk for a in actions]).values_list("pk", flat=True)
+    return [f"coordination.escalation:{pk}" for pk in ids]

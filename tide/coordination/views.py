@@ -140,7 +140,14 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_for(user=request.user, pk=pk)
     support = selectors.person_support(person=person, today=timezone.localdate())
     services.attention_seen(person=person, actor=request.user)  # opened: no longer "new" on their home
-    context = {"person": person, "support": support, **risk_marker_panel(user=request.user, person=person)}
+    # What Tide sent about the services' answers (a decline tells the coordinator), failures included.
+    sent = messages_about(about=[f"coordination.serviceinvolvement:{s.pk}" for s in support.services])
+    context = {
+        "person": person,
+        "support": support,
+        "sent_messages": sent,
+        **risk_marker_panel(user=request.user, person=person),
+    }
     return render(request, "coordination/person.html", context)
 
 
@@ -834,6 +841,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         raise Http404("Your account is not linked to an area.")
     today = timezone.localdate()
     rows, hidden = selectors.only_visible(user=request.user, rows=selectors.overdue_actions_for_area(area, today=today))
+    escalations = selectors.escalation_abouts(actions=rows)  # the emails they sent, failures included
     return render(
         request,
         "coordination/overdue.html",
@@ -842,5 +850,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
             "hidden": hidden,
             "today": today,
             "declines": selectors.declines_by_agency(area),
+            "sent_messages": messages_about(about=escalations),
         },
     )

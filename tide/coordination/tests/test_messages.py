@@ -81,3 +81,45 @@ def test_coordinator_is_told_when_a_service_declines(
     assert message.to_user == coordinator
     assert "Lucy" not in message.personalisation + message.subject
     assert json.loads(message.personalisation)["agency"] == "Harbour Hostel"
+
+
+def test_a_decline_message_that_failed_shows_on_the_person_page_and_an_escalation_on_the_overdue_page(
+    client, episode, hostel, coordinator, officer, settings, django_capture_on_commit_callbacks
+):
+    """A failed delivery shows on the sender's side, not only in the outbox (issue 23)."""
+    from tide.coordination.models import DeclineReason, InvolvementStatus, ServiceKind
+
+    settings.TIDE_MESSAGES_BACKEND = "console"
+    coordinator.email = ""  # nowhere to send it: the message fails with a reason
+    coordinator.save()
+    services.coordinator_allocate(episode=episode, coordinator=coordinator, actor=coordinator)
+    row = services.service_request(person=episode.person, agency=hostel, service=ServiceKind.HOSTEL, actor=coordinator)
+    hostel_worker = UserFactory(area=hostel.area, agency=hostel, role=Role.PRACTITIONER)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.service_update(
+            involvement=row,
+            status=InvolvementStatus.DECLINED,
+            decline_reason=DeclineReason.BEHAVIOUR,
+            actor=hostel_worker,
+        )
+        services.action_create(
+            area=episode.person.area, description="Book a GP", owner=coordinator, due_on=dt.date(2026, 3, 1), actor=None
+        )
+        officer.email = ""
+        officer.save()
+        services.actions_escalate(today=dt.date(2026, 3, 20))
+    (declined,) = Message.objects.filter(kind="service_declined")
+    assert declined.status in {"failed", "withheld"}
+
+    client.force_login(coordinator)
+    page = client.get(f"/coordination/people/{episode.person.pk}/").content.decode()
+    assert "Messages sent" in page
+    assert "A service declined" in page
+    assert declined.get_status_display() in page
+
+    escalated = list(Message.objects.filter(kind="action_escalated"))
+    assert escalated
+    client.force_login(officer)
+    overdue = client.get("/coordination/overdue").content.decode()
+    assert "Overdue action escalated" in overdue
+    assert escalated[0].get_status_display() in overdue
