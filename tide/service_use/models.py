@@ -58,6 +58,13 @@ class ServiceEvent(models.Model):
     def event_type_label(self) -> str:
         return event_types.label_of(self.event_type)
 
+    def clean(self) -> None:
+        """An event's type is a shipped one or one its area has added (ADR 0017)."""
+        from django.core.exceptions import ValidationError
+
+        if self.event_type and not event_types.is_known(self.event_type):
+            raise ValidationError({"event_type": f"“{self.event_type}” is not an event type Tide or the area knows."})
+
     @property
     def domain(self) -> event_types.Domain:
         return event_types.get(self.event_type).domain

@@ -75,11 +75,11 @@ def test_the_cost_report_page_names_the_agency_that_limits_it_and_counts_who_is_
     early, _ = two_feeds
     client.force_login(make_user(early.area, Role.COMMISSIONER))
     page = client.get(reverse("finance:cost-report"), {"price_year": "2014/15", "window": "365"}).content.decode()
-    assert "The window stops at 30 Jun 2025" in page
+    assert "The window stops at 30 June 2025" in page
     assert "the data of Tideford Hospital stop there" in page
-    assert "1 person left out because their 365 days of support run past 30 Jun 2025." in page
+    assert "1 person left out because their 365 days of support run past 30 June 2025." in page
     assert "Ledger complete to" not in page
-    assert "Tideford Police: 31 Dec 2025" in page  # each agency's date, for the reader to check
+    assert "Tideford Police: 31 December 2025" in page  # each agency's date, for the reader to check
 
 
 def test_with_no_feed_set_up_the_report_says_it_runs_to_the_ledgers_last_event(area):

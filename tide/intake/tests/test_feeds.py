@@ -163,7 +163,7 @@ def test_the_feed_health_page_flags_the_late_feed_and_the_landing_panel_counts_i
     assert "Late</strong>" in page
     assert "Tideford Hospital" in page
     assert "Figures that compare periods run to" in page
-    home = client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home"), follow=True).content.decode()  # where the data lead lands
     assert 'data-testid="feeds-panel"' in home
     assert reverse("intake:feeds") in home
 
@@ -171,7 +171,7 @@ def test_the_feed_health_page_flags_the_late_feed_and_the_landing_panel_counts_i
 def test_feed_pages_are_for_data_leads_only(client, area, steady, coordinator):
     client.force_login(coordinator)
     assert client.get(reverse("intake:feeds")).status_code == 403
-    assert 'data-testid="feeds-panel"' not in client.get(reverse("home")).content.decode()
+    assert 'data-testid="feeds-panel"' not in client.get(reverse("home"), follow=True).content.decode()
 
 
 def test_the_cadence_is_set_by_the_data_lead_with_validation_and_audited(client, steady, lead):

@@ -171,7 +171,7 @@ def test_each_record_shows_its_latest_events_as_need_to_know_allows(client, pair
     page = client.get(reverse("linkage:pair", args=[first.pk])).content.decode()
     first_side = page[page.index('id="events-first"') : page.index('id="events-second"')]
     second_side = page[page.index('id="events-second"') : page.index('id="decision"')]
-    assert "1 Feb 2026" in first_side
+    assert "1 February 2026" in first_side
     assert "Arrest" in first_side
     assert "Tideford Police" in first_side
     assert "A&amp;E attendance" not in second_side

@@ -18,8 +18,14 @@ AFTER = [("service_use", "0005_serviceevent_event_id")]
 @pytest.mark.django_db(transaction=connection.vendor == "sqlite")
 def test_existing_events_keep_their_agency_id_or_get_a_tide_made_one():
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    apps = executor.loader.project_state(BEFORE).apps
+    graph = executor.loader.graph
+    # Every other app stays at its latest migration unless that needs the one under test (the historical
+    # models must match the tables, e.g. a column added to agencies later).
+    before = BEFORE + [
+        leaf for leaf in graph.leaf_nodes() if leaf[0] != "service_use" and AFTER[0] not in graph.forwards_plan(leaf)
+    ]
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
     area_model = apps.get_model("areas", "Area")
     agency_model = apps.get_model("areas", "Agency")
     person_model = apps.get_model("people", "Person")
