@@ -32,6 +32,7 @@ from tide.finance.models import (
     UnitCost,
 )
 from tide.finance.reference import default_price_map
+from tide.finance.reference import missing_prices as missing_prices  # re-exported for the views
 from tide.finance.uprating import DeflatorPoint, UpratingError
 from tide.finance.uprating import DeflatorSeries as PureSeries
 from tide.identification.models import NdtAssessment

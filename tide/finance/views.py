@@ -123,7 +123,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "editions": selectors.editions_for(area=area),
             "deflators": selectors.active_series_record(),
-            "rules": selectors.price_rules_for(area=area).count(),
+            "rules": len(selectors.price_rule_records(area=area)),
+            "standard_map": selectors.uses_standard_price_map(area=area),
             "scenarios": selectors.scenarios_for(area=area).count(),
             "attribution": GMCA_ATTRIBUTION,
         },
@@ -302,6 +303,7 @@ def price_map(request: HttpRequest) -> HttpResponse:
     year = form.cleaned_data["price_year"] if form.is_bound and form.is_valid() else series.latest_actual
     prices = selectors.price_list(area=area, target_year=year)
     records = selectors.price_rule_records(area=area)
+    missing = selectors.missing_prices()
     rows = []
     for t in event_types.EVENT_TYPES:
         priced = prices.get(t.code, [])
@@ -310,6 +312,7 @@ def price_map(request: HttpRequest) -> HttpResponse:
             {
                 "type": t,
                 "priced": list(zip(rules, priced, strict=False)),
+                "missing": missing.get(t.code, ""),
                 "total": sum((p.unit_cost for p in priced), Decimal(0)),
             }
         )
