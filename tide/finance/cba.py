@@ -282,15 +282,15 @@ def _variants(
 
     yield (
         "Deadweight",
-        f"−{step:.0%}",
-        f"+{step:.0%}",
+        f"{step:.0%} less",
+        f"{step:.0%} more",
         (lines(lambda b: replace(b, deadweight=_clamp(b.deadweight - step))), costs, a),
         (lines(lambda b: replace(b, deadweight=_clamp(b.deadweight + step))), costs, a),
     )
     yield (
         "Attribution",
-        f"−{step:.0%}",
-        f"+{step:.0%}",
+        f"{step:.0%} less",
+        f"{step:.0%} more",
         (lines(lambda b: replace(b, attribution=_clamp(b.attribution - step))), costs, a),
         (lines(lambda b: replace(b, attribution=_clamp(b.attribution + step))), costs, a),
     )
@@ -303,8 +303,8 @@ def _variants(
     )
     yield (
         "Drop-off",
-        f"−{step:.0%}",
-        f"+{step:.0%}",
+        f"{step:.0%} less",
+        f"{step:.0%} more",
         (benefits, costs, replace(a, drop_off=_clamp(a.drop_off - step))),
         (benefits, costs, replace(a, drop_off=_clamp(a.drop_off + step))),
     )
@@ -317,8 +317,8 @@ def _variants(
     )
     yield (
         "Cost of the service",
-        f"−{step:.0%}",
-        f"+{step:.0%}",
+        f"{step:.0%} less",
+        f"{step:.0%} more",
         (benefits, [replace(c, amount=c.amount * (ONE - step)) for c in costs], a),
         (benefits, [replace(c, amount=c.amount * (ONE + step)) for c in costs], a),
     )
