@@ -113,3 +113,11 @@ def test_no_case_yet_page_and_unknown_export(commissioner_client, cohort):  # no
     assert commissioner_client.get(reverse("finance:business-case-export", args=["ods"])).status_code == 404
     assumptions(commissioner_client)
     assert commissioner_client.get(reverse("finance:business-case-export", args=["pdf"])).status_code == 404
+
+
+def test_cost_report_and_board_report_show_a_chart_beside_the_agency_table(commissioner_client, cohort):  # noqa: F811
+    for name in ("finance:cost-report", "finance:board-report"):
+        page = commissioner_client.get(reverse(name)).content.decode()
+        assert page.count('class="tide-chart"') == 1
+        assert "Change in the cost of service use by bearing agency" in page
+        assert "<script" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
