@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -88,7 +89,7 @@ def test_owen_enters_costs_adjusts_deadweight_reads_roi_and_checks_the_ods(page,
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Business case (ODS, OpenDocument spreadsheet)").click()
-    content = open(download.value.path(), "rb").read()
+    content = Path(download.value.path()).read_bytes()
     total = _ods_total(content)
     expected = selectors.analyse_case(area=area, case=BusinessCase.objects.get(version=2)).analysis.total
     assert float(total[1]) == pytest.approx(float(round(expected.benefits_pv, 2)))
