@@ -167,10 +167,13 @@ class FiscalResult:
 
     @property
     def payback_year(self) -> int | None:
+        """First year (0-based) the cumulative discounted net reaches zero; None for an agency paying nothing."""
+        if self.costs_pv <= 0:
+            return None
         running = ZERO
         for year, net in enumerate(self.yearly_net_pv):
             running += net
-            if running >= 0 and (self.costs_pv > 0 or self.benefits_pv > 0):
+            if running >= 0:
                 return year
         return None
 

@@ -58,8 +58,18 @@ def demo_finance_load(*, area: Area, staff: dict[str, Any], say: Callable[[str],
     for offset in range(3):
         year = f"{start + offset}/{(start + offset + 1) % 100:02d}"
         for category, funder, amount, source in (
-            ("staff", "Local Authority", D(180000), "Link Service staffing budget (4 coordinators, 1 manager)"),
-            ("overheads", "Local Authority", D(27000), "15% overhead on staff, council finance policy"),
+            (
+                "staff",
+                "Local Authority – Housing Services",
+                D(180000),
+                "Link Service staffing budget (4 coordinators, 1 manager)",
+            ),
+            (
+                "overheads",
+                "Local Authority – Housing Services",
+                D(27000),
+                "15% overhead on staff, council finance policy",
+            ),
             ("other", "NHS – Integrated Care Board", D(12000), "ICB contribution: training and supervision"),
         ):
             services.service_cost_create(

@@ -271,7 +271,11 @@ class RateCardForm(GovukForm):
 class ServiceCostForm(GovukForm):
     financial_year = forms.CharField(label="Financial year", max_length=7, help_text="For example, 2025/26.")
     category = forms.ChoiceField(label="Type of cost", choices=ServiceCostCategory.choices, widget=forms.RadioSelect)
-    funder = forms.CharField(label="Agency paying", max_length=120, help_text="For example, Local Authority.")
+    funder = forms.CharField(
+        label="Agency paying",
+        max_length=120,
+        help_text="As named in the cost report (for example, Local Authority – Housing Services), so its return can be worked out.",
+    )
     amount = forms.DecimalField(label="Amount in pounds", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
     source = forms.CharField(
         label="Source", max_length=300, help_text="Where the figure comes from: budget line, contract."

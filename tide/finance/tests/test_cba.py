@@ -55,7 +55,7 @@ def test_one_line_worked_by_hand():
     assert nhs.benefits_pv.quantize(D("0.01")) == D("10438.90")
     assert nhs.net_present_budget_impact.quantize(D("0.01")) == D("5438.90")
     assert nhs.roi.quantize(D("0.0001")) == D("2.0878")
-    # Year 0: 3600 − 5000 = −1400; year 1 adds 3478.26 → paid back in year 1.
+    # Year 0: 3600 − 5000 = −1400; year 1 adds 3478.26 → paid back in year 1 (0-based).
     assert nhs.payback_year == 1
     assert result.total.agency == TOTAL
 
