@@ -29,17 +29,17 @@ def demo_finance_load(*, area: Area, staff: dict[str, Any], say: Callable[[str],
     report = selectors.cost_report(area=area, target_year=selectors.default_price_year(selectors.active_series()))
     changes = selectors.expected_changes(report)
     savers = sorted((a for a, c in changes.items() if c < 0), key=lambda a: changes[a])[:3]
-    services.pool_scenario_create(
-        area=area,
-        name="Savers pay",
-        method=pooling.SAVINGS,
-        budget=D(250000),
-        shares={},
-        changes=changes,
-        notes="Each agency pays in proportion to the saving the cost report expects.",
-        actor=commissioner,
-    )
-    if savers:
+    if savers:  # a tiny synthetic area may show no saving at all: then no scenarios
+        services.pool_scenario_create(
+            area=area,
+            name="Savers pay",
+            method=pooling.SAVINGS,
+            budget=D(250000),
+            shares={},
+            changes=changes,
+            notes="Each agency pays in proportion to the saving the cost report expects.",
+            actor=commissioner,
+        )
         each = (D(100) / len(savers)).quantize(D("0.01"))
         shares = dict.fromkeys(savers, each)
         shares[savers[0]] += D(100) - each * len(savers)
@@ -106,7 +106,8 @@ def demo_finance_load(*, area: Area, staff: dict[str, Any], say: Callable[[str],
         actor=commissioner,
     )
     services.business_case_agree(case=case, actor=officer)
-    say(f"  finance: 2 pooled-budget scenarios, 9 service costs, business case v{case.version} agreed")
+    scenarios = selectors.scenarios_for(area=area).count()
+    say(f"  finance: {scenarios} pooled-budget scenarios, 9 service costs, business case v{case.version} agreed")
 
 
 def _flexible(area: Area, staff: dict[str, Any], as_of: dt.date) -> None:
