@@ -369,3 +369,16 @@ class BusinessCaseForm(GovukForm):
             }
             for i, agency in enumerate(self.agencies)
         }
+
+
+class FlexibleSpendForm(GovukForm):
+    spent_on = forms.DateField(label="Date of the spend", help_text="For example, 2026-03-27.")
+    what = forms.CharField(label="What it paid for", max_length=200)
+    amount = forms.DecimalField(label="Amount in pounds", min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
+    funder = forms.CharField(label="Budget it comes from", max_length=120, initial="Local Authority – Housing Services")
+    approved_by = forms.ModelChoiceField(label="Approved by", queryset=None)  # type: ignore[arg-type]
+    narrow_fields = ("amount",)
+
+    def __init__(self, *args: Any, approvers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approved_by"].queryset = approvers  # type: ignore[attr-defined]

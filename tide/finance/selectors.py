@@ -750,3 +750,12 @@ def case_form_initial(
         initial[f"attribution_source_{i}"] = values.get("attribution_source", "")
         initial[f"grade_{i}"] = values.get("grade", grades.get(agency, (6, ""))[0])
     return initial
+
+
+def approvers_for(*, area: Area) -> QuerySet[Any]:
+    """Who may approve flexible budget spend: the area's team managers and commissioners."""
+    from tide.areas.models import Role, User
+
+    return User.objects.filter(area=area, is_active=True, role__in=[Role.TEAM_MANAGER, Role.COMMISSIONER]).order_by(
+        "last_name", "first_name"
+    )

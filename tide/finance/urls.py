@@ -34,5 +34,6 @@ urlpatterns = [
     path("business-case/assumptions", views.business_case_edit, name="business-case-edit"),
     path("business-case/agree", views.business_case_agree, name="business-case-agree"),
     path("business-case/costs/new", views.service_cost_create, name="service-cost-create"),
+    path("people/<int:pk>/flexible-budget", views.flexible_budget, name="flexible-budget"),
     path("business-case/export.<str:kind>", views.business_case_export, name="business-case-export"),
 ]

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tide.areas.models import Area, Role
+from tide.areas.models import FRONTLINE_ROLES, Area, Role
 from tide.core.access import access
 from tide.core.forms import form_post
 from tide.finance import charts, exports, pooling, selectors, services, sib, spreadsheets
@@ -26,6 +26,7 @@ from tide.finance.forms import (
     BusinessCaseForm,
     CompareForm,
     DecisionForm,
+    FlexibleSpendForm,
     LibrarySearchForm,
     LocalCostForm,
     PriceRuleForm,
@@ -39,6 +40,7 @@ from tide.finance.forms import (
 )
 from tide.finance.models import PoolScenario
 from tide.finance.selectors import NoReferenceDataError
+from tide.people.selectors import person_get_for
 from tide.service_use import event_types
 
 VIEW_ROLES = {Role.COMMISSIONER, Role.ACCOUNTABLE_OFFICER}
@@ -837,3 +839,20 @@ def business_case_export(request: HttpRequest, kind: str) -> HttpResponse:
     response = HttpResponse(body, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="business-case-v{case.version}.{kind}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=FRONTLINE_ROLES, person_gate=True, note="Need-to-know: a relationship with the person or break-glass")
+def flexible_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's flexible budget: what was bought, how much, when, approved by whom; add an item."""
+    person = person_get_for(user=request.user, pk=pk, reason="see the flexible budget")
+    form = FlexibleSpendForm(request.POST or None, approvers=selectors.approvers_for(area=person.area))
+    return form_post(
+        request,
+        form,
+        on_valid=lambda data: services.flexible_spend_create(person=person, actor=request.user, **data),
+        message=lambda spend: f"£{spend.amount:,.2f} for {spend.what} recorded.",
+        success=lambda spend: redirect("finance:flexible-budget", pk=person.pk),
+        template="finance/flexible_budget.html",
+        context={"person": person, "items": selectors.flexible_for(person=person)},
+    )

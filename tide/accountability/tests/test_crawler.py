@@ -146,6 +146,7 @@ SAMPLES: dict[str, Samples] = {
     "finance/business-case/agree": NONE,
     "finance/business-case/assumptions": NONE,
     "finance/business-case/costs/new": NONE,
+    "finance/people/<int:pk>/flexible-budget": lambda w: _people(w, ("coordinated", "stranger")),
     "finance/business-case/export.<str:kind>": lambda w: [Sample({"kind": k}) for k in ("ods", "xlsx")],
     "finance/cost-report/": NONE,
     "finance/cost-report/<str:kind>.csv": lambda w: [Sample({"kind": k}) for k in ("services", "agencies", "people")],

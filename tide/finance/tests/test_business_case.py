@@ -121,3 +121,39 @@ def test_cost_report_and_board_report_show_a_chart_beside_the_agency_table(commi
         assert page.count('class="tide-chart"') == 1
         assert "Change in the cost of service use by bearing agency" in page
         assert "<script" not in page.split("<svg", 1)[1].split("</svg>", 1)[0]
+
+
+def test_flexible_budget_is_recorded_by_the_coordinator_and_seen_only_in_aggregate(
+    coordinator_client, coordinator, area
+):
+    import datetime as dt
+
+    from tide.coordination.models import SupportEpisode
+    from tide.finance.models import FlexibleSpend
+    from tide.testing.factories import PersonFactory
+
+    mine, stranger = PersonFactory(area=area), PersonFactory(area=area)
+    SupportEpisode.objects.create(person=mine, coordinator=coordinator, started_on=dt.date(2025, 1, 1))
+    manager = make_user(area, Role.TEAM_MANAGER, first_name="Morgan", last_name="Manager")
+    url = reverse("finance:flexible-budget", args=[mine.pk])
+    data = {
+        "spent_on": "2025-02-01",
+        "what": "Bus pass",
+        "amount": "48",
+        "funder": "Local Authority",
+        "approved_by": manager.pk,
+    }
+    assert coordinator_client.post(url, data).status_code == 302
+    spend = FlexibleSpend.objects.get()
+    assert (spend.what, spend.amount, spend.approved_by, spend.recorded_by) == ("Bus pass", 48, manager, coordinator)
+    assert "Bus pass" in coordinator_client.get(url).content.decode()
+    # Bad input is refused and changes nothing.
+    assert coordinator_client.post(url, data | {"amount": "-5"}).status_code == 200
+    assert FlexibleSpend.objects.count() == 1
+    # No relationship with the stranger: refused, nothing written.
+    refused = coordinator_client.post(reverse("finance:flexible-budget", args=[stranger.pk]), data)
+    assert refused.status_code == 403
+    assert FlexibleSpend.objects.count() == 1
+    # The commissioner sees the total, never the item or the person.
+    rows = selectors.flexible_by_year(area=area)
+    assert [(r.financial_year, r.people, r.amount) for r in rows] == [("2024/25", 1, 48)]
