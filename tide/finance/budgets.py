@@ -9,6 +9,7 @@ as the sum an area might ask to reinvest (justice reinvestment).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 
@@ -66,6 +67,48 @@ def bearer_label(level_1: str, level_2: str = "") -> str:
     if not first:
         return "Not stated"
     return f"{first} – {second}" if second else first
+
+
+@dataclass(frozen=True)
+class Succession:
+    predecessor: str
+    successor: str
+    from_date: dt.date
+    source: str
+
+
+# Bearing agencies that were replaced, with the date the successor took over.
+SUCCESSIONS = (
+    Succession(
+        "NHS – Clinical Commissioning Group",
+        "NHS – Integrated Care Board",
+        dt.date(2022, 7, 1),
+        "Health and Care Act 2022: integrated care boards replaced clinical commissioning groups on 1 July 2022",
+    ),
+)
+_BY_PREDECESSOR = {s.predecessor: s for s in SUCCESSIONS}
+
+
+def agency_on(label: str, day: dt.date) -> str:
+    """The bearing agency that held ``label``'s budget on ``day`` (follows successors)."""
+    seen = set()
+    while label in _BY_PREDECESSOR and label not in seen:
+        seen.add(label)
+        succession = _BY_PREDECESSOR[label]
+        if day < succession.from_date:
+            break
+        label = succession.successor
+    return label
+
+
+def current_agency(label: str) -> str:
+    """The agency that bears ``label``'s costs now: the last successor in the chain."""
+    return agency_on(label, dt.date.max)
+
+
+def succession_of(label: str) -> Succession | None:
+    """How the current agency ``label`` came to be, if it replaced another."""
+    return next((s for s in SUCCESSIONS if s.successor == label), None)
 
 
 def funder_of(level_1: str) -> Funder:

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from tide.core.forms import GovukForm
-from tide.finance.models import PoolMethod, UnitCost
+from tide.finance.cba import OPTIMISM_BIAS_BY_GRADE
+from tide.finance.models import PoolMethod, ServiceCostCategory, UnitCost
 from tide.service_use import event_types
 from tide.service_use.selectors import event_type_choices
 
@@ -267,3 +268,119 @@ class RateCardForm(GovukForm):
 
     def active(self) -> dict[int, bool]:
         return {rate.pk: self.cleaned_data[f"active_{rate.pk}"] for rate in self.rates}
+
+
+class ServiceCostForm(GovukForm):
+    financial_year = forms.CharField(label="Financial year", max_length=7, help_text="For example, 2025/26.")
+    category = forms.ChoiceField(label="Type of cost", choices=ServiceCostCategory.choices, widget=forms.RadioSelect)
+    funder = forms.CharField(
+        label="Agency paying",
+        max_length=120,
+        help_text="As named in the cost report (for example, Local Authority – Housing Services), so its return can be worked out.",
+    )
+    amount = forms.DecimalField(label="Amount in pounds", min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    source = forms.CharField(
+        label="Source", max_length=300, help_text="Where the figure comes from: budget line, contract."
+    )
+    narrow_fields = ("financial_year", "amount")
+
+
+GRADE_CHOICES = [(g, f"Grade {g} ({b:.0%} optimism bias)") for g, b in OPTIMISM_BIAS_BY_GRADE.items()]
+
+
+class BusinessCaseForm(GovukForm):
+    first_year = forms.CharField(
+        label="First year of the appraisal", max_length=7, help_text="A financial year, like 2025/26."
+    )
+    years = forms.IntegerField(label="Appraisal period in years", min_value=1, max_value=30)
+    price_year = forms.ChoiceField(label="Prices of")
+    ramp_up = forms.CharField(
+        label="Ramp-up (optional)",
+        required=False,
+        max_length=60,
+        help_text="Percentage of the full effect in each year before it is reached, separated by commas: 50, 80.",
+    )
+    drop_off = forms.DecimalField(
+        label="Drop-off each year after the full effect (%)",
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+    )
+    notes = forms.CharField(
+        label="What changed in this version (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    narrow_fields = ("first_year", "years", "drop_off")
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: list[str],
+        years: list[str],
+        grade_sources: dict[str, tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        fields = _own_fields(self)
+        self.agencies = agencies
+        self.grade_sources = grade_sources
+        fields["price_year"].choices = [(y, y) for y in reversed(years)]  # type: ignore[attr-defined]
+        for i, agency in enumerate(agencies):
+            fields[f"deadweight_{i}"] = forms.DecimalField(
+                label=f"{agency}: deadweight (%)",
+                min_value=Decimal(0),
+                max_value=Decimal(100),
+                max_digits=5,
+                decimal_places=2,
+                help_text="The share of the change that would have happened anyway.",
+            )
+            fields[f"deadweight_source_{i}"] = forms.CharField(
+                label=f"{agency}: source of the deadweight", max_length=300
+            )
+            fields[f"attribution_{i}"] = forms.DecimalField(
+                label=f"{agency}: attribution (%)",
+                min_value=Decimal(0),
+                max_value=Decimal(100),
+                max_digits=5,
+                decimal_places=2,
+                help_text="The share of the remaining change due to this service.",
+            )
+            fields[f"attribution_source_{i}"] = forms.CharField(
+                label=f"{agency}: source of the attribution", max_length=300
+            )
+            fields[f"grade_{i}"] = forms.TypedChoiceField(
+                label=f"{agency}: confidence grade", choices=GRADE_CHOICES, coerce=int
+            )
+            for name in (f"deadweight_{i}", f"attribution_{i}"):
+                fields[name].widget.attrs["class"] = "govuk-input--width-5"
+        super().__init__(*args, **kwargs)
+
+    def agency_values(self) -> dict[str, dict[str, Any]]:
+        data = self.cleaned_data
+        return {
+            agency: {
+                "deadweight": data[f"deadweight_{i}"],
+                "deadweight_source": data[f"deadweight_source_{i}"],
+                "attribution": data[f"attribution_{i}"],
+                "attribution_source": data[f"attribution_source_{i}"],
+                "grade": data[f"grade_{i}"],
+                "grade_source": (
+                    self.grade_sources[agency][1]
+                    if self.grade_sources.get(agency, (0, ""))[0] == data[f"grade_{i}"]
+                    else "Chosen by the commissioner for this version"
+                ),
+            }
+            for i, agency in enumerate(self.agencies)
+        }
+
+
+class FlexibleSpendForm(GovukForm):
+    spent_on = forms.DateField(label="Date of the spend", help_text="For example, 2026-03-27.")
+    what = forms.CharField(label="What it paid for", max_length=200)
+    amount = forms.DecimalField(label="Amount in pounds", min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
+    funder = forms.CharField(label="Budget it comes from", max_length=120, initial="Local Authority – Housing Services")
+    approved_by = forms.ModelChoiceField(label="Approved by", queryset=None)  # type: ignore[arg-type]
+    narrow_fields = ("amount",)
+
+    def __init__(self, *args: Any, approvers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approved_by"].queryset = approvers  # type: ignore[attr-defined]

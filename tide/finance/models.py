@@ -4,6 +4,8 @@ separate columns and are never added together."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -245,3 +247,82 @@ class OutcomeClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rate} for {self.person_id}"
+
+
+class ServiceCostCategory(models.TextChoices):
+    STAFF = "staff", "Staff"
+    OVERHEADS = "overheads", "Overheads"
+    OTHER = "other", "Other running costs"
+
+
+class ServiceCost(models.Model):
+    """What the coordinated service costs in one financial year: staff, overheads, other."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="service_costs")
+    financial_year = models.CharField(max_length=7)
+    category = models.CharField(max_length=10, choices=ServiceCostCategory.choices)
+    funder = models.CharField(max_length=120, help_text="The agency paying for it.")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    source = models.CharField(max_length=300, help_text="Where the figure comes from (budget line, contract).")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["financial_year", "category", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="service_cost_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.financial_year} {self.category} £{self.amount}"
+
+
+class FlexibleSpend(models.Model):
+    """One item of a person's flexible (individual) budget: what, how much, when, approved by whom."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="flexible_spends")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="flexible_spends")
+    spent_on = models.DateField()
+    what = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    funder = models.CharField(max_length=120)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="flexible_spend_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.what} £{self.amount}"
+
+
+class BusinessCase(models.Model):
+    """One version of the area's cost–benefit analysis: its assumptions, and who agreed it."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="business_cases")
+    version = models.PositiveIntegerField()
+    first_year = models.CharField(max_length=7, help_text="Financial year of appraisal year 0.")
+    years = models.PositiveSmallIntegerField(default=5)
+    discount_rate = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("0.035"))
+    drop_off = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal(0))
+    ramp_up = models.CharField(max_length=60, blank=True, help_text="Percentages for the years before full effect.")
+    price_year = models.CharField(max_length=7)
+    window_days = models.PositiveIntegerField(default=365)
+    agencies = models.JSONField(default=dict, help_text="Agency -> deadweight, attribution, grade, with sources.")
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["area", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "version"], name="business_case_version_once"),
+            models.CheckConstraint(condition=models.Q(years__gte=1, years__lte=30), name="business_case_years"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Business case v{self.version}"

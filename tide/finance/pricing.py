@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tide.finance.budgets import bearer_label, funder_of
+from tide.finance.budgets import bearer_label, current_agency, funder_of
 from tide.finance.uprating import DeflatorSeries
 
 
@@ -57,9 +57,10 @@ class PriceRule:
 
     @property
     def bearer(self) -> str:
+        """The agency bearing the cost today: a replaced agency (a CCG) shows as its successor (an ICB)."""
         if self.bearer_level_1:
-            return bearer_label(self.bearer_level_1, self.bearer_level_2)
-        return self.line.bearer
+            return current_agency(bearer_label(self.bearer_level_1, self.bearer_level_2))
+        return current_agency(self.line.bearer)
 
     def __post_init__(self) -> None:
         if self.multiplier < 0:

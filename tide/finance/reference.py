@@ -146,7 +146,11 @@ class DefaultRule:
 
 
 def default_price_map() -> list[DefaultRule]:
-    """The shipped price map (tide/finance/data/price-map.csv): event type -> cost line code."""
+    """The shipped price map (tide/finance/data/price-map.csv): event type -> cost line code.
+
+    A row without a code is an event type the shipped database cannot price: it is left out, so the
+    event shows as "price missing" (never £0) until the area sets a price (see :func:`missing_prices`).
+    """
     rows = csv.DictReader(io.StringIO((DATA_DIR / "price-map.csv").read_text(encoding="utf-8")))
     return [
         DefaultRule(
@@ -159,7 +163,14 @@ def default_price_map() -> list[DefaultRule]:
             r.get("bearer_level_2") or "",
         )
         for r in rows
+        if r["code"]
     ]
+
+
+def missing_prices() -> dict[str, str]:
+    """Event types the shipped database has no value for, with the reason: the area must set them."""
+    rows = csv.DictReader(io.StringIO((DATA_DIR / "price-map.csv").read_text(encoding="utf-8")))
+    return {r["event_type"]: r["note"] for r in rows if not r["code"]}
 
 
 def manifest() -> dict[str, dict[str, str]]:

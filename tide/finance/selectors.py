@@ -14,25 +14,30 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tide.areas.models import Area
 from tide.coordination.models import Referral, ReferralStatus, SupportEpisode
-from tide.finance import costing, payments, pricing
+from tide.finance import cba, costing, payments, pricing
+from tide.finance.budgets import current_agency
 from tide.finance.models import (
+    BusinessCase,
     ClaimStatus,
     CostEdition,
     DeflatorSeries,
+    FlexibleSpend,
     OutcomeClaim,
     OutcomeRate,
     PaymentTerms,
     PoolScenario,
     PriceRule,
+    ServiceCost,
     UnitCost,
 )
 from tide.finance.reference import default_price_map
-from tide.finance.uprating import DeflatorPoint, UpratingError
+from tide.finance.reference import missing_prices as missing_prices  # re-exported for the views
+from tide.finance.uprating import DeflatorPoint, UpratingError, normalise_year
 from tide.finance.uprating import DeflatorSeries as PureSeries
 from tide.identification.models import NdtAssessment
 from tide.intake.selectors import DataCoverage, data_complete_to
@@ -569,3 +574,231 @@ def claims_in(*, area: Area) -> QuerySet[OutcomeClaim]:
 
 def people_for(*, area: Area) -> QuerySet[Person]:
     return Person.objects.filter(area=area)
+
+
+# --- Business case (the guidance's cost–benefit analysis over the cost report; ADR 0052) ---------
+# Benefit lines come from the cost report's per-agency table (never netted): an agency's change in the
+# cost of service use for the people supported, scaled to a year, with the area's deadweight and
+# attribution (each with its source) and an optimism bias grade (default: the Unit Cost Database's own
+# RAG rating of the agency's cost lines). Economic and social values come from the same event counts and
+# the database's economic and social columns, on their own lines. The service's cost is the staff,
+# overheads and other costs recorded per financial year plus people's flexible budget spend.
+
+PERCENT = Decimal(100)
+ZERO = Decimal(0)
+
+
+def year_offset(first_year: str, financial_year: str) -> int:
+    """Appraisal year (0 = ``first_year``) of a financial year such as ``2025/26``."""
+    return int(normalise_year(financial_year)[:4]) - int(normalise_year(first_year)[:4])
+
+
+def current_case(*, area: Area) -> BusinessCase | None:
+    return BusinessCase.objects.filter(area=area).order_by("-version").first()
+
+
+def versions(*, area: Area) -> list[BusinessCase]:
+    return list(BusinessCase.objects.filter(area=area).select_related("created_by", "agreed_by").order_by("-version"))
+
+
+def service_costs(*, area: Area) -> list[ServiceCost]:
+    return list(ServiceCost.objects.filter(area=area).select_related("recorded_by"))
+
+
+@dataclass(frozen=True)
+class FlexibleYear:
+    financial_year: str
+    funder: str
+    people: int
+    items: int
+    amount: Decimal
+
+
+def flexible_by_year(*, area: Area) -> list[FlexibleYear]:
+    """Flexible budget spend in aggregate (no person is named): per financial year and funder."""
+    totals: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [set(), 0, ZERO])
+    for spend in FlexibleSpend.objects.filter(area=area).only("spent_on", "funder", "amount", "person_id"):
+        row = totals[(costing.financial_year_of(spend.spent_on), spend.funder)]
+        row[0].add(spend.person_id)
+        row[1] += 1
+        row[2] += spend.amount
+    return [FlexibleYear(y, f, len(v[0]), v[1], v[2]) for (y, f), v in sorted(totals.items())]
+
+
+def flexible_for(*, person: Person) -> list[FlexibleSpend]:
+    return list(FlexibleSpend.objects.filter(person=person).select_related("approved_by"))
+
+
+def flexible_summary(*, area: Area) -> dict[str, Any]:
+    agg = FlexibleSpend.objects.filter(area=area).aggregate(
+        total=Sum("amount"), people=Count("person", distinct=True), last=Max("spent_on")
+    )
+    return {"total": agg["total"] or ZERO, "people": agg["people"], "last": agg["last"]}
+
+
+def agency_grades(*, area: Area) -> dict[str, tuple[int, str]]:
+    """Agency -> (default grade, why): the weakest RAG among the agency's priced cost lines."""
+    grades: dict[str, tuple[int, str]] = {}
+    for rule in price_rule_records(area=area):
+        bearer = to_pure(rule).bearer
+        grade = cba.default_grade(rule.unit_cost.rag)
+        if grade > grades.get(bearer, (0, ""))[0]:
+            rag = rule.unit_cost.rag or "none"
+            grades[bearer] = (grade, f"Unit Cost Database rating {rag} of {rule.unit_cost.code} (default)")
+    return grades
+
+
+@dataclass(frozen=True)
+class AgencyInputs:
+    agency: str
+    gross_annual: Decimal  # positive = saving
+    deadweight: Decimal
+    deadweight_source: str
+    attribution: Decimal
+    attribution_source: str
+    grade: int
+    grade_source: str
+    change_source: str
+
+
+def agency_inputs(case: BusinessCase, report: CostReport, grades: dict[str, tuple[int, str]]) -> list[AgencyInputs]:
+    scale = Decimal(365) / Decimal(report.tables.window_days)
+    rows = []
+    for agency in report.tables.agencies:
+        saved = case.agencies.get(agency.bearer, {})
+        default_grade, grade_why = grades.get(agency.bearer, (6, "No rating found: weakest grade"))
+        rows.append(
+            AgencyInputs(
+                agency=agency.bearer,
+                gross_annual=-agency.change * scale,
+                deadweight=Decimal(saved.get("deadweight", "0")),
+                deadweight_source=saved.get("deadweight_source", "Not yet entered"),
+                attribution=Decimal(saved.get("attribution", "1")),
+                attribution_source=saved.get("attribution_source", "Not yet entered"),
+                grade=int(saved.get("grade", default_grade)),
+                grade_source=saved.get("grade_source") or grade_why,
+                change_source=(
+                    f"Cost report: {report.tables.people} people, {report.tables.window_days} days before vs during "
+                    f"support, {report.tables.target_year} prices"
+                ),
+            )
+        )
+    return rows
+
+
+def _value_lines(
+    area: Area, report: CostReport, target_year: str, inputs: dict[str, AgencyInputs]
+) -> list[cba.BenefitLine]:
+    """Economic and social benefit lines from the same event counts (database's own columns)."""
+    series = active_series()
+    scale = Decimal(365) / Decimal(report.tables.window_days)
+    totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    change = {s.event_type: s.difference for s in report.tables.services}
+    for rule in price_rule_records(area=area):
+        if change.get(rule.event_type, 0) == 0:
+            continue
+        for kind, value, year in (
+            (cba.ECONOMIC, rule.unit_cost.economic_value, rule.unit_cost.economic_price_year),
+            (cba.SOCIAL, rule.unit_cost.social_value, rule.unit_cost.social_price_year),
+        ):
+            if value is None or not year:
+                continue
+            try:
+                each = series.uprate(value * rule.multiplier / rule.divisor, price_year=year, target_year=target_year)
+            except UpratingError:
+                continue
+            bearer = to_pure(rule).bearer
+            totals[(bearer, kind)] += -change[rule.event_type] * each.value * scale
+    lines = []
+    for (agency, kind), gross in sorted(totals.items()):
+        a = inputs.get(agency)
+        lines.append(
+            cba.BenefitLine(
+                agency,
+                kind,
+                gross,
+                deadweight=a.deadweight if a else ZERO,
+                attribution=a.attribution if a else Decimal(1),
+                grade=a.grade if a else 6,
+                source=f"Unit Cost Database {kind} values × change in events",
+            )
+        )
+    return lines
+
+
+def cost_lines(*, area: Area, case: BusinessCase) -> list[cba.CostLine]:
+    lines = []
+    for cost in ServiceCost.objects.filter(area=area):
+        year = year_offset(case.first_year, cost.financial_year)
+        if 0 <= year < case.years:
+            lines.append(
+                cba.CostLine(year, current_agency(cost.funder), cost.amount, label=cost.get_category_display())
+            )
+    for row in flexible_by_year(area=area):
+        year = year_offset(case.first_year, row.financial_year)
+        if 0 <= year < case.years:
+            lines.append(cba.CostLine(year, current_agency(row.funder), row.amount, label="Flexible budgets"))
+    return lines
+
+
+def assumptions_of(case: BusinessCase) -> cba.Assumptions:
+    ramp = tuple(Decimal(p.strip()) / PERCENT for p in case.ramp_up.split(",") if p.strip())
+    return cba.Assumptions(years=case.years, rate=case.discount_rate, ramp_up=ramp, drop_off=case.drop_off)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: BusinessCase
+    report: CostReport
+    inputs: list[AgencyInputs]
+    benefits: list[cba.BenefitLine]
+    costs: list[cba.CostLine]
+    analysis: cba.Analysis
+    sensitivity: list[cba.Sensitivity]
+
+
+def analyse_case(*, area: Area, case: BusinessCase) -> CaseResult:
+    report = cost_report(area=area, target_year=case.price_year, window_days=case.window_days)
+    inputs = agency_inputs(case, report, agency_grades(area=area))
+    fiscal = [
+        cba.BenefitLine(a.agency, cba.FISCAL, a.gross_annual, a.deadweight, a.attribution, a.grade, a.change_source)
+        for a in inputs
+    ]
+    values = _value_lines(area, report, case.price_year, {a.agency: a for a in inputs})
+    costs = cost_lines(area=area, case=case)
+    assumptions = assumptions_of(case)
+    analysis = cba.analyse(fiscal + values, costs, assumptions)
+    return CaseResult(
+        case, report, inputs, fiscal + values, costs, analysis, cba.sensitivity(fiscal, costs, assumptions)
+    )
+
+
+def case_form_initial(
+    case: BusinessCase | None, report: CostReport, grades: dict[str, tuple[int, str]], *, default_year: str
+) -> dict[str, Any]:
+    """The assumptions form starts from the current version (or the defaults for a first version)."""
+    initial: dict[str, Any] = {
+        "first_year": case.first_year if case else costing.financial_year_of(report.as_of),
+        "years": case.years if case else 5,
+        "price_year": case.price_year if case else default_year,
+        "ramp_up": case.ramp_up if case else "",
+        "drop_off": (case.drop_off * PERCENT).normalize() if case else Decimal(0),
+    }
+    saved = case.agencies if case else {}
+    for i, agency in enumerate(a.bearer for a in report.tables.agencies):
+        values = saved.get(agency, {})
+        initial[f"deadweight_{i}"] = (Decimal(values.get("deadweight", "0")) * PERCENT).normalize()
+        initial[f"deadweight_source_{i}"] = values.get("deadweight_source", "")
+        initial[f"attribution_{i}"] = (Decimal(values.get("attribution", "1")) * PERCENT).normalize()
+        initial[f"attribution_source_{i}"] = values.get("attribution_source", "")
+        initial[f"grade_{i}"] = values.get("grade", grades.get(agency, (6, ""))[0])
+    return initial
+
+
+def approvers_for(*, area: Area) -> QuerySet[Any]:
+    """Who may approve flexible budget spend: the area's team managers and commissioners."""
+    from tide.areas.models import Role, User
+
+    return User.objects.filter(area=area, is_active=True, role__in=[Role.TEAM_MANAGER, Role.COMMISSIONER]).order_by(
+        "last_name", "first_name"
+    )

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tide.areas.models import Area
+from tide.core.access import person_access
 from tide.core.actors import actor_pk, actor_user
 from tide.core.audit import audit_record
-from tide.finance import payments, pooling
+from tide.finance import cba, payments, pooling, selectors
 from tide.finance.audit_actions import (
+    FINANCE_BUSINESS_CASE_AGREED,
+    FINANCE_BUSINESS_CASE_SAVED,
     FINANCE_CLAIM_REJECTED,
     FINANCE_CLAIM_SUBMITTED,
     FINANCE_CLAIM_VERIFIED,
     FINANCE_COST_EDITION_IMPORTED,
     FINANCE_DEFLATORS_IMPORTED,
+    FINANCE_FLEXIBLE_SPEND_ADDED,
     FINANCE_LOCAL_COST_ADDED,
     FINANCE_POOL_SCENARIO_CREATED,
     FINANCE_POOL_SCENARIO_DELETED,
@@ -28,17 +32,21 @@ from tide.finance.audit_actions import (
     FINANCE_PRICE_RULE_CHANGED,
     FINANCE_RATE_CARD_CHANGED,
     FINANCE_RATE_CARD_SEEDED,
+    FINANCE_SERVICE_COST_ADDED,
 )
 from tide.finance.models import (
+    BusinessCase,
     ClaimStatus,
     CostEdition,
     DeflatorSeries,
     DeflatorYear,
+    FlexibleSpend,
     OutcomeClaim,
     OutcomeRate,
     PaymentTerms,
     PoolScenario,
     PriceRule,
+    ServiceCost,
     UnitCost,
 )
 from tide.finance.reference import (
@@ -488,3 +496,139 @@ def rate_card_update(
 def pool_scenario_delete(*, scenario: PoolScenario, actor: Any) -> None:
     audit_record(actor=actor, action=FINANCE_POOL_SCENARIO_DELETED, target=scenario, detail={"name": scenario.name})
     scenario.delete()
+
+
+# --- Business case (ADR 0052) --------------------------------------------------------------------
+
+PERCENT = Decimal(100)
+ZERO = Decimal(0)
+
+
+def _percent(value: Any, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationError({field: "Enter a percentage, like 25."}) from None
+    if not ZERO <= number <= PERCENT:
+        raise ValidationError({field: "Enter a percentage from 0 to 100."})
+    return number / PERCENT
+
+
+@transaction.atomic
+def business_case_save(
+    *,
+    area: Area,
+    first_year: str,
+    years: int,
+    drop_off_percent: Decimal,
+    ramp_up: str,
+    price_year: str,
+    agencies: dict[str, dict[str, Any]],
+    notes: str = "",
+    actor: Any,
+) -> BusinessCase:
+    """Save the assumptions as a new version (earlier versions are kept, with who agreed them)."""
+    try:
+        normalise_year(first_year)
+    except UpratingError:
+        raise ValidationError({"first_year": "Enter a financial year like 2024/25."}) from None
+    for part in (p.strip() for p in ramp_up.split(",") if p.strip()):
+        _percent(part, "ramp_up")
+    clean = {}
+    for agency, values in agencies.items():
+        if not values.get("deadweight_source") or not values.get("attribution_source"):
+            raise ValidationError(f"Say where the deadweight and attribution for {agency} come from.")
+        clean[agency] = {
+            "deadweight": str(_percent(values["deadweight"], "agencies")),
+            "deadweight_source": values["deadweight_source"],
+            "attribution": str(_percent(values["attribution"], "agencies")),
+            "attribution_source": values["attribution_source"],
+            "grade": int(values["grade"]),
+            "grade_source": values.get("grade_source", ""),
+        }
+        if clean[agency]["grade"] not in cba.OPTIMISM_BIAS_BY_GRADE:
+            raise ValidationError("The confidence grade must be 1 to 6.")
+    previous = BusinessCase.objects.filter(area=area).order_by("-version").first()
+    case = BusinessCase(
+        area=area,
+        version=(previous.version + 1) if previous else 1,
+        first_year=normalise_year(first_year),
+        years=years,
+        drop_off=_percent(drop_off_percent, "drop_off"),
+        ramp_up=",".join(p.strip() for p in ramp_up.split(",") if p.strip()),
+        price_year=price_year,
+        window_days=previous.window_days if previous else 365,
+        agencies=clean,
+        notes=notes,
+        created_by=actor,
+    )
+    try:
+        selectors.assumptions_of(case).check()
+    except cba.AnalysisError as error:
+        raise ValidationError(str(error)) from None
+    case.save()
+    audit_record(actor=actor, action=FINANCE_BUSINESS_CASE_SAVED, target=case, detail={"version": case.version})
+    return case
+
+
+@transaction.atomic
+def business_case_agree(*, case: BusinessCase, actor: Any) -> BusinessCase:
+    if case.agreed_at is not None:
+        raise ValidationError(f"Version {case.version} was already agreed.")
+    if case.created_by_id == getattr(actor, "pk", None):
+        raise PermissionDenied("Someone other than its author must agree a version of the business case.")
+    case.agreed_by = actor
+    case.agreed_at = timezone.now()
+    case.save(update_fields=["agreed_by", "agreed_at"])
+    audit_record(actor=actor, action=FINANCE_BUSINESS_CASE_AGREED, target=case, detail={"version": case.version})
+    return case
+
+
+def service_cost_create(
+    *, area: Area, financial_year: str, category: str, funder: str, amount: Decimal, source: str, actor: Any
+) -> ServiceCost:
+    try:
+        year = normalise_year(financial_year)
+    except UpratingError:
+        raise ValidationError({"financial_year": "Enter a financial year like 2024/25."}) from None
+    if amount <= 0:
+        raise ValidationError({"amount": "Enter an amount above £0."})
+    cost = ServiceCost.objects.create(
+        area=area,
+        financial_year=year,
+        category=category,
+        funder=funder,
+        amount=amount,
+        source=source,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor, action=FINANCE_SERVICE_COST_ADDED, target=cost, detail={"year": year, "amount": str(amount)}
+    )
+    return cost
+
+
+def flexible_spend_create(
+    *, person: Person, spent_on: dt.date, what: str, amount: Decimal, funder: str, approved_by: Any, actor: Any
+) -> FlexibleSpend:
+    """Record one item of a person's flexible budget; only someone with a need to know the person may."""
+    if not person_access(actor, person).allowed:
+        raise PermissionDenied("You do not work with this person.")
+    if amount <= 0:
+        raise ValidationError({"amount": "Enter an amount above £0."})
+    if spent_on > timezone.localdate():
+        raise ValidationError({"spent_on": "The date cannot be in the future."})
+    if approved_by is None or approved_by.area_id != person.area_id:
+        raise ValidationError({"approved_by": "Choose who approved the spend."})
+    spend = FlexibleSpend.objects.create(
+        area=person.area,
+        person=person,
+        spent_on=spent_on,
+        what=what,
+        amount=amount,
+        funder=funder,
+        approved_by=approved_by,
+        recorded_by=actor,
+    )
+    audit_record(actor=actor, action=FINANCE_FLEXIBLE_SPEND_ADDED, target=spend, detail={"amount": str(amount)})
+    return spend

@@ -30,4 +30,10 @@ urlpatterns = [
     path("outcome-payments/claims/<int:pk>/decide", views.claim_decide, name="claim-decide"),
     path("reinvestment/", views.reinvestment, name="reinvestment"),
     path("board-report/", views.board_report, name="board-report"),
+    path("business-case/", views.business_case, name="business-case"),
+    path("business-case/assumptions", views.business_case_edit, name="business-case-edit"),
+    path("business-case/agree", views.business_case_agree, name="business-case-agree"),
+    path("business-case/costs/new", views.service_cost_create, name="service-cost-create"),
+    path("people/<int:pk>/flexible-budget", views.flexible_budget, name="flexible-budget"),
+    path("business-case/export.<str:kind>", views.business_case_export, name="business-case-export"),
 ]

@@ -10,20 +10,23 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tide.areas.models import Area, Role
+from tide.areas.models import FRONTLINE_ROLES, Area, Role
 from tide.core.access import access
 from tide.core.forms import form_post
-from tide.finance import exports, pooling, selectors, services, sib
+from tide.finance import charts, exports, pooling, selectors, services, sib, spreadsheets
+from tide.finance.cba import OPTIMISM_BIAS_BY_GRADE
 from tide.finance.forms import (
+    BusinessCaseForm,
     CompareForm,
     DecisionForm,
+    FlexibleSpendForm,
     LibrarySearchForm,
     LocalCostForm,
     PriceRuleForm,
@@ -31,11 +34,13 @@ from tide.finance.forms import (
     RateCardForm,
     ReportOptionsForm,
     ScenarioForm,
+    ServiceCostForm,
     SibForm,
     UploadForm,
 )
 from tide.finance.models import PoolScenario
 from tide.finance.selectors import NoReferenceDataError
+from tide.people.selectors import person_get_for
 from tide.service_use.selectors import event_type_choices, event_types_for
 
 VIEW_ROLES = {Role.COMMISSIONER, Role.ACCOUNTABLE_OFFICER}
@@ -123,7 +128,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "editions": selectors.editions_for(area=area),
             "deflators": selectors.active_series_record(),
-            "rules": selectors.price_rules_for(area=area).count(),
+            "rules": len(selectors.price_rule_records(area=area)),
+            "standard_map": selectors.uses_standard_price_map(area=area),
             "scenarios": selectors.scenarios_for(area=area).count(),
             "attribution": GMCA_ATTRIBUTION,
         },
@@ -302,6 +308,7 @@ def price_map(request: HttpRequest) -> HttpResponse:
     year = form.cleaned_data["price_year"] if form.is_bound and form.is_valid() else series.latest_actual
     prices = selectors.price_list(area=area, target_year=year)
     records = selectors.price_rule_records(area=area)
+    missing = selectors.missing_prices()
     rows = []
     for t in event_types_for(area_id=area.pk):
         priced = prices.get(t.code, [])
@@ -310,6 +317,7 @@ def price_map(request: HttpRequest) -> HttpResponse:
             {
                 "type": t,
                 "priced": list(zip(rules, priced, strict=False)),
+                "missing": missing.get(t.code, ""),
                 "total": sum((p.unit_cost for p in priced), Decimal(0)),
             }
         )
@@ -715,3 +723,138 @@ def board_report(request: HttpRequest) -> HttpResponse:
     context["claims"] = selectors.claims_for(area=area)
     context["claims_total"] = sum((c.amount for c in context["claims"] if c.status == "verified"), Decimal(0))
     return render(request, "finance/board_report.html", context)
+
+
+# --- Business case (ADR 0052) --------------------------------------------------------------------
+
+
+def _case_or_404(area: Area) -> Any:
+    case = selectors.current_case(area=area)
+    if case is None:
+        raise Http404("No business case yet.")
+    return case
+
+
+@access(roles=VIEW_ROLES)
+@_needs_reference_data
+def business_case(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    case = selectors.current_case(area=area)
+    context: dict[str, Any] = {
+        "case": case,
+        "versions": selectors.versions(area=area),
+        "costs": selectors.service_costs(area=area),
+        "flexible": selectors.flexible_by_year(area=area),
+        "grades": OPTIMISM_BIAS_BY_GRADE,
+        "attribution": GMCA_ATTRIBUTION,
+    }
+    if case is not None:
+        result = selectors.analyse_case(area=area, case=case)
+        context |= {"result": result, "charts": charts.business_case_charts(result)}
+    return render(request, "finance/business_case.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES)
+@_needs_reference_data
+def business_case_edit(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    series = selectors.active_series()
+    case = selectors.current_case(area=area)
+    year = case.price_year if case else selectors.default_price_year(series)
+    report = selectors.cost_report(area=area, target_year=year)
+    grades = selectors.agency_grades(area=area)
+    agencies = [a.bearer for a in report.tables.agencies]
+    form = BusinessCaseForm(
+        request.POST or None,
+        agencies=agencies,
+        years=series.years,
+        grade_sources=grades,
+        initial=selectors.case_form_initial(case, report, grades, default_year=year),
+    )
+    return form_post(
+        request,
+        form,
+        on_valid=lambda data: services.business_case_save(
+            area=area,
+            first_year=data["first_year"],
+            years=data["years"],
+            drop_off_percent=data["drop_off"],
+            ramp_up=data["ramp_up"],
+            price_year=data["price_year"],
+            agencies=form.agency_values(),
+            notes=data["notes"],
+            actor=request.user,
+        ),
+        message=lambda saved: f"Business case version {saved.version} saved.",
+        success="finance:business-case",
+        template="finance/form.html",
+        context={
+            "title": "Assumptions of the business case",
+            "back": "finance:business-case",
+            "button": "Save as a new version",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=EDIT_ROLES)
+def service_cost_create(request: HttpRequest) -> HttpResponse:
+    area = _area(request)
+    form = ServiceCostForm(request.POST or None)
+    return form_post(
+        request,
+        form,
+        on_valid=lambda data: services.service_cost_create(area=area, actor=request.user, **data),
+        message=lambda cost: f"Cost of £{cost.amount:,.2f} for {cost.financial_year} recorded.",
+        success="finance:business-case",
+        template="finance/form.html",
+        context={"title": "Record a cost of the service", "back": "finance:business-case", "button": "Record the cost"},
+    )
+
+
+@require_POST
+@access(roles=VIEW_ROLES)
+def business_case_agree(request: HttpRequest) -> HttpResponse:
+    case = _case_or_404(_area(request))
+    try:
+        services.business_case_agree(case=case, actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"Version {case.version} agreed.")
+    return redirect("finance:business-case")
+
+
+@access(roles=VIEW_ROLES)
+@_needs_reference_data
+def business_case_export(request: HttpRequest, kind: str) -> HttpResponse:
+    area = _area(request)
+    case = _case_or_404(area)
+    tables = spreadsheets.sheets(selectors.analyse_case(area=area, case=case))
+    if kind == "ods":
+        body, mime = spreadsheets.to_ods(tables), "application/vnd.oasis.opendocument.spreadsheet"
+    elif kind == "xlsx":
+        body, mime = spreadsheets.to_xlsx(tables), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404("Unknown format.")
+    response = HttpResponse(body, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="business-case-v{case.version}.{kind}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@access(roles=FRONTLINE_ROLES, person_gate=True, note="Need-to-know: a relationship with the person or break-glass")
+def flexible_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's flexible budget: what was bought, how much, when, approved by whom; add an item."""
+    person = person_get_for(user=request.user, pk=pk, reason="see the flexible budget")
+    form = FlexibleSpendForm(request.POST or None, approvers=selectors.approvers_for(area=person.area))
+    return form_post(
+        request,
+        form,
+        on_valid=lambda data: services.flexible_spend_create(person=person, actor=request.user, **data),
+        message=lambda spend: f"£{spend.amount:,.2f} for {spend.what} recorded.",
+        success=lambda spend: redirect("finance:flexible-budget", pk=person.pk),
+        template="finance/flexible_budget.html",
+        context={"person": person, "items": selectors.flexible_for(person=person)},
+    )

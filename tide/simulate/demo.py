@@ -24,6 +24,7 @@ from tide.areas.services import agency_create, area_create, area_set_accountable
 from tide.coordination.demo import demo_coordination_load
 from tide.coordination.models import SupportEpisode
 from tide.core.audit import audit_record
+from tide.finance.demo import demo_finance_load
 from tide.identification.models import NDT_ITEMS, NdtAssessment
 from tide.identification.services import definitions_install_shipped, screening_run
 from tide.intake import feeds
@@ -184,6 +185,8 @@ def demo_load(*, seed: int = 42, preset: str = "demo", say: Callable[[str], None
     feed_alerts_raise(area=area, today=timezone.localdate(), actor=None)  # as the daily routine would
     say("Filling in coordinated support: referrals, meetings, plans, contacts, requests")
     demo_coordination_load(area=area, seed=seed, people=60, say=say)
+    say("Setting up finance: pooled-budget scenarios and the business case")
+    demo_finance_load(area=area, staff=staff, say=say)
     audit_record(actor=actor, action=DEMO_LOADED, target=area, detail={"seed": seed, "preset": preset})
     return area
 

@@ -48,3 +48,10 @@ def absolute(value: Any) -> Any:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key, key)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """0.035 -> "3.5%" (a fraction shown as a percentage, trailing zeros dropped)."""
+    number = Decimal(str(value)) * 100
+    return f"{number.normalize():f}%"

@@ -97,7 +97,7 @@ def test_agency_table_keeps_each_agency_apart_and_never_nets(series):
     assert by["Police"].verdict == "saves"
     assert by["Local Authority"].change == 63 * hostel
     assert by["Local Authority"].verdict == "spends more"
-    assert by["NHS – Clinical Commissioning Group"].verdict == "no change"
+    assert by["NHS – Integrated Care Board"].verdict == "no change"
     # reductions and increases are reported apart: neither is the net of the other
     assert tables.total_reductions == 6 * arrest
     assert tables.total_increases == 63 * hostel
@@ -275,7 +275,7 @@ def test_a_local_bearer_override_moves_the_cost_to_the_agency_that_pays_here(ser
     tables = cost_tables(counts, prices, people=1, window_days=365, target_year="2013/14")
     verdicts = {a.bearer: a.verdict for a in tables.agencies}
     # the NHS saves on A&E while the council's drug treatment spends more: two lines, not one net figure
-    assert verdicts == {"NHS – Clinical Commissioning Group": "saves", "Local Authority – Public Health": "spends more"}
+    assert verdicts == {"NHS – Integrated Care Board": "saves", "Local Authority – Public Health": "spends more"}
     assert tables.total_increases == 3 * 104
 
 

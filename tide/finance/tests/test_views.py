@@ -224,7 +224,7 @@ def test_commissioner_adopts_the_standard_price_map_and_rate_card(client, area):
     page = client.get(reverse("finance:price-map")).content.decode()
     assert "uses the standard price map" in page
     client.post(reverse("finance:price-map-adopt"))
-    assert PriceRule.objects.filter(area=area).count() == 25
+    assert PriceRule.objects.filter(area=area).count() == 21
     assert "uses the standard price map" not in client.get(reverse("finance:price-map")).content.decode()
     client.post(reverse("finance:rate-card-adopt"))
     assert OutcomeRate.objects.filter(area=area).count() == 6
