@@ -59,8 +59,9 @@ def test_person_page_has_bounded_queries(coordinator_client, caseload, django_as
     # A fixed number, whatever the person's history: 26 on PostgreSQL since the person's own comments
     # on their plan are read with it; 35 since issue 22: the risk markers (1), the attention count in the
     # navigation (1, one UNION query), and marking the new allocation and declines seen on the coordinator's
-    # visit (two updates in a transaction with their audit row: 7).
-    with django_assert_max_num_queries(35):
+    # visit (two updates in a transaction with their audit row: 7); 36 since issue 23: what was sent about
+    # the services' answers (1).
+    with django_assert_max_num_queries(36):
         response = coordinator_client.get(reverse("coordination:person", args=[caseload[0].pk]))
     assert response.status_code == 200
     assert b"Pending 0 days" in response.content
