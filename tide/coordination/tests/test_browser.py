@@ -255,7 +255,8 @@ def test_the_person_gets_their_own_sign_in_reads_their_plan_and_says_what_to_cha
     sign_in(phone, "lucy7", "a long Tideford password 42")
     # She lands on her plan (ADR 0031): no menu to open on a phone.
     expect(phone.get_by_text("I want my own front door")).to_be_visible()
-    expect(phone.get_by_text("Your coordinator is Jane Coordinator")).to_be_visible()
+    expect(phone.get_by_role("heading", name="How to reach your coordinator")).to_be_visible()
+    expect(phone.get_by_text("Jane Coordinator, Tideford Link Service")).to_be_visible()
     phone.get_by_label("What would you like to change or add?").fill("Can we add getting my ID back?")
     phone.get_by_role("button", name="Send to my coordinator").click()
     expect(phone.get_by_text("Your coordinator will see what you wrote")).to_be_visible()
