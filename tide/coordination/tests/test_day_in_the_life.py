@@ -127,11 +127,14 @@ class Walk:
         screenshot(self.page, f"day-{self.role}-{self.width}-{self.shots:02d}-{slug}")
 
     def report(self) -> None:
+        print()
         for name, clicks in self.tasks:
             print(f"{self.role:<20} {self.width:<5} {name:<48} {clicks:>2} click{'s' if clicks != 1 else ''}")
 
 
-def _walk(browser: Any, live_server: Any, day: dict[str, Any], role: str, username: str, steps: Any) -> None:
+def _walk(
+    browser: Any, live_server: Any, day: dict[str, Any], role: str, username: str, steps: Any, capsys: Any
+) -> None:
     for width, viewport in WIDTHS.items():
         phone = width == "phone"
         context = browser.new_context(
@@ -144,7 +147,8 @@ def _walk(browser: Any, live_server: Any, day: dict[str, Any], role: str, userna
             sign_in(page, username, TEST_PASSWORD)
             walk.fits()
             steps(walk, page, day["world"], width)
-        walk.report()
+        with capsys.disabled():  # the click counts show in every run, not only with -s
+            walk.report()
         context.close()
 
 
@@ -155,7 +159,7 @@ def _open_menu(walk: Walk, page: Any) -> None:
         walk.click(toggle)
 
 
-def test_a_coordinators_day(browser, live_server, day):
+def test_a_coordinators_day(browser, live_server, day, capsys):
     world = day["world"]
     coordinated = world.person("coordinated").display_name
 
@@ -175,10 +179,10 @@ def test_a_coordinators_day(browser, live_server, day):
             _open_menu(walk, page)
             walk.click(page.get_by_role("link", name=re.compile("^My caseload")).first)
 
-    _walk(browser, live_server, day, "coordinator", world.users["coordinator"].username, steps)
+    _walk(browser, live_server, day, "coordinator", world.users["coordinator"].username, steps, capsys)
 
 
-def test_a_chairs_day_decides_at_the_next_meeting_and_names_the_coordinator(browser, live_server, day):
+def test_a_chairs_day_decides_at_the_next_meeting_and_names_the_coordinator(browser, live_server, day, capsys):
     world = day["world"]
     waiting = {"phone": world.person("referred"), "desk": world.people_extra["second"]}
 
@@ -201,10 +205,10 @@ def test_a_chairs_day_decides_at_the_next_meeting_and_names_the_coordinator(brow
             walk.click(page.get_by_role("button", name="Allocate"))
             expect(page.get_by_text("Coordinator allocated")).to_be_visible()
 
-    _walk(browser, live_server, day, "chair", world.users["manager"].username, steps)
+    _walk(browser, live_server, day, "chair", world.users["manager"].username, steps, capsys)
 
 
-def test_a_practitioners_day_sets_a_safety_marker(browser, live_server, day):
+def test_a_practitioners_day_sets_a_safety_marker(browser, live_server, day, capsys):
     world = day["world"]
     person = world.person("consent")  # referred by the police, accepted with consent: police are involved
 
@@ -222,10 +226,10 @@ def test_a_practitioners_day_sets_a_safety_marker(browser, live_server, day):
             walk.click(page.get_by_role("button", name="Set the marker"))
             expect(page.locator(".govuk-warning-text").first).to_contain_text("Violence towards staff")
 
-    _walk(browser, live_server, day, "practitioner", world.users["practitioner_police"].username, steps)
+    _walk(browser, live_server, day, "practitioner", world.users["practitioner_police"].username, steps, capsys)
 
 
-def test_a_data_leads_day(browser, live_server, day):
+def test_a_data_leads_day(browser, live_server, day, capsys):
     world = day["world"]
 
     def steps(walk: Walk, page: Any, world: Any, width: str) -> None:
@@ -236,10 +240,10 @@ def test_a_data_leads_day(browser, live_server, day):
             walk.click(page.get_by_role("link", name="Match review").first)
             expect(page.get_by_role("heading").first).to_be_visible()
 
-    _walk(browser, live_server, day, "data-lead", world.users["administrator"].username, steps)
+    _walk(browser, live_server, day, "data-lead", world.users["administrator"].username, steps, capsys)
 
 
-def test_an_accountable_officers_day(browser, live_server, day):
+def test_an_accountable_officers_day(browser, live_server, day, capsys):
     world = day["world"]
 
     def steps(walk: Walk, page: Any, world: Any, width: str) -> None:
@@ -250,10 +254,10 @@ def test_an_accountable_officers_day(browser, live_server, day):
             walk.click(page.get_by_role("link", name="Overdue actions").first)
             expect(page.get_by_role("heading").first).to_be_visible()
 
-    _walk(browser, live_server, day, "officer", world.users["accountable_officer"].username, steps)
+    _walk(browser, live_server, day, "officer", world.users["accountable_officer"].username, steps, capsys)
 
 
-def test_the_person_supporteds_day(browser, live_server, day):
+def test_the_person_supporteds_day(browser, live_server, day, capsys):
     world = day["world"]
 
     def steps(walk: Walk, page: Any, world: Any, width: str) -> None:
@@ -268,4 +272,4 @@ def test_the_person_supporteds_day(browser, live_server, day):
             walk.click(page.get_by_role("button", name="Send to my coordinator"))
             expect(page.get_by_text("Your coordinator will see what you wrote")).to_be_visible()
 
-    _walk(browser, live_server, day, "person", world.users["person"].username, steps)
+    _walk(browser, live_server, day, "person", world.users["person"].username, steps, capsys)
