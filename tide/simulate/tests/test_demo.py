@@ -71,3 +71,13 @@ def test_demo_is_not_loaded_twice(capsys):
     call_command("demo", preset="tiny", seed=3)
     assert "already loaded" in capsys.readouterr().out
     assert Area.objects.filter(code="tidemouth").count() == 1
+
+
+def test_demo_on_a_database_not_yet_migrated_says_what_to_do_and_changes_nothing(monkeypatch):
+    from django.core.management.base import CommandError
+    from django.db.migrations.executor import MigrationExecutor
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("an unapplied migration", False)])
+    with pytest.raises(CommandError, match="run `tide migrate` first"):
+        call_command("demo", preset="tiny", seed=3)
+    assert not Area.objects.exists()

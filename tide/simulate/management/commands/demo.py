@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Empty the SQLite database first.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("The database is not set up yet: run `tide migrate` first (scripts/serve does both).")
         if options["reset"]:
             if connection.vendor != "sqlite" or (not settings.DEBUG and not _local()):
                 raise CommandError("--reset is only for the local SQLite demo; the audit log elsewhere is append-only.")
