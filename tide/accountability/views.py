@@ -318,7 +318,7 @@ def break_glass_list(request: HttpRequest) -> HttpResponse:
         request,
         "accountability/break_glass_list.html",
         {
-            "alerts": selectors.break_glass_alerts(user=request.user),
+            "page": page_of(request, selectors.break_glass_alerts(user=request.user)),
             "unrelated": selectors.unrelated_views(user=request.user),
         },
     )

@@ -83,3 +83,28 @@ def test_the_inquiry_list_is_paged(client, area, officer):
     assert f"Showing 1 to {PAGE_SIZE} of {PAGE_SIZE + 3} inquiries" in first
     second = client.get("/accountability/inquiries/", {"page": 2}).content.decode()
     assert len(re.findall(r">INQ-T\d{3}<", second)) == 3
+
+
+def test_the_break_glass_list_is_paged_and_its_title_is_text(client, area, privacy_officer):
+    from django.utils import timezone
+
+    from tide.accountability.models import BreakGlass
+    from tide.testing.factories import UserFactory
+
+    worker = UserFactory(area=area, role="practitioner")
+    now = timezone.now()
+    for i in range(30):
+        BreakGlass.objects.create(
+            user=worker,
+            person=PersonFactory(area=area),
+            reason=f"Urgent welfare check number {i}",
+            created_at=now,
+            expires_at=now + dt.timedelta(minutes=30),
+        )
+    client.force_login(privacy_officer)
+    page = client.get("/accountability/break-glass/").content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<h2" not in title  # the title was once the whole "opened without a relationship" section
+    assert "Showing 1 to 25 of 30" in page
+    assert "30 waiting for review" in page
+    assert page.count("Urgent welfare check number") == 25
