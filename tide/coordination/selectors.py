@@ -308,7 +308,8 @@ def agency_requests(*, user: Any, today: dt.date) -> AgencyRequests:
         .order_by("-received_on", "-id")[:100]
     )
     # One need-to-know decision per person, however many of the three lists they appear on.
-    visible = people_visible(user=user, person_ids=[r.person_id for r in [*rows, *actions, *referrals]])
+    person_ids = [r.person_id for r in rows] + [a.person_id for a in actions] + [r.person_id for r in referrals]
+    visible = people_visible(user=user, person_ids=person_ids)
     shown_rows = [r for r in rows if r.person_id is None or r.person_id in visible]
     shown_actions = [a for a in actions if a.person_id is None or a.person_id in visible]
     hidden = len(rows) - len(shown_rows) + len(actions) - len(shown_actions)
