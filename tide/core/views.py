@@ -12,7 +12,7 @@ from tide.core import jobs, metrics
 from tide.core.access import PUBLIC, SIGNED_IN, access
 from tide.core.jobs import job_cancel
 from tide.core.models import Job
-from tide.core.navigation import items_for, landing_for, panels_for
+from tide.core.navigation import items_for, landing_for
 from tide.core.request_context import client_ip
 
 JOB_ADMIN_ROLES = {"administrator"}
@@ -24,7 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if landing and landing != request.path:
         return redirect(landing)
     cards = [item for item in items_for(request.user, "") if item["href"] != request.path]
-    return render(request, "core/home.html", {"cards": cards, "panels": panels_for(request.user)})
+    return render(request, "core/home.html", {"cards": cards})
 
 
 def _database_check() -> None:

@@ -13,7 +13,6 @@ class IntakeConfig(AppConfig):
 
         from tide.areas.models import Role
         from tide.core import jobs, metrics, navigation, routines
-        from tide.intake import selectors
         from tide.intake.jobs import FEED_WATCH, KIND, feed_watch_handler, import_handler
         from tide.intake.metrics import import_metrics
 
@@ -21,12 +20,6 @@ class IntakeConfig(AppConfig):
         metrics.collector(import_metrics)
         jobs.register(FEED_WATCH, feed_watch_handler, retry_safe=True)  # an alert is raised once per lapse
         routines.daily(FEED_WATCH, at=dt.time(6, 30))  # after the night's files, before the working day
-        navigation.register_panel(
-            "intake/_feeds_panel.html",
-            selectors.feeds_panel,
-            roles={Role.ADMINISTRATOR, Role.TEAM_MANAGER},
-            order=60,
-        )
         navigation.register("Data intake", "intake:index", roles={Role.ADMINISTRATOR, Role.TEAM_MANAGER}, order=60)
         # The data lead (administrator) lands on intake and review (ADR 0031).
         navigation.register_landing(Role.ADMINISTRATOR, lambda user: reverse("intake:index"))
